@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Bootstrap for the NUKE-style build in build/_build.csproj. Same contract as NUKE's build.sh:
+# every argument goes to the build, and the build's exit code is this script's exit code.
+# Unlike NUKE's, it skips `dotnet build` when nothing the build is made of changed since the last
+# successful build, and then starts the compiled program directly (dotnet <dll>), which is what
+# makes a warm `./build.sh --help` fast.
+set -eo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUILD_PROJECT_FILE="$SCRIPT_DIR/build/_build.csproj"
+TEMP_DIRECTORY="$SCRIPT_DIR/.nuke/temp"
+BUILD_OUTPUT="$TEMP_DIRECTORY/build-bin"
+BUILD_STAMP="$TEMP_DIRECTORY/build-bin.stamp"
+BUILD_LOCK="$TEMP_DIRECTORY/build-bin.lock"
+# What the build program is compiled from. A change in any of these triggers a rebuild.
+BUILD_INPUTS=(build src/NukeCompat src/Nexplane.Upgrade Directory.Build.props Directory.Packages.props global.json)
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET SDK 10 is required (dotnet was not found on PATH). Install it, then run this again." >&2
+  exit 1
+fi
+
+build_is_stale() {
+  [[ -f "$BUILD_STAMP" && -f "$BUILD_OUTPUT/_build.dll" ]] || return 0
+  # Directories are listed too: adding or deleting a file changes its directory's mtime.
+  local newer
+  newer=$(cd "$SCRIPT_DIR" && find "${BUILD_INPUTS[@]}" -newer "$BUILD_STAMP" \
+            -not -path '*/bin/*' -not -path '*/obj/*' -print -quit 2>/dev/null)
+  [[ -n "$newer" ]]
+}
+
+if build_is_stale; then
+  mkdir -p "$TEMP_DIRECTORY"
+  # Serialise concurrent bootstraps (tests start ./build.sh in parallel) around the compile.
+  exec 9>"$BUILD_LOCK"
+  flock 9
+  if build_is_stale; then
+    touch "$BUILD_STAMP.next"
+    dotnet build "$BUILD_PROJECT_FILE" -o "$BUILD_OUTPUT" /nodeReuse:false /p:UseSharedCompilation=false \
+      -nologo -clp:NoSummary --verbosity quiet
+    mv -f "$BUILD_STAMP.next" "$BUILD_STAMP"
+  fi
+  flock -u 9
+fi
+
+exec dotnet "$BUILD_OUTPUT/_build.dll" "$@"
