@@ -1,0 +1,49 @@
+using Nuke.Common;
+using Nexplane.Upgrade.Database;
+using Nuke.Common.IO;
+
+partial class Build
+{
+    [Parameter("Compose service of the PostgreSQL database")]
+    readonly string DatabaseService = "db";
+
+    [Parameter("Database host as seen from this machine (used when its port is published)")]
+    readonly string DatabaseHost = "127.0.0.1";
+
+    [Parameter("Database port as seen from this machine")]
+    readonly int DatabasePort = 5432;
+
+    [Parameter("Database name")]
+    readonly string DatabaseName = "nexplane";
+
+    [Parameter("Database user")]
+    readonly string DatabaseUser = "nexplane";
+
+    [Parameter("Database password (default: read from the deployment's .env, see --database-password-variable)")]
+    [Secret]
+    readonly string? DatabasePassword;
+
+    [Parameter("Variable in the deployment's .env that holds the database password")]
+    readonly string DatabasePasswordVariable = "POSTGRES_PASSWORD";
+
+    [Parameter("Directory that keeps the backups (owner-only permissions)")]
+    readonly AbsolutePath? BackupDirectory;
+
+    [Parameter("Where pg_dump runs: Auto, Host or Container")]
+    readonly BackupMode BackupMode = BackupMode.Auto;
+
+    [Parameter("Backup format: Custom or Plain (the runbook's .sql)")]
+    readonly BackupFormat BackupFormat = BackupFormat.Custom;
+
+    [Parameter("How many backups to keep; the newest verified backup is never deleted")]
+    readonly int BackupRetention = 5;
+
+    [Parameter("Take the backup after the app is stopped: no writes are lost, at the cost of a longer outage")]
+    readonly bool BackupAfterStop;
+
+    /// <summary>The runbook's "back up the database", verified so the rollback can trust it.</summary>
+    Target Backup => _ => _
+        .Description("Backs up the database with pg_dump, verifies the archive and writes its manifest")
+        .DependsOn(Preflight)
+        .Executes(() => NotImplementedYet(nameof(Backup)));
+}

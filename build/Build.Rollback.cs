@@ -1,0 +1,39 @@
+using Nuke.Common;
+using Nuke.Common.IO;
+
+partial class Build
+{
+    [Parameter("Backup file for Restore (default: the backup of the last upgrade)")]
+    readonly AbsolutePath? BackupFile;
+
+    [Parameter("Continue an interrupted upgrade from its last completed step")]
+    readonly bool Resume;
+
+    /// <summary>Steps after the point of no return: if one of them fails, the deployment must be rolled back.</summary>
+    Target[] StepsPastPointOfNoReturn => [Stop, StartBackend, VerifyMigrations, Frontend, Verify];
+
+    bool UpgradeFailedPastPointOfNoReturn =>
+        StepsPastPointOfNoReturn.Any(step => FailedTargets.Contains(step) || AbortedTargets.Contains(step));
+
+    /// <summary>Printed as the skip reason, so it reads as the rule it is.</summary>
+    bool RollbackNeeded => InvokedTargets.Contains(Rollback) || UpgradeFailedPastPointOfNoReturn;
+
+    /// <summary>
+    /// NUKE's rollback pattern: planned with the upgrade steps, assured to run after a failure, and skipped
+    /// unless a step past the point of no return failed (or it was invoked directly).
+    /// </summary>
+    Target Rollback => _ => _
+        .Description("Undoes an upgrade from its journal: old images, restored database, old version verified")
+        .TriggeredBy(Stop, StartBackend, VerifyMigrations, Frontend, Verify)
+        .AssuredAfterFailure()
+        .OnlyWhenDynamic(() => RollbackNeeded)
+        .Executes(() => NotImplementedYet(nameof(Rollback)));
+
+    Target Restore => _ => _
+        .Description("Restores a backup into a new database and swaps it in, keeping the old one")
+        .Executes(() => NotImplementedYet(nameof(Restore)));
+
+    Target Status => _ => _
+        .Description("Shows the running version, an unfinished upgrade if any, and the latest backups")
+        .Executes(() => NotImplementedYet(nameof(Status)));
+}

@@ -1,0 +1,44 @@
+using Nexplane.Upgrade.Processes;
+using Nuke.Common;
+using Nuke.Common.IO;
+using Serilog;
+
+partial class Build
+{
+    [Parameter("Nexplane version the sandbox deployment starts on")]
+    readonly string SandboxVersion = "0.2.0";
+
+    AbsolutePath ScriptsDirectory => RootDirectory / "scripts";
+
+    /// <summary>
+    /// A real local Nexplane to rehearse upgrades on: Docker engine, local registry, locally built images,
+    /// and a compose deployment, all on 127.0.0.1. Running it again when it is up changes nothing.
+    /// </summary>
+    Target Sandbox => _ => _
+        .Description("Starts a local Nexplane deployment (Docker, registry, images, compose) to rehearse upgrades on")
+        .Executes(async cancellationToken =>
+        {
+            await RunScriptAsync("test-env.sh", [], cancellationToken);
+            await RunScriptAsync("sandbox-images.sh", [], cancellationToken);
+            await RunScriptAsync("sandbox-up.sh", ["--version", SandboxVersion], cancellationToken);
+        });
+
+    Target SandboxDown => _ => _
+        .Description("Removes the sandbox's containers, volumes and data, and nothing else")
+        .Executes(async cancellationToken => await RunScriptAsync("sandbox-down.sh", [], cancellationToken));
+
+    /// <summary>Runs one of the project's own environment scripts, relaying its output line by line.</summary>
+    async Task RunScriptAsync(string script, string[] arguments, CancellationToken cancellationToken)
+    {
+        var command = new CommandLine("bash", [(ScriptsDirectory / script).ToString(), .. arguments])
+        {
+            WorkingDirectory = RootDirectory,
+        };
+        Log.Debug("Running {Command}", command);
+        await CommandRunner.RunCheckedAsync(
+            command,
+            line => Log.Information("{Line}", line),
+            line => Log.Information("{Line}", line),
+            cancellationToken);
+    }
+}

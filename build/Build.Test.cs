@@ -1,0 +1,76 @@
+using System.Xml.Linq;
+using Nexplane.Upgrade.Processes;
+using Nuke.Common;
+using Nuke.Common.IO;
+using Serilog;
+
+partial class Build
+{
+    AbsolutePath TestResultsDirectory => TemporaryDirectory / "test-results";
+
+    /// <summary>The line CI reads; .ci/run prints it last.</summary>
+    AbsolutePath TestCountsFile => TestResultsDirectory / "counts.txt";
+
+    /// <summary>
+    /// The README's test command. Starts what the tests need (Docker engine, local registry, sandbox images), runs
+    /// every test project against them, and reports "N passed, N failed, N skipped" from the TRX results.
+    /// </summary>
+    Target Test => _ => _
+        .Description("Starts the test environment and runs all tests; prints 'N passed, N failed, N skipped'")
+        .Executes(async cancellationToken =>
+        {
+            await RunScriptAsync("test-env.sh", [], cancellationToken);
+            await RunScriptAsync("sandbox-images.sh", [], cancellationToken);
+
+            if (Directory.Exists(TestResultsDirectory))
+                Directory.Delete(TestResultsDirectory, recursive: true);
+            Directory.CreateDirectory(TestResultsDirectory);
+
+            var dotnetTest = new CommandLine("dotnet",
+                "test", RootDirectory / "nexplane-upgrade.slnx",
+                "--logger", "trx",
+                "--logger", "console;verbosity=normal",
+                "--results-directory", TestResultsDirectory,
+                "--blame-hang-timeout", "10m")
+            {
+                WorkingDirectory = RootDirectory,
+            };
+            var result = await CommandRunner.RunAsync(
+                dotnetTest,
+                line => Log.Information("{Line}", line),
+                line => Log.Information("{Line}", line),
+                cancellationToken);
+
+            var counts = TestCounts.FromTrxDirectory(TestResultsDirectory);
+            File.WriteAllText(TestCountsFile, counts + Environment.NewLine);
+            Log.Information("{Counts}", counts.ToString());
+            ReportSummary(summary => summary["Tests"] = counts.ToString());
+
+            if (result.ExitCode != 0 || counts.Failed > 0)
+                throw new Exception($"Tests failed ({counts}); dotnet test exited with code {result.ExitCode}.");
+            if (counts.Total == 0)
+                throw new Exception("No test ran.");
+        });
+
+    /// <summary>Totals over every TRX file of one run.</summary>
+    sealed record TestCounts(int Passed, int Failed, int Skipped)
+    {
+        public int Total => Passed + Failed + Skipped;
+
+        public override string ToString() => $"{Passed} passed, {Failed} failed, {Skipped} skipped";
+
+        public static TestCounts FromTrxDirectory(string directory)
+        {
+            int passed = 0, failed = 0, total = 0;
+            foreach (var trx in Directory.EnumerateFiles(directory, "*.trx", SearchOption.AllDirectories))
+            {
+                var counters = XDocument.Load(trx).Descendants().First(e => e.Name.LocalName == "Counters");
+                int Read(string name) => int.Parse(counters.Attribute(name)?.Value ?? "0");
+                passed += Read("passed");
+                failed += Read("failed") + Read("error") + Read("timeout") + Read("aborted");
+                total += Read("total");
+            }
+            return new TestCounts(passed, failed, Math.Max(0, total - passed - failed));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Nuke.Common;
+using Nuke.Common.IO;
+
+/// <summary>
+/// Nexplane's upgrade runbook as a build. This file is the composition root: the entry point, the parameters
+/// every step shares, and the <see cref="Upgrade"/> aggregate. Each runbook step lives in its own
+/// <c>Build.&lt;Step&gt;.cs</c> with the parameters only it needs.
+/// </summary>
+partial class Build : NukeBuild
+{
+    /// No default target: every target reads or changes a deployment, so a bare <c>./build.sh</c> prints help.
+    public static int Main() => Execute<Build>();
+
+    [Parameter("Nexplane version to upgrade to, e.g. 0.3.0 (a leading 'v' is accepted)")]
+    readonly string? Version;
+
+    [Parameter("The deployment's compose file (docker-compose.yml)")]
+    readonly AbsolutePath? ComposeFile;
+
+    [Parameter("The compose project name (default: compose's own, from the compose file's directory)")]
+    readonly string? ComposeProject;
+
+    [Parameter("The .env file that the compose file interpolates (default: .env beside the compose file)")]
+    readonly AbsolutePath? EnvFile;
+
+    [Parameter("Application services that are stopped, re-tagged and started during an upgrade")]
+    readonly string[] AppServices = ["backend", "worker", "frontend"];
+
+    [Parameter("Services that are never stopped or restarted (the database and the cache)")]
+    readonly string[] ProtectedServices = ["db", "redis"];
+
+    [Parameter("Base URL of the Nexplane backend API, e.g. http://127.0.0.1:8000 or https://host/api")]
+    readonly string? ApiUrl;
+
+    /// <summary>The runbook's steps in order. <see cref="Upgrade"/> runs them all; each can be run alone.</summary>
+    Target Upgrade => _ => _
+        .Description("Upgrades Nexplane to --version: the whole runbook, rolled back automatically on failure")
+        .DependsOn(Preflight, Backup, Pull, Stop, StartBackend, VerifyMigrations, Frontend, Verify, Agents);
+
+    /// <summary>
+    /// Fails the calling target loudly. Used by targets whose body a later piece of work implements, so that no
+    /// target ever pretends to have done its job.
+    /// </summary>
+    static void NotImplementedYet(string target) =>
+        throw new NotImplementedException($"{target} is not implemented yet; nothing was changed by this step.");
+}
