@@ -45,6 +45,7 @@ if build_is_stale; then
     mv -f "$BUILD_STAMP.next" "$BUILD_STAMP"
   fi
   flock -u 9
+  exec 9>&-
 fi
 
 exec dotnet "$BUILD_OUTPUT/_build.dll" "$@"

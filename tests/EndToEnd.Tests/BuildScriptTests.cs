@@ -1,0 +1,87 @@
+using EndToEnd.Tests.Support;
+
+namespace EndToEnd.Tests;
+
+/// <summary>
+/// The real ./build.sh, run as a process the way an operator runs it. These tests run one after another
+/// (one class), because every run writes the same .nuke/temp logs.
+/// </summary>
+public sealed class BuildScriptTests
+{
+    static readonly string[] RunbookOrder =
+        ["Preflight", "Backup", "Pull", "Stop", "StartBackend", "VerifyMigrations", "Frontend", "Verify", "Agents"];
+
+    [Fact]
+    public async Task Help_lists_the_runbook_targets_and_their_parameters()
+    {
+        var result = await BuildScript.RunAsync(["--help", "--no-logo"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var target in RunbookOrder.Append("Upgrade").Append("Rollback").Append("Restore").Append("Status"))
+            Assert.Contains($"  {target}", result.Output);
+        Assert.Contains("Upgrades Nexplane to --version", result.Output);
+        Assert.Contains("--version", result.Output);
+        Assert.Contains("--compose-file", result.Output);
+        Assert.Contains("--protected-services", result.Output);
+        Assert.Contains("--github-token", result.Output);
+    }
+
+    [Fact]
+    public async Task Upgrade_without_a_version_fails_before_any_target_runs_and_names_the_parameter()
+    {
+        var result = await BuildScript.RunAsync(["Upgrade", "--no-logo"]);
+
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains("requires member 'Version'", result.Output);
+        Assert.DoesNotContain("║ Preflight", result.Output);
+    }
+
+    [Fact]
+    public async Task An_unknown_target_fails_listing_the_available_targets()
+    {
+        var result = await BuildScript.RunAsync(["Upgrad", "--no-logo"]);
+
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains("Target with name 'Upgrad' does not exist", result.Output);
+        Assert.Contains("  - Upgrade", result.Output);
+        Assert.Contains("  - Rollback", result.Output);
+    }
+
+    [Fact]
+    public async Task Plan_lists_the_runbook_in_order_with_the_rollback_hook_last()
+    {
+        var result = await BuildScript.RunAsync(["Upgrade", "--plan", "--version", "0.3.0", "--no-logo"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var positions = RunbookOrder.Append("Rollback")
+            .Select(target => result.Output.IndexOf($" {target}", StringComparison.Ordinal))
+            .ToArray();
+        Assert.All(positions, position => Assert.True(position >= 0, result.ToString()));
+        Assert.Equal(positions.Order(), positions);
+        Assert.Contains("RollbackNeeded", result.Output);
+    }
+
+    [Fact]
+    public async Task A_target_not_built_yet_fails_loudly_instead_of_pretending()
+    {
+        var result = await BuildScript.RunAsync(["Status", "--no-logo"]);
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("Status is not implemented yet", result.Output);
+        Assert.Contains("Build failed", result.Output);
+    }
+
+    [Fact]
+    public async Task A_secret_given_on_the_command_line_is_never_printed_or_logged()
+    {
+        const string token = "ghp_sentinel_0123456789abcdef";
+
+        var result = await BuildScript.RunAsync(
+            ["Upgrade", "--version", "0.3.0", "--github-token", token, "--verbosity", "verbose", "--no-logo"]);
+
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.DoesNotContain(token, result.Output);
+        foreach (var log in Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, ".nuke", "temp"), "*.log"))
+            Assert.DoesNotContain(token, File.ReadAllText(log));
+    }
+}
