@@ -103,10 +103,14 @@ push_if_needed() {
 build_image() {
   local image="$1" hash="$2" context="$3" dockerfile="$4" started
   shift 4
+  local build_log="$SANDBOX_LOG_DIR/docker-build.log"
   started="$(date +%s%N)"
-  docker build -q -f "$dockerfile" --label "$HASH_LABEL=$hash" -t "$image" "$@" "$context" >/dev/null \
-    || die "docker build of $image failed (context: $context); rerun without -q to see why:
-  DOCKER_BUILDKIT=0 docker build -f $dockerfile $* $context"
+  mkdir -p "$SANDBOX_LOG_DIR"
+  # The legacy builder's deprecation notice goes to stderr on every build: keep it in the log.
+  if ! docker build -f "$dockerfile" --label "$HASH_LABEL=$hash" -t "$image" "$@" "$context" >"$build_log" 2>&1; then
+    tail -n 20 "$build_log" >&2
+    die "docker build of $image failed (context: $context, log: $build_log)"
+  fi
   built=$((built + 1))
   log "built $image in $(elapsed "$started") s"
 }
@@ -134,7 +138,7 @@ copy_libraries() {
   local rootfs="$1" file lib
   shift
   for file in "$@"; do
-    [[ -f "$file" && ! -L "$file" ]] || continue
+    [[ -f "$file" ]] || continue
     ldd "$file" 2>/dev/null | awk '/=> \// { print $3 } /^\t\// { print $1 }'
   done | sort -u | while read -r lib; do
     [[ -e "$rootfs$lib" ]] || cp -L --parents "$lib" "$rootfs/"
@@ -163,7 +167,7 @@ prepare_postgres() {
   # Server modules (plpgsql, snowball, ...) but not llvmjit, which pulls in a 100 MB LLVM; the
   # entrypoint runs with jit=off.
   mapfile -t modules < <(find "$pg/lib" -maxdepth 1 -name '*.so' -not -name 'llvmjit*')
-  cp -a --parents "$pg/bin" "${modules[@]}" "/usr/share/postgresql/$PG_MAJOR" /usr/share/zoneinfo "$rootfs/"
+  cp -RP --parents "$pg/bin" "${modules[@]}" "/usr/share/postgresql/$PG_MAJOR" /usr/share/zoneinfo "$rootfs/"
   copy_libraries "$rootfs" "$pg/bin/"* "${modules[@]}"
   cp "$IMAGE_DIR/postgres/docker-entrypoint.sh" "$rootfs/usr/local/bin/"
   echo 'postgres:x:999:999:PostgreSQL:/var/lib/postgresql:/bin/sh' >"$rootfs/etc/passwd.postgres"
@@ -173,7 +177,8 @@ prepare_postgres() {
 prepare_redis() {
   local rootfs="$1/rootfs"
   mkdir -p "$rootfs/usr/local/bin" "$rootfs/etc"
-  cp -a --parents /usr/bin/redis-server /usr/bin/redis-cli "$rootfs/"
+  # Debian ships redis-server as a symlink to redis-check-rdb: copy the file it points to.
+  cp -L --parents /usr/bin/redis-server /usr/bin/redis-cli "$rootfs/"
   copy_libraries "$rootfs" /usr/bin/redis-server /usr/bin/redis-cli
   cp "$IMAGE_DIR/redis/docker-entrypoint.sh" "$rootfs/usr/local/bin/"
   echo 'redis:x:998:998:Redis:/tmp:/bin/sh' >"$rootfs/etc/passwd.redis"
@@ -229,9 +234,12 @@ publish_sandbox_binary() {
 
 app_command() {
   case "$1" in
-    # PID 1 stays the shell (see scripts/README.md, "PID 1"): like real Nexplane, `docker stop`
-    # then waits out the stop timeout.
-    backend) echo '["sh", "-c", "nexplane-sandbox migrate && nexplane-sandbox serve"]' ;;
+    # Real Nexplane runs `sh -c "alembic upgrade head && uvicorn ..."` and keeps the shell as PID 1,
+    # which ignores SIGTERM, so `docker stop` waits out its timeout and SIGKILLs (exit 137).
+    # busybox sh execs the last command of `-c` instead (PID 1 would be the app, stopping at once),
+    # so a trailing `exit $?` keeps the shell in front: it waits for serve and passes on the exit
+    # status of migrate (on failure) or serve, exactly as the `&&` chain alone would.
+    backend) echo '["sh", "-c", "nexplane-sandbox migrate && nexplane-sandbox serve; exit $?"]' ;;
     worker) echo '["nexplane-sandbox", "worker"]' ;;
     frontend) echo '["nexplane-sandbox", "frontend"]' ;;
   esac

@@ -30,8 +30,10 @@ init_cluster() {
   pwfile="$(umask 077 && mktemp /tmp/pwfile.XXXXXX)"
   trap 'rm -f "$pwfile"' EXIT
   printf '%s\n' "$POSTGRES_PASSWORD" >"$pwfile"
+  # initdb's output is noise here (it also complains that busybox has no `locale`); show it on failure.
   initdb --pgdata="$PGDATA" --username="$POSTGRES_USER" --pwfile="$pwfile" \
-    --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C >/dev/null
+    --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C >/tmp/initdb.log 2>&1 \
+    || { cat /tmp/initdb.log >&2; die "initdb failed"; }
   rm -f "$pwfile"
   trap - EXIT
 
