@@ -1,0 +1,76 @@
+using Nexplane.Upgrade.Processes;
+
+namespace Nexplane.Upgrade.Compose;
+
+/// <summary>
+/// The docker compose CLI for one deployment, as commands built as data. Compose v2 (<c>docker compose</c>) is
+/// preferred and v1 (<c>docker-compose</c>) is the fallback; compose's semantics are never re-implemented here.
+/// Every command that stops, starts or recreates services refuses the protected services (db, redis).
+/// </summary>
+public sealed class ComposeCli
+{
+    readonly IReadOnlyList<string> _baseCommand;
+
+    public ComposeCli(ComposeVariant variant, string composeFile, string? projectName, string? envFile, ProtectedServices protectedServices)
+    {
+        Variant = variant;
+        ComposeFile = composeFile;
+        Protected = protectedServices;
+        var prefix = variant == ComposeVariant.V2 ? new[] { "docker", "compose" } : new[] { "docker-compose" };
+        var options = new List<string> { "--file", composeFile };
+        if (!string.IsNullOrEmpty(projectName))
+            options.AddRange(["--project-name", projectName]);
+        if (!string.IsNullOrEmpty(envFile))
+            options.AddRange(["--env-file", envFile]);
+        _baseCommand = [.. prefix, .. options];
+    }
+
+    public ComposeVariant Variant { get; }
+
+    public string ComposeFile { get; }
+
+    public ProtectedServices Protected { get; }
+
+    string WorkingDirectory => Path.GetDirectoryName(ComposeFile) ?? ".";
+
+    /// <summary><c>up -d --no-deps</c>: (re)creates exactly these services, never their dependencies.</summary>
+    public CommandLine Up(IReadOnlyCollection<string> services) =>
+        Command(["up", "-d", "--no-deps", .. Protected.Refuse(services, "start or recreate")]);
+
+    /// <summary><c>stop</c> with a timeout: stops exactly these services.</summary>
+    public CommandLine Stop(IReadOnlyCollection<string> services, TimeSpan timeout) =>
+        Command(["stop", "--timeout", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(), .. Protected.Refuse(services, "stop")]);
+
+    public CommandLine Pull(IReadOnlyCollection<string> services) => Command(["pull", .. services]);
+
+    /// <summary><c>config</c>: compose's own validation of the file, interpolation included. Read-only.</summary>
+    public CommandLine Config() => Command(["config", "--quiet"]);
+
+    CommandLine Command(IEnumerable<string> arguments) =>
+        new(_baseCommand[0], [.. _baseCommand.Skip(1), .. arguments]) { WorkingDirectory = WorkingDirectory };
+
+    /// <summary>Finds the compose CLI on this machine: v2 when <c>docker compose version</c> works, else v1.</summary>
+    public static async Task<ComposeVariant> DetectAsync(CancellationToken cancellationToken)
+    {
+        if (await Succeeds(new CommandLine("docker", "compose", "version"), cancellationToken))
+            return ComposeVariant.V2;
+        if (await Succeeds(new CommandLine("docker-compose", "version"), cancellationToken))
+            return ComposeVariant.V1;
+        throw new ComposeFileException(
+            "Neither 'docker compose' (v2) nor 'docker-compose' (v1) works on this machine; install one of them.");
+    }
+
+    static async Task<bool> Succeeds(CommandLine command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await CommandRunner.RunAsync(command, cancellationToken: cancellationToken)).Succeeded;
+        }
+        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or CliWrap.Exceptions.CommandExecutionException)
+        {
+            return false;
+        }
+    }
+}
+
+public enum ComposeVariant { V2, V1 }

@@ -1,0 +1,87 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Nexplane.Upgrade.Compose;
+
+/// <summary>A running (or stopped) container of a compose service, as the Docker engine reports it.</summary>
+public sealed record ServiceContainer(
+    string Id,
+    string Name,
+    string Service,
+    string Image,
+    string ImageId,
+    string State,
+    DateTime? StartedAt,
+    long RestartCount,
+    int? ExitCode);
+
+/// <summary>
+/// The containers of one compose deployment, found through the Docker engine API (Docker.DotNet) by compose's
+/// labels, so it works whatever the container names are.
+/// </summary>
+public sealed class DeploymentContainers(DockerClient docker, string project)
+{
+    public const string ProjectLabel = "com.docker.compose.project";
+    public const string ServiceLabel = "com.docker.compose.service";
+
+    public string Project { get; } = project;
+
+    /// <summary>The engine at DOCKER_HOST or the default socket, checked to answer before anything else runs.</summary>
+    public static async Task<DockerClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host
+            ? new Uri(host)
+            : new Uri(OperatingSystem.IsWindows() ? "npipe://./pipe/docker_engine" : "unix:///var/run/docker.sock");
+        var client = new DockerClientConfiguration(endpoint, defaultTimeout: TimeSpan.FromSeconds(30)).CreateClient();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            await client.System.PingAsync(timeout.Token);
+            return client;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            client.Dispose();
+            throw new DockerUnavailableException(
+                $"The Docker engine at {endpoint} does not answer ({exception.GetType().Name}: {exception.Message}). " +
+                "Start it (or set DOCKER_HOST), then run this again. Nothing was changed.");
+        }
+    }
+
+    /// <summary>All containers of <paramref name="service"/> in this project, running or not.</summary>
+    public async Task<IReadOnlyList<ServiceContainer>> OfServiceAsync(string service, CancellationToken cancellationToken)
+    {
+        var listed = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool>
+                {
+                    [$"{ProjectLabel}={Project}"] = true,
+                    [$"{ServiceLabel}={service}"] = true,
+                },
+            },
+        }, cancellationToken);
+
+        var containers = new List<ServiceContainer>();
+        foreach (var item in listed)
+        {
+            var inspected = await docker.Containers.InspectContainerAsync(item.ID, cancellationToken);
+            containers.Add(new ServiceContainer(
+                inspected.ID,
+                inspected.Name.TrimStart('/'),
+                service,
+                inspected.Config.Image,
+                inspected.Image,
+                inspected.State.Status,
+                DateTime.TryParse(inspected.State.StartedAt, null, System.Globalization.DateTimeStyles.RoundtripKind, out var started) ? started : null,
+                inspected.RestartCount,
+                inspected.State.Running ? null : (int)inspected.State.ExitCode));
+        }
+        return containers;
+    }
+}
+
+public sealed class DockerUnavailableException(string message) : Exception(message);
