@@ -1,0 +1,104 @@
+using Npgsql;
+
+namespace Nexplane.Upgrade.Database;
+
+/// <summary>What the database looks like right now: enough to compare before and after an upgrade or a restore.</summary>
+public sealed record DatabaseSnapshot(
+    IReadOnlyList<string> AlembicRevisions,
+    IReadOnlyDictionary<string, long> RowCounts,
+    long SizeBytes,
+    string ServerVersion);
+
+/// <summary>Read-only questions to the deployment's database through Npgsql, with operator-worded errors.</summary>
+public sealed class DatabaseInspector(DatabaseTarget database)
+{
+    public DatabaseTarget Database { get; } = database;
+
+    public async Task<DatabaseSnapshot> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(Database.Name, cancellationToken);
+        return new DatabaseSnapshot(
+            await AlembicRevisionsAsync(connection, cancellationToken),
+            await RowCountsAsync(connection, cancellationToken),
+            await ScalarAsync<long>(connection, "select pg_database_size(current_database())", cancellationToken),
+            connection.PostgreSqlVersion.ToString());
+    }
+
+    /// <summary>The rows of alembic_version (one per head); empty when the table does not exist yet.</summary>
+    public async Task<IReadOnlyList<string>> AlembicRevisionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(Database.Name, cancellationToken);
+        return await AlembicRevisionsAsync(connection, cancellationToken);
+    }
+
+    /// <summary>Opens a connection, turning Npgsql's failures into what the operator should check.</summary>
+    public async Task<NpgsqlConnection> OpenAsync(string databaseName, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(Database.ConnectionStringFor(databaseName));
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            await connection.DisposeAsync();
+            throw new DatabaseAccessException(
+                $"PostgreSQL at {Database.Host}:{Database.Port} refused user '{Database.User}': wrong password or user. " +
+                "Check --database-user and --database-password (or the deployment's .env); the password is not printed.");
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            await connection.DisposeAsync();
+            throw new DatabaseAccessException($"PostgreSQL at {Database.Host}:{Database.Port} has no database '{databaseName}'. Check --database-name.");
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            await connection.DisposeAsync();
+            throw new DatabaseAccessException(
+                $"PostgreSQL at {Database.Host}:{Database.Port} cannot be reached ({exception.Message}). " +
+                "Check that the db service runs and that --database-host/--database-port point at it.");
+        }
+    }
+
+    static async Task<IReadOnlyList<string>> AlembicRevisionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var exists = await ScalarAsync<bool>(connection, "select to_regclass('alembic_version') is not null", cancellationToken);
+        if (!exists)
+            return [];
+        var revisions = new List<string>();
+        await using var command = new NpgsqlCommand("select version_num from alembic_version order by version_num", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            revisions.Add(reader.GetString(0));
+        return revisions;
+    }
+
+    /// <summary>Exact row counts of every user table, keyed schema.table.</summary>
+    static async Task<IReadOnlyDictionary<string, long>> RowCountsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "select quote_ident(schemaname) || '.' || quote_ident(tablename) from pg_tables " +
+            "where schemaname not in ('pg_catalog', 'information_schema') order by 1", connection))
+        await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                tables.Add(reader.GetString(0));
+        }
+
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var table in tables)
+            counts[table] = await ScalarAsync<long>(connection, $"select count(*) from {table}", cancellationToken);
+        return counts;
+    }
+
+    static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}
+
+/// <summary>The database could not be reached or refused access. Nothing was changed.</summary>
+public sealed class DatabaseAccessException(string message) : Exception(message);
