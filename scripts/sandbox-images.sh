@@ -255,6 +255,12 @@ build_app_images() {
     --build-arg "BASE_IMAGE=$BUSYBOX_IMAGE"
 
   mkdir -p "$BUILD_DIR/dockerfiles"
+  # The local GitHub API stand-in (sandbox-up.sh runs it as container nexplane-sandbox-github).
+  dockerfile="$IMAGE_DIR/app/Dockerfile.github-api"
+  hash="$( { echo "$app_base"; cat "$dockerfile"; } | hash_text)"
+  ensure_image "$REGISTRY_HOST/nexplane-sandbox/github-api:latest" "$hash" true "$dockerfile" \
+    --build-arg "APP_BASE_IMAGE=$app_base"
+
   for role in "${ROLES[@]}"; do
     dockerfile="$BUILD_DIR/dockerfiles/Dockerfile.$role"
     { cat "$IMAGE_DIR/app/Dockerfile"; echo "CMD $(app_command "$role")"; } >"$dockerfile"
@@ -299,7 +305,7 @@ main() {
   publish_sandbox_binary
   build_app_images
 
-  log "images: $built built, $reused unchanged, $pushed pushed to $REGISTRY_HOST, in $(elapsed) s"
+  log "images: $built built, $reused unchanged, $pushed pushed to $REGISTRY_HOST, in $(elapsed "$SCRIPT_STARTED_NS") s"
 }
 
 main "$@"

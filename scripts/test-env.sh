@@ -117,11 +117,11 @@ main() {
   start_docker
   start_registry
   if ((${#actions[@]} == 0)); then
-    log "ready: nothing to do ($(elapsed) s)"
+    log "ready: nothing to do ($(elapsed "$SCRIPT_STARTED_NS") s)"
   else
     local action
     for action in "${actions[@]}"; do log "did: $action"; done
-    log "ready in $(elapsed) s"
+    log "ready in $(elapsed "$SCRIPT_STARTED_NS") s"
   fi
 }
 

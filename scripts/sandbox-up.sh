@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# Brings up the Nexplane sandbox: a compose deployment (project nexplane-sandbox: db, redis, backend,
+# worker, frontend) on one release, plus the local GitHub API stand-in (container
+# nexplane-sandbox-github). Prepares the machine and the images first (test-env.sh,
+# sandbox-images.sh). A no-op when the sandbox is already up and healthy on that release.
+#
+# Usage: scripts/sandbox-up.sh [--version 0.2.0] [--tag-style image|env|env-default]
+#                              [--naming runbook|ghcr] [--dir <deploy dir>] [--skip-prepare]
+#   --version      release to deploy (default 0.2.0)
+#   --tag-style    image:       tags pinned on the image: lines (default)
+#                  env:         image lines read ${IMAGE_TAG} from .env (like the in-product upgrader)
+#                  env-default: image lines read ${NEXPLANE_VERSION:-<version>} from .env
+#   --naming       runbook: youbetyourballs/nexplane-backend:0.2.0 (default)
+#                  ghcr:    ghcr.io/youbetyourballs/nexplane-backend:v0.2.0
+#   --dir          deploy directory (default <repo>/.sandbox/deploy)
+#   --skip-prepare do not run test-env.sh and sandbox-images.sh
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+PROJECT=nexplane-sandbox
+GITHUB_CONTAINER=nexplane-sandbox-github
+GITHUB_IMAGE="$REGISTRY_HOST/nexplane-sandbox/github-api:latest"
+BACKEND_URL=http://127.0.0.1:18000
+FRONTEND_URL=http://127.0.0.1:13000
+GITHUB_URL=http://127.0.0.1:18089
+ADMIN_EMAIL=admin@nexplane.local
+MARKER_FILE=.nexplane-sandbox
+
+version=0.2.0 tag_style=image naming=runbook prepare=true
+deploy_dir="$REPO_ROOT/.sandbox/deploy"
+
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+
+parse_args() {
+  while (($#)); do
+    case "$1" in
+      --version) version="${2:?--version needs a release}"; version="${version#v}"; shift 2 ;;
+      --tag-style) tag_style="${2:?--tag-style needs image, env or env-default}"; shift 2 ;;
+      --naming) naming="${2:?--naming needs runbook or ghcr}"; shift 2 ;;
+      --dir) deploy_dir="${2:?--dir needs a directory}"; shift 2 ;;
+      --skip-prepare) prepare=false; shift ;;
+      -h | --help) usage; exit 0 ;;
+      *) usage >&2; die "unknown argument: $1" ;;
+    esac
+  done
+  [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "--version must look like 0.2.0, got '$version'"
+  case "$tag_style" in image | env | env-default) ;; *) die "--tag-style must be image, env or env-default" ;; esac
+  case "$naming" in runbook | ghcr) ;; *) die "--naming must be runbook or ghcr" ;; esac
+  mkdir -p "$deploy_dir"
+  deploy_dir="$(cd "$deploy_dir" && pwd)"
+  COMPOSE_FILE_PATH="$deploy_dir/docker-compose.yml"
+  ENV_FILE="$deploy_dir/.env"
+}
+
+compose() { (cd "$deploy_dir" && "${COMPOSE[@]}" -p "$PROJECT" "$@"); }
+
+# --- state probes ---------------------------------------------------------------------------------
+
+# The release the backend reports: /downloads/version (plain text), else /version ({"version"}),
+# else the version field of /health. Empty when the backend does not answer.
+backend_version() {
+  local text
+  if text="$(curl -fsS --max-time 2 "$BACKEND_URL/downloads/version" 2>/dev/null)" && [[ -n "$text" ]]; then
+    text="${text//[$'\r\n\t ']/}"
+  elif text="$(curl -fsS --max-time 2 "$BACKEND_URL/version" 2>/dev/null)"; then
+    text="$(jq -r '.version // empty' <<<"$text" 2>/dev/null || true)"
+  elif text="$(curl -fsS --max-time 2 "$BACKEND_URL/health" 2>/dev/null)"; then
+    text="$(jq -r '.version // empty' <<<"$text" 2>/dev/null || true)"
+  fi
+  printf '%s' "${text#v}"
+}
+
+backend_healthy_on() {
+  curl -fsS --max-time 2 "$BACKEND_URL/health" >/dev/null 2>&1 && [[ "$(backend_version)" == "$1" ]]
+}
+
+service_health() {
+  local id
+  id="$(compose ps -q "$1" 2>/dev/null | head -n 1)"
+  [[ -n "$id" ]] || { echo missing; return; }
+  docker inspect -f '{{ if .State.Health }}{{ .State.Health.Status }}{{ else }}{{ .State.Status }}{{ end }}' "$id" 2>/dev/null || echo missing
+}
+
+db_healthy() { [[ "$(service_health db)" == healthy ]]; }
+
+github_answers() {
+  # Any HTTP answer will do: the stand-in has no health endpoint of its own to rely on.
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$GITHUB_URL/" 2>/dev/null)" != 000 ]]
+}
+
+all_services_running() {
+  local service state
+  for service in db redis backend worker frontend; do
+    state="$(service_health "$service")"
+    [[ "$state" == healthy || "$state" == running ]] || return 1
+  done
+}
+
+already_up() {
+  [[ -f "$COMPOSE_FILE_PATH" && -f "$ENV_FILE" ]] || return 1
+  backend_healthy_on "$version" && db_healthy && all_services_running && github_answers
+}
+
+# --- deploy directory -------------------------------------------------------------------------------
+
+random_secret() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40; }
+
+env_value() { sed -n "s/^$1=//p" "$ENV_FILE" 2>/dev/null | tail -n 1; }
+
+# Sets KEY=value in .env, replacing an existing line; never echoes the value.
+env_set() {
+  local key="$1" value="$2" tmp
+  tmp="$(mktemp "$deploy_dir/.env.XXXXXX")"
+  { grep -v "^$key=" "$ENV_FILE" || true; printf '%s=%s\n' "$key" "$value"; } >"$tmp"
+  chmod 600 "$tmp"
+  mv "$tmp" "$ENV_FILE"
+}
+
+write_env_file() {
+  local key created=()
+  (umask 077 && touch "$ENV_FILE")
+  chmod 600 "$ENV_FILE"
+  # Secrets: generated once, kept on every later run (the database volume depends on them).
+  for key in POSTGRES_PASSWORD SECRET_KEY WEBHOOK_SECRET NEXPLANE_ADMIN_PASSWORD; do
+    [[ -n "$(env_value "$key")" ]] && continue
+    env_set "$key" "$(random_secret)"
+    created+=("$key")
+  done
+  [[ "$(env_value COMPOSE_PROJECT_NAME)" == "$PROJECT" ]] || env_set COMPOSE_PROJECT_NAME "$PROJECT"
+  [[ -n "$(env_value POSTGRES_USER)" ]] || env_set POSTGRES_USER nexplane
+  [[ -n "$(env_value POSTGRES_DB)" ]] || env_set POSTGRES_DB nexplane
+  case "$tag_style" in
+    env) [[ "$(env_value IMAGE_TAG)" == "$(image_tag)" ]] || env_set IMAGE_TAG "$(image_tag)" ;;
+    env-default) [[ "$(env_value NEXPLANE_VERSION)" == "$(image_tag)" ]] || env_set NEXPLANE_VERSION "$(image_tag)" ;;
+  esac
+  ((${#created[@]} == 0)) || log "generated secrets in $ENV_FILE: ${created[*]}"
+}
+
+image_tag() { if [[ "$naming" == ghcr ]]; then echo "v$version"; else echo "$version"; fi; }
+
+image_repository() {
+  if [[ "$naming" == ghcr ]]; then
+    echo "$REGISTRY_HOST/ghcr.io/youbetyourballs/nexplane-$1"
+  else
+    echo "$REGISTRY_HOST/youbetyourballs/nexplane-$1"
+  fi
+}
+
+image_reference() {
+  case "$tag_style" in
+    image) echo "$(image_repository "$1"):$(image_tag)" ;;
+    env) echo "$(image_repository "$1"):\${IMAGE_TAG}" ;;
+    env-default) echo "$(image_repository "$1"):\${NEXPLANE_VERSION:-$(image_tag)}" ;;
+  esac
+}
+
+image_comment() {
+  case "$tag_style" in
+    image) echo "    # Release pin: upgrade by changing the tag below (all app services share one release)." ;;
+    env) echo "    # Release pin: the tag comes from IMAGE_TAG in .env." ;;
+    env-default) echo "    # Release pin: the tag comes from NEXPLANE_VERSION in .env." ;;
+  esac
+}
+
+write_compose_file() {
+  local redis_tag content
+  redis_tag="$(dpkg-query -W -f='${Version}' redis-server | sed -E 's/^([0-9]+:)?([0-9]+).*/\2/')"
+  content="$(sed -e "s|@REDIS_TAG@|$redis_tag|" \
+    -e "s|@IMAGE_COMMENT@|$(image_comment)|" \
+    -e "s|@IMAGE_BACKEND@|$(image_reference backend)|" \
+    -e "s|@IMAGE_WORKER@|$(image_reference worker)|" \
+    -e "s|@IMAGE_FRONTEND@|$(image_reference frontend)|" \
+    "$REPO_ROOT/scripts/sandbox/docker-compose.yml.template")"
+  if [[ ! -f "$COMPOSE_FILE_PATH" || "$(cat "$COMPOSE_FILE_PATH")" != "$content" ]]; then
+    printf '%s\n' "$content" >"$COMPOSE_FILE_PATH"
+    log "wrote $COMPOSE_FILE_PATH ($version, tag style $tag_style, naming $naming)"
+  fi
+  # Marks the directory as the sandbox's own, so sandbox-down.sh may delete it.
+  [[ -f "$deploy_dir/$MARKER_FILE" ]] || echo "deploy directory of scripts/sandbox-up.sh" >"$deploy_dir/$MARKER_FILE"
+}
+
+# Refuses to silently "downgrade" or upgrade a running sandbox: that is the upgrade tool's job.
+check_running_version() {
+  local running
+  running="$(backend_version)"
+  if [[ -n "$running" && "$running" != "$version" ]]; then
+    die "the sandbox backend already runs $running, not $version. Upgrade it with the tool, or start over:
+  scripts/sandbox-down.sh --dir $deploy_dir && scripts/sandbox-up.sh --version $version"
+  fi
+}
+
+# --- bring-up ---------------------------------------------------------------------------------------
+
+start_github_stand_in() {
+  local wanted current
+  wanted="$(docker image inspect -f '{{.Id}}' "$GITHUB_IMAGE" 2>/dev/null)" \
+    || die "image $GITHUB_IMAGE is missing; run scripts/sandbox-images.sh"
+  current="$(docker inspect -f '{{.Image}}' "$GITHUB_CONTAINER" 2>/dev/null || true)"
+  if [[ -n "$current" && "$current" != "$wanted" ]]; then
+    log "github: replacing $GITHUB_CONTAINER (image changed)"
+    docker rm -f "$GITHUB_CONTAINER" >/dev/null
+    current=""
+  fi
+  if [[ -z "$current" ]]; then
+    log "github: starting $GITHUB_CONTAINER on $GITHUB_URL"
+    docker run -d --name "$GITHUB_CONTAINER" --network host --restart unless-stopped \
+      --label "org.nexplane.sandbox=github-api" \
+      -e HOST=127.0.0.1 -e PORT=18089 "$GITHUB_IMAGE" >/dev/null
+  elif [[ "$(docker inspect -f '{{.State.Running}}' "$GITHUB_CONTAINER")" != true ]]; then
+    log "github: starting stopped $GITHUB_CONTAINER"
+    docker start "$GITHUB_CONTAINER" >/dev/null
+  fi
+}
+
+report_failure() {
+  warn "$1"
+  compose ps >&2 || true
+  warn "last backend log lines:"
+  compose logs --no-color --tail=30 backend >&2 || true
+  die "$1. The sandbox is partly up; inspect it with: cd $deploy_dir && ${COMPOSE[*]} ps"
+}
+
+wait_until_healthy() {
+  wait_for 120 db_healthy || report_failure "db did not become healthy within 120 s"
+  wait_for 120 backend_healthy_on "$version" \
+    || report_failure "backend did not answer $BACKEND_URL/health on $version within 120 s"
+  wait_for 30 github_answers || { docker logs --tail 20 "$GITHUB_CONTAINER" >&2 || true; die "GitHub stand-in did not answer on $GITHUB_URL"; }
+}
+
+print_summary() {
+  cat <<SUMMARY
+[$SCRIPT_NAME] Nexplane sandbox $version is up (compose project $PROJECT, ${COMPOSE[*]}):
+  backend    $BACKEND_URL  (/health, /downloads/version, /version)
+  frontend   $FRONTEND_URL
+  db         postgresql://127.0.0.1:55432/nexplane (user nexplane; pg_dump inside: docker exec <db container> pg_dump -U nexplane nexplane)
+  redis      redis://127.0.0.1:56379/0
+  github     $GITHUB_URL  (container $GITHUB_CONTAINER)
+  compose    $COMPOSE_FILE_PATH
+  secrets    $ENV_FILE (mode 600; admin login $ADMIN_EMAIL / NEXPLANE_ADMIN_PASSWORD)
+SUMMARY
+}
+
+main() {
+  parse_args "$@"
+  if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+    detect_compose
+    if already_up; then
+      log "already up and healthy on $version: nothing to do"
+      print_summary
+      log "sandbox up in $(elapsed "$SCRIPT_STARTED_NS") s (warm)"
+      return
+    fi
+  fi
+  if [[ "$prepare" == true ]]; then
+    "$REPO_ROOT/scripts/test-env.sh"
+    "$REPO_ROOT/scripts/sandbox-images.sh"
+  fi
+  detect_compose
+  check_running_version
+  write_env_file
+  write_compose_file
+  start_github_stand_in
+  log "compose: up -d ($COMPOSE_FILE_PATH)"
+  compose up -d --remove-orphans 2>&1 | sed "s/^/[$SCRIPT_NAME]   /"
+  wait_until_healthy
+  print_summary
+  log "sandbox up in $(elapsed "$SCRIPT_STARTED_NS") s"
+}
+
+main "$@"
