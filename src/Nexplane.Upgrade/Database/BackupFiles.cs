@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+
+namespace Nexplane.Upgrade.Database;
+
+/// <summary>
+/// The backup directory: how archives are named (<c>nexplane-backup-YYYYMMDD-HHMMSS-&lt;version&gt;.dump|.sql</c>),
+/// created with owner-only permissions, listed newest first, and pruned.
+/// </summary>
+public sealed partial class BackupFiles(string directory)
+{
+    public string Directory { get; } = directory;
+
+    public string NewArchivePath(DateTimeOffset now, string version, BackupFormat format) =>
+        Path.Combine(Directory, $"nexplane-backup-{now.UtcDateTime:yyyyMMdd-HHmmss}-{version}{Extension(format)}");
+
+    public static string Extension(BackupFormat format) => format == BackupFormat.Custom ? ".dump" : ".sql";
+
+    /// <summary>Creates the directory readable by its owner only: backups hold every password hash and token.</summary>
+    public void EnsureExists()
+    {
+        if (OperatingSystem.IsWindows())
+            System.IO.Directory.CreateDirectory(Directory);
+        else
+            System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>Archives with their manifests (null when missing or unreadable), newest first.</summary>
+    public IReadOnlyList<(string Archive, BackupManifest? Manifest, DateTime TakenAt)> List()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+            return [];
+        return System.IO.Directory.EnumerateFiles(Directory, "nexplane-backup-*")
+            .Where(path => !path.EndsWith(".manifest.json", StringComparison.Ordinal) && !path.EndsWith(".partial", StringComparison.Ordinal))
+            .Select(path => (Archive: path, Manifest: TryReadManifest(path), TakenAt: TakenAt(path)))
+            .OrderByDescending(entry => entry.TakenAt)
+            .ThenByDescending(entry => entry.Archive, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>The newest archive whose manifest says it was verified and whose bytes still match its sha256.</summary>
+    public string? NewestVerified() =>
+        List().FirstOrDefault(entry => entry.Manifest is { Verified: true } manifest && Sha256Of(entry.Archive) == manifest.Sha256).Archive;
+
+    /// <summary>
+    /// Keeps the newest <paramref name="keep"/> archives and deletes older ones, but never the newest verified
+    /// archive, whatever <paramref name="keep"/> says. Returns the deleted archives.
+    /// </summary>
+    public IReadOnlyList<string> Prune(int keep)
+    {
+        var entries = List();
+        var newestVerified = NewestVerified();
+        var deleted = new List<string>();
+        foreach (var entry in entries.Skip(Math.Max(keep, 0)))
+        {
+            if (entry.Archive == newestVerified)
+                continue;
+            File.Delete(entry.Archive);
+            File.Delete(BackupManifest.PathFor(entry.Archive));
+            deleted.Add(entry.Archive);
+        }
+        return deleted;
+    }
+
+    public static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    static BackupManifest? TryReadManifest(string archive)
+    {
+        try
+        {
+            return File.Exists(BackupManifest.PathFor(archive)) ? BackupManifest.Read(BackupManifest.PathFor(archive)) : null;
+        }
+        catch (Exception exception) when (exception is IOException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    static DateTime TakenAt(string path)
+    {
+        var match = TimestampPattern().Match(Path.GetFileName(path));
+        return match.Success && DateTime.TryParseExact(match.Groups["stamp"].Value, "yyyyMMdd-HHmmss", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var stamp)
+            ? stamp
+            : File.GetLastWriteTimeUtc(path);
+    }
+
+    [GeneratedRegex(@"^nexplane-backup-(?<stamp>\d{8}-\d{6})")]
+    private static partial Regex TimestampPattern();
+}
