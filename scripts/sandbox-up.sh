@@ -192,6 +192,27 @@ check_running_version() {
 
 # --- bring-up ---------------------------------------------------------------------------------------
 
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# With host networking a port held by anything else (a host PostgreSQL, a test's own server) makes
+# the service crash-loop; say so before starting rather than after a two-minute wait.
+check_ports_free() {
+  local service port state
+  for service in db:55432 redis:56379 backend:18000 frontend:13000; do
+    port="${service#*:}" service="${service%:*}"
+    state="$(service_health "$service")"
+    [[ "$state" == healthy || "$state" == running || "$state" == starting ]] && continue
+    if port_taken "$port"; then
+      die "port $port (sandbox $service) is already in use by another process:
+  $(ss -ltnpH "sport = :$port" 2>/dev/null | awk '{ print $4, $6 }' | head -n 1)
+Stop that process (or run the sandbox on a machine where $port is free) and rerun."
+    fi
+  done
+  if [[ -z "$(docker ps -q -f "name=^${GITHUB_CONTAINER}\$" 2>/dev/null)" ]] && port_taken 18089; then
+    die "port 18089 (GitHub stand-in) is already in use by another process; free it and rerun"
+  fi
+}
+
 start_github_stand_in() {
   local wanted current
   wanted="$(docker image inspect -f '{{.Id}}' "$GITHUB_IMAGE" 2>/dev/null)" \
@@ -260,9 +281,11 @@ main() {
   check_running_version
   write_env_file
   write_compose_file
+  check_ports_free
   start_github_stand_in
   log "compose: up -d ($COMPOSE_FILE_PATH)"
-  compose up -d --remove-orphans 2>&1 | sed "s/^/[$SCRIPT_NAME]   /"
+  compose up -d --remove-orphans 2>&1 | sed "s/^/[$SCRIPT_NAME]   /" \
+    || report_failure "'${COMPOSE[*]} up -d' failed"
   wait_until_healthy
   print_summary
   log "sandbox up in $(elapsed "$SCRIPT_STARTED_NS") s"

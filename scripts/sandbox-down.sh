@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Removes the Nexplane sandbox: the compose project nexplane-sandbox (containers and its volumes,
+# e.g. postgres_data), the GitHub stand-in container nexplane-sandbox-github and the deploy
+# directory. Leaves everything else alone: the registry, images, other containers and volumes.
+#
+# Usage: scripts/sandbox-down.sh [--dir <deploy dir>]   (default <repo>/.sandbox/deploy)
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+PROJECT=nexplane-sandbox
+GITHUB_CONTAINER=nexplane-sandbox-github
+MARKER_FILE=.nexplane-sandbox
+deploy_dir="$REPO_ROOT/.sandbox/deploy"
+
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
+
+parse_args() {
+  while (($#)); do
+    case "$1" in
+      --dir) deploy_dir="${2:?--dir needs a directory}"; shift 2 ;;
+      -h | --help) usage; exit 0 ;;
+      *) usage >&2; die "unknown argument: $1" ;;
+    esac
+  done
+}
+
+remove_compose_project() {
+  if [[ -f "$deploy_dir/docker-compose.yml" ]]; then
+    detect_compose
+    log "compose: down -v (project $PROJECT)"
+    (cd "$deploy_dir" && "${COMPOSE[@]}" -p "$PROJECT" down -v --remove-orphans --timeout 10 2>&1) \
+      | sed "s/^/[$SCRIPT_NAME]   /" || warn "compose down failed; removing by label instead"
+  fi
+  # Whatever compose did not know about (deploy dir already gone, a renamed service): by label,
+  # which only this project's containers and volumes carry.
+  local ids
+  ids="$(docker ps -aq -f "label=com.docker.compose.project=$PROJECT")"
+  if [[ -n "$ids" ]]; then
+    log "removing leftover containers of project $PROJECT"
+    # shellcheck disable=SC2086  # one id per word
+    docker rm -f $ids >/dev/null
+  fi
+  ids="$(docker volume ls -q -f "label=com.docker.compose.project=$PROJECT")"
+  if [[ -n "$ids" ]]; then
+    log "removing volumes: ${ids//$'\n'/ }"
+    # shellcheck disable=SC2086
+    docker volume rm $ids >/dev/null
+  fi
+}
+
+remove_github_stand_in() {
+  if docker inspect "$GITHUB_CONTAINER" >/dev/null 2>&1; then
+    log "removing container $GITHUB_CONTAINER"
+    docker rm -f "$GITHUB_CONTAINER" >/dev/null
+  fi
+}
+
+remove_deploy_dir() {
+  [[ -d "$deploy_dir" ]] || return 0
+  # Only a directory sandbox-up.sh made: never delete a real deployment pointed at by mistake.
+  if [[ ! -f "$deploy_dir/$MARKER_FILE" ]]; then
+    warn "$deploy_dir has no $MARKER_FILE marker (not made by sandbox-up.sh): left in place"
+    return
+  fi
+  log "removing $deploy_dir"
+  rm -rf "$deploy_dir"
+}
+
+main() {
+  parse_args "$@"
+  docker info >/dev/null 2>&1 || die "the Docker engine does not answer; run scripts/test-env.sh first"
+  remove_compose_project
+  remove_github_stand_in
+  remove_deploy_dir
+  log "sandbox removed in $(elapsed "$SCRIPT_STARTED_NS") s"
+}
+
+main "$@"
