@@ -1,0 +1,202 @@
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Releases;
+
+namespace Nexplane.Upgrade.Preflight;
+
+/// <summary>
+/// The runbook's "before you start", done for the operator and read-only: the running version, the notes of
+/// every release on the way, the upgrade path's gates, and whether Docker, the compose file, the images, the
+/// database and the disk are ready. Every problem is collected, so one run tells the operator all there is to fix.
+/// </summary>
+public sealed class PreflightCheck(HttpClient http, Action<string> log)
+{
+    public async Task<PreflightReport> RunAsync(PreflightSettings settings, CancellationToken cancellationToken)
+    {
+        var target = NexplaneVersion.TryParse(settings.TargetVersion, out var parsed)
+            ? parsed
+            : throw new PreflightException($"'{settings.TargetVersion}' is not a Nexplane version; expected MAJOR.MINOR.PATCH such as 0.3.0.");
+        var failures = new List<UpgradeGateFailure>();
+        var notices = new List<string>();
+
+        // The compose file and its services: what there is to upgrade.
+        var compose = ComposeFile.Load(settings.ComposeFile);
+        var envFile = EnvFile.Load(settings.EnvFile ?? compose.DefaultEnvFilePath);
+        var services = SelectServices(settings, compose, failures, notices);
+
+        // Docker: everything after Preflight goes through it.
+        try
+        {
+            using var docker = await DeploymentContainers.ConnectAsync(cancellationToken);
+        }
+        catch (DockerUnavailableException exception)
+        {
+            failures.Add(new("docker", exception.Message));
+        }
+
+        // The running version, from the backend, cross-checked with the tags the deployment pins.
+        NexplaneVersion? current = null;
+        try
+        {
+            var reported = await new VersionProbe(http).GetVersionAsync(settings.ApiUrl, settings.VersionEndpoints, cancellationToken);
+            current = reported.Version;
+            log($"Running version: {current} (from {reported.Endpoint})");
+        }
+        catch (VersionProbeException exception)
+        {
+            failures.Add(new("current-version", exception.Message));
+        }
+        var pinned = PinnedVersions(compose, envFile, services);
+        foreach (var (service, version) in pinned.Where(p => current is not null && !p.Value.Equals(current)))
+            notices.Add($"The compose file pins {service} to {version}, but the backend reports {current}: the deployment is not on one version.");
+
+        // Release notes and the upgrade path.
+        UpgradePath? path = null;
+        if (current is not null)
+        {
+            try
+            {
+                var (known, digests) = await ReadReleasesAsync(settings, current, target, cancellationToken);
+                path = UpgradePath.Between(current, target, digests);
+                var variables = envFile.Variables.Keys
+                    .Concat(services.SelectMany(s => compose.Find(s)!.Environment.Keys))
+                    .ToHashSet(StringComparer.Ordinal);
+                failures.AddRange(path.Check(known, variables, settings.Overrides));
+            }
+            catch (ReleaseSourceException exception)
+            {
+                failures.Add(new("release-notes", exception.Message));
+            }
+        }
+
+        // The new images must exist before anything is pulled or stopped.
+        var upgrades = new List<ServiceUpgrade>();
+        var withVPrefix = settings.TagFormat switch
+        {
+            TagFormat.V => true,
+            TagFormat.Plain => false,
+            _ => pinned.Values.FirstOrDefault()?.HasVPrefix ?? false,
+        };
+        var registry = new RegistryClient(http);
+        foreach (var service in services)
+        {
+            var from = compose.ResolveImage(service, envFile.Variables);
+            var to = from.WithTag(target.ToTag(withVPrefix));
+            try
+            {
+                var digest = await registry.FindManifestDigestAsync(to, cancellationToken);
+                if (digest is null)
+                    failures.Add(new("image", $"The image {to} does not exist in its registry. Check --version and the image tag format (--tag-format)."));
+                upgrades.Add(new ServiceUpgrade(service, from, to, digest));
+            }
+            catch (RegistryException exception)
+            {
+                failures.Add(new("image", exception.Message));
+            }
+        }
+
+        // The database: reachable with these credentials, and room for its backup.
+        long? databaseSize = null;
+        IReadOnlyList<string> revisions = [];
+        try
+        {
+            var snapshot = await new DatabaseInspector(settings.Database).SnapshotAsync(cancellationToken);
+            databaseSize = snapshot.SizeBytes;
+            revisions = snapshot.AlembicRevisions;
+            CheckDiskSpace(settings.BackupDirectory, snapshot.SizeBytes, failures);
+        }
+        catch (DatabaseAccessException exception)
+        {
+            failures.Add(new("database", exception.Message));
+        }
+
+        return new PreflightReport
+        {
+            Current = current,
+            Target = target,
+            Path = path,
+            Services = upgrades,
+            Notices = notices,
+            Failures = failures,
+            DatabaseSizeBytes = databaseSize,
+            AlembicRevisions = revisions,
+        };
+    }
+
+    static List<string> SelectServices(PreflightSettings settings, ComposeFile compose, List<UpgradeGateFailure> failures, List<string> notices)
+    {
+        var selected = new List<string>();
+        foreach (var service in settings.AppServices)
+        {
+            var found = compose.Find(service);
+            if (settings.ProtectedServices.Contains(service))
+                failures.Add(new("services", $"'{service}' is both an app service and a protected service; protected services are never restarted."));
+            else if (found is null)
+                notices.Add($"Service '{service}' is not in {compose.Path}; it is skipped.");
+            else if (found.IsBuildOnly)
+                failures.Add(new("services",
+                    $"Service '{service}' is built from source (build: without image:). An image upgrade cannot move it: give it an image: line " +
+                    "with a released image, or leave it out with --app-services."));
+            else
+                selected.Add(service);
+        }
+        foreach (var service in settings.ProtectedServices.Where(s => compose.Find(s) is null))
+            notices.Add($"Protected service '{service}' is not in {compose.Path}.");
+        if (selected.Count == 0 && !failures.Any(f => f.Gate == "services"))
+            failures.Add(new("services", $"None of the app services ({string.Join(", ", settings.AppServices)}) is in {compose.Path}."));
+        return selected;
+    }
+
+    static Dictionary<string, NexplaneVersion> PinnedVersions(ComposeFile compose, EnvFile envFile, IEnumerable<string> services)
+    {
+        var pinned = new Dictionary<string, NexplaneVersion>();
+        foreach (var service in services)
+        {
+            if (NexplaneVersion.TryParse(compose.ResolveImage(service, envFile.Variables).Tag, out var version))
+                pinned[service] = version;
+        }
+        return pinned;
+    }
+
+    async Task<(IReadOnlyCollection<NexplaneVersion> Known, IReadOnlyList<ReleaseDigest> Digests)> ReadReleasesAsync(
+        PreflightSettings settings, NexplaneVersion current, NexplaneVersion target, CancellationToken cancellationToken)
+    {
+        if (settings.ReleaseNotesFile is not null)
+        {
+            var offline = ReleaseNotesFile.Read(settings.ReleaseNotesFile, target);
+            log($"Release notes: {settings.ReleaseNotesFile} ({offline.Count} release(s))");
+            return (offline.Select(r => r.Version).Append(current).ToArray(), offline.Select(r => ReleaseNotesParser.Parse(r.Version, r.Notes)).ToArray());
+        }
+
+        var source = new GitHubReleaseSource(settings.GitHubApiUrl, settings.GitHubRepository, settings.GitHubToken);
+        var releases = await source.GetAllAsync(cancellationToken);
+        var digests = new List<ReleaseDigest>();
+        foreach (var release in releases.Where(r => r.Version > current && r.Version <= target))
+        {
+            var releaseYaml = release.FindAsset("release.yml") is { } asset
+                ? System.Text.Encoding.UTF8.GetString(await source.DownloadAsync(asset, cancellationToken))
+                : null;
+            digests.Add(ReleaseNotesParser.Parse(release.Version, release.Notes, releaseYaml));
+        }
+        log($"Release notes: {digests.Count} release(s) after {current} up to {target} from {settings.GitHubRepository}");
+        return (releases.Select(r => r.Version).ToArray(), digests);
+    }
+
+    /// <summary>A custom-format dump is usually far smaller than the database; the whole size plus a margin is safe.</summary>
+    static void CheckDiskSpace(string backupDirectory, long databaseSize, List<UpgradeGateFailure> failures)
+    {
+        var existing = Path.GetFullPath(backupDirectory);
+        while (!Directory.Exists(existing))
+            existing = Path.GetDirectoryName(existing) ?? "/";
+        var free = new DriveInfo(existing).AvailableFreeSpace;
+        var needed = databaseSize + 64L * 1024 * 1024;
+        if (free < needed)
+            failures.Add(new("disk",
+                $"The backup directory {backupDirectory} has {free / 1024 / 1024} MB free; the backup needs up to {needed / 1024 / 1024} MB. " +
+                "Free space or choose another --backup-directory."));
+    }
+}
+
+/// <summary>Preflight could not run at all (e.g. a malformed version). Nothing was changed.</summary>
+public sealed class PreflightException(string message) : Exception(message);

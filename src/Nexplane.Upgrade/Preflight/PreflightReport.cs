@@ -1,0 +1,22 @@
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Releases;
+
+namespace Nexplane.Upgrade.Preflight;
+
+/// <summary>The image one service moves from and to.</summary>
+public sealed record ServiceUpgrade(string Service, ImageReference From, ImageReference To, string? ToDigest);
+
+/// <summary>What Preflight found. The upgrade may start only when <see cref="Failures"/> is empty.</summary>
+public sealed record PreflightReport
+{
+    public NexplaneVersion? Current { get; init; }
+    public required NexplaneVersion Target { get; init; }
+    public UpgradePath? Path { get; init; }
+    public IReadOnlyList<ServiceUpgrade> Services { get; init; } = [];
+    public IReadOnlyList<string> Notices { get; init; } = [];
+    public IReadOnlyList<UpgradeGateFailure> Failures { get; init; } = [];
+    public long? DatabaseSizeBytes { get; init; }
+    public IReadOnlyList<string> AlembicRevisions { get; init; } = [];
+
+    public bool CanUpgrade => Failures.Count == 0;
+}

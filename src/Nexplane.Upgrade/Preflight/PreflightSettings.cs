@@ -1,0 +1,29 @@
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Releases;
+
+namespace Nexplane.Upgrade.Preflight;
+
+/// <summary>How the image tags of this deployment are spelled: 0.3.0, v0.3.0, or as the running tags are.</summary>
+public enum TagFormat { Detect, Plain, V }
+
+/// <summary>Everything Preflight needs to know about the deployment and the requested upgrade.</summary>
+public sealed record PreflightSettings
+{
+    public required string TargetVersion { get; init; }
+    public required string ComposeFile { get; init; }
+    public string? EnvFile { get; init; }
+    public string? ComposeProject { get; init; }
+    public required IReadOnlyList<string> AppServices { get; init; }
+    public required IReadOnlyList<string> ProtectedServices { get; init; }
+    public required Uri ApiUrl { get; init; }
+    public required IReadOnlyList<VersionEndpoint> VersionEndpoints { get; init; }
+    public required string GitHubRepository { get; init; }
+    public string? GitHubApiUrl { get; init; }
+    public string? GitHubToken { get; init; }
+    public string? ReleaseNotesFile { get; init; }
+    public required UpgradePathOverrides Overrides { get; init; }
+    public required DatabaseTarget Database { get; init; }
+    public required string BackupDirectory { get; init; }
+    public TagFormat TagFormat { get; init; } = TagFormat.Detect;
+}
