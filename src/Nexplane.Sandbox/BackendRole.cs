@@ -29,7 +29,7 @@ public static class BackendRole
         PythonLog.Uvicorn("INFO", $"Started server process [{Environment.ProcessId}]");
         PythonLog.Uvicorn("INFO", "Waiting for application startup.");
 
-        await using var dataSource = NpgsqlDataSource.Create(databaseUrl.ConnectionString);
+        await using var dataSource = databaseUrl.CreateDataSource();
         if (!await LifespanStartupSucceedsAsync(release, dataSource, databaseUrl))
         {
             PythonLog.Uvicorn("ERROR", "Application startup failed. Exiting.");

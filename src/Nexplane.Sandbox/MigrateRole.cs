@@ -34,11 +34,11 @@ public static class MigrateRole
         var delayPerRevision = TimeSpan.FromMilliseconds(commandLine.IntegerSetting("migration-delay-ms", "NEXPLANE_MIGRATION_DELAY_MS", 0));
         using var shutdown = new ShutdownSignal();
 
+        await using var dataSource = databaseUrl.CreateDataSource();
         NpgsqlConnection connection;
         try
         {
-            connection = new NpgsqlConnection(databaseUrl.ConnectionString);
-            await connection.OpenAsync(shutdown.Token);
+            connection = await dataSource.OpenConnectionAsync(shutdown.Token);
         }
         catch (Exception unreachable) when (unreachable is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {

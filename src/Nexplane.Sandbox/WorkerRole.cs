@@ -24,8 +24,8 @@ public static class WorkerRole
         try
         {
             databaseUrl = DatabaseUrl.FromEnvironment();
-            await using var connection = new NpgsqlConnection(databaseUrl.ConnectionString);
-            await connection.OpenAsync(shutdown.Token);
+            await using var dataSource = databaseUrl.CreateDataSource();
+            await using var connection = await dataSource.OpenConnectionAsync(shutdown.Token);
             Log($"connected to database {databaseUrl.Redacted}");
         }
         catch (Exception failure) when (failure is DatabaseUrlException or NpgsqlException or TimeoutException)
