@@ -1,0 +1,206 @@
+using System.Reflection;
+using Nuke.Common.Output;
+using Nuke.Common.Parameters;
+using Serilog;
+
+namespace Nuke.Common.Execution;
+
+/// <summary>
+/// Runs a plan: <c>--skip</c>, static conditions, requirements, then each target in order. After a failure (or
+/// Ctrl+C) only the scheduled targets that are assured after failure still run, in failure mode.
+/// </summary>
+internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>? skipNames)
+{
+    private readonly HashSet<ExecutableTarget> _staticallyViolated = [];
+    private BuildAttemptLog? _attemptLog;
+
+    private List<ExecutableTarget> Plan => session.Plan!;
+    private NukeBuild Build => session.Build;
+    private ILogger Logger => session.Logger;
+
+    public void ApplySkipParameter()
+    {
+        if (skipNames is null)
+            return;
+        var skipped = skipNames.Count == 0
+            ? Plan
+            : ExecutionPlanner.Resolve(session.Targets, skipNames);
+        foreach (var target in Plan.Where(x => skipped.Contains(x) && !x.Invoked).ToList())
+            SkipMarker.Skip(target, Plan, "via parameter");
+    }
+
+    public void ApplyStaticConditions()
+    {
+        foreach (var target in Plan.Where(x => x.Status == ExecutionStatus.Scheduled).ToList())
+        {
+            List<string> violated;
+            try
+            {
+                violated = ViolatedConditions(target.StaticConditions);
+            }
+            catch (Exception exception)
+            {
+                Logger.Error(Unwrap(exception), "Invocation of condition for {TargetName} has thrown an exception", target.Name);
+                target.Status = ExecutionStatus.Failed;
+                Build.OnTargetFailed(target.Name);
+                throw new BuildStoppedException();
+            }
+
+            if (violated.Count == 0)
+                continue;
+            target.Summary["OnlyWhen"] = string.Join(" && ", violated);
+            _staticallyViolated.Add(target);
+            SkipMarker.Skip(target, Plan, reason: null);
+        }
+    }
+
+    /// <summary>Only targets that will still run are checked; a skipped target's requirements do not matter.</summary>
+    public void CheckRequirements(IReadOnlyList<ParameterMember> parameters)
+    {
+        var errors = Plan
+            .Where(x => x.Status == ExecutionStatus.Scheduled && !_staticallyViolated.Contains(x))
+            .SelectMany(target => target.Requirements.Select(requirement => requirement.Check(target.Name)))
+            .OfType<string>()
+            .Concat(ParameterInjector.MissingRequiredMembers(Build, parameters))
+            .ToList();
+        if (errors.Count > 0)
+            throw new BuildConfigurationException(string.Join(Environment.NewLine, errors));
+    }
+
+    public async Task RunAsync(BuildAttemptLog attemptLog)
+    {
+        _attemptLog = attemptLog;
+        var stopped = false;
+        foreach (var target in Plan)
+        {
+            if (session.Cancellation.IsInterrupted)
+                break;
+            var status = await RunTargetAsync(target);
+            if (status == ExecutionStatus.Aborted || status == ExecutionStatus.Failed && !target.ProceedAfterFailure)
+            {
+                stopped = true;
+                break;
+            }
+        }
+
+        if (!stopped && !session.Cancellation.IsInterrupted)
+            return;
+
+        session.Cancellation.BeginAssuredPhase();
+        foreach (var target in Plan.Where(x => x.AssuredAfterFailure).ToList())
+        {
+            if (target.Status != ExecutionStatus.Scheduled)
+                continue;
+            if (session.Cancellation.Token.IsCancellationRequested)
+                break;
+            await RunTargetAsync(target);
+        }
+    }
+
+    private async Task<ExecutionStatus> RunTargetAsync(ExecutableTarget target)
+    {
+        if (target.Status == ExecutionStatus.Skipped || _attemptLog!.PreviouslySucceeded.Contains(target.Name))
+            return MarkSkipped(target);
+
+        List<string> violated;
+        try
+        {
+            violated = ViolatedConditions(target.DynamicConditions);
+        }
+        catch (Exception exception)
+        {
+            Logger.Error(Unwrap(exception), "Invocation of condition for {TargetName} has thrown an exception", target.Name);
+            target.Status = ExecutionStatus.Failed;
+            Build.OnTargetFailed(target.Name);
+            return ExecutionStatus.Failed;
+        }
+
+        if (violated.Count > 0 || _staticallyViolated.Contains(target))
+        {
+            // The dynamic reasons replace a static one instead of clashing with it (NUKE #1385).
+            if (violated.Count > 0)
+                target.Summary["OnlyWhen"] = string.Join(" && ", violated);
+            SkipMarker.Cascade(target, Plan);
+            return MarkSkipped(target);
+        }
+
+        if (target.Actions.Count == 0)
+        {
+            target.Status = ExecutionStatus.Collective;
+            return target.Status;
+        }
+
+        WriteHeader(target.Name);
+        var token = session.Cancellation.Token;
+        session.RunningTarget = target;
+        target.Stopwatch.Start();
+        target.Status = ExecutionStatus.Running;
+        Build.OnTargetRunning(target.Name);
+        try
+        {
+            foreach (var action in target.Actions)
+                await action(token);
+            target.Stopwatch.Stop();
+            target.Status = ExecutionStatus.Succeeded;
+            Build.OnTargetSucceeded(target.Name);
+            _attemptLog!.RecordSuccess(target.Name);
+        }
+        catch (Exception thrown)
+        {
+            target.Stopwatch.Stop();
+            var exception = Unwrap(thrown);
+            if (exception is OperationCanceledException && token.IsCancellationRequested)
+            {
+                target.Status = ExecutionStatus.Aborted;
+                Logger.Warning("Target {TargetName} was cancelled", target.Name);
+            }
+            else
+            {
+                if (target.Summary.Count == 0)
+                    target.Summary[exception.GetType().Name] = FirstLine(exception.Message);
+                Logger.Error(exception, "Target {TargetName} has thrown an exception", target.Name);
+                target.Status = ExecutionStatus.Failed;
+            }
+
+            Build.OnTargetFailed(target.Name);
+        }
+        finally
+        {
+            session.RunningTarget = null;
+        }
+
+        return target.Status;
+    }
+
+    private ExecutionStatus MarkSkipped(ExecutableTarget target)
+    {
+        target.Status = ExecutionStatus.Skipped;
+        Build.OnTargetSkipped(target.Name);
+        return ExecutionStatus.Skipped;
+    }
+
+    private static List<string> ViolatedConditions(List<TargetCondition> conditions) =>
+        conditions.Where(condition => !condition.Predicate()).Select(condition => condition.Text).ToList();
+
+    private void WriteHeader(string name)
+    {
+        session.Host.Blank();
+        session.Host.Write("╬" + new string('═', name.Length + 5));
+        session.Host.Write("║ " + name);
+        session.Host.Write("╬" + new string('═', Math.Max(name.Length - 4, 2)));
+        session.Host.Blank();
+    }
+
+    private static Exception Unwrap(Exception exception) => exception switch
+    {
+        TargetInvocationException { InnerException: { } inner } => Unwrap(inner),
+        AggregateException { InnerExceptions.Count: 1 } aggregate => Unwrap(aggregate.InnerExceptions[0]),
+        _ => exception,
+    };
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
+    }
+}

@@ -1,0 +1,279 @@
+using System.Collections;
+using System.Text;
+using Nuke.Common.IO;
+using Nuke.Common.Output;
+using Nuke.Common.Parameters;
+using Serilog;
+
+namespace Nuke.Common.Execution;
+
+/// <summary>
+/// One run from command line to exit code, in NUKE's order: root and logging, discovery, parameters, schema, logo,
+/// plan, help/plan output, executor, then the Errors &amp; Warnings replay, summary table and outcome line.
+/// </summary>
+internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild, IReadOnlyList<string> defaultTargetNames)
+{
+    private const int FailureExitCode = -1;
+
+    private readonly CommandLineArguments _arguments = new(options.Arguments);
+    private readonly IReadOnlyDictionary<string, string> _environment = options.EnvironmentVariables ?? ReadProcessEnvironment();
+
+    public int Execute()
+    {
+        var output = options.Output ?? Console.Out;
+        var palette = options.UseColors switch
+        {
+            true => AnsiPalette.ForTerminal(_environment),
+            false => null,
+            null => AnsiPalette.Detect(output, _environment),
+        };
+        if (options.Output is null)
+            UseUtf8Console();
+        SecretRedactor.Clear();
+
+        using var processInterrupts = options.Interrupts is null ? ProcessInterrupts.Register() : null;
+        using var cancellation = new BuildCancellation();
+        using var attachment = (options.Interrupts ?? processInterrupts!.Signal).Attach(cancellation.OnInterrupt);
+
+        NukeBuild build;
+        try
+        {
+            var verbosity = ReadVerbosity();
+            var root = RootDirectoryLocator.Locate(options, _arguments);
+            NukeBuild.InitializeRun(root, IsServerBuild(_environment), verbosity);
+            NukeBuild.TemporaryDirectory.CreateDirectory();
+            build = createBuild();
+        }
+        catch (Exception exception)
+        {
+            using var early = BuildLogging.Create(output, palette, Verbosity.Normal, logDirectory: null, () => null, configureSinks: null);
+            ReportError(early.Logger, exception);
+            return FailureExitCode;
+        }
+
+        var session = new BuildSession(build, cancellation);
+        build.Session = session;
+        var previousLogger = Log.Logger;
+        using var logging = BuildLogging.Create(output, palette, NukeBuild.Verbosity,
+            NukeBuild.IsServerBuild ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging);
+        session.Logger = logging.Logger;
+        session.Host = logging.Host;
+        Log.Logger = logging.Logger;
+        cancellation.Interrupted += count => ReportInterrupt(session.Logger, count);
+        try
+        {
+            return Run(session, logging.Warnings);
+        }
+        finally
+        {
+            Log.Logger = previousLogger;
+        }
+    }
+
+    private int Run(BuildSession session, WarningCollector warnings)
+    {
+        int? earlyExitCode = null;
+        var failedOutsideTargets = false;
+        try
+        {
+            earlyExitCode = RunPhasesAsync(session).GetAwaiter().GetResult();
+        }
+        catch (BuildStoppedException)
+        {
+            failedOutsideTargets = true;
+        }
+        catch (Exception exception)
+        {
+            ReportError(session.Logger, exception);
+            failedOutsideTargets = true;
+        }
+
+        if (earlyExitCode is { } code)
+            return session.Build.ExitCode ?? code;
+        if (session.Plan is not null)
+            Finish(session, warnings, succeeded: !failedOutsideTargets && session.Build.IsSucceeding);
+        return session.Build.ExitCode ?? (failedOutsideTargets || session.Build.IsFailing ? FailureExitCode : 0);
+    }
+
+    /// <returns>An exit code when the run ends before the executor (<c>--help</c>, <c>--plan</c>, empty plan).</returns>
+    private async Task<int?> RunPhasesAsync(BuildSession session)
+    {
+        var build = session.Build;
+        var root = NukeBuild.RootDirectory;
+        session.Targets = TargetDiscovery.Discover(build);
+        MarkDefaultTargets(session.Targets);
+
+        var parameters = ParameterMember.Discover(build.GetType());
+        var files = ParameterFiles.Load(root, _arguments.GetValues("profile") ?? []);
+        var sources = new ParameterSources(_arguments, _environment, files, root, message => session.Logger.Warning("{Warning:l}", message));
+        ParameterInjector.Inject(build, parameters, sources);
+        WarnAboutUnknownOptions(session.Logger, parameters);
+        SchemaFile.Write(root, session.Targets, parameters);
+        CreateDefaultParametersFile(root);
+        build.OnBuildCreated();
+
+        if (!_arguments.GetFlag("nologo"))
+            Logo.Write(session.Host);
+
+        session.Plan = ExecutionPlanner.Plan(session.Targets, InvokedTargetNames(sources));
+        if (_arguments.GetFlag("plan"))
+        {
+            session.Host.Write(PlanText.Render(session.Targets, session.Plan));
+            return 0;
+        }
+
+        if (_arguments.GetFlag("help") || session.Plan.Count == 0)
+        {
+            session.Host.Write(HelpText.Render(session.Targets, parameters));
+            return 0;
+        }
+
+        build.OnBuildInitialized();
+
+        var skipNames = _arguments.GetValues("skip") is { } skip ? CommandLineArguments.SplitTargetNames(skip) : null;
+        var executor = new BuildExecutor(session, skipNames);
+        executor.ApplySkipParameter();
+        executor.ApplyStaticConditions();
+        executor.CheckRequirements(parameters);
+        var attemptLog = BuildAttemptLog.Start(NukeBuild.TemporaryDirectory, _arguments.Tokens, _arguments.GetFlag("continue"),
+            message => session.Logger.Warning("{Warning:l}", message));
+        await executor.RunAsync(attemptLog);
+        return null;
+    }
+
+    /// <summary>Targets come from <c>--target</c>, else the leading positional names, else the env or parameter files.</summary>
+    private IReadOnlyList<string>? InvokedTargetNames(ParameterSources sources)
+    {
+        if (_arguments.GetValues("target") is { } named)
+            return CommandLineArguments.SplitTargetNames(named);
+        if (_arguments.PositionalTargets.Count > 0)
+            return _arguments.PositionalTargets;
+        var (found, value) = sources.Resolve("Target", typeof(string[]), separator: null, isSecret: false);
+        return found && value is string[] names ? CommandLineArguments.SplitTargetNames(names) : null;
+    }
+
+    private void MarkDefaultTargets(IReadOnlyList<ExecutableTarget> targets)
+    {
+        foreach (var name in defaultTargetNames)
+        {
+            var target = targets.FirstOrDefault(x => x.Name == name)
+                ?? throw new BuildConfigurationException($"Default target '{name}' is not a Target property of the build.");
+            target.IsDefault = true;
+        }
+    }
+
+    private void Finish(BuildSession session, WarningCollector warnings, bool succeeded)
+    {
+        var plan = session.Plan!;
+        foreach (var target in plan)
+        {
+            target.Stopwatch.Stop();
+            target.Status = target.Status switch
+            {
+                ExecutionStatus.Scheduled => ExecutionStatus.NotRun,
+                ExecutionStatus.Running => ExecutionStatus.Aborted,
+                _ => target.Status,
+            };
+        }
+
+        var host = session.Host;
+        var entries = warnings.Entries;
+        if (entries.Count > 0)
+        {
+            host.Blank();
+            host.Write("Errors & Warnings", OutputStyle.Information);
+            foreach (var (level, target, message) in entries)
+            {
+                var isError = level > Serilog.Events.LogEventLevel.Warning;
+                var prefix = (isError ? "[ERR] " : "[WRN] ") + (target.Length > 0 ? target + ": " : "");
+                host.Write(prefix + message, isError ? OutputStyle.Error : OutputStyle.Warning);
+            }
+        }
+
+        foreach (var (text, style) in SummaryTable.Render(plan))
+            host.Write(text, style);
+        host.Blank();
+        var (outcome, outcomeStyle) = SummaryTable.Outcome(succeeded && session.Build.IsSucceeding, DateTime.Now);
+        host.Write(outcome, outcomeStyle);
+
+        try
+        {
+            session.Build.OnBuildFinished();
+        }
+        catch (Exception exception)
+        {
+            ReportError(session.Logger, exception);
+        }
+    }
+
+    private void WarnAboutUnknownOptions(ILogger logger, IReadOnlyList<ParameterMember> parameters)
+    {
+        var known = parameters.Select(x => ParameterNaming.MatchKey(x.Name)).Concat(BuiltInParameters.MatchKeys).ToHashSet();
+        foreach (var (token, key) in _arguments.Options.Where(x => !known.Contains(x.Key)).DistinctBy(x => x.Key))
+            logger.Warning("Unknown option '{Option:l}' was ignored; see --help for the parameters", token);
+    }
+
+    private Verbosity ReadVerbosity()
+    {
+        if (_arguments.GetValues("verbosity") is not { } values)
+            return Verbosity.Normal;
+        return values.Count == 1 && Enum.TryParse<Verbosity>(values[0], ignoreCase: true, out var verbosity) && Enum.IsDefined(verbosity)
+            ? verbosity
+            : throw new BuildConfigurationException(
+                $"Value [ {string.Join(", ", values)} ] is not a verbosity; use one of: {string.Join(", ", Enum.GetNames<Verbosity>())}.");
+    }
+
+    private static void CreateDefaultParametersFile(AbsolutePath root)
+    {
+        var file = ParameterFiles.DefaultFile(root);
+        if (!file.FileExists())
+            File.WriteAllText(file, "{\n  \"$schema\": \"build.schema.json\"\n}\n");
+    }
+
+    private static void ReportError(ILogger logger, Exception exception)
+    {
+        // Setup errors speak for themselves; anything else gets its type, and the stack trace at verbose level.
+        if (exception is BuildConfigurationException)
+            logger.Error("{ErrorMessage:l}", exception.Message);
+        else
+            logger.Error("{ExceptionType:l}: {ErrorMessage:l}", exception.GetType().Name, exception.Message);
+        logger.Verbose(exception, "Exception details");
+    }
+
+    private static void ReportInterrupt(ILogger logger, int count)
+    {
+        if (count == 1)
+            logger.Warning("Cancellation requested: the running target is asked to stop, then targets that are assured after failure run. Press Ctrl+C again to cancel those too");
+        else
+            logger.Warning("Cancellation requested again: cancelling the targets that are assured after failure. A third Ctrl+C ends the process at once");
+    }
+
+    /// <summary>A CI server: the generic <c>CI</c> variable or one a known CI system always sets.</summary>
+    private static bool IsServerBuild(IReadOnlyDictionary<string, string> environment)
+    {
+        if (environment.GetValueOrDefault("CI") is { Length: > 0 } ci && ci != "false" && ci != "0")
+            return true;
+        string[] markers = ["GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "TEAMCITY_VERSION", "JENKINS_URL", "BUILDKITE", "APPVEYOR", "CIRCLECI", "BITBUCKET_BUILD_NUMBER"];
+        return markers.Any(x => !string.IsNullOrEmpty(environment.GetValueOrDefault(x)));
+    }
+
+    private static IReadOnlyDictionary<string, string> ReadProcessEnvironment()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+            variables[(string)entry.Key] = entry.Value as string ?? "";
+        return variables;
+    }
+
+    private static void UseUtf8Console()
+    {
+        try
+        {
+            Console.OutputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        }
+        catch (IOException)
+        {
+            // Not a console we may configure; the box-drawing characters may look odd, nothing more.
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Nuke.Common.IO;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Nuke.Common.Output;
+
+/// <summary>
+/// The run's Serilog pipeline: an enricher for the executing target, then a redacting stage in front of every sink
+/// (console, warning collector, log files and whatever the build adds through <see cref="NukeBuild.ConfigureLogging"/>).
+/// </summary>
+internal sealed class BuildLogging : IDisposable
+{
+    private readonly Logger _sinks;
+
+    private BuildLogging(Logger logger, Logger sinks, LoggingLevelSwitch levelSwitch, WarningCollector warnings)
+    {
+        Logger = logger;
+        _sinks = sinks;
+        LevelSwitch = levelSwitch;
+        Warnings = warnings;
+        Host = new HostOutput(logger);
+    }
+
+    public Logger Logger { get; }
+    public LoggingLevelSwitch LevelSwitch { get; }
+    public WarningCollector Warnings { get; }
+    public HostOutput Host { get; }
+
+    public static BuildLogging Create(
+        TextWriter output,
+        AnsiPalette? palette,
+        Verbosity verbosity,
+        AbsolutePath? logDirectory,
+        Func<string?> currentTarget,
+        Action<LoggerConfiguration>? configureSinks)
+    {
+        var levelSwitch = new LoggingLevelSwitch(ToConsoleLevel(verbosity));
+        var warnings = new WarningCollector();
+        var sinks = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .WriteTo.Sink(new TerminalSink(output, levelSwitch, palette))
+            .WriteTo.Sink(warnings);
+        if (logDirectory is not null)
+        {
+            var (main, copy) = LogFiles.Prepare(logDirectory, DateTime.Now);
+            sinks.WriteTo.File(main, outputTemplate: LogFiles.MainTemplate, formatProvider: CultureInfo.InvariantCulture)
+                .WriteTo.File(copy, outputTemplate: LogFiles.CopyTemplate, formatProvider: CultureInfo.InvariantCulture);
+        }
+
+        configureSinks?.Invoke(sinks);
+        var sinkLogger = sinks.CreateLogger();
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .Enrich.With(new ExecutingTargetEnricher(currentTarget))
+            .WriteTo.Sink(new RedactingSink(sinkLogger))
+            .CreateLogger();
+        return new BuildLogging(logger, sinkLogger, levelSwitch, warnings);
+    }
+
+    /// <summary>Normal shows debug output, like NUKE; the files always get everything.</summary>
+    public static LogEventLevel ToConsoleLevel(Verbosity verbosity) => verbosity switch
+    {
+        Verbosity.Verbose => LogEventLevel.Verbose,
+        Verbosity.Minimal => LogEventLevel.Warning,
+        Verbosity.Quiet => LogEventLevel.Error,
+        _ => LogEventLevel.Debug,
+    };
+
+    public void Dispose()
+    {
+        Logger.Dispose();
+        _sinks.Dispose();
+    }
+}

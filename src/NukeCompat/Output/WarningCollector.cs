@@ -1,0 +1,35 @@
+using System.Globalization;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Display;
+
+namespace Nuke.Common.Output;
+
+/// <summary>Keeps every warning and error, already redacted, for the Errors &amp; Warnings block at the end.</summary>
+internal sealed class WarningCollector : ILogEventSink
+{
+    private readonly List<(LogEventLevel Level, string Target, string Message)> _entries = [];
+    private readonly MessageTemplateTextFormatter _messageFormatter = new("{Message:l}", CultureInfo.InvariantCulture);
+
+    public IReadOnlyList<(LogEventLevel Level, string Target, string Message)> Entries
+    {
+        get
+        {
+            lock (_entries)
+                return _entries.ToList();
+        }
+    }
+
+    public void Emit(LogEvent logEvent)
+    {
+        if (logEvent.Level < LogEventLevel.Warning || HostOutput.StyleOf(logEvent) is not null)
+            return;
+        var target = logEvent.Properties.TryGetValue(ExecutingTargetEnricher.PropertyName, out var value) && value is ScalarValue { Value: string name }
+            ? name
+            : "";
+        using var message = new StringWriter(CultureInfo.InvariantCulture);
+        _messageFormatter.Format(logEvent, message);
+        lock (_entries)
+            _entries.Add((logEvent.Level, target, message.ToString()));
+    }
+}

@@ -1,0 +1,63 @@
+namespace Nuke.Common.Parameters;
+
+/// <summary>
+/// The raw command line: leading positional tokens (target names), then options, each owning the tokens up to the
+/// next token that starts with <c>-</c>. A repeated option keeps its last occurrence.
+/// </summary>
+internal sealed class CommandLineArguments
+{
+    private readonly List<Option> _options = [];
+
+    public CommandLineArguments(IReadOnlyList<string> tokens)
+    {
+        Tokens = tokens;
+        var positional = new List<string>();
+        Option? current = null;
+        foreach (var token in tokens)
+        {
+            if (token.StartsWith('-') && token.Length > 1)
+            {
+                current = new Option(token, ParameterNaming.MatchKey(token), []);
+                _options.Add(current);
+            }
+            else if (current is null)
+            {
+                positional.Add(token);
+            }
+            else
+            {
+                current.Values.Add(token);
+            }
+        }
+
+        PositionalTargets = SplitTargetNames(positional);
+    }
+
+    public IReadOnlyList<string> Tokens { get; }
+
+    /// <summary>Targets named before the first option; <c>A+B</c> counts as two.</summary>
+    public IReadOnlyList<string> PositionalTargets { get; }
+
+    /// <summary>Every option as written, for warning about ones nobody declared.</summary>
+    public IEnumerable<(string Token, string Key)> Options => _options.Select(x => (x.Token, x.Key));
+
+    public bool Has(string name) => Find(name) is not null;
+
+    /// <summary>The values of the option's last occurrence, or null when it was not given.</summary>
+    public IReadOnlyList<string>? GetValues(string name) => Find(name)?.Values;
+
+    /// <summary>A flag: present without a value means true; <c>--flag false</c> turns it off.</summary>
+    public bool GetFlag(string name) =>
+        GetValues(name) is { } values && (values.Count == 0 || !string.Equals(values[0], "false", StringComparison.OrdinalIgnoreCase));
+
+    public static List<string> SplitTargetNames(IEnumerable<string> tokens) =>
+        tokens.SelectMany(x => x.Split('+', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    private Option? Find(string name)
+    {
+        var key = ParameterNaming.MatchKey(name);
+        return _options.LastOrDefault(x => x.Key == key);
+    }
+
+    private sealed record Option(string Token, string Key, List<string> Values);
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Nuke.Common.Parameters;
+
+/// <summary>Reads <c>00:05:00</c> as well as the short forms operators type: <c>90s</c>, <c>5m</c>, <c>2h</c>, <c>1h30m</c>, <c>500ms</c>.</summary>
+internal static partial class DurationParser
+{
+    public static bool TryParse(string text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        var trimmed = text.Trim();
+        var match = ShortForm().Match(trimmed);
+        if (match.Success && trimmed.Length > 0)
+        {
+            foreach (Capture part in match.Groups["part"].Captures)
+            {
+                var unitMatch = Part().Match(part.Value);
+                var number = double.Parse(unitMatch.Groups["number"].Value, CultureInfo.InvariantCulture);
+                duration += unitMatch.Groups["unit"].Value.ToLowerInvariant() switch
+                {
+                    "ms" => TimeSpan.FromMilliseconds(number),
+                    "s" => TimeSpan.FromSeconds(number),
+                    "m" => TimeSpan.FromMinutes(number),
+                    "h" => TimeSpan.FromHours(number),
+                    _ => TimeSpan.FromDays(number),
+                };
+            }
+
+            return true;
+        }
+
+        // A bare number would mean days to TimeSpan.Parse, which nobody intends; only accept the clock form.
+        return trimmed.Contains(':') && TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out duration);
+    }
+
+    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?(ms|s|m|h|d))+$", RegexOptions.IgnoreCase)]
+    private static partial Regex ShortForm();
+
+    [GeneratedRegex(@"^(?<number>\d+(\.\d+)?)(?<unit>ms|s|m|h|d)$", RegexOptions.IgnoreCase)]
+    private static partial Regex Part();
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Nuke.Common.IO;
+
+namespace Nuke.Common.Parameters;
+
+/// <summary>
+/// <c>.nuke/parameters.json</c> plus the <c>--profile</c> files <c>.nuke/parameters.&lt;name&gt;.json</c>.
+/// Later profiles win over earlier ones; all profiles win over parameters.json.
+/// </summary>
+internal sealed class ParameterFiles
+{
+    private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    // Highest precedence first.
+    private readonly List<(string File, Dictionary<string, JsonElement> Values)> _files;
+
+    private ParameterFiles(List<(string File, Dictionary<string, JsonElement> Values)> files) => _files = files;
+
+    public static AbsolutePath DefaultFile(AbsolutePath root) => root / ".nuke" / "parameters.json";
+
+    public static ParameterFiles Load(AbsolutePath root, IReadOnlyList<string> profiles)
+    {
+        var files = new List<(string, Dictionary<string, JsonElement>)>();
+        foreach (var profile in profiles.Reverse())
+        {
+            var file = root / ".nuke" / $"parameters.{profile}.json";
+            if (!file.FileExists())
+                throw new BuildConfigurationException($"Profile '{profile}' does not exist: '{file}' was not found.");
+            files.Add((file, Read(file)));
+        }
+
+        var defaultFile = DefaultFile(root);
+        if (defaultFile.FileExists())
+            files.Add((defaultFile, Read(defaultFile)));
+        return new ParameterFiles(files);
+    }
+
+    /// <summary>The value for a logical name (matched like CLI options) and the file it came from.</summary>
+    public (JsonElement Value, string File)? Find(string name)
+    {
+        var key = ParameterNaming.MatchKey(name);
+        foreach (var (file, values) in _files)
+        {
+            if (values.TryGetValue(key, out var value))
+                return (value, file);
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, JsonElement> Read(AbsolutePath file)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(file), ReadOptions);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new BuildConfigurationException($"Parameter file '{file}' must contain a JSON object.");
+            var values = new Dictionary<string, JsonElement>();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name != "$schema")
+                    values[ParameterNaming.MatchKey(property.Name)] = property.Value.Clone();
+            }
+
+            return values;
+        }
+        catch (JsonException exception)
+        {
+            throw new BuildConfigurationException($"Parameter file '{file}' is not valid JSON: {exception.Message}");
+        }
+    }
+}
