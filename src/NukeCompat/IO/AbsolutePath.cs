@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Nuke.Common.IO;
 
@@ -18,7 +19,8 @@ public sealed class AbsolutePath : IEquatable<AbsolutePath>
 
     public static explicit operator AbsolutePath(string path) => Create(path);
 
-    public static implicit operator string(AbsolutePath path) => path._path;
+    [return: NotNullIfNotNull(nameof(path))]
+    public static implicit operator string?(AbsolutePath? path) => path?._path;
 
     /// <summary>Appends a relative part; an absolute part replaces the path, like <see cref="Path.Combine(string, string)"/>.</summary>
     public static AbsolutePath operator /(AbsolutePath left, string right) =>
