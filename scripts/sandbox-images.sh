@@ -189,7 +189,13 @@ prepare_app_base() {
   local rootfs="$1/rootfs"
   mkdir -p "$rootfs/usr/local/bin"
   cp "$SANDBOX_BINARY" "$rootfs/usr/local/bin/nexplane-sandbox"
-  copy_libraries "$rootfs" "$SANDBOX_BINARY"
+  # .NET loads OpenSSL with dlopen (Npgsql's SCRAM and TLS need it), so `ldd` does not list it.
+  local openssl=() lib
+  for lib in libssl.so.3 libcrypto.so.3; do
+    openssl+=("$(ldconfig -p | awk -v lib="$lib" '$1 == lib && /x86-64/ { print $NF; exit }')")
+  done
+  cp -L --parents "${openssl[@]}" "$rootfs/"
+  copy_libraries "$rootfs" "$SANDBOX_BINARY" "${openssl[@]}"
 }
 
 # --- the stand-in binary ----------------------------------------------------------------------------

@@ -227,11 +227,22 @@ start_github_stand_in() {
     log "github: starting $GITHUB_CONTAINER on $GITHUB_URL"
     docker run -d --name "$GITHUB_CONTAINER" --network host --restart unless-stopped \
       --label "org.nexplane.sandbox=github-api" \
-      -e HOST=127.0.0.1 -e PORT=18089 "$GITHUB_IMAGE" >/dev/null
+      -e HOST=127.0.0.1 -e PORT=18089 -e GITHUB_API_PUBLIC_URL="$GITHUB_URL" "$GITHUB_IMAGE" >/dev/null
   elif [[ "$(docker inspect -f '{{.State.Running}}' "$GITHUB_CONTAINER")" != true ]]; then
     log "github: starting stopped $GITHUB_CONTAINER"
     docker start "$GITHUB_CONTAINER" >/dev/null
   fi
+}
+
+backend_restart_count() {
+  local id
+  id="$(compose ps -q backend 2>/dev/null | head -n 1)"
+  [[ -n "$id" ]] && docker inspect -f '{{ .RestartCount }}' "$id" 2>/dev/null || echo 0
+}
+
+# restart: unless-stopped turns a failing migration into a crash loop: stop waiting after 3 restarts.
+backend_ready_or_crash_looping() {
+  backend_healthy_on "$version" || (($(backend_restart_count) >= 3))
 }
 
 report_failure() {
@@ -244,8 +255,13 @@ report_failure() {
 
 wait_until_healthy() {
   wait_for 120 db_healthy || report_failure "db did not become healthy within 120 s"
-  wait_for 120 backend_healthy_on "$version" \
-    || report_failure "backend did not answer $BACKEND_URL/health on $version within 120 s"
+  wait_for 120 backend_ready_or_crash_looping
+  if ! backend_healthy_on "$version"; then
+    local restarts
+    restarts="$(backend_restart_count)"
+    ((restarts < 3)) || report_failure "backend crash-loops (restarted $restarts times)"
+    report_failure "backend did not answer $BACKEND_URL/health on $version within 120 s"
+  fi
   wait_for 30 github_answers || { docker logs --tail 20 "$GITHUB_CONTAINER" >&2 || true; die "GitHub stand-in did not answer on $GITHUB_URL"; }
 }
 
