@@ -130,9 +130,9 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
             return target.Status;
         }
 
-        WriteHeader(target.Name);
         var token = session.Cancellation.Token;
         session.RunningTarget = target;
+        WriteHeader(target.Name);
         target.Stopwatch.Start();
         target.Status = ExecutionStatus.Running;
         Build.OnTargetRunning(target.Name);
