@@ -243,4 +243,19 @@ public sealed class SandboxMigrationTests(PostgresCluster postgres)
         Assert.True(stopTime < TimeSpan.FromSeconds(2), $"stopping took {stopTime}");
         Assert.Null(await RevisionAsync(database));
     }
+
+    [Fact]
+    public async Task An_unreachable_database_fails_with_a_traceback_that_hides_the_password()
+    {
+        const string password = "do-not-print-me";
+        var environment = SandboxEnvironment.For($"postgresql://nexplane:{password}@127.0.0.1:{FreePort.Next()}/nexplane");
+
+        var migrate = await MigrateAsync("0.3.0", environment);
+
+        Assert.Equal(1, migrate.ExitCode);
+        Assert.Contains("sqlalchemy.exc.OperationalError", migrate.StandardError);
+        Assert.DoesNotContain(password, migrate.AllOutput);
+        Assert.DoesNotContain(SandboxEnvironment.SecretKey, migrate.AllOutput);
+        Assert.DoesNotContain(SandboxEnvironment.WebhookSecret, migrate.AllOutput);
+    }
 }

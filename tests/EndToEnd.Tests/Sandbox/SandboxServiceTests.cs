@@ -237,6 +237,36 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
         Assert.Contains("cannot reach redis", worker.StandardError);
     }
 
+    [Fact]
+    public async Task Worker_fails_fast_when_the_database_is_unreachable()
+    {
+        using var redis = new FakeRedis();
+        var environment = SandboxEnvironment.For($"postgresql://nexplane:secret@127.0.0.1:{FreePort.Next()}/nexplane")
+            .With("REDIS_URL", $"redis://127.0.0.1:{redis.Port}/0");
+
+        var worker = await SandboxProcess.RunToExitAsync(["worker", "--release", "0.3.0"], environment);
+
+        Assert.Equal(1, worker.ExitCode);
+        Assert.Contains("cannot reach the database", worker.StandardError);
+    }
+
+    [Fact]
+    public async Task Probe_is_a_healthcheck_for_images_without_curl()
+    {
+        var (good, goodUrl) = await StartServingAsync("frontend", "0.3.0", []);
+        await using var _ = good;
+        var (broken, brokenUrl) = await StartServingAsync("frontend", "0.3.4", []);
+        await using var __ = broken;
+
+        var healthy = await SandboxProcess.RunToExitAsync(["probe", $"{goodUrl}/version"], new Dictionary<string, string?>());
+        var unhealthy = await SandboxProcess.RunToExitAsync(["probe", $"{brokenUrl}/version"], new Dictionary<string, string?>());
+        var unreachable = await SandboxProcess.RunToExitAsync(["probe", $"http://127.0.0.1:{FreePort.Next()}/"], new Dictionary<string, string?>());
+
+        Assert.Equal(0, healthy.ExitCode);
+        Assert.Equal(1, unhealthy.ExitCode);
+        Assert.Equal(1, unreachable.ExitCode);
+    }
+
     static async Task<int> StopExitCodeAsync(SandboxProcess process)
     {
         await process.StopAsync();
