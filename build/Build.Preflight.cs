@@ -1,5 +1,9 @@
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Releases;
 using Nuke.Common;
 using Nuke.Common.IO;
+using Serilog;
 
 partial class Build
 {
@@ -25,12 +29,54 @@ partial class Build
     [Parameter("Version endpoints tried in order: '<path>' for plain text or '<path>#<json field>'")]
     readonly string[] VersionEndpoints = ["/health#version", "/downloads/version", "/version#version"];
 
-    [Parameter("Tag format of the images: 'plain' (0.3.0), 'v' (v0.3.0) or 'detect' from the current tag")]
-    readonly string TagFormat = "detect";
+    [Parameter("Tag format of the images: Detect (from the running tags), Plain (0.3.0) or V (v0.3.0)")]
+    readonly TagFormat TagFormat = TagFormat.Detect;
+
+    /// <summary>What Preflight found; the later steps read the versions and images from it.</summary>
+    PreflightReport? PreflightResult;
 
     /// <summary>Read-only: the runbook's "before you start", checked for the operator. Changes nothing.</summary>
     Target Preflight => _ => _
         .Description("Checks the release notes, the upgrade path and the deployment; changes nothing")
         .Requires(() => Version)
-        .Executes(() => NotImplementedYet(nameof(Preflight)));
+        .Requires(() => ComposeFile)
+        .Requires(() => ApiUrl)
+        .Executes(async cancellationToken =>
+        {
+            var settings = new PreflightSettings
+            {
+                TargetVersion = Version!,
+                ComposeFile = ComposeFilePath,
+                EnvFile = EnvFilePath,
+                ComposeProject = ComposeProject,
+                AppServices = AppServices,
+                ProtectedServices = ProtectedServices,
+                ApiUrl = ApiUri,
+                VersionEndpoints = VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(),
+                GitHubRepository = GitHubRepository,
+                GitHubApiUrl = GitHubApiUrl,
+                GitHubToken = GitHubToken,
+                ReleaseNotesFile = ReleaseNotesFile,
+                Overrides = new UpgradePathOverrides(AcceptBreakingChanges, ForceDowngrade),
+                Database = DatabaseTarget,
+                BackupDirectory = BackupDirectory ?? RootDirectory / ".nuke" / "temp" / "backups",
+                TagFormat = TagFormat,
+            };
+            var report = await new PreflightCheck(Http, line => Log.Information("{Line}", line)).RunAsync(settings, cancellationToken);
+            PreflightResult = report;
+
+            if (report.Path is { } path)
+                foreach (var line in PreflightDigest.Lines(path))
+                    Log.Information("{Line}", line);
+            foreach (var upgrade in report.Services)
+                Log.Information("{Service}: {From} -> {To}", upgrade.Service, upgrade.From.ToString(), upgrade.To.ToString());
+            foreach (var notice in report.Notices)
+                Log.Warning("{Notice}", notice);
+
+            ReportSummary(summary => summary["Path"] = $"{report.Current?.ToString() ?? "?"} -> {report.Target}");
+            if (!report.CanUpgrade)
+                throw new InvalidOperationException(
+                    $"Preflight found {report.Failures.Count} problem(s); nothing was changed:" + Environment.NewLine +
+                    string.Join(Environment.NewLine, report.Failures.Select(f => $"  [{f.Gate}] {f.Message}")));
+        });
 }

@@ -1,0 +1,33 @@
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
+using Nuke.Common;
+
+/// <summary>
+/// The deployment the parameters describe, shared by the runbook's steps: its compose and .env files, its
+/// database, and the secrets read from its .env (registered for redaction the moment they are read).
+/// </summary>
+partial class Build
+{
+    static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    string ComposeFilePath => ComposeFile ?? throw new InvalidOperationException("--compose-file is required.");
+
+    string EnvFilePath => EnvFile ?? Path.Combine(Path.GetDirectoryName(ComposeFilePath) ?? ".", ".env");
+
+    Uri ApiUri => Uri.TryCreate(ApiUrl, UriKind.Absolute, out var uri)
+        ? uri
+        : throw new InvalidOperationException($"--api-url '{ApiUrl}' is not an absolute URL such as http://127.0.0.1:8000.");
+
+    /// <summary>A secret from a parameter, or else from the deployment's .env; never logged either way.</summary>
+    string? SecretFromDeployment(string? parameterValue, string variable)
+    {
+        var value = parameterValue ?? Nexplane.Upgrade.Compose.EnvFile.Load(EnvFilePath)[variable];
+        if (!string.IsNullOrEmpty(value))
+            SecretRedactor.Register(value);
+        return value;
+    }
+
+    DatabaseTarget DatabaseTarget => new(
+        DatabaseHost, DatabasePort, DatabaseName, DatabaseUser,
+        SecretFromDeployment(DatabasePassword, DatabasePasswordVariable));
+}
