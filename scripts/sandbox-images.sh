@@ -257,6 +257,7 @@ build_app_images() {
   local base_hash app_base release role dockerfile hash image ghcr_image
   base_hash="$( { hash_paths "$SANDBOX_BINARY" "$IMAGE_DIR/app/Dockerfile.base"; declare -f prepare_app_base copy_libraries; package_version libc6; echo "$BUSYBOX_IMAGE"; } | hash_text)"
   app_base="$REGISTRY_HOST/nexplane-sandbox/app-base:$base_hash"
+  APP_BASE_IMAGE="$app_base"
   ensure_image "$app_base" "$base_hash" prepare_app_base "$IMAGE_DIR/app/Dockerfile.base" \
     --build-arg "BASE_IMAGE=$BUSYBOX_IMAGE"
 
@@ -286,6 +287,21 @@ build_app_images() {
   done
 }
 
+# Rebuilds leave the previous images behind: drop those of ours (by label) that no tag uses any
+# more, and the hash-tagged base images other than the current ones. Nothing else is touched.
+remove_superseded_images() {
+  local repository tag
+  for repository in nexplane-sandbox/busybox nexplane-sandbox/app-base; do
+    docker image ls --format '{{.Tag}}' "$REGISTRY_HOST/$repository" | while read -r tag; do
+      case "$REGISTRY_HOST/$repository:$tag" in
+        "$BUSYBOX_IMAGE" | "$APP_BASE_IMAGE") ;;
+        *) docker image rm "$REGISTRY_HOST/$repository:$tag" >/dev/null 2>&1 || true ;;
+      esac
+    done
+  done
+  docker image prune -f --filter "label=$HASH_LABEL" >/dev/null
+}
+
 main() {
   parse_args "$@"
   docker info >/dev/null 2>&1 || die "the Docker engine does not answer; run scripts/test-env.sh first"
@@ -311,6 +327,7 @@ main() {
   publish_sandbox_binary
   build_app_images
 
+  ((built == 0)) || remove_superseded_images
   log "images: $built built, $reused unchanged, $pushed pushed to $REGISTRY_HOST, in $(elapsed "$SCRIPT_STARTED_NS") s"
 }
 

@@ -21,6 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 PROJECT=nexplane-sandbox
 GITHUB_CONTAINER=nexplane-sandbox-github
 GITHUB_IMAGE="$REGISTRY_HOST/nexplane-sandbox/github-api:latest"
+DB_PORT=55432
 BACKEND_URL=http://127.0.0.1:18000
 FRONTEND_URL=http://127.0.0.1:13000
 GITHUB_URL=http://127.0.0.1:18089
@@ -75,9 +76,16 @@ backend_healthy_on() {
   curl -fsS --max-time 2 "$BACKEND_URL/health" >/dev/null 2>&1 && [[ "$(backend_version)" == "$1" ]]
 }
 
+# Container of a compose service, by the labels compose puts on it (much faster than `compose ps`,
+# which costs a Python start-up per call with docker-compose v1).
+service_container() {
+  docker ps -aq -f "label=com.docker.compose.project=$PROJECT" \
+    -f "label=com.docker.compose.service=$1" 2>/dev/null | head -n 1
+}
+
 service_health() {
   local id
-  id="$(compose ps -q "$1" 2>/dev/null | head -n 1)"
+  id="$(service_container "$1")"
   [[ -n "$id" ]] || { echo missing; return; }
   docker inspect -f '{{ if .State.Health }}{{ .State.Health.Status }}{{ else }}{{ .State.Status }}{{ end }}' "$id" 2>/dev/null || echo missing
 }
@@ -198,7 +206,7 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # the service crash-loop; say so before starting rather than after a two-minute wait.
 check_ports_free() {
   local service port state
-  for service in db:55432 redis:56379 backend:18000 frontend:13000; do
+  for service in "db:$DB_PORT" redis:56379 backend:18000 frontend:13000; do
     port="${service#*:}" service="${service%:*}"
     state="$(service_health "$service")"
     [[ "$state" == healthy || "$state" == running || "$state" == starting ]] && continue
@@ -236,7 +244,7 @@ start_github_stand_in() {
 
 backend_restart_count() {
   local id
-  id="$(compose ps -q backend 2>/dev/null | head -n 1)"
+  id="$(service_container backend)"
   [[ -n "$id" ]] && docker inspect -f '{{ .RestartCount }}' "$id" 2>/dev/null || echo 0
 }
 
@@ -270,7 +278,7 @@ print_summary() {
 [$SCRIPT_NAME] Nexplane sandbox $version is up (compose project $PROJECT, ${COMPOSE[*]}):
   backend    $BACKEND_URL  (/health, /downloads/version, /version)
   frontend   $FRONTEND_URL
-  db         postgresql://127.0.0.1:55432/nexplane (user nexplane; pg_dump inside: docker exec <db container> pg_dump -U nexplane nexplane)
+  db         postgresql://127.0.0.1:$DB_PORT/nexplane (user nexplane; pg_dump inside: docker exec <db container> pg_dump -U nexplane nexplane)
   redis      redis://127.0.0.1:56379/0
   github     $GITHUB_URL  (container $GITHUB_CONTAINER)
   compose    $COMPOSE_FILE_PATH
