@@ -14,7 +14,7 @@ GITHUB_CONTAINER=nexplane-sandbox-github
 MARKER_FILE=.nexplane-sandbox
 deploy_dir="$REPO_ROOT/.sandbox/deploy"
 
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { print_usage; }
 
 parse_args() {
   while (($#)); do

@@ -25,7 +25,7 @@ export DOCKER_BUILDKIT=0
 
 built=0 reused=0 pushed=0
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { print_usage; }
 
 parse_args() {
   while (($#)); do

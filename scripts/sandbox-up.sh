@@ -31,7 +31,7 @@ MARKER_FILE=.nexplane-sandbox
 version=0.2.0 tag_style=image naming=runbook prepare=true
 deploy_dir="$REPO_ROOT/.sandbox/deploy"
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { print_usage; }
 
 parse_args() {
   while (($#)); do

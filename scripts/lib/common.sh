@@ -51,3 +51,8 @@ detect_compose() {
     die "neither 'docker compose' nor 'docker-compose' found; run scripts/test-env.sh first"
   fi
 }
+
+# Prints the calling script's header comment (its documentation) as usage text.
+print_usage() {
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
+}
