@@ -48,17 +48,19 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
-    public async Task Plan_lists_the_runbook_in_order_with_the_rollback_hook_last()
+    public async Task Plan_lists_the_runbook_in_order_with_the_rollback_hook_after_the_last_step_it_guards()
     {
         var result = await BuildScript.RunAsync(["Upgrade", "--plan", "--version", "0.3.0", "--no-logo"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var positions = RunbookOrder.Append("Rollback")
-            .Select(target => result.Output.IndexOf($" {target}", StringComparison.Ordinal))
-            .ToArray();
+        var planLines = result.Output.Split('\n').TakeWhile(line => !line.StartsWith("```")).ToArray();
+        int Position(string target) => Array.FindIndex(planLines, line =>
+            line.Split(". ", 2) is [_, var entry] && entry.Split(' ')[0].Trim() == target);
+        var positions = RunbookOrder.Select(Position).ToArray();
         Assert.All(positions, position => Assert.True(position >= 0, result.ToString()));
         Assert.Equal(positions.Order(), positions);
-        Assert.Contains("RollbackNeeded", result.Output);
+        Assert.True(Position("Rollback") > Position("Verify"), result.ToString());
+        Assert.Contains("assured after failure, only when: RollbackNeeded", result.Output);
     }
 
     [Fact]
