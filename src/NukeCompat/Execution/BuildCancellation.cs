@@ -26,19 +26,20 @@ internal sealed class BuildCancellation : IDisposable
 
     public bool OnInterrupt()
     {
-        int count;
+        var count = Interlocked.Increment(ref _interrupts);
+        if (count > 2)
+            return false;
+        // Say what happens before cancelling, so the explanation precedes the targets' reactions in the log.
+        Interrupted?.Invoke(count);
         lock (_gate)
         {
-            count = ++_interrupts;
             if (count == 1)
                 _build.Cancel();
-            else if (count == 2)
+            else
                 _assured?.Cancel();
         }
 
-        if (count <= 2)
-            Interrupted?.Invoke(count);
-        return count <= 2;
+        return true;
     }
 
     public void BeginAssuredPhase()
@@ -46,7 +47,7 @@ internal sealed class BuildCancellation : IDisposable
         lock (_gate)
         {
             _assured = new CancellationTokenSource();
-            if (_interrupts >= 2)
+            if (Volatile.Read(ref _interrupts) >= 2)
                 _assured.Cancel();
         }
     }
