@@ -70,13 +70,14 @@ registry_digest() {
     | tr -d '\r' | awk 'tolower($1) == "docker-content-digest:" { print $2 }'
 }
 
-# True when the registry's name:tag is exactly the local image of that name.
+# True when the registry's name:tag is exactly the local image of that name. The digest may be
+# recorded under another repository (the GHCR-style name is the same image): same digest, same image.
 registry_has_local() {
   local image="$1" digest
   digest="$(registry_digest "$image")"
   [[ -n "$digest" ]] || return 1
   docker image inspect -f '{{ range .RepoDigests }}{{ println . }}{{ end }}' "$image" 2>/dev/null \
-    | grep -qxF "${image%:*}@$digest"
+    | grep -qF "@$digest"
 }
 
 # Makes sure a local image with the wanted input hash exists under $1: reuses the local image,
