@@ -72,7 +72,7 @@ public sealed class CommandLine
             return defaultValue;
         if (int.TryParse(text, out var value) && value >= 0)
             return value;
-        throw new ReleaseNotResolvedException($"{environmentVariable} (--{option}) must be a non-negative integer, got '{text}'.");
+        throw new SandboxConfigurationException($"{environmentVariable} (--{option}) must be a non-negative integer, got '{text}'.");
     }
 
     public bool FlagSetting(string option, string environmentVariable, bool defaultValue) =>
@@ -89,18 +89,18 @@ public sealed class CommandLine
         var explicitRelease = Setting("release", "NEXPLANE_RELEASE");
         if (explicitRelease is not null)
             return Releases.Find(explicitRelease)
-                ?? throw new ReleaseNotResolvedException($"Unknown release '{explicitRelease}'. Known: {string.Join(", ", Releases.All.Select(r => r.Version))}.");
+                ?? throw new SandboxConfigurationException($"Unknown release '{explicitRelease}'. Known: {string.Join(", ", Releases.All.Select(r => r.Version))}.");
 
         var releaseFile = Environment.GetEnvironmentVariable("NEXPLANE_RELEASE_FILE") is { Length: > 0 } file ? file : "/etc/nexplane/release";
         if (!File.Exists(releaseFile))
-            throw new ReleaseNotResolvedException(
+            throw new SandboxConfigurationException(
                 $"Cannot tell which release to behave as: pass --release <version> or write the version to {releaseFile} (env NEXPLANE_RELEASE_FILE).");
 
         var version = File.ReadAllText(releaseFile).Trim();
         return Releases.Find(version)
-            ?? throw new ReleaseNotResolvedException($"{releaseFile} names unknown release '{version}'. Known: {string.Join(", ", Releases.All.Select(r => r.Version))}.");
+            ?? throw new SandboxConfigurationException($"{releaseFile} names unknown release '{version}'. Known: {string.Join(", ", Releases.All.Select(r => r.Version))}.");
     }
 }
 
 /// <summary>A configuration problem of the sandbox itself (not of the Nexplane it imitates).</summary>
-public sealed class ReleaseNotResolvedException(string message) : Exception(message);
+public sealed class SandboxConfigurationException(string message) : Exception(message);

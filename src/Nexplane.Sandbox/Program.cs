@@ -29,9 +29,9 @@ public static class Program
                 _ => UnknownRole(commandLine.Role),
             };
         }
-        catch (ReleaseNotResolvedException notResolved)
+        catch (SandboxConfigurationException misconfigured)
         {
-            Console.Error.WriteLine($"ERROR: {notResolved.Message}");
+            Console.Error.WriteLine($"ERROR: {misconfigured.Message}");
             return 1;
         }
     }

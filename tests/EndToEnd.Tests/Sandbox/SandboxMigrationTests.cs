@@ -258,4 +258,26 @@ public sealed class SandboxMigrationTests(PostgresCluster postgres)
         Assert.DoesNotContain(SandboxEnvironment.SecretKey, migrate.AllOutput);
         Assert.DoesNotContain(SandboxEnvironment.WebhookSecret, migrate.AllOutput);
     }
+
+    [Fact]
+    public async Task Without_release_option_the_release_file_baked_into_the_image_decides()
+    {
+        var (database, environment) = await FreshDatabaseAsync();
+        var releaseFile = Path.GetTempFileName();
+        await File.WriteAllTextAsync(releaseFile, "v0.2.0\n");
+        try
+        {
+            var migrate = await SandboxProcess.RunToExitAsync(["migrate"], environment.With("NEXPLANE_RELEASE_FILE", releaseFile));
+            var unknown = await SandboxProcess.RunToExitAsync(["migrate", "--release", "9.9.9"], environment);
+
+            Assert.True(migrate.ExitCode == 0, migrate.AllOutput);
+            Assert.Equal("002_asset_tags", await RevisionAsync(database));
+            Assert.Equal(1, unknown.ExitCode);
+            Assert.Contains("Unknown release '9.9.9'", unknown.StandardError);
+        }
+        finally
+        {
+            File.Delete(releaseFile);
+        }
+    }
 }
