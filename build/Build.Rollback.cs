@@ -1,11 +1,7 @@
 using Nuke.Common;
-using Nuke.Common.IO;
 
 partial class Build
 {
-    [Parameter("Backup file for Restore (default: the backup of the last upgrade)")]
-    readonly AbsolutePath? BackupFile;
-
     [Parameter("Continue an interrupted upgrade from its last completed step")]
     readonly bool Resume;
 
@@ -28,10 +24,6 @@ partial class Build
         .AssuredAfterFailure()
         .OnlyWhenDynamic(() => RollbackNeeded)
         .Executes(() => NotImplementedYet(nameof(Rollback)));
-
-    Target Restore => _ => _
-        .Description("Restores a backup into a new database and swaps it in, keeping the old one")
-        .Executes(() => NotImplementedYet(nameof(Restore)));
 
     Target Status => _ => _
         .Description("Shows the running version, an unfinished upgrade if any, and the latest backups")

@@ -67,11 +67,13 @@ public sealed class GitHubReleaseSource
     /// <summary>Downloads a release asset's bytes (agent binaries, checksum files, release.yml).</summary>
     public async Task<byte[]> DownloadAsync(ReleaseAsset asset, CancellationToken cancellationToken)
     {
+        // Octokit hands an application/octet-stream body back as a Stream, not as byte[].
         var response = await Call(
-            () => _client.Connection.Get<byte[]>(new Uri(asset.ApiUrl), new Dictionary<string, string>(), "application/octet-stream"),
+            () => _client.Connection.Get<Stream>(new Uri(asset.ApiUrl), new Dictionary<string, string>(), "application/octet-stream"),
             $"download {asset.Name}");
-        cancellationToken.ThrowIfCancellationRequested();
-        return response.Body;
+        using var buffer = new MemoryStream();
+        await response.Body.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
     }
 
     static PublishedRelease? ToPublished(Release release) =>

@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Nexplane.Upgrade.Journal;
+
+/// <summary>One runbook step as it ended.</summary>
+public sealed record StepRecord(string Name, string Status, double Seconds, string? Note);
+
+/// <summary>
+/// What one run did, for people and machines: steps and timings, versions, image digests, the backup, the
+/// migrations applied, and the downtime. Written as JSON and as a Markdown summary when the run ends.
+/// </summary>
+public sealed class UpgradeReport
+{
+    public string Id { get; init; } = DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId;
+    public DateTimeOffset StartedAt { get; init; } = DateTimeOffset.UtcNow;
+    public string? FromVersion { get; set; }
+    public string? ToVersion { get; set; }
+    public Dictionary<string, string> Images { get; } = new();
+    public string? BackupFile { get; set; }
+    public List<string> Migrations { get; } = new();
+    public string? MigrationHead { get; set; }
+    public DateTimeOffset? DowntimeStartedAt { get; set; }
+    public DateTimeOffset? DowntimeEndedAt { get; set; }
+    public double? DowntimeSeconds => DowntimeStartedAt is { } start && DowntimeEndedAt is { } end ? Math.Round((end - start).TotalSeconds, 3) : null;
+    public List<StepRecord> Steps { get; } = new();
+    public string? Outcome { get; set; }
+    public List<string> NextSteps { get; } = new();
+
+    static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    public string ToMarkdown()
+    {
+        var markdown = new StringBuilder();
+        markdown.AppendLine($"## Nexplane upgrade {FromVersion ?? "?"} → {ToVersion ?? "?"}: {Outcome ?? "unknown"}");
+        markdown.AppendLine();
+        markdown.AppendLine("| Step | Status | Seconds |");
+        markdown.AppendLine("|---|---|---:|");
+        foreach (var step in Steps)
+            markdown.AppendLine($"| {step.Name} | {step.Status} | {step.Seconds:0.0} |");
+        markdown.AppendLine();
+        if (BackupFile is not null) markdown.AppendLine($"- Backup: `{BackupFile}`");
+        if (MigrationHead is not null) markdown.AppendLine($"- Alembic head: `{MigrationHead}`");
+        if (DowntimeSeconds is { } downtime) markdown.AppendLine($"- Downtime: {downtime:0.0} s");
+        foreach (var (service, image) in Images) markdown.AppendLine($"- {service}: `{image}`");
+        foreach (var next in NextSteps) markdown.AppendLine($"- Next: {next}");
+        return markdown.ToString();
+    }
+}
