@@ -270,6 +270,9 @@ wait_until_healthy() {
     ((restarts < 3)) || report_failure "backend crash-loops (restarted $restarts times)"
     report_failure "backend did not answer $BACKEND_URL/health on $version within 120 s"
   fi
+  # Docker's own health status lags (healthcheck interval 2 s): wait for it too, so that the next
+  # run finds everything healthy and is a no-op.
+  wait_for 60 all_services_running || report_failure "not every service is running and healthy after 60 s"
   wait_for 30 github_answers || { docker logs --tail 20 "$GITHUB_CONTAINER" >&2 || true; die "GitHub stand-in did not answer on $GITHUB_URL"; }
 }
 
