@@ -4,15 +4,18 @@
 # directory. Leaves everything else alone: the registry, images, other containers and volumes.
 # The data is discarded, so containers get 2 s to stop (not 10 s, which the backend's sh would use).
 #
-# Usage: scripts/sandbox-down.sh [--dir <deploy dir>]   (default <repo>/.sandbox/deploy)
+# Usage: scripts/sandbox-down.sh [--instance <n>] [--dir <deploy dir>]
+#   --instance  which sandbox (0, the default, is the one .nuke/parameters.json describes)
+#   --dir       its deploy directory (default <repo>/.sandbox/deploy, or .sandbox/instance-<n>)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib/sandbox-instance.sh"
 
-PROJECT=nexplane-sandbox
-GITHUB_CONTAINER=nexplane-sandbox-github
 MARKER_FILE=.nexplane-sandbox
-deploy_dir="$REPO_ROOT/.sandbox/deploy"
+instance=0
+deploy_dir=""
 
 usage() { print_usage; }
 
@@ -20,10 +23,13 @@ parse_args() {
   while (($#)); do
     case "$1" in
       --dir) deploy_dir="${2:?--dir needs a directory}"; shift 2 ;;
+      --instance) instance="${2:?--instance needs a number}"; shift 2 ;;
       -h | --help) usage; exit 0 ;;
       *) usage >&2; die "unknown argument: $1" ;;
     esac
   done
+  set_instance "$instance"
+  [[ -n "$deploy_dir" ]] || deploy_dir="$DEFAULT_DEPLOY_DIR"
 }
 
 remove_compose_project() {

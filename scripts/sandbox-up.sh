@@ -5,31 +5,29 @@
 # sandbox-images.sh). A no-op when the sandbox is already up and healthy on that release.
 #
 # Usage: scripts/sandbox-up.sh [--version 0.2.0] [--tag-style image|env|env-default]
-#                              [--naming runbook|ghcr] [--dir <deploy dir>] [--skip-prepare]
+#                              [--naming runbook|ghcr] [--instance <n>] [--dir <deploy dir>] [--skip-prepare]
 #   --version      release to deploy (default 0.2.0)
 #   --tag-style    image:       tags pinned on the image: lines (default)
 #                  env:         image lines read ${IMAGE_TAG} from .env (like the in-product upgrader)
 #                  env-default: image lines read ${NEXPLANE_VERSION:-<version>} from .env
 #   --naming       runbook: youbetyourballs/nexplane-backend:0.2.0 (default)
 #                  ghcr:    ghcr.io/youbetyourballs/nexplane-backend:v0.2.0
-#   --dir          deploy directory (default <repo>/.sandbox/deploy)
+#   --instance     0 (default) is the sandbox .nuke/parameters.json describes; 1..99 are isolated
+#                  copies with their own project, directory and ports (+10 per instance)
+#   --dir          deploy directory (default <repo>/.sandbox/deploy, or .sandbox/instance-<n>)
 #   --skip-prepare do not run test-env.sh and sandbox-images.sh
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib/sandbox-instance.sh"
 
-PROJECT=nexplane-sandbox
-GITHUB_CONTAINER=nexplane-sandbox-github
 GITHUB_IMAGE="$REGISTRY_HOST/nexplane-sandbox/github-api:latest"
-DB_PORT=55432
-BACKEND_URL=http://127.0.0.1:18000
-FRONTEND_URL=http://127.0.0.1:13000
-GITHUB_URL=http://127.0.0.1:18089
 ADMIN_EMAIL=admin@nexplane.local
 MARKER_FILE=.nexplane-sandbox
 
-version=0.2.0 tag_style=image naming=runbook prepare=true
-deploy_dir="$REPO_ROOT/.sandbox/deploy"
+version=0.2.0 tag_style=image naming=runbook prepare=true instance=0
+deploy_dir=""
 
 usage() { print_usage; }
 
@@ -40,6 +38,7 @@ parse_args() {
       --tag-style) tag_style="${2:?--tag-style needs image, env or env-default}"; shift 2 ;;
       --naming) naming="${2:?--naming needs runbook or ghcr}"; shift 2 ;;
       --dir) deploy_dir="${2:?--dir needs a directory}"; shift 2 ;;
+      --instance) instance="${2:?--instance needs a number}"; shift 2 ;;
       --skip-prepare) prepare=false; shift ;;
       -h | --help) usage; exit 0 ;;
       *) usage >&2; die "unknown argument: $1" ;;
@@ -48,6 +47,8 @@ parse_args() {
   [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "--version must look like 0.2.0, got '$version'"
   case "$tag_style" in image | env | env-default) ;; *) die "--tag-style must be image, env or env-default" ;; esac
   case "$naming" in runbook | ghcr) ;; *) die "--naming must be runbook or ghcr" ;; esac
+  set_instance "$instance"
+  [[ -n "$deploy_dir" ]] || deploy_dir="$DEFAULT_DEPLOY_DIR"
   mkdir -p "$deploy_dir"
   deploy_dir="$(cd "$deploy_dir" && pwd)"
   COMPOSE_FILE_PATH="$deploy_dir/docker-compose.yml"
@@ -179,6 +180,8 @@ write_compose_file() {
     -e "s|@IMAGE_BACKEND@|$(image_reference backend)|" \
     -e "s|@IMAGE_WORKER@|$(image_reference worker)|" \
     -e "s|@IMAGE_FRONTEND@|$(image_reference frontend)|" \
+    -e "s|@DB_PORT@|$DB_PORT|g" -e "s|@REDIS_PORT@|$REDIS_PORT|g" \
+    -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@FRONTEND_PORT@|$FRONTEND_PORT|g" \
     "$REPO_ROOT/scripts/sandbox/docker-compose.yml.template")"
   if [[ ! -f "$COMPOSE_FILE_PATH" || "$(cat "$COMPOSE_FILE_PATH")" != "$content" ]]; then
     printf '%s\n' "$content" >"$COMPOSE_FILE_PATH"
@@ -206,7 +209,7 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # the service crash-loop; say so before starting rather than after a two-minute wait.
 check_ports_free() {
   local service port state
-  for service in "db:$DB_PORT" redis:56379 backend:18000 frontend:13000; do
+  for service in "db:$DB_PORT" "redis:$REDIS_PORT" "backend:$BACKEND_PORT" "frontend:$FRONTEND_PORT"; do
     port="${service#*:}" service="${service%:*}"
     state="$(service_health "$service")"
     [[ "$state" == healthy || "$state" == running || "$state" == starting ]] && continue
@@ -216,8 +219,8 @@ check_ports_free() {
 Stop that process (or run the sandbox on a machine where $port is free) and rerun."
     fi
   done
-  if [[ -z "$(docker ps -q -f "name=^${GITHUB_CONTAINER}\$" 2>/dev/null)" ]] && port_taken 18089; then
-    die "port 18089 (GitHub stand-in) is already in use by another process; free it and rerun"
+  if [[ -z "$(docker ps -q -f "name=^${GITHUB_CONTAINER}\$" 2>/dev/null)" ]] && port_taken "$GITHUB_PORT"; then
+    die "port $GITHUB_PORT (GitHub stand-in) is already in use by another process; free it and rerun"
   fi
 }
 
@@ -235,7 +238,7 @@ start_github_stand_in() {
     log "github: starting $GITHUB_CONTAINER on $GITHUB_URL"
     docker run -d --name "$GITHUB_CONTAINER" --network host --restart unless-stopped \
       --label "org.nexplane.sandbox=github-api" \
-      -e HOST=127.0.0.1 -e PORT=18089 -e GITHUB_API_PUBLIC_URL="$GITHUB_URL" "$GITHUB_IMAGE" >/dev/null
+      -e HOST=127.0.0.1 -e PORT="$GITHUB_PORT" -e GITHUB_API_PUBLIC_URL="$GITHUB_URL" "$GITHUB_IMAGE" >/dev/null
   elif [[ "$(docker inspect -f '{{.State.Running}}' "$GITHUB_CONTAINER")" != true ]]; then
     log "github: starting stopped $GITHUB_CONTAINER"
     docker start "$GITHUB_CONTAINER" >/dev/null
@@ -282,7 +285,7 @@ print_summary() {
   backend    $BACKEND_URL  (/health, /downloads/version, /version)
   frontend   $FRONTEND_URL
   db         postgresql://127.0.0.1:$DB_PORT/nexplane (user nexplane; pg_dump inside: docker exec <db container> pg_dump -U nexplane nexplane)
-  redis      redis://127.0.0.1:56379/0
+  redis      redis://127.0.0.1:$REDIS_PORT/0
   github     $GITHUB_URL  (container $GITHUB_CONTAINER)
   compose    $COMPOSE_FILE_PATH
   secrets    $ENV_FILE (mode 600; admin login $ADMIN_EMAIL / NEXPLANE_ADMIN_PASSWORD)

@@ -90,6 +90,22 @@ public class OutputTests
         Assert.Contains("Errors & Warnings\n[WRN] Pack: no readme\n", result.Output);
     }
 
+    private sealed class FailingBuild : NukeBuild
+    {
+        public Target Deploy => _ => _.Executes(() =>
+            throw new InvalidOperationException("Preflight found 1 problem(s):\n  [disk] 3 MB free"));
+    }
+
+    [Fact]
+    public void A_failed_targets_reason_is_replayed_at_the_end_without_stack_frames()
+    {
+        var result = TestBuild.Run<FailingBuild>("Deploy --no-logo");
+
+        var replay = result.Output[result.Output.IndexOf("Errors & Warnings", StringComparison.Ordinal)..];
+        Assert.Contains("[ERR] Deploy: Target Deploy has thrown an exception\nInvalidOperationException: Preflight found 1 problem(s):\n  [disk] 3 MB free", replay);
+        Assert.DoesNotContain("   at ", result.Output);
+    }
+
     [Fact]
     public void Logo_and_engine_version_print_unless_no_logo()
     {

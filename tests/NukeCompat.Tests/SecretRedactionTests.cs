@@ -52,7 +52,16 @@ public class SecretRedactionTests
         Assert.Contains("[WRN] Leak: Password is [REDACTED]", result.Output);
         Assert.Contains("login failed for password [REDACTED]", result.Output);
         Assert.EndsWith("// InvalidOperationException: login failed for password [REDACTED]", result.SummaryLine("Leak").TrimEnd());
-        // The stack trace is still printed, just without the secret.
+        // At normal verbosity the console shows the exception's message, not its stack frames.
+        Assert.DoesNotContain("at NukeCompat.Tests.SecretRedactionTests", result.Output);
+    }
+
+    [Fact]
+    public void At_verbose_verbosity_the_stack_trace_is_printed_without_the_secret()
+    {
+        var result = TestBuild.Run<SecretBuild>($"Leak --database-password {Password} --verbosity verbose");
+
+        Assert.DoesNotContain(Password, result.Output);
         Assert.Contains("at NukeCompat.Tests.SecretRedactionTests", result.Output);
     }
 

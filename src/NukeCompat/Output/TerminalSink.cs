@@ -15,6 +15,9 @@ internal sealed class TerminalSink(TextWriter writer, LoggingLevelSwitch levelSw
 
     private readonly MessageTemplateTextFormatter _formatter = new(Template, CultureInfo.InvariantCulture);
 
+    /// <summary>Below Verbose, exceptions show their messages only; stack traces go to the log file and --verbosity verbose.</summary>
+    private readonly MessageTemplateTextFormatter _withoutException = new("{Timestamp:HH:mm:ss} [{Level:u3}] {Message:l}{NewLine}", CultureInfo.InvariantCulture);
+
     public void Emit(LogEvent logEvent)
     {
         string text;
@@ -29,7 +32,15 @@ internal sealed class TerminalSink(TextWriter writer, LoggingLevelSwitch levelSw
             if (logEvent.Level < levelSwitch.MinimumLevel)
                 return;
             using var buffer = new StringWriter(CultureInfo.InvariantCulture);
-            _formatter.Format(logEvent, buffer);
+            if (logEvent.Exception is { } exception && levelSwitch.MinimumLevel > LogEventLevel.Verbose)
+            {
+                _withoutException.Format(logEvent, buffer);
+                buffer.WriteLine(ExceptionText.MessagesOnly(exception));
+            }
+            else
+            {
+                _formatter.Format(logEvent, buffer);
+            }
             text = buffer.ToString();
             style = logEvent.Level switch
             {

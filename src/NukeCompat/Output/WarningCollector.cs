@@ -29,6 +29,10 @@ internal sealed class WarningCollector : ILogEventSink
             : "";
         using var message = new StringWriter(CultureInfo.InvariantCulture);
         _messageFormatter.Format(logEvent, message);
+        // Unlike NUKE, the replay carries the exception's message (never its stack trace): at the end of a failed
+        // upgrade the operator should read why it failed without scrolling back.
+        if (logEvent.Exception is { } exception)
+            message.Write(Environment.NewLine + ExceptionText.MessagesOnly(exception));
         lock (_entries)
             _entries.Add((logEvent.Level, target, message.ToString()));
     }
