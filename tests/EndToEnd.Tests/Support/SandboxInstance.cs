@@ -1,0 +1,85 @@
+using System.Text;
+using CliWrap;
+
+namespace EndToEnd.Tests.Support;
+
+/// <summary>
+/// An isolated sandbox deployment (scripts/sandbox-up.sh --instance N): its own compose project, deploy directory,
+/// GitHub stand-in and ports, so test classes can upgrade, break and roll back deployments side by side.
+/// Instance numbers are handed out per test class; 0 is the developers' sandbox and never used by tests.
+/// Allocation: 11-19 Preflight, 21-29 upgrade steps, 31-39 rollback, 41-49 database.
+/// </summary>
+public sealed class SandboxInstance(int number)
+{
+    public int Number { get; } = number is >= 1 and <= 99 ? number : throw new ArgumentOutOfRangeException(nameof(number));
+    public string Project => $"nexplane-sandbox-{Number}";
+    public string DeployDirectory => Path.Combine(RepositoryRoot.Path, ".sandbox", $"instance-{Number}");
+    public string ComposeFile => Path.Combine(DeployDirectory, "docker-compose.yml");
+    public string EnvFile => Path.Combine(DeployDirectory, ".env");
+    public string BackupDirectory => Path.Combine(DeployDirectory, "backups");
+    public int DatabasePort => 55432 + 10 * Number;
+    public string BackendUrl => $"http://127.0.0.1:{18000 + 10 * Number}";
+    public string FrontendUrl => $"http://127.0.0.1:{13000 + 10 * Number}";
+    public string GitHubApiUrl => $"http://127.0.0.1:{18089 + 10 * Number}/";
+
+    /// <summary>The parameters that point ./build.sh at this instance instead of the default sandbox.</summary>
+    public string[] ToolArguments =>
+    [
+        "--compose-file", ComposeFile,
+        "--compose-project", Project,
+        "--api-url", BackendUrl,
+        "--frontend-url", FrontendUrl,
+        "--database-port", DatabasePort.ToString(),
+        "--github-api-url", GitHubApiUrl,
+        "--backup-directory", BackupDirectory,
+    ];
+
+    static readonly SemaphoreSlim PrepareOnce = new(1, 1);
+    static bool _prepared;
+
+    /// <summary>
+    /// The Docker engine, the registry and the images, started or built once per test run by the project's own
+    /// idempotent scripts. A machine without them fails here, loudly; tests never skip.
+    /// </summary>
+    public static async Task EnsureEnvironmentAsync()
+    {
+        await PrepareOnce.WaitAsync();
+        try
+        {
+            if (_prepared)
+                return;
+            await RunScriptAsync("test-env.sh");
+            await RunScriptAsync("sandbox-images.sh");
+            _prepared = true;
+        }
+        finally
+        {
+            PrepareOnce.Release();
+        }
+    }
+
+    /// <summary>Brings this instance up fresh on <paramref name="version"/>: any previous state is removed first.</summary>
+    public async Task StartFreshAsync(string version, string tagStyle = "image", string naming = "runbook")
+    {
+        await EnsureEnvironmentAsync();
+        await RemoveAsync();
+        await RunScriptAsync("sandbox-up.sh", "--instance", Number.ToString(), "--version", version,
+            "--tag-style", tagStyle, "--naming", naming, "--skip-prepare");
+    }
+
+    public Task RemoveAsync() => RunScriptAsync("sandbox-down.sh", "--instance", Number.ToString());
+
+    static async Task RunScriptAsync(string script, params string[] arguments)
+    {
+        var output = new StringBuilder();
+        var result = await Cli.Wrap("bash")
+            .WithArguments([Path.Combine(RepositoryRoot.Path, "scripts", script), .. arguments])
+            .WithWorkingDirectory(RepositoryRoot.Path)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(output))
+            .ExecuteAsync();
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"scripts/{script} {string.Join(' ', arguments)} failed with exit code {result.ExitCode}:{Environment.NewLine}{output}");
+    }
+}
