@@ -1,0 +1,143 @@
+using EndToEnd.Tests.Support;
+
+namespace EndToEnd.Tests.Preflight;
+
+/// <summary>One sandbox on 0.2.0 for all Preflight tests: Preflight changes nothing, and each test proves it.</summary>
+public sealed class PreflightSandbox : IAsyncLifetime
+{
+    public SandboxInstance Sandbox { get; } = new(11);
+
+    public Task InitializeAsync() => Sandbox.StartFreshAsync("0.2.0");
+
+    public Task DisposeAsync() => Sandbox.RemoveAsync();
+}
+
+/// <summary>Preflight against a real sandbox deployment on 0.2.0, run as an operator runs it: ./build.sh Preflight.</summary>
+public sealed class PreflightTests(PreflightSandbox fixture) : IClassFixture<PreflightSandbox>
+{
+    readonly SandboxInstance _sandbox = fixture.Sandbox;
+
+    Task<BuildScriptResult> PreflightAsync(params string[] arguments) =>
+        BuildScript.RunAsync(["Preflight", "--no-logo", .. _sandbox.ToolArguments, .. arguments]);
+
+    [Fact]
+    public async Task A_safe_upgrade_passes_prints_the_digest_and_changes_nothing()
+    {
+        var before = await DeploymentSnapshot.TakeAsync(_sandbox);
+
+        var result = await PreflightAsync("--version", "0.3.0", "--accept-breaking-changes");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Running version: 0.2.0", result.Output);
+        Assert.Contains("Upgrade path 0.2.0 -> 0.3.0", result.Output);
+        Assert.Contains("environment: WEBHOOK_SECRET", result.Output);
+        Assert.Contains($"backend: 127.0.0.1:5000/youbetyourballs/nexplane-backend:0.2.0 -> 127.0.0.1:5000/youbetyourballs/nexplane-backend:0.3.0", result.Output);
+        Assert.Equal(before, await DeploymentSnapshot.TakeAsync(_sandbox));
+    }
+
+    [Fact]
+    public async Task Skipping_the_required_stop_is_refused_with_the_path_to_follow_and_changes_nothing()
+    {
+        var before = await DeploymentSnapshot.TakeAsync(_sandbox);
+
+        var result = await PreflightAsync("--version", "0.4.0", "--accept-breaking-changes");
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("[required-stop]", result.Output);
+        Assert.Contains("./build.sh Upgrade --version 0.3.0, then ./build.sh Upgrade --version 0.4.0", result.Output);
+        Assert.Contains("nothing was changed", result.Output);
+        Assert.Equal(before, await DeploymentSnapshot.TakeAsync(_sandbox));
+    }
+
+    [Fact]
+    public async Task Breaking_changes_need_explicit_acceptance()
+    {
+        var result = await PreflightAsync("--version", "0.3.0");
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("[breaking-changes]", result.Output);
+        Assert.Contains("--accept-breaking-changes", result.Output);
+    }
+
+    [Fact]
+    public async Task A_downgrade_is_refused()
+    {
+        var result = await PreflightAsync("--version", "0.1.0", "--release-notes-file", WriteNotes("# v0.1.0\nOld.\n# v0.2.0\nCurrent.\n"));
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("[downgrade]", result.Output);
+    }
+
+    [Theory]
+    [InlineData("0.3")]
+    [InlineData("latest")]
+    public async Task A_malformed_version_is_a_clear_error(string version)
+    {
+        var result = await PreflightAsync("--version", version);
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains($"'{version}' is not a Nexplane version", result.Output);
+    }
+
+    [Fact]
+    public async Task A_version_that_was_never_released_is_refused_listing_the_releases()
+    {
+        var result = await PreflightAsync("--version", "0.9.0");
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("There is no Nexplane release 0.9.0. Published releases: 0.2.0, 0.3.0", result.Output);
+    }
+
+    [Fact]
+    public async Task A_wrong_database_password_is_a_clear_error_that_never_prints_the_password()
+    {
+        const string wrong = "definitely-not-the-password-4711";
+
+        var result = await PreflightAsync("--version", "0.3.0", "--accept-breaking-changes", "--database-password", wrong);
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("[database]", result.Output);
+        Assert.Contains("wrong password or user", result.Output);
+        Assert.DoesNotContain(wrong, result.Output);
+    }
+
+    [Fact]
+    public async Task An_unreachable_docker_engine_is_a_clear_error()
+    {
+        var result = await BuildScript.RunAsync(
+            ["Preflight", "--no-logo", .. _sandbox.ToolArguments, "--version", "0.3.0", "--accept-breaking-changes"],
+            new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" });
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("[docker] The Docker engine at unix:///nonexistent/docker.sock does not answer", result.Output);
+    }
+
+    [Fact]
+    public async Task A_missing_compose_file_is_a_clear_error()
+    {
+        var result = await BuildScript.RunAsync(
+            ["Preflight", "--no-logo", .. _sandbox.ToolArguments, "--version", "0.3.0", "--compose-file", "/nonexistent/docker-compose.yml"]);
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("The compose file /nonexistent/docker-compose.yml does not exist", result.Output);
+    }
+
+    [Fact]
+    public async Task Offline_release_notes_replace_github()
+    {
+        var notes = WriteNotes("# v0.3.0\n## Environment\n- `BRAND_NEW_SETTING` must be set\n");
+
+        var result = await PreflightAsync("--version", "0.3.0", "--release-notes-file", notes);
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("[environment]", result.Output);
+        Assert.Contains("BRAND_NEW_SETTING", result.Output);
+    }
+
+    string WriteNotes(string markdown)
+    {
+        var path = Path.Combine(_sandbox.DeployDirectory, $"notes-{Guid.NewGuid():N}.md");
+        File.WriteAllText(path, markdown);
+        return path;
+    }
+}
