@@ -1,0 +1,41 @@
+namespace Nexplane.Upgrade.Journal;
+
+/// <summary>The journals of past and unfinished upgrades in one directory (.nuke/temp/upgrade).</summary>
+public sealed class JournalStore(string directory)
+{
+    public string Directory { get; } = directory;
+
+    public IReadOnlyList<UpgradeJournal> All()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+            return [];
+        return System.IO.Directory.EnumerateFiles(Directory, "*.json")
+            .Where(path => !System.IO.Path.GetFileName(path).StartsWith("report-", StringComparison.Ordinal))
+            .Select(TryLoad)
+            .OfType<UpgradeJournal>()
+            .OrderByDescending(j => j.StartedAt)
+            .ToArray();
+    }
+
+    /// <summary>The newest upgrade of this compose file that never reached an outcome: it was interrupted.</summary>
+    public UpgradeJournal? Unfinished(string composeFile) =>
+        All().FirstOrDefault(j => !j.IsFinished && j.ComposeFile == Path.GetFullPath(composeFile));
+
+    /// <summary>The newest upgrade of this compose file, finished or not.</summary>
+    public UpgradeJournal? Latest(string composeFile) =>
+        All().FirstOrDefault(j => j.ComposeFile == Path.GetFullPath(composeFile));
+
+    public UpgradeJournal? Find(string id) => All().FirstOrDefault(j => j.Id == id);
+
+    static UpgradeJournal? TryLoad(string path)
+    {
+        try
+        {
+            return UpgradeJournal.Load(path);
+        }
+        catch (Exception exception) when (exception is IOException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Nexplane.Upgrade.Compose;
+
+namespace Nexplane.Upgrade.Journal;
+
+/// <summary>A deployment file an upgrade changed, with a byte-for-byte copy of it as it was before.</summary>
+public sealed record ChangedFile(string Path, string CopyOfOriginal, string OriginalSha256);
+
+/// <summary>A runbook step that finished, and when.</summary>
+public sealed record CompletedStep(string Name, DateTimeOffset CompletedAt);
+
+/// <summary>
+/// What one upgrade has done so far, saved after every step under .nuke/temp/upgrade/. A run that dies (SIGKILL,
+/// power loss) leaves it behind, so the next run knows exactly what to undo or where to continue, and never
+/// silently starts over on a half-upgraded deployment.
+/// </summary>
+public sealed class UpgradeJournal
+{
+    public required string Id { get; init; }
+    public required string ComposeFile { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public string? FromVersion { get; set; }
+    public string? ToVersion { get; set; }
+    public List<CompletedStep> CompletedSteps { get; init; } = [];
+    public string? BackupFile { get; set; }
+    public string? RevisionBefore { get; set; }
+    public Dictionary<string, string> PreviousImages { get; init; } = [];
+    public List<ChangedFile> ChangedFiles { get; init; } = [];
+    public string? MigrationErrorFile { get; set; }
+
+    /// <summary>null while the upgrade is unfinished; then "succeeded", "rolled-back" or "needs-human".</summary>
+    public string? Outcome { get; set; }
+
+    [JsonIgnore]
+    public string FilePath { get; private set; } = "";
+
+    public bool IsFinished => Outcome is not null;
+
+    public bool HasCompleted(string step) => CompletedSteps.Any(s => s.Name == step);
+
+    public string? LastCompletedStep => CompletedSteps.LastOrDefault()?.Name;
+
+    public void MarkCompleted(string step)
+    {
+        if (!HasCompleted(step))
+            CompletedSteps.Add(new CompletedStep(step, DateTimeOffset.UtcNow));
+        Save();
+    }
+
+    /// <summary>Keeps a copy of a deployment file before its first change in this upgrade; later changes keep the first copy.</summary>
+    public void RememberOriginal(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (ChangedFiles.Any(f => f.Path == full) || !File.Exists(full))
+            return;
+        var copy = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(FilePath)!, $"{Id}.{System.IO.Path.GetFileName(full)}.orig");
+        File.Copy(full, copy, overwrite: true);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        ChangedFiles.Add(new ChangedFile(full, copy, Database.BackupFiles.Sha256Of(copy)));
+        Save();
+    }
+
+    /// <summary>Puts every remembered file back exactly as it was before the upgrade. Returns the restored paths.</summary>
+    public IReadOnlyList<string> RestoreOriginalFiles()
+    {
+        var restored = new List<string>();
+        foreach (var file in ChangedFiles)
+        {
+            if (Database.BackupFiles.Sha256Of(file.CopyOfOriginal) != file.OriginalSha256)
+                throw new InvalidOperationException($"The saved copy {file.CopyOfOriginal} of {file.Path} was modified; restore it by hand.");
+            TextFiles.WriteAtomically(file.Path, File.ReadAllText(file.CopyOfOriginal));
+            restored.Add(file.Path);
+        }
+        return restored;
+    }
+
+    static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public void Save() => TextFiles.WriteAtomically(FilePath, JsonSerializer.Serialize(this, Options));
+
+    public static UpgradeJournal Load(string path)
+    {
+        var journal = JsonSerializer.Deserialize<UpgradeJournal>(File.ReadAllText(path), Options)
+            ?? throw new InvalidDataException($"The journal {path} is empty.");
+        journal.FilePath = path;
+        return journal;
+    }
+
+    public static UpgradeJournal Create(string directory, string id, string composeFile)
+    {
+        Directory.CreateDirectory(directory);
+        var journal = new UpgradeJournal
+        {
+            Id = id,
+            ComposeFile = System.IO.Path.GetFullPath(composeFile),
+            StartedAt = DateTimeOffset.UtcNow,
+            FilePath = System.IO.Path.Combine(directory, $"{id}.json"),
+        };
+        journal.Save();
+        return journal;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Nexplane.Upgrade.Journal;
+
+namespace Nexplane.Upgrade.Tests.Journal;
+
+public sealed class UpgradeJournalTests : IDisposable
+{
+    readonly string _directory = Path.Combine(Path.GetTempPath(), $"journal-{Guid.NewGuid():N}");
+    readonly string _composeFile;
+
+    public UpgradeJournalTests()
+    {
+        Directory.CreateDirectory(_directory);
+        _composeFile = Path.Combine(_directory, "docker-compose.yml");
+        File.WriteAllText(_composeFile, "services:\n  backend:\n    image: nexplane-backend:0.2.0  # pinned\r\n");
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    string StateDirectory => Path.Combine(_directory, "state");
+
+    [Fact]
+    public void Every_completed_step_is_on_disk_at_once_so_a_killed_run_leaves_it_behind()
+    {
+        var journal = UpgradeJournal.Create(StateDirectory, "u1", _composeFile);
+        journal.FromVersion = "0.2.0";
+        journal.ToVersion = "0.3.0";
+        journal.MarkCompleted("Preflight");
+        journal.MarkCompleted("Backup");
+
+        var reloaded = new JournalStore(StateDirectory).Unfinished(_composeFile);
+
+        Assert.NotNull(reloaded);
+        Assert.Equal(["Preflight", "Backup"], reloaded.CompletedSteps.Select(s => s.Name));
+        Assert.Equal("Backup", reloaded.LastCompletedStep);
+        Assert.Equal("0.3.0", reloaded.ToVersion);
+    }
+
+    [Fact]
+    public void A_finished_upgrade_is_not_unfinished()
+    {
+        var journal = UpgradeJournal.Create(StateDirectory, "u1", _composeFile);
+        journal.Outcome = "succeeded";
+        journal.Save();
+
+        Assert.Null(new JournalStore(StateDirectory).Unfinished(_composeFile));
+        Assert.Equal("u1", new JournalStore(StateDirectory).Latest(_composeFile)?.Id);
+    }
+
+    [Fact]
+    public void Changed_files_are_restored_byte_for_byte_from_the_first_copy()
+    {
+        var original = File.ReadAllBytes(_composeFile);
+        var journal = UpgradeJournal.Create(StateDirectory, "u1", _composeFile);
+
+        journal.RememberOriginal(_composeFile);
+        File.WriteAllText(_composeFile, "services:\n  backend:\n    image: nexplane-backend:0.3.0\n");
+        journal.RememberOriginal(_composeFile);
+        File.WriteAllText(_composeFile, "mangled");
+        var restored = UpgradeJournal.Load(journal.FilePath).RestoreOriginalFiles();
+
+        Assert.Equal([Path.GetFullPath(_composeFile)], restored);
+        Assert.Equal(original, File.ReadAllBytes(_composeFile));
+    }
+
+    [Fact]
+    public void A_second_upgrade_is_refused_while_the_first_holds_the_lock()
+    {
+        using var first = UpgradeLock.Acquire(StateDirectory, "./build.sh Upgrade --version 0.3.0", removeStaleLock: false);
+
+        var exception = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, "second", removeStaleLock: true));
+
+        Assert.Contains("Another upgrade holds the lock", exception.Message);
+        Assert.Contains($"pid {Environment.ProcessId}", exception.Message);
+    }
+
+    [Fact]
+    public void A_stale_lock_of_a_dead_process_is_reported_and_removed_only_when_asked()
+    {
+        using (var process = Process.Start(new ProcessStartInfo("true")))
+        {
+            process!.WaitForExit();
+            Directory.CreateDirectory(StateDirectory);
+            File.WriteAllText(Path.Combine(StateDirectory, "upgrade.lock"), JsonSerializer.Serialize(
+                new LockOwner("root", process.Id, Environment.MachineName, DateTimeOffset.UtcNow.AddHours(-1), "./build.sh Upgrade --version 0.3.0")));
+        }
+
+        var refused = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, "next", removeStaleLock: false));
+        Assert.Contains("stale upgrade lock", refused.Message);
+        Assert.Contains("--remove-stale-lock", refused.Message);
+
+        using var acquired = UpgradeLock.Acquire(StateDirectory, "next", removeStaleLock: true);
+        Assert.Equal(Environment.ProcessId, UpgradeLock.ReadOwner(Path.Combine(StateDirectory, "upgrade.lock"))!.ProcessId);
+    }
+
+    [Fact]
+    public void Releasing_the_lock_lets_the_next_upgrade_in()
+    {
+        UpgradeLock.Acquire(StateDirectory, "first", removeStaleLock: false).Dispose();
+
+        using var second = UpgradeLock.Acquire(StateDirectory, "second", removeStaleLock: false);
+
+        Assert.Equal("second", UpgradeLock.ReadOwner(Path.Combine(StateDirectory, "upgrade.lock"))!.Command);
+    }
+}
