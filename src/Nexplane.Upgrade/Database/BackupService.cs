@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
-using Nexplane.Upgrade.Processes;
+using System.IO.Pipelines;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -14,37 +13,37 @@ public sealed record BackupRequest(
     string? DatabaseContainerId);
 
 /// <summary>
-/// The runbook's "back up the database", made trustworthy: pg_dump on the host or inside the db container,
-/// written to a partial file, fully decoded, hashed, described by a manifest, and only then given its final name.
-/// A backup that fails any check is deleted and the error says why; no half backup is ever left looking whole.
+/// The runbook's "back up the database", made trustworthy. pg_dump runs on the host or inside the db container and
+/// streams into a partial file; in the same pass the stream is hashed and fully decoded by pg_restore, and the
+/// manifest's row counts are read from the very snapshot pg_dump dumps. Only a backup that passed every check gets
+/// its final name and a manifest; anything else is deleted and the error says why, so no half backup ever looks whole.
 /// </summary>
-public sealed partial class BackupService(BackupFiles files, ContainerExec? containerExec, Action<string> log)
+public sealed class BackupService(BackupFiles files, ContainerExec? containerExec, Action<string> log)
 {
     public async Task<BackupManifest> BackUpAsync(BackupRequest request, CancellationToken cancellationToken)
     {
         files.EnsureExists();
         var inspector = new DatabaseInspector(request.Database);
-        var before = await inspector.SnapshotAsync(cancellationToken);
-        var mode = await ChooseModeAsync(request, before.ServerVersion, cancellationToken);
+        await using var snapshot = await inspector.ExportSnapshotAsync(cancellationToken);
+        var serverMajor = await ServerMajorAsync(inspector, cancellationToken);
+        var tools = await PostgresTools.ChooseAsync(request.Mode, request.Database, "pg_dump", serverMajor, null,
+            containerExec, request.DatabaseContainerId, log, cancellationToken);
+        var toolVersion = await tools.VersionAsync("pg_dump", cancellationToken) ?? "pg_dump (version unknown)";
+
         var startedAt = DateTimeOffset.UtcNow;
         var archive = files.NewArchivePath(startedAt, request.NexplaneVersion, request.Format);
         var partial = archive + ".partial";
-        log($"Dumping {request.Database} ({before.SizeBytes / 1024 / 1024} MB) with pg_dump {mode.ToString().ToLowerInvariant()}-side to {archive}");
+        log($"Dumping {request.Database} with {toolVersion} ({tools.Mode.ToString().ToLowerInvariant()}) to {archive}");
 
         try
         {
-            // Created owner-only before pg_dump writes a byte: the dump holds password hashes and tokens.
+            // Created owner-only before a byte is written: the dump holds password hashes and tokens.
             CreateOwnerOnlyFile(partial);
-            var dumpClock = Stopwatch.StartNew();
-            var toolVersion = mode == BackupMode.Host
-                ? await DumpOnHostAsync(request, partial, cancellationToken)
-                : await DumpInContainerAsync(request, partial, cancellationToken);
-            dumpClock.Stop();
-
-            var verifyClock = Stopwatch.StartNew();
-            await VerifyAsync(request, mode, partial, cancellationToken);
-            var sha256 = BackupFiles.Sha256Of(partial);
-            verifyClock.Stop();
+            var clock = Stopwatch.StartNew();
+            var contents = snapshot.ReadAsync(cancellationToken);
+            var (sha256, size, decodeSeconds) = await DumpAndVerifyAsync(request, tools, snapshot.Id, partial, cancellationToken);
+            var dumpSeconds = clock.Elapsed.TotalSeconds;
+            var before = await contents;
 
             File.Move(partial, archive);
             var manifest = new BackupManifest
@@ -52,25 +51,32 @@ public sealed partial class BackupService(BackupFiles files, ContainerExec? cont
                 ArchiveFile = Path.GetFileName(archive),
                 Format = request.Format,
                 Sha256 = sha256,
-                SizeBytes = new FileInfo(archive).Length,
+                SizeBytes = size,
                 NexplaneVersion = request.NexplaneVersion,
                 Images = request.Images,
                 AlembicRevisions = before.AlembicRevisions,
                 RowCounts = before.RowCounts,
                 DatabaseSizeBytes = before.SizeBytes,
                 Database = request.Database.ToString(),
-                Mode = mode,
+                Mode = tools.Mode,
                 ToolVersion = toolVersion,
                 StartedAt = startedAt,
-                DumpSeconds = Math.Round(dumpClock.Elapsed.TotalSeconds, 3),
-                VerifySeconds = Math.Round(verifyClock.Elapsed.TotalSeconds, 3),
+                DumpSeconds = Math.Round(dumpSeconds, 3),
+                VerifySeconds = Math.Round(decodeSeconds, 3),
                 Verified = true,
             };
             var manifestPath = BackupManifest.PathFor(archive);
             File.WriteAllText(manifestPath, manifest.ToJson());
             RestrictToOwner(manifestPath);
-            log($"Backup verified: {manifest.SizeBytes / 1024} KiB, sha256 {sha256[..12]}…, dump {manifest.DumpSeconds:0.0} s, verify {manifest.VerifySeconds:0.0} s");
+            log($"Backup verified: {Megabytes(size)} from a {Megabytes(before.SizeBytes)} database, " +
+                $"{before.RowCounts.Values.Sum()} rows in {before.RowCounts.Count} tables, alembic {string.Join(",", before.AlembicRevisions)}, " +
+                $"sha256 {sha256[..12]}…, {dumpSeconds:0.0} s (decoded in the same pass)");
             return manifest;
+        }
+        catch (IOException exception) when (IsDiskFull(exception))
+        {
+            File.Delete(partial);
+            throw new BackupException(DiskFullMessage(files.Directory));
         }
         catch
         {
@@ -80,87 +86,85 @@ public sealed partial class BackupService(BackupFiles files, ContainerExec? cont
     }
 
     /// <summary>
-    /// Auto: the host's pg_dump when the database answers on TCP and the host's tools are at least as new as the
-    /// server (an older pg_dump refuses a newer server); otherwise the tools inside the db container.
+    /// pg_dump's stdout goes through an <see cref="ArchiveTee"/> into the file, the hash, and (custom format) the
+    /// stdin of a pg_restore that decodes every entry to /dev/null while the dump is still running.
     /// </summary>
-    async Task<BackupMode> ChooseModeAsync(BackupRequest request, string serverVersion, CancellationToken cancellationToken)
+    async Task<(string Sha256, long Size, double DecodeSeconds)> DumpAndVerifyAsync(
+        BackupRequest request, IPostgresTools tools, string snapshotId, string partial, CancellationToken cancellationToken)
     {
-        if (request.Mode != BackupMode.Auto)
-            return request.Mode;
-        var hostMajor = await HostToolMajorAsync("pg_dump", cancellationToken);
-        var serverMajor = int.Parse(serverVersion.Split('.')[0]);
-        if (hostMajor >= serverMajor)
-            return BackupMode.Host;
-        if (request.DatabaseContainerId is null)
-            throw new BackupException(hostMajor is null
-                ? "pg_dump is not installed on this machine and the db container was not found; install the PostgreSQL client tools."
-                : $"The host's pg_dump {hostMajor} is older than the server ({serverMajor}) and the db container was not found.");
-        log(hostMajor is null
-            ? "No pg_dump on this machine: dumping inside the db container."
-            : $"The host's pg_dump {hostMajor} is older than PostgreSQL {serverMajor}: dumping inside the db container.");
-        return BackupMode.Container;
-    }
+        var decodesWhileDumping = request.Format == BackupFormat.Custom;
+        var decoderInput = decodesWhileDumping ? new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20)) : null;
+        var decodeClock = new Stopwatch();
+        var decoding = decoderInput is null
+            ? Task.FromResult(new ToolResult(0, ""))
+            : DecodeAsync(tools, decoderInput, decodeClock, cancellationToken);
 
-    async Task<string> DumpOnHostAsync(BackupRequest request, string partial, CancellationToken cancellationToken)
-    {
-        var result = await CommandRunner.RunAsync(PgDumpCommands.HostDump(request.Database, request.Format, partial), cancellationToken: cancellationToken);
-        if (!result.Succeeded)
-            throw new BackupException($"pg_dump failed with exit code {result.ExitCode}: {Tail(result.StandardError)}");
-        return (await CommandRunner.RunAsync(PgDumpCommands.HostToolVersion("pg_dump"), cancellationToken: cancellationToken)).StandardOutput.FirstOrDefault() ?? "pg_dump";
-    }
-
-    async Task<string> DumpInContainerAsync(BackupRequest request, string partial, CancellationToken cancellationToken)
-    {
-        var exec = RequireContainer(request, out var containerId);
-        var environment = new Dictionary<string, string?> { ["PGPASSWORD"] = request.Database.Password };
-        await using (var output = new FileStream(partial, FileMode.Truncate, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
+        ToolResult dump;
+        string sha256;
+        long size;
+        string tail;
+        await using (var tee = new ArchiveTee(partial, decoderInput?.Writer))
         {
-            var (exitCode, standardError) = await exec.RunAsync(containerId,
-                ["pg_dump", .. PgDumpCommands.DumpArguments(request.Format, request.Database.User, request.Database.Name)],
-                environment, output, null, cancellationToken);
-            if (exitCode != 0)
-                throw new BackupException($"pg_dump in the db container failed with exit code {exitCode}: {standardError.Trim()}");
+            dump = await tools.RunAsync(
+                ["pg_dump", .. PgDumpCommands.DumpArguments(request.Format, request.Database.User, request.Database.Name, snapshotId)],
+                new Dictionary<string, string?>(), tee, null, cancellationToken);
+            sha256 = await tee.CompleteAsync(cancellationToken);
+            size = tee.BytesWritten;
+            tail = tee.Tail;
         }
-        var version = new MemoryStream();
-        await exec.RunAsync(containerId, ["pg_dump", "--version"], new Dictionary<string, string?>(), version, null, cancellationToken);
-        return System.Text.Encoding.UTF8.GetString(version.ToArray()).Trim();
+        var decode = await decoding;
+
+        if (!dump.Succeeded)
+            throw new BackupException(dump.StandardError.Contains("No space left on device", StringComparison.Ordinal)
+                ? DiskFullMessage(files.Directory)
+                : $"pg_dump failed with exit code {dump.ExitCode}: {dump.ErrorTail}");
+        if (size == 0)
+            throw new BackupException("pg_dump exited successfully but wrote nothing.");
+        if (!decode.Succeeded)
+            throw new BackupException($"The archive does not decode (pg_restore exit code {decode.ExitCode}): {decode.ErrorTail}");
+        if (request.Format == BackupFormat.Plain && !tail.Contains(PgDumpCommands.PlainDumpTrailer, StringComparison.Ordinal))
+            throw new BackupException($"The plain dump lacks pg_dump's final '{PgDumpCommands.PlainDumpTrailer}' line: it was cut short.");
+        return (sha256, size, decodeClock.Elapsed.TotalSeconds);
     }
 
-    async Task VerifyAsync(BackupRequest request, BackupMode mode, string archive, CancellationToken cancellationToken)
+    static async Task<ToolResult> DecodeAsync(IPostgresTools tools, Pipe input, Stopwatch clock, CancellationToken cancellationToken)
     {
-        if (new FileInfo(archive).Length == 0)
-            throw new BackupException("pg_dump produced an empty file.");
-        if (request.Format == BackupFormat.Plain)
+        clock.Start();
+        try
+        {
+            await using var stream = input.Reader.AsStream(leaveOpen: true);
+            return await tools.RunAsync(["pg_restore", .. PgDumpCommands.FullDecodeArguments(null)],
+                new Dictionary<string, string?>(), null, stream, cancellationToken);
+        }
+        finally
+        {
+            // The dump may still be writing: tell it nobody reads any more, so it never waits on a full pipe.
+            await input.Reader.CompleteAsync();
+            clock.Stop();
+        }
+    }
+
+    /// <summary>
+    /// Checks an archive taken earlier before anything trusts it: its sha256 still matches the manifest, and it still
+    /// decodes in full (custom) or still ends with pg_dump's trailer (plain). Runs on this machine.
+    /// </summary>
+    public static async Task VerifyExistingAsync(string archive, BackupManifest manifest, IPostgresTools tools, CancellationToken cancellationToken)
+    {
+        if (!manifest.Verified)
+            throw new BackupException($"{archive} was never verified (its manifest says so); it cannot be trusted for a restore.");
+        if (BackupFiles.Sha256Of(archive) != manifest.Sha256)
+            throw new BackupException($"{archive} no longer matches the sha256 in its manifest: it was changed or cut short after the backup.");
+        if (manifest.Format == BackupFormat.Plain)
         {
             if (!EndsWithTrailer(archive))
-                throw new BackupException($"The plain dump lacks pg_dump's final '{PgDumpCommands.PlainDumpTrailer}' line: it was cut short.");
+                throw new BackupException($"{archive} lacks pg_dump's final line: it was cut short.");
             return;
         }
-
-        if (mode == BackupMode.Host)
-        {
-            var result = await CommandRunner.RunAsync(PgDumpCommands.HostFullDecode(archive), cancellationToken: cancellationToken);
-            if (!result.Succeeded)
-                throw new BackupException($"The archive does not decode (pg_restore exit code {result.ExitCode}): {Tail(result.StandardError)}");
-            return;
-        }
-
-        var exec = RequireContainer(request, out var containerId);
         await using var input = File.OpenRead(archive);
-        var (exitCode, standardError) = await exec.RunAsync(containerId, ["pg_restore", .. PgDumpCommands.FullDecodeArguments(null)],
+        var decode = await tools.RunAsync(["pg_restore", .. PgDumpCommands.FullDecodeArguments(null)],
             new Dictionary<string, string?>(), null, input, cancellationToken);
-        if (exitCode != 0)
-            throw new BackupException($"The archive does not decode (pg_restore in the db container, exit code {exitCode}): {standardError.Trim()}");
-    }
-
-    /// <summary>Checks a custom or plain archive taken earlier, e.g. before a restore, on the host.</summary>
-    public static async Task VerifyExistingAsync(string archive, BackupManifest manifest, CancellationToken cancellationToken)
-    {
-        if (BackupFiles.Sha256Of(archive) != manifest.Sha256)
-            throw new BackupException($"{archive} no longer matches the sha256 in its manifest: it changed after the backup was verified.");
-        if (manifest.Format == BackupFormat.Plain && !EndsWithTrailer(archive))
-            throw new BackupException($"{archive} lacks pg_dump's final line: it was cut short.");
-        await Task.CompletedTask.WaitAsync(cancellationToken);
+        if (!decode.Succeeded)
+            throw new BackupException($"{archive} does not decode (pg_restore exit code {decode.ExitCode}): {decode.ErrorTail}");
     }
 
     static bool EndsWithTrailer(string path)
@@ -173,26 +177,22 @@ public sealed partial class BackupService(BackupFiles files, ContainerExec? cont
         return System.Text.Encoding.UTF8.GetString(buffer).Contains(PgDumpCommands.PlainDumpTrailer, StringComparison.Ordinal);
     }
 
-    ContainerExec RequireContainer(BackupRequest request, out string containerId)
+    static async Task<int> ServerMajorAsync(DatabaseInspector inspector, CancellationToken cancellationToken)
     {
-        containerId = request.DatabaseContainerId
-            ?? throw new BackupException("The db container was not found, so pg_dump cannot run inside it. Is the db service running?");
-        return containerExec ?? throw new BackupException("Container mode needs the Docker engine.");
+        await using var connection = await inspector.OpenAsync(inspector.Database.Name, cancellationToken);
+        return connection.PostgreSqlVersion.Major;
     }
 
-    static async Task<int?> HostToolMajorAsync(string tool, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await CommandRunner.RunAsync(PgDumpCommands.HostToolVersion(tool), cancellationToken: cancellationToken);
-            var match = MajorVersionPattern().Match(string.Join(' ', result.StandardOutput));
-            return result.Succeeded && match.Success ? int.Parse(match.Groups["major"].Value) : null;
-        }
-        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or CliWrap.Exceptions.CommandExecutionException)
-        {
-            return null;
-        }
-    }
+    const int DiskFullHResult = 28; // ENOSPC
+
+    static bool IsDiskFull(IOException exception) =>
+        (exception.HResult & 0xFFFF) == DiskFullHResult || exception.Message.Contains("No space left on device", StringComparison.Ordinal);
+
+    static string DiskFullMessage(string directory) =>
+        $"The backup directory {directory} ran out of space during the dump; the partial file was deleted and nothing else changed. " +
+        "Free space there (or point --backup-directory at a larger disk) and run the upgrade again.";
+
+    static string Megabytes(long bytes) => $"{bytes / 1024.0 / 1024.0:0.0} MB";
 
     static void CreateOwnerOnlyFile(string path)
     {
@@ -207,11 +207,6 @@ public sealed partial class BackupService(BackupFiles files, ContainerExec? cont
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
-
-    static string Tail(IReadOnlyList<string> lines) => string.Join(" ", lines.TakeLast(5)).Trim();
-
-    [GeneratedRegex(@"\(PostgreSQL\)\s+(?<major>\d+)")]
-    private static partial Regex MajorVersionPattern();
 }
 
 /// <summary>The backup failed or did not verify. The upgrade stops here, before anything changed.</summary>

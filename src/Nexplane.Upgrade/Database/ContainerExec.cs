@@ -34,7 +34,13 @@ public sealed class ContainerExec(DockerClient docker)
         await stream.CopyOutputToAsync(Stream.Null, standardOutput ?? Stream.Null, standardError, cancellationToken);
         await feeding;
 
+        // The output can end a moment before the engine records the exit code: wait until the exec has finished.
         var inspected = await docker.Exec.InspectContainerExecAsync(created.ID, cancellationToken);
+        while (inspected.Running)
+        {
+            await Task.Delay(20, cancellationToken);
+            inspected = await docker.Exec.InspectContainerExecAsync(created.ID, cancellationToken);
+        }
         return (inspected.ExitCode, Encoding.UTF8.GetString(standardError.ToArray()));
     }
 

@@ -17,11 +17,7 @@ public sealed class DatabaseInspector(DatabaseTarget database)
     public async Task<DatabaseSnapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(Database.Name, cancellationToken);
-        return new DatabaseSnapshot(
-            await AlembicRevisionsAsync(connection, cancellationToken),
-            await RowCountsAsync(connection, cancellationToken),
-            await ScalarAsync<long>(connection, "select pg_database_size(current_database())", cancellationToken),
-            connection.PostgreSqlVersion.ToString());
+        return await ReadSnapshotAsync(connection, cancellationToken);
     }
 
     /// <summary>The rows of alembic_version (one per head); empty when the table does not exist yet.</summary>
@@ -61,7 +57,34 @@ public sealed class DatabaseInspector(DatabaseTarget database)
         }
     }
 
-    static async Task<IReadOnlyList<string>> AlembicRevisionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a repeatable-read transaction and exports its snapshot, so pg_dump (<c>--snapshot</c>) and the row
+    /// counts of the manifest see exactly the same data even while the app keeps writing.
+    /// </summary>
+    public async Task<ExportedSnapshot> ExportSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(Database.Name, cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+            await using var command = new NpgsqlCommand("select pg_export_snapshot()", connection, transaction);
+            var id = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+            return new ExportedSnapshot(connection, transaction, id);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    internal static async Task<DatabaseSnapshot> ReadSnapshotAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        new(await AlembicRevisionsAsync(connection, cancellationToken),
+            await RowCountsAsync(connection, cancellationToken),
+            await ScalarAsync<long>(connection, "select pg_database_size(current_database())", cancellationToken),
+            connection.PostgreSqlVersion.ToString());
+
+    internal static async Task<IReadOnlyList<string>> AlembicRevisionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var exists = await ScalarAsync<bool>(connection, "select to_regclass('alembic_version') is not null", cancellationToken);
         if (!exists)
@@ -74,8 +97,15 @@ public sealed class DatabaseInspector(DatabaseTarget database)
         return revisions;
     }
 
+    /// <summary>Snapshot of another database on the same server, e.g. a restore before it is swapped in.</summary>
+    public async Task<DatabaseSnapshot> SnapshotOfAsync(string databaseName, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(databaseName, cancellationToken);
+        return await ReadSnapshotAsync(connection, cancellationToken);
+    }
+
     /// <summary>Exact row counts of every user table, keyed schema.table.</summary>
-    static async Task<IReadOnlyDictionary<string, long>> RowCountsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyDictionary<string, long>> RowCountsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var tables = new List<string>();
         await using (var list = new NpgsqlCommand(
@@ -93,7 +123,7 @@ public sealed class DatabaseInspector(DatabaseTarget database)
         return counts;
     }
 
-    static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    internal static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
