@@ -1,0 +1,44 @@
+namespace Nexplane.Upgrade.Backend;
+
+/// <summary>
+/// Polls an HTTP endpoint until it answers 2xx. Polls often (every 50 ms) because the moment it first answers
+/// ends the upgrade's downtime, and that moment is what gets reported.
+/// </summary>
+public sealed class HealthWaiter(HttpClient http)
+{
+    static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Returns when <paramref name="url"/> first answered 2xx.</summary>
+    public async Task<DateTimeOffset> WaitAsync(Uri url, TimeSpan timeout, string timeoutParameter, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var lastAnswer = "no answer yet";
+        while (true)
+        {
+            using var request = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            request.CancelAfter(RequestTimeout);
+            try
+            {
+                using var response = await http.GetAsync(url, request.Token);
+                if (response.IsSuccessStatusCode)
+                    return DateTimeOffset.UtcNow;
+                lastAnswer = $"HTTP {(int)response.StatusCode}";
+            }
+            catch (HttpRequestException exception)
+            {
+                lastAnswer = exception.Message;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                lastAnswer = $"no answer within {RequestTimeout.TotalSeconds:0} s";
+            }
+            if (DateTimeOffset.UtcNow >= deadline)
+                throw new HealthTimeoutException(
+                    $"{url} did not answer 2xx within {timeout.TotalSeconds:0} s ({timeoutParameter}); last: {lastAnswer}.");
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+}
+
+public sealed class HealthTimeoutException(string message) : Exception(message);

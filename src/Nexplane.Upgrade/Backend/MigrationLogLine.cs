@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+
+namespace Nexplane.Upgrade.Backend;
+
+/// <summary>One Alembic revision applied by the backend at startup.</summary>
+/// <param name="From">The revision it upgraded from; empty for the first revision of an empty database.</param>
+/// <param name="Duration">Until the backend's next log line: Alembic prints nothing when a revision finishes.</param>
+public sealed record AppliedMigration(string From, string To, string Description, DateTimeOffset StartedAt, TimeSpan? Duration)
+{
+    public override string ToString() =>
+        $"{(From.Length == 0 ? "(empty)" : From)} -> {To}, {Description}" + (Duration is { } d ? $" ({d.TotalSeconds:0.00} s)" : "");
+}
+
+/// <summary>
+/// What a backend log line means for the upgrade. Both formats are accepted: Alembic's real one
+/// (<c>INFO  [alembic.runtime.migration] Running upgrade a -> b, desc</c>) and the runbook's
+/// (<c>INFO alembic.runtime.migration - Running upgrade a -> b, desc</c>).
+/// </summary>
+public static partial class MigrationLogLine
+{
+    public static bool TryParseMigration(string line, out string from, out string to, out string description)
+    {
+        var match = RunningUpgrade().Match(line);
+        from = match.Success ? match.Groups["from"].Value : "";
+        to = match.Success ? match.Groups["to"].Value : "";
+        description = match.Success ? match.Groups["description"].Value.Trim() : "";
+        return match.Success;
+    }
+
+    /// <summary>uvicorn's signal that the app (and so every migration before it) is up.</summary>
+    public static bool IsStartupComplete(string line) => line.Contains("Application startup complete", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Lines after which the backend will not come up: Alembic's <c>FAILED:</c> (CommandError, exit 255), uvicorn's
+    /// refusal to start, a Python traceback (exit 1), a configuration check failing before any migration.
+    /// </summary>
+    public static bool IsFailure(string line) =>
+        line.Contains("FAILED:", StringComparison.Ordinal)
+        || line.Contains("Application startup failed", StringComparison.Ordinal)
+        || line.StartsWith("Traceback (most recent call last)", StringComparison.Ordinal)
+        || line.StartsWith("Configuration error:", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"alembic\.runtime\.migration\]?(?:\s+-)?\s+Running upgrade (?<from>\S*) -> (?<to>[^\s,]+)(?:,(?<description>.*))?$")]
+    private static partial Regex RunningUpgrade();
+}

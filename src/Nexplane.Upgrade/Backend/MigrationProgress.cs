@@ -1,0 +1,47 @@
+namespace Nexplane.Upgrade.Backend;
+
+/// <summary>
+/// The backend's startup as read from its log, line by line: which revisions ran and for how long, whether uvicorn
+/// reported startup, and the first line that means it never will. Knows nothing about Docker, so recorded logs
+/// can drive it.
+/// </summary>
+public sealed class MigrationProgress
+{
+    readonly List<AppliedMigration> _migrations = [];
+    readonly List<string> _lines = [];
+
+    public IReadOnlyList<AppliedMigration> Migrations => _migrations;
+
+    /// <summary>Every line seen, with its time and stream, for the failure report.</summary>
+    public IReadOnlyList<string> Lines => _lines;
+
+    /// <summary>The last revision reported; null when nothing was pending.</summary>
+    public string? Head => _migrations.Count > 0 ? _migrations[^1].To : null;
+
+    public DateTimeOffset? FirstLineAt { get; private set; }
+
+    public DateTimeOffset? StartupCompletedAt { get; private set; }
+
+    public string? FailureLine { get; private set; }
+
+    /// <summary>Takes one line; returns the migration it started, if it started one.</summary>
+    public AppliedMigration? Observe(DateTimeOffset at, string stream, string line)
+    {
+        FirstLineAt ??= at;
+        _lines.Add($"{at:yyyy-MM-ddTHH:mm:ss.fffZ} {stream} {line}");
+        if (_migrations.Count > 0 && _migrations[^1].Duration is null)
+            _migrations[^1] = _migrations[^1] with { Duration = at - _migrations[^1].StartedAt };
+
+        if (MigrationLogLine.TryParseMigration(line, out var from, out var to, out var description))
+        {
+            var migration = new AppliedMigration(from, to, description, at, null);
+            _migrations.Add(migration);
+            return migration;
+        }
+        if (MigrationLogLine.IsStartupComplete(line))
+            StartupCompletedAt ??= at;
+        else if (MigrationLogLine.IsFailure(line))
+            FailureLine ??= line.Trim();
+        return null;
+    }
+}

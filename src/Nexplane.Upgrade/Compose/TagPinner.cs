@@ -1,0 +1,81 @@
+namespace Nexplane.Upgrade.Compose;
+
+/// <summary>
+/// Pins services to a new image tag where the deployment keeps it: the compose file's <c>image:</c> line, or the
+/// <c>.env</c> variable that line interpolates. Only the tag's characters change; before the first edit of a file
+/// in an upgrade, a byte-for-byte copy of it is kept beside it for the rollback.
+/// </summary>
+public sealed class TagPinner(string composeFilePath, string envFilePath, string upgradeId)
+{
+    /// <summary>Pins each service to its tag and returns the files that changed (none when already pinned).</summary>
+    public IReadOnlyList<PinnedFile> Pin(IReadOnlyList<(string Service, string Tag)> pins)
+    {
+        var compose = ComposeFile.Load(composeFilePath);
+        var env = EnvFile.Load(envFilePath);
+        var composeChanges = new List<PinnedTag>();
+        var envChanges = new List<PinnedTag>();
+
+        foreach (var (service, tag) in pins)
+        {
+            switch (compose.LocateTag(service))
+            {
+                case TagLocation.ImageLine:
+                    var previous = ImageReference.Parse(compose.Find(service)!.Image!).Tag;
+                    if (previous == tag)
+                        continue;
+                    compose = compose.WithImageTag(service, tag);
+                    composeChanges.Add(new PinnedTag(service, "image: line", previous, tag));
+                    break;
+                case TagLocation.EnvVariable(_, var variable):
+                    var previousValue = env[variable];
+                    if (previousValue == tag)
+                        continue;
+                    env.Set(variable, tag);
+                    envChanges.Add(new PinnedTag(service, $"{variable} in {Path.GetFileName(envFilePath)}", previousValue, tag));
+                    break;
+            }
+        }
+
+        var changed = new List<PinnedFile>();
+        if (envChanges.Count > 0)
+            changed.Add(Write(envFilePath, env.ToText(), envChanges));
+        if (composeChanges.Count > 0)
+            changed.Add(Write(composeFilePath, compose.Text, composeChanges));
+
+        VerifyResolvesTo(pins);
+        return changed;
+    }
+
+    /// <summary>The path of the copy kept of <paramref name="path"/> from before this upgrade changed it.</summary>
+    public string PreviousCopyOf(string path) => $"{path}.pre-upgrade-{upgradeId}";
+
+    PinnedFile Write(string path, string text, IReadOnlyList<PinnedTag> tags)
+    {
+        var copy = PreviousCopyOf(path);
+        // A later step of the same upgrade may pin the same file again: the copy must stay the pre-upgrade one.
+        if (!File.Exists(copy))
+            File.Copy(path, copy);
+        TextFiles.WriteAtomically(path, text);
+        return new PinnedFile(path, copy, PinnedFile.Sha256Of(copy), PinnedFile.Sha256Of(path), tags);
+    }
+
+    /// <summary>
+    /// Reads the files back as compose will: a variable set in this process's environment beats the .env file, so
+    /// an operator's exported IMAGE_TAG would silently start the old version.
+    /// </summary>
+    void VerifyResolvesTo(IReadOnlyList<(string Service, string Tag)> pins)
+    {
+        var compose = ComposeFile.Load(composeFilePath);
+        var env = EnvFile.Load(envFilePath).Variables;
+        foreach (var (service, tag) in pins)
+        {
+            var resolved = compose.ResolveImage(service, env);
+            if (resolved.Tag == tag)
+                continue;
+            var hint = compose.LocateTag(service) is TagLocation.EnvVariable(_, var variable) && Environment.GetEnvironmentVariable(variable) is { } exported
+                ? $" The environment of this run sets {variable}={exported}, which compose prefers over {envFilePath}; unset it and run again."
+                : "";
+            throw new ComposeFileException($"After pinning, {service} still resolves to {resolved} instead of tag {tag}.{hint}");
+        }
+    }
+}
