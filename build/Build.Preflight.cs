@@ -62,8 +62,17 @@ partial class Build
                 BackupDirectory = BackupDirectory ?? RootDirectory / ".nuke" / "temp" / "backups",
                 TagFormat = TagFormat,
             };
+            BeginUpgradeJournal();
             var report = await new PreflightCheck(Http, line => Log.Information("{Line}", line)).RunAsync(settings, cancellationToken);
             PreflightResult = report;
+            Report.FromVersion = report.Current?.ToString();
+            Report.ToVersion = report.Target.ToString();
+            Journal!.FromVersion = Report.FromVersion;
+            Journal.ToVersion = Report.ToVersion;
+            Journal.RevisionBefore = report.AlembicRevisions.FirstOrDefault();
+            foreach (var upgrade in report.Services)
+                Journal.PreviousImages[upgrade.Service] = upgrade.From.ToString();
+            Journal.Save();
 
             if (report.Path is { } path)
                 foreach (var line in PreflightDigest.Lines(path))

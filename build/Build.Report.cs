@@ -18,6 +18,7 @@ partial class Build
 
     protected override void OnBuildFinished()
     {
+        EndUpgradeJournal();
         if (!RunTouchesAnUpgrade)
             return;
         foreach (var target in ExecutionPlan.Where(t => t.Status != ExecutionStatus.Collective))

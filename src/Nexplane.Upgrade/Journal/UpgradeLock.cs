@@ -7,8 +7,9 @@ namespace Nexplane.Upgrade.Journal;
 public sealed record LockOwner(string User, int ProcessId, string Host, DateTimeOffset StartedAt, string Command);
 
 /// <summary>
-/// One upgrade at a time per deployment: a lock file created atomically (O_EXCL) with its owner, pid, host and
-/// start time. A lock whose process is gone is reported as stale and removed only when the operator says so.
+/// One upgrade at a time per deployment: a lock file, named after the deployment's compose file, created atomically
+/// (O_EXCL) with its owner, pid, host and start time. A lock whose process is gone is reported as stale and removed
+/// only when the operator says so. Different deployments upgraded from one checkout do not block each other.
 /// </summary>
 public sealed class UpgradeLock : IDisposable
 {
@@ -21,10 +22,14 @@ public sealed class UpgradeLock : IDisposable
         _held = true;
     }
 
-    public static UpgradeLock Acquire(string directory, string command, bool removeStaleLock)
+    public static string PathFor(string directory, string composeFile) =>
+        Path.Combine(directory, $"upgrade-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(composeFile))))[..12]}.lock");
+
+    public static UpgradeLock Acquire(string directory, string composeFile, string command, bool removeStaleLock)
     {
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "upgrade.lock");
+        var path = PathFor(directory, composeFile);
         var me = new LockOwner(Environment.UserName, Environment.ProcessId, Environment.MachineName, DateTimeOffset.UtcNow, command);
         for (var attempt = 0; attempt < 2; attempt++)
         {

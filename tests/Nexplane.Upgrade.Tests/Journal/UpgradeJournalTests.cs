@@ -67,9 +67,9 @@ public sealed class UpgradeJournalTests : IDisposable
     [Fact]
     public void A_second_upgrade_is_refused_while_the_first_holds_the_lock()
     {
-        using var first = UpgradeLock.Acquire(StateDirectory, "./build.sh Upgrade --version 0.3.0", removeStaleLock: false);
+        using var first = UpgradeLock.Acquire(StateDirectory, _composeFile, "./build.sh Upgrade --version 0.3.0", removeStaleLock: false);
 
-        var exception = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, "second", removeStaleLock: true));
+        var exception = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, _composeFile, "second", removeStaleLock: true));
 
         Assert.Contains("Another upgrade holds the lock", exception.Message);
         Assert.Contains($"pid {Environment.ProcessId}", exception.Message);
@@ -82,25 +82,37 @@ public sealed class UpgradeJournalTests : IDisposable
         {
             process!.WaitForExit();
             Directory.CreateDirectory(StateDirectory);
-            File.WriteAllText(Path.Combine(StateDirectory, "upgrade.lock"), JsonSerializer.Serialize(
+            File.WriteAllText(UpgradeLock.PathFor(StateDirectory, _composeFile), JsonSerializer.Serialize(
                 new LockOwner("root", process.Id, Environment.MachineName, DateTimeOffset.UtcNow.AddHours(-1), "./build.sh Upgrade --version 0.3.0")));
         }
 
-        var refused = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, "next", removeStaleLock: false));
+        var refused = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, _composeFile, "next", removeStaleLock: false));
         Assert.Contains("stale upgrade lock", refused.Message);
         Assert.Contains("--remove-stale-lock", refused.Message);
 
-        using var acquired = UpgradeLock.Acquire(StateDirectory, "next", removeStaleLock: true);
-        Assert.Equal(Environment.ProcessId, UpgradeLock.ReadOwner(Path.Combine(StateDirectory, "upgrade.lock"))!.ProcessId);
+        using var acquired = UpgradeLock.Acquire(StateDirectory, _composeFile, "next", removeStaleLock: true);
+        Assert.Equal(Environment.ProcessId, UpgradeLock.ReadOwner(UpgradeLock.PathFor(StateDirectory, _composeFile))!.ProcessId);
+    }
+
+    [Fact]
+    public void Upgrades_of_different_deployments_do_not_block_each_other()
+    {
+        using var first = UpgradeLock.Acquire(StateDirectory, _composeFile, "first", removeStaleLock: false);
+
+        var otherCompose = Path.Combine(_directory, "other", "docker-compose.yml");
+        using var other = UpgradeLock.Acquire(StateDirectory, otherCompose, "other", removeStaleLock: false);
+
+        Assert.Equal("first", UpgradeLock.ReadOwner(UpgradeLock.PathFor(StateDirectory, _composeFile))!.Command);
+        Assert.Equal("other", UpgradeLock.ReadOwner(UpgradeLock.PathFor(StateDirectory, otherCompose))!.Command);
     }
 
     [Fact]
     public void Releasing_the_lock_lets_the_next_upgrade_in()
     {
-        UpgradeLock.Acquire(StateDirectory, "first", removeStaleLock: false).Dispose();
+        UpgradeLock.Acquire(StateDirectory, _composeFile, "first", removeStaleLock: false).Dispose();
 
-        using var second = UpgradeLock.Acquire(StateDirectory, "second", removeStaleLock: false);
+        using var second = UpgradeLock.Acquire(StateDirectory, _composeFile, "second", removeStaleLock: false);
 
-        Assert.Equal("second", UpgradeLock.ReadOwner(Path.Combine(StateDirectory, "upgrade.lock"))!.Command);
+        Assert.Equal("second", UpgradeLock.ReadOwner(UpgradeLock.PathFor(StateDirectory, _composeFile))!.Command);
     }
 }
