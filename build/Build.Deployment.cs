@@ -27,6 +27,9 @@ partial class Build
         return value;
     }
 
+    /// <summary>Where backups go: --backup-directory, else .nuke/temp/backups of this checkout.</summary>
+    string BackupDirectoryPath => BackupDirectory ?? RootDirectory / ".nuke" / "temp" / "backups";
+
     DatabaseTarget DatabaseTarget => new(
         DatabaseHost, DatabasePort, DatabaseName, DatabaseUser,
         SecretFromDeployment(DatabasePassword, DatabasePasswordVariable));

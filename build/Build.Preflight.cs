@@ -59,7 +59,7 @@ partial class Build
                 ReleaseNotesFile = ReleaseNotesFile,
                 Overrides = new UpgradePathOverrides(AcceptBreakingChanges, ForceDowngrade),
                 Database = DatabaseTarget,
-                BackupDirectory = BackupDirectory ?? RootDirectory / ".nuke" / "temp" / "backups",
+                BackupDirectory = BackupDirectoryPath,
                 TagFormat = TagFormat,
             };
             BeginUpgradeJournal();

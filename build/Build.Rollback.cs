@@ -24,8 +24,4 @@ partial class Build
         .AssuredAfterFailure()
         .OnlyWhenDynamic(() => RollbackNeeded)
         .Executes(() => NotImplementedYet(nameof(Rollback)));
-
-    Target Status => _ => _
-        .Description("Shows the running version, an unfinished upgrade if any, and the latest backups")
-        .Executes(() => NotImplementedYet(nameof(Status)));
 }
