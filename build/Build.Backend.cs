@@ -1,27 +1,149 @@
+using Docker.DotNet;
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Processes;
 using Nuke.Common;
+using Serilog;
 
 partial class Build
 {
     [Parameter("App services that use the database and are stopped before the migration")]
     readonly string[] StopServices = ["backend", "worker"];
 
-    [Parameter("Longest time the backend's migrations may take, e.g. 10m")]
+    [Parameter("Compose service of the backend, whose log reports the migrations")]
+    readonly string BackendService = "backend";
+
+    [Parameter("How long a stopping service may take after its TERM before the engine kills it, e.g. 5s")]
+    readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    [Parameter("Longest time the backend's migrations (and its startup) may take, e.g. 10m")]
     readonly TimeSpan MigrationTimeout = TimeSpan.FromMinutes(10);
 
     [Parameter("Longest time a started service may take to become healthy, e.g. 60s")]
     readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(60);
 
+    [Parameter("How long started services must keep running without a restart to count as up, e.g. 3s")]
+    readonly TimeSpan StabilityWindow = TimeSpan.FromSeconds(3);
+
     /// <summary>The point of no return: from here on a failure triggers <see cref="Rollback"/>.</summary>
     Target Stop => _ => _
         .Description("Stops the app services that use the database; never db or redis")
         .DependsOn(Pull)
-        .Executes(() => NotImplementedYet(nameof(Stop)));
+        .Executes(async cancellationToken =>
+        {
+            var services = PresentServices(StopServices);
+            var stopper = new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
+                new ProtectedServices(ProtectedServices), line => Log.Information("{Line}", line));
+            var stopped = await stopper.StopAsync(services, StopTimeout, cancellationToken);
+
+            Report.DowntimeStartedAt = stopped.Where(c => c.Service == BackendService).Select(c => (DateTimeOffset?)c.AppSignalledAt).Min()
+                                       ?? DateTimeOffset.UtcNow;
+            foreach (var killed in stopped.Where(c => c.WasKilled))
+                Log.Warning("{Service} was killed after --stop-timeout {Timeout}: requests it was serving were cut off", killed.Service, StopTimeout);
+            ReportSummary(summary => summary["Stopped"] = string.Join(", ", stopped.Select(c => $"{c.Service} {c.Seconds:0.0}s exit {c.ExitCode}")));
+        });
 
     Target StartBackend => _ => _
         .Description("Pins the new tag, starts backend and worker, and follows the migrations to startup")
         .DependsOn(Stop)
-        .Executes(() => NotImplementedYet(nameof(StartBackend)));
+        .Executes(async cancellationToken =>
+        {
+            var services = PresentServices(StopServices);
+            PinTags(services);
+            var compose = await ComposeAsync(cancellationToken);
+            await CommandRunner.RunCheckedAsync(compose.Up(services),
+                line => Log.Information("{Line}", line), line => Log.Information("{Line}", line), cancellationToken);
+
+            var containers = await ContainersAsync(cancellationToken);
+            var backend = await NewestContainerAsync(containers, BackendService, cancellationToken);
+            var failureOutput = UpgradeStateDirectory / $"migration-output-{Report.Id}.log";
+            var watcher = new MigrationLogWatcher(await DockerAsync(cancellationToken), line => Log.Information("{Line}", line), SecretRedactor.Redact);
+            MigrationOutcome outcome;
+            try
+            {
+                outcome = await watcher.WatchAsync(backend.Id, MigrationTimeout, failureOutput, cancellationToken);
+            }
+            catch (MigrationFailedException failure)
+            {
+                Report.NextSteps.Add($"Read the backend's full output in {failure.OutputFile} and attach it to the bug report.");
+                Report.NextSteps.Add("The Rollback step restores the backup and the previous images; check its result above.");
+                Log.Error("The backend's full output is saved in {OutputFile}", failure.OutputFile);
+                Log.Error("What next: the Rollback step restores the backup and the previous images; attach that file when you report the failed migration");
+                throw;
+            }
+
+            Report.Migrations.AddRange(outcome.Migrations.Select(m => m.ToString()));
+            // The head the log reported is what VerifyMigrations checks alembic_version against. It stays null when
+            // nothing was pending (the log names no revision): VerifyMigrations then has only the database to go on.
+            MigrationHeadFromLogs = outcome.Head;
+            if (outcome.Head is not null)
+                Report.MigrationHead = outcome.Head;
+            Log.Information(outcome.Migrations.Count == 0
+                ? "No migration was pending; startup completed"
+                : $"{outcome.Migrations.Count} migration(s) applied, head {outcome.Head}; startup completed");
+
+            Report.DowntimeEndedAt = await new HealthWaiter(Http).WaitAsync(new Uri(ApiUri.ToString().TrimEnd('/') + "/health"),
+                HealthTimeout, "--health-timeout", cancellationToken);
+            Log.Information("The backend answers /health again after {Seconds:0.00} s of downtime", Report.DowntimeSeconds);
+
+            await ConfirmStableAsync(containers, services, cancellationToken);
+            ReportSummary(summary => summary["Migrations"] = $"{outcome.Migrations.Count}, head {outcome.Head ?? "unchanged"}");
+        });
 
     /// <summary>The Alembic head the backend's log reported while migrating; VerifyMigrations checks the database against it.</summary>
     string? MigrationHeadFromLogs;
+
+    /// <summary>Every deployment file this upgrade edited, with the copy a rollback restores byte for byte.</summary>
+    readonly List<PinnedFile> PinnedFiles = [];
+
+    /// <summary>Pins the Preflight-resolved tag of each service where the deployment keeps it.</summary>
+    void PinTags(IReadOnlyCollection<string> services)
+    {
+        var pins = services.Select(service => (service, ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray();
+        var pinned = new TagPinner(ComposeFilePath, EnvFilePath, Report.Id).Pin(pins);
+        PinnedFiles.AddRange(pinned);
+        foreach (var file in pinned)
+            foreach (var tag in file.Tags)
+                Log.Information("{Service}: pinned {Pinned} ({Location} of {File}, was {Previous}; copy kept as {Copy})",
+                    tag.Service, tag.Pinned, tag.Location, file.Path, tag.Previous, file.PreviousCopy);
+    }
+
+    /// <summary>The requested services that the deployment has; the others are skipped with a notice.</summary>
+    IReadOnlyCollection<string> PresentServices(IEnumerable<string> requested)
+    {
+        var present = requested.Where(service => ServiceUpgrades.Any(u => u.Service == service)).ToArray();
+        foreach (var absent in requested.Except(present))
+            Log.Information("{Service} is not part of this deployment's upgrade; skipped", absent);
+        return present;
+    }
+
+    async Task ConfirmStableAsync(DeploymentContainers containers, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        var stability = new ContainerStability(await DockerAsync(cancellationToken));
+        await Task.WhenAll(services.Select(async service =>
+        {
+            var container = await NewestContainerAsync(containers, service, cancellationToken);
+            await stability.ConfirmStableAsync(service, container.Id, 0, StabilityWindow, cancellationToken);
+        }));
+    }
+
+    static async Task<ServiceContainer> NewestContainerAsync(DeploymentContainers containers, string service, CancellationToken cancellationToken) =>
+        (await containers.OfServiceAsync(service, cancellationToken)).OrderByDescending(c => c.StartedAt).FirstOrDefault()
+        ?? throw new InvalidOperationException($"compose reported {service} started, but project {containers.Project} has no {service} container.");
+
+    DockerClient? _docker;
+    ComposeCli? _compose;
+
+    /// <summary>The Docker engine, connected once per run (and checked to answer).</summary>
+    async Task<DockerClient> DockerAsync(CancellationToken cancellationToken) =>
+        _docker ??= await DeploymentContainers.ConnectAsync(cancellationToken);
+
+    async Task<DeploymentContainers> ContainersAsync(CancellationToken cancellationToken) =>
+        new(await DockerAsync(cancellationToken), ComposeProjectName.Resolve(ComposeProject, ComposeFilePath, Nexplane.Upgrade.Compose.EnvFile.Load(EnvFilePath).Variables));
+
+    /// <summary>The compose CLI (v2, else v1) for this deployment, found once per run; it refuses the protected services.</summary>
+    async Task<ComposeCli> ComposeAsync(CancellationToken cancellationToken) =>
+        _compose ??= new ComposeCli(await ComposeCli.DetectAsync(cancellationToken), ComposeFilePath,
+            ComposeProjectName.Resolve(ComposeProject, ComposeFilePath, Nexplane.Upgrade.Compose.EnvFile.Load(EnvFilePath).Variables),
+            EnvFilePath, new ProtectedServices(ProtectedServices));
 }
