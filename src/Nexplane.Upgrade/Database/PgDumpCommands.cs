@@ -66,6 +66,8 @@ public static class PgDumpCommands
         "--no-password",
         "--quiet",
         "--no-psqlrc",
+        // psql prints the results of the dump's set_config() calls; nobody reads them.
+        "--output=/dev/null",
         "--set=ON_ERROR_STOP=1",
         "--single-transaction",
         $"--username={user}",
