@@ -1,0 +1,53 @@
+namespace Nexplane.Upgrade.Journal;
+
+/// <summary>
+/// What a rollback must undo, derived from what the upgrade got to do, in reverse order of the runbook:
+/// stop whatever runs on the new images, put the database back when the new backend may have migrated it,
+/// put the compose file and .env back byte for byte, start the previous version and verify it.
+/// </summary>
+public sealed record RollbackPlan(
+    bool NothingToUndo,
+    bool StopAppServices,
+    bool RestoreDatabase,
+    bool RestoreFiles,
+    bool StartPreviousVersion,
+    string Explanation)
+{
+    /// <summary>The runbook's steps in order; the ones from Stop on change the deployment.</summary>
+    public static readonly IReadOnlyList<string> Steps =
+        ["Preflight", "Backup", "Pull", "Stop", "StartBackend", "VerifyMigrations", "Frontend", "Verify", "Agents"];
+
+    /// <summary>
+    /// <paramref name="startedSteps"/> are the steps that began (finished or not). For a run that died without a
+    /// word (SIGKILL) use <see cref="StartedStepsOfInterruptedRun"/>, which assumes the step after the last
+    /// completed one had begun: undoing a step that never ran is harmless, missing one that did is not.
+    /// </summary>
+    public static RollbackPlan For(UpgradeJournal journal, IReadOnlyCollection<string> startedSteps)
+    {
+        bool Started(string step) => startedSteps.Contains(step) || journal.HasCompleted(step);
+
+        if (!Started("Stop"))
+            return new RollbackPlan(true, false, false, false, false,
+                "Nothing to undo: the upgrade ended before Stop, so the deployment was never changed.");
+
+        var migrated = Started("StartBackend");
+        if (migrated && journal.BackupFile is null)
+            throw new InvalidOperationException(
+                $"The journal {journal.FilePath} records no backup, yet the new backend may have migrated the database. " +
+                "Restore a backup by hand: ./build.sh Restore --backup-file <file>.");
+
+        return new RollbackPlan(false, true, migrated, journal.ChangedFiles.Count > 0, true,
+            migrated
+                ? "The new backend may have migrated the database: restore the backup, the previous tags and the previous version."
+                : "The app was stopped but not upgraded: restore the previous tags and start the previous version.");
+    }
+
+    public static IReadOnlyCollection<string> StartedStepsOfInterruptedRun(UpgradeJournal journal)
+    {
+        var completed = journal.CompletedSteps.Select(s => s.Name).ToList();
+        var last = completed.Select(name => Steps.ToList().IndexOf(name)).DefaultIfEmpty(-1).Max();
+        if (last + 1 < Steps.Count)
+            completed.Add(Steps[last + 1]);
+        return completed;
+    }
+}

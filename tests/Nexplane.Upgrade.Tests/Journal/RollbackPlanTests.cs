@@ -1,0 +1,69 @@
+using Nexplane.Upgrade.Journal;
+
+namespace Nexplane.Upgrade.Tests.Journal;
+
+public sealed class RollbackPlanTests : IDisposable
+{
+    readonly string _directory = Path.Combine(Path.GetTempPath(), $"rollback-{Guid.NewGuid():N}");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    UpgradeJournal Journal(string? backup, params string[] completed)
+    {
+        Directory.CreateDirectory(_directory);
+        var compose = Path.Combine(_directory, "docker-compose.yml");
+        File.WriteAllText(compose, "services: {}\n");
+        var journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose);
+        journal.BackupFile = backup;
+        foreach (var step in completed)
+            journal.MarkCompleted(step);
+        return journal;
+    }
+
+    [Fact]
+    public void Before_stop_there_is_nothing_to_undo()
+    {
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup"), ["Pull"]);
+
+        Assert.True(plan.NothingToUndo);
+        Assert.Contains("never changed", plan.Explanation);
+    }
+
+    [Fact]
+    public void After_stop_the_previous_version_is_started_again_without_touching_the_database()
+    {
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull"), ["Stop"]);
+
+        Assert.False(plan.NothingToUndo);
+        Assert.True(plan.StopAppServices && plan.StartPreviousVersion);
+        Assert.False(plan.RestoreDatabase);
+    }
+
+    [Fact]
+    public void Once_the_new_backend_started_the_database_is_restored_too()
+    {
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop"), ["StartBackend"]);
+
+        Assert.True(plan.RestoreDatabase);
+        Assert.True(plan.StartPreviousVersion);
+    }
+
+    [Fact]
+    public void A_killed_run_is_assumed_to_have_begun_the_step_after_its_last_completed_one()
+    {
+        var journal = Journal("b.dump", "Preflight", "Backup", "Pull", "Stop");
+
+        var plan = RollbackPlan.For(journal, RollbackPlan.StartedStepsOfInterruptedRun(journal));
+
+        Assert.True(plan.RestoreDatabase);
+    }
+
+    [Fact]
+    public void A_migrated_database_without_a_recorded_backup_needs_a_human()
+    {
+        var exception = Assert.Throws<InvalidOperationException>(() =>
+            RollbackPlan.For(Journal(null, "Preflight", "Backup", "Pull", "Stop", "StartBackend"), []));
+
+        Assert.Contains("./build.sh Restore --backup-file", exception.Message);
+    }
+}
