@@ -10,7 +10,8 @@ public sealed record BackupRequest(
     BackupFormat Format,
     string NexplaneVersion,
     IReadOnlyDictionary<string, string> Images,
-    string? DatabaseContainerId);
+    string? DatabaseContainerId,
+    int CompressionLevel = PgDumpCommands.CustomCompressionLevel);
 
 /// <summary>
 /// The runbook's "back up the database", made trustworthy. pg_dump runs on the host or inside the db container and
@@ -106,7 +107,7 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
         await using (var tee = new ArchiveTee(partial, decoderInput?.Writer))
         {
             dump = await tools.RunAsync(
-                ["pg_dump", .. PgDumpCommands.DumpArguments(request.Format, request.Database.User, request.Database.Name, snapshotId)],
+                ["pg_dump", .. PgDumpCommands.DumpArguments(request.Format, request.Database.User, request.Database.Name, snapshotId, request.CompressionLevel)],
                 new Dictionary<string, string?>(), tee, null, cancellationToken);
             sha256 = await tee.CompleteAsync(cancellationToken);
             size = tee.BytesWritten;

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Backup and restore benchmark, side by side in one run, on a generated database of about 1.3 GB:
+#   our Backup (dump + full decode + sha256 + manifest) vs bare pg_dump, custom format at compression 0, 1, 6 and plain;
+#   our Restore (parallel pg_restore, verified, swapped in) vs the runbook's `psql < file.sql`.
+# Uses a private PostgreSQL cluster on 127.0.0.1 (a free port, data under a temporary directory, removed at the end).
+# Needs root (initdb runs as user postgres) and the PostgreSQL 15 server and client (scripts/test-env.sh installs them).
+#   benchmarks/backup.sh [--rows N]     (default 7000000 rows: about 1.3 GB with indexes)
+set -euo pipefail
+
+ROWS=7000000
+while (($#)); do
+  case "$1" in
+    --rows) ROWS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+WORK="$(mktemp -d /tmp/nexplane-backup-bench.XXXXXX)"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+chown postgres "$WORK"
+as_postgres() { runuser -u postgres -- "$@"; }
+
+cleanup() {
+  as_postgres "$BIN/pg_ctl" -D "$WORK/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "cluster: 127.0.0.1:$PORT in $WORK"
+as_postgres "$BIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 >/dev/null
+as_postgres "$BIN/pg_ctl" -D "$WORK/data" -w -l "$WORK/postgres.log" \
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $WORK -c max_wal_size=4GB" start >/dev/null
+
+psql_bench() { psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres "$@"; }
+started=$(date +%s)
+psql_bench -d postgres -c "create database bench"
+psql_bench -d bench -v ON_ERROR_STOP=1 <<SQL
+create table alembic_version (version_num varchar(32) primary key);
+insert into alembic_version values ('002_asset_tags');
+create table events as
+  select n as id, n % 5000 as host_id, (array['login','patch','scan','alert'])[1 + n % 4] as kind,
+         md5(n::text) || ' ' || md5((n * 31)::text) as message,
+         jsonb_build_object('n', n, 'ok', n % 2 = 0) as payload,
+         timestamptz '2025-01-01' + n * interval '1 second' as created_at
+  from generate_series(1, $ROWS) n;
+alter table events add primary key (id);
+create index events_host_time on events (host_id, created_at);
+create index events_kind on events (kind);
+create table hosts as select n as id, 'host-' || n as name, md5(n::text) as token from generate_series(1, 5000) n;
+alter table hosts add primary key (id);
+vacuum analyze;
+SQL
+echo "generated in $(( $(date +%s) - started )) s"
+
+dotnet run --project "$ROOT/benchmarks/BackupBenchmark" -c Release -- "$PORT" bench "$WORK"

@@ -1,0 +1,60 @@
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using Nexplane.Upgrade.Database;
+
+namespace Nexplane.Upgrade.Tests.Database;
+
+public sealed class ArchiveTeeTests : IDisposable
+{
+    readonly string file = Path.GetTempFileName();
+
+    public void Dispose() => File.Delete(file);
+
+    [Fact]
+    public async Task The_file_the_hash_and_the_decoder_all_get_exactly_the_dumped_bytes()
+    {
+        var data = RandomNumberGenerator.GetBytes(3_000_000);
+        var decoder = new Pipe();
+        var decoded = new MemoryStream();
+        var reading = decoder.Reader.AsStream().CopyToAsync(decoded);
+
+        string sha256;
+        await using (var tee = new ArchiveTee(file, decoder.Writer))
+        {
+            foreach (var chunk in data.Chunk(65_537))
+                await tee.WriteAsync(chunk);
+            sha256 = await tee.CompleteAsync(CancellationToken.None);
+        }
+        await reading;
+
+        Assert.Equal(data, await File.ReadAllBytesAsync(file));
+        Assert.Equal(data, decoded.ToArray());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), sha256);
+        Assert.Equal(BackupFiles.Sha256Of(file), sha256);
+    }
+
+    [Fact]
+    public async Task A_decoder_that_stops_reading_does_not_stall_the_dump()
+    {
+        var decoder = new Pipe(new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512));
+        await decoder.Reader.CompleteAsync();
+
+        await using var tee = new ArchiveTee(file, decoder.Writer);
+        for (var i = 0; i < 100; i++)
+            await tee.WriteAsync(new byte[10_000]).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(1_000_000, tee.BytesWritten);
+    }
+
+    [Fact]
+    public async Task The_tail_holds_the_last_bytes_where_a_plain_dumps_trailer_is()
+    {
+        await using var tee = new ArchiveTee(file, null);
+        await tee.WriteAsync(new byte[10_000]);
+        foreach (var piece in new[] { "--\n", "-- PostgreSQL database ", "dump complete\n", "--\n" })
+            await tee.WriteAsync(System.Text.Encoding.UTF8.GetBytes(piece));
+
+        Assert.EndsWith("--\n-- PostgreSQL database dump complete\n--\n", tee.Tail);
+        Assert.Equal(4096, tee.Tail.Length);
+    }
+}

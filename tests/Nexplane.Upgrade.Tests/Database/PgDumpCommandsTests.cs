@@ -1,0 +1,80 @@
+using Nexplane.Upgrade.Database;
+
+namespace Nexplane.Upgrade.Tests.Database;
+
+public sealed class PgDumpCommandsTests
+{
+    static readonly DatabaseTarget Database = new("127.0.0.1", 55432, "nexplane", "nexplane", "s3cret-password");
+
+    [Fact]
+    public void The_password_travels_in_PGPASSWORD_and_never_in_an_argument()
+    {
+        var dump = PgDumpCommands.HostDump(Database, BackupFormat.Custom, "00000003-00000002-1");
+        var restore = PgDumpCommands.HostRestore(Database, "nexplane_restore_x", BackupFormat.Custom, "/backups/a.dump", jobs: 4);
+        var replay = PgDumpCommands.HostRestore(Database, "nexplane_restore_x", BackupFormat.Plain, "/backups/a.sql", jobs: 4);
+
+        foreach (var command in new[] { dump, restore, replay })
+        {
+            Assert.DoesNotContain(command.Arguments, argument => argument.Contains("s3cret-password"));
+            Assert.DoesNotContain("s3cret-password", command.ToString());
+            Assert.Equal("s3cret-password", command.Environment["PGPASSWORD"]);
+        }
+    }
+
+    [Fact]
+    public void A_custom_dump_streams_to_stdout_from_the_exported_snapshot_at_the_chosen_compression()
+    {
+        var dump = PgDumpCommands.HostDump(Database, BackupFormat.Custom, "00000003-00000002-1");
+
+        Assert.Equal("pg_dump", dump.Program);
+        Assert.Equal(["--format=custom", $"--compress={PgDumpCommands.CustomCompressionLevel}", "--snapshot=00000003-00000002-1",
+            "--no-password", "--username=nexplane", "--dbname=nexplane"], dump.Arguments);
+        Assert.DoesNotContain(dump.Arguments, argument => argument.StartsWith("--file"));
+    }
+
+    [Fact]
+    public void A_plain_dump_has_no_compression_argument()
+    {
+        Assert.Equal(["--format=plain", "--no-password", "--username=nexplane", "--dbname=nexplane"],
+            PgDumpCommands.DumpArguments(BackupFormat.Plain, "nexplane", "nexplane"));
+    }
+
+    [Fact]
+    public void Restoring_a_custom_archive_on_the_host_runs_parallel_jobs_into_the_new_database()
+    {
+        var restore = PgDumpCommands.HostRestore(Database, "nexplane_restore_x", BackupFormat.Custom, "/backups/a.dump", jobs: 4);
+
+        Assert.Equal("pg_restore", restore.Program);
+        Assert.Equal(["--no-password", "--username=nexplane", "--dbname=nexplane_restore_x", "--no-owner", "--exit-on-error", "--jobs=4", "/backups/a.dump"],
+            restore.Arguments);
+        Assert.Equal("nexplane_restore_x", restore.Environment["PGDATABASE"]);
+        Assert.Contains("maintenance_work_mem", restore.Environment["PGOPTIONS"]);
+    }
+
+    [Fact]
+    public void Restoring_inside_the_container_reads_stdin_and_so_runs_one_job()
+    {
+        Assert.Equal(["pg_restore", "--no-password", "--username=nexplane", "--dbname=x", "--no-owner", "--exit-on-error"],
+            PgDumpCommands.ContainerRestore("nexplane", "x", BackupFormat.Custom));
+        Assert.Equal(["psql", "--no-password", "--quiet", "--no-psqlrc", "--output=/dev/null", "--set=ON_ERROR_STOP=1", "--single-transaction",
+            "--username=nexplane", "--dbname=x"], PgDumpCommands.ContainerRestore("nexplane", "x", BackupFormat.Plain));
+    }
+
+    [Fact]
+    public void A_full_decode_writes_every_entry_to_dev_null_instead_of_only_listing_the_table_of_contents()
+    {
+        Assert.Equal(["--file=/dev/null"], PgDumpCommands.FullDecodeArguments(null));
+        Assert.Equal(["--file=/dev/null", "/backups/a.dump"], PgDumpCommands.FullDecodeArguments("/backups/a.dump"));
+        Assert.DoesNotContain("--list", PgDumpCommands.FullDecodeArguments(null));
+    }
+
+    [Theory]
+    [InlineData("pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)", 15)]
+    [InlineData("pg_restore (PostgreSQL) 16.4", 16)]
+    [InlineData("something else", null)]
+    [InlineData(null, null)]
+    public void Tool_major_versions_are_read_from_their_version_line(string? line, int? major)
+    {
+        Assert.Equal(major, PostgresTools.MajorVersion(line));
+    }
+}
