@@ -65,6 +65,11 @@ partial class Build
             }
             catch (MigrationFailedException failure)
             {
+                if (Journal is not null)
+                {
+                    Journal.MigrationErrorFile = failure.OutputFile;
+                    Journal.Save();
+                }
                 Report.NextSteps.Add($"Read the backend's full output in {failure.OutputFile} and attach it to the bug report.");
                 Report.NextSteps.Add("The Rollback step restores the backup and the previous images; check its result above.");
                 Log.Error("The backend's full output is saved in {OutputFile}", failure.OutputFile);
@@ -100,7 +105,7 @@ partial class Build
     void PinTags(IReadOnlyCollection<string> services)
     {
         var pins = services.Select(service => (service, ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray();
-        var pinned = new TagPinner(ComposeFilePath, EnvFilePath, Report.Id).Pin(pins);
+        var pinned = new TagPinner(ComposeFilePath, EnvFilePath, Report.Id, path => Journal?.RememberOriginal(path)).Pin(pins);
         PinnedFiles.AddRange(pinned);
         foreach (var file in pinned)
             foreach (var tag in file.Tags)

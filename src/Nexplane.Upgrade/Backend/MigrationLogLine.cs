@@ -37,8 +37,18 @@ public static partial class MigrationLogLine
     public static bool IsFailure(string line) =>
         line.Contains("FAILED:", StringComparison.Ordinal)
         || line.Contains("Application startup failed", StringComparison.Ordinal)
-        || line.StartsWith("Traceback (most recent call last)", StringComparison.Ordinal)
+        || line.Contains("Traceback (most recent call last)", StringComparison.Ordinal)
         || line.StartsWith("Configuration error:", StringComparison.Ordinal);
+
+    /// <summary>The line a Python traceback ends with, e.g. <c>sqlalchemy.exc.ProgrammingError: ...</c>.</summary>
+    public static bool IsExceptionSummary(string line) => ExceptionSummary().IsMatch(line);
+
+    /// <summary>The first line of a (re)started backend: after a failure it means the container was restarted.</summary>
+    public static bool StartsRun(string line) =>
+        line.Contains("Context impl", StringComparison.Ordinal) || line.Contains("Started server process", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b[^:]*:\s")]
+    private static partial Regex ExceptionSummary();
 
     [GeneratedRegex(@"alembic\.runtime\.migration\]?(?:\s+-)?\s+Running upgrade (?<from>\S*) -> (?<to>[^\s,]+)(?:,(?<description>.*))?$")]
     private static partial Regex RunningUpgrade();

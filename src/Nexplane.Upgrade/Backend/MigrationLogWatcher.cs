@@ -45,9 +45,12 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
         var state = await DescribeStateAsync(containerId, baseline.RestartCount, CancellationToken.None);
         await SaveOutputAsync(failureOutputFile, containerId, reason!, state, progress);
         throw new MigrationFailedException(
-            $"The backend did not come up: {reason}. Container state: {state}." +
-            (progress.FailureLine is { } line ? $" First error line: {Redact(line)}" : "") +
-            (progress.Head is { } head ? $" Last revision the log reported: {head}." : " No revision was reported as applied."),
+            $"The backend did not come up: {reason}." +
+            ((progress.ErrorSummary ?? progress.FailureLine) is { } error ? $" Error: {Redact(error).TrimEnd('.')}." : "") +
+            $" Container now: {state}." +
+            (progress.Migrations.Count > 0
+                ? $" Revisions the log reported starting: {string.Join("; ", progress.Migrations.Select(m => $"{m.From} -> {m.To}"))}."
+                : " No revision was reported."),
             failureOutputFile);
     }
 
@@ -109,7 +112,10 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
 
         if (progress.StartupCompletedAt is not null && crash is null)
             return null;
-        return crash ?? (progress.FailureLine is not null ? "its log reported a failure" : "the log ended before startup completed");
+        if (progress.FailureLine is not null)
+            return crash ?? (progress.RestartedAfterFailure
+                ? "it failed, exited, and its restart policy started it again" : "its log reported a failure");
+        return crash ?? "the log ended before startup completed";
     }
 
     /// <summary>Reads the log until it ends; returns the timestamp to resume from.</summary>
@@ -146,12 +152,14 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
                 lastTimestamp = at;
                 var stage = read.Target == MultiplexedStream.TargetStream.StandardError ? "stderr" : "stdout";
                 var failedBefore = progress.FailureLine is not null;
-                if (progress.Observe(at, stage, line) is { } migration)
+                if (progress.Observe(at, stage, line) is { } migration && progress.FailureLine is null)
                     log($"Running upgrade {migration.From} -> {migration.To}, {migration.Description} (+{(at - progress.FirstLineAt!.Value).TotalSeconds:0.00} s)");
                 if (progress.StartupCompletedAt is not null)
                     return lastTimestamp;
                 if (!failedBefore && progress.FailureLine is not null)
                     stopReading.CancelAfter(FailureGrace);
+                if (progress.RestartedAfterFailure)
+                    await stopReading.CancelAsync();
             }
         }
     }
@@ -177,7 +185,9 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
         try
         {
             var inspected = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
-            return $"{inspected.State.Status}, exit code {inspected.State.ExitCode}, restarted {inspected.RestartCount - baselineRestarts} time(s)";
+            return inspected.State.Status
+                   + (inspected.State.Running ? "" : $", exit code {inspected.State.ExitCode}")
+                   + (inspected.RestartCount > baselineRestarts ? $", restarted {inspected.RestartCount - baselineRestarts} time(s)" : "");
         }
         catch (DockerApiException exception)
         {

@@ -24,6 +24,12 @@ public sealed class MigrationProgress
 
     public string? FailureLine { get; private set; }
 
+    /// <summary>What went wrong in one line: Alembic's FAILED line, or the exception a traceback ended with.</summary>
+    public string? ErrorSummary { get; private set; }
+
+    /// <summary>The backend started again after a failure (a restart policy at work): what followed is a repeat.</summary>
+    public bool RestartedAfterFailure { get; private set; }
+
     /// <summary>Takes one line; returns the migration it started, if it started one.</summary>
     public AppliedMigration? Observe(DateTimeOffset at, string stream, string line)
     {
@@ -31,6 +37,11 @@ public sealed class MigrationProgress
         _lines.Add($"{at:yyyy-MM-ddTHH:mm:ss.fffZ} {stream} {line}");
         if (_migrations.Count > 0 && _migrations[^1].Duration is null)
             _migrations[^1] = _migrations[^1] with { Duration = at - _migrations[^1].StartedAt };
+
+        if (FailureLine is not null && !RestartedAfterFailure && MigrationLogLine.StartsRun(line))
+            RestartedAfterFailure = true;
+        if (RestartedAfterFailure)
+            return null;
 
         if (MigrationLogLine.TryParseMigration(line, out var from, out var to, out var description))
         {
@@ -42,6 +53,9 @@ public sealed class MigrationProgress
             StartupCompletedAt ??= at;
         else if (MigrationLogLine.IsFailure(line))
             FailureLine ??= line.Trim();
+        if (FailureLine is not null && (line.Contains("FAILED:", StringComparison.Ordinal) || MigrationLogLine.IsExceptionSummary(line)
+                                        || line.StartsWith("Configuration error:", StringComparison.Ordinal)))
+            ErrorSummary = line.Trim();
         return null;
     }
 }

@@ -5,7 +5,8 @@ namespace Nexplane.Upgrade.Compose;
 /// <c>.env</c> variable that line interpolates. Only the tag's characters change; before the first edit of a file
 /// in an upgrade, a byte-for-byte copy of it is kept beside it for the rollback.
 /// </summary>
-public sealed class TagPinner(string composeFilePath, string envFilePath, string upgradeId)
+/// <param name="beforeFirstChange">Called with a file's path just before it is first written (e.g. so a journal can keep its own copy).</param>
+public sealed class TagPinner(string composeFilePath, string envFilePath, string upgradeId, Action<string>? beforeFirstChange = null)
 {
     /// <summary>Pins each service to its tag and returns the files that changed (none when already pinned).</summary>
     public IReadOnlyList<PinnedFile> Pin(IReadOnlyList<(string Service, string Tag)> pins)
@@ -55,6 +56,7 @@ public sealed class TagPinner(string composeFilePath, string envFilePath, string
         // A later step of the same upgrade may pin the same file again: the copy must stay the pre-upgrade one.
         if (!File.Exists(copy))
             File.Copy(path, copy);
+        beforeFirstChange?.Invoke(path);
         TextFiles.WriteAtomically(path, text);
         return new PinnedFile(path, copy, PinnedFile.Sha256Of(copy), PinnedFile.Sha256Of(path), tags);
     }

@@ -1,0 +1,25 @@
+using Docker.DotNet;
+using Nexplane.Upgrade.Compose;
+
+namespace Nexplane.Upgrade.Tests.Compose;
+
+public sealed class GracefulServiceStopperTests
+{
+    [Theory]
+    [InlineData("db")]
+    [InlineData("redis")]
+    public async Task Stop_refuses_db_and_redis_before_asking_the_engine_anything(string protectedService)
+    {
+        // An engine that does not exist: reaching it would fail differently, so the refusal must come first.
+        using var docker = new DockerClientConfiguration(new Uri("unix:///nonexistent/docker.sock")).CreateClient();
+        var stopper = new GracefulServiceStopper(docker, new DeploymentContainers(docker, "nexplane"), new ProtectedServices(["db", "redis"]), _ => { });
+
+        var exception = await Assert.ThrowsAsync<ProtectedServiceException>(() =>
+            stopper.StopAsync(["backend", protectedService], TimeSpan.FromSeconds(5), CancellationToken.None));
+        Assert.Contains(protectedService, exception.Message);
+    }
+
+    [Fact]
+    public void The_app_is_signalled_from_inside_the_container_never_its_pid_1() =>
+        Assert.Equal(["sh", "-c", "kill -TERM -1"], GracefulServiceStopper.SignalAppProcesses);
+}
