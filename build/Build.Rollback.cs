@@ -1,9 +1,18 @@
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Processes;
+using Nexplane.Upgrade.Releases;
 using Nuke.Common;
+using Serilog;
 
 partial class Build
 {
     [Parameter("Continue an interrupted upgrade from its last completed step")]
     readonly bool Resume;
+
+    [Parameter("Journal id of the upgrade to roll back (default: the unfinished one, else the last one)")]
+    readonly string? UpgradeId;
 
     /// <summary>Steps after the point of no return: if one of them fails, the deployment must be rolled back.</summary>
     Target[] StepsPastPointOfNoReturn => [Stop, StartBackend, VerifyMigrations, Frontend, Verify];
@@ -15,13 +24,113 @@ partial class Build
     bool RollbackNeeded => InvokedTargets.Contains(Rollback) || UpgradeFailedPastPointOfNoReturn;
 
     /// <summary>
-    /// NUKE's rollback pattern: planned with the upgrade steps, assured to run after a failure, and skipped
-    /// unless a step past the point of no return failed (or it was invoked directly).
+    /// NUKE's rollback pattern: planned with the upgrade steps, assured to run after a failure (and after Ctrl+C),
+    /// and skipped unless a step past the point of no return failed, or it was invoked directly. It undoes exactly
+    /// what the journal says was done, in reverse, and ends on the previous version verified healthy, or says
+    /// plainly that a human is needed and what to run next.
     /// </summary>
     Target Rollback => _ => _
         .Description("Undoes an upgrade from its journal: old images, restored database, old version verified")
         .TriggeredBy(Stop, StartBackend, VerifyMigrations, Frontend, Verify)
         .AssuredAfterFailure()
         .OnlyWhenDynamic(() => RollbackNeeded)
-        .Executes(() => NotImplementedYet(nameof(Rollback)));
+        .Requires(() => ComposeFile)
+        .Requires(() => ApiUrl)
+        .Executes(async cancellationToken =>
+        {
+            var upgradeRanInThisRun = Journal is not null;
+            var journal = JournalToRollBack();
+            var startedSteps = upgradeRanInThisRun
+                ? ExecutionPlan.Where(t => t.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted or ExecutionStatus.Succeeded)
+                    .Select(t => t.Name).ToArray()
+                : RollbackPlan.StartedStepsOfInterruptedRun(journal);
+            var plan = RollbackPlan.For(journal, startedSteps);
+            Log.Information("Rolling back upgrade {Id} ({From} -> {To}): {Explanation}", journal.Id, journal.FromVersion ?? "?",
+                journal.ToVersion ?? "?", plan.Explanation);
+            if (plan.NothingToUndo)
+            {
+                journal.Outcome = "nothing-changed";
+                journal.Save();
+                ReportSummary(summary => summary["Undone"] = "nothing to undo");
+                return;
+            }
+
+            try
+            {
+                await UndoAsync(journal, plan, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                Report.Outcome = "needs a human";
+                Report.NextSteps.Add($"Rollback of upgrade {journal.Id} did not finish: {exception.Message}");
+                Report.NextSteps.Add($"The journal {journal.FilePath} still records the upgrade as unfinished; ./build.sh Status shows it, " +
+                                     "./build.sh Rollback retries, ./build.sh Restore --backup-file <file> restores a backup alone.");
+                Log.Error("Needs a human: the rollback did not finish ({Reason}). Retry with ./build.sh Rollback, or restore by hand " +
+                          "with ./build.sh Restore --backup-file {Backup}", exception.Message, journal.BackupFile ?? "<file>");
+                throw;
+            }
+            finally
+            {
+                if (journal.MigrationErrorFile is not null)
+                    Log.Warning("The migration failed. Please file an issue at https://github.com/youbetyourballs/nexplane/issues with the " +
+                                "full migration output saved in {File}", journal.MigrationErrorFile);
+            }
+        });
+
+    /// <summary>The upgrade this run performs, or (invoked directly) the unfinished one, a named one, or the last one.</summary>
+    UpgradeJournal JournalToRollBack()
+    {
+        if (Journal is not null)
+            return Journal;
+        HeldLock ??= UpgradeLock.Acquire(UpgradeStateDirectory, ComposeFilePath, "./build.sh Rollback", RemoveStaleLock);
+        Journal = (UpgradeId is not null ? Journals.Find(UpgradeId) : Journals.Unfinished(ComposeFilePath) ?? Journals.Latest(ComposeFilePath))
+            ?? throw new InvalidOperationException(
+                $"No upgrade of {ComposeFilePath} is recorded in {UpgradeStateDirectory}" + (UpgradeId is null ? "" : $" with id {UpgradeId}") +
+                ": there is nothing to roll back. To put a backup back alone, run ./build.sh Restore --backup-file <file>.");
+        if (Journal.Outcome is "rolled-back" or "nothing-changed")
+            throw new InvalidOperationException($"Upgrade {Journal.Id} ({Journal.FromVersion} -> {Journal.ToVersion}) is already {Journal.Outcome}; nothing to roll back.");
+        return Journal;
+    }
+
+    async Task UndoAsync(UpgradeJournal journal, RollbackPlan plan, CancellationToken cancellationToken)
+    {
+        var previous = NexplaneVersion.Parse(journal.FromVersion
+            ?? throw new InvalidOperationException($"The journal {journal.FilePath} does not say which version ran before."));
+        var services = journal.PreviousImages.Keys.Where(service => !ProtectedServices.Contains(service)).ToArray();
+
+        if (plan.StopAppServices)
+        {
+            var stopper = new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
+                new ProtectedServices(ProtectedServices), line => Log.Information("{Line}", line));
+            await stopper.StopAsync(services, StopTimeout, cancellationToken);
+        }
+        if (plan.RestoreDatabase)
+        {
+            var restored = await RestoreBackupAsync(journal.BackupFile!, cancellationToken);
+            Log.Information("Database restored from {Archive} in {Seconds:0.0} s" + (restored.KeptFailedDatabase is null ? "" : "; the upgraded one is kept as {Kept}"),
+                restored.Archive, restored.Seconds, restored.KeptFailedDatabase);
+        }
+        if (plan.RestoreFiles)
+            foreach (var file in journal.RestoreOriginalFiles())
+                Log.Information("Restored {File} byte for byte from the copy taken before the upgrade", file);
+
+        await CommandRunner.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services),
+            line => Log.Information("{Line}", line), line => Log.Information("{Line}", line), cancellationToken);
+        await new HealthWaiter(Http).WaitAsync(new Uri(ApiUri.ToString().TrimEnd('/') + "/health"), HealthTimeout, "--health-timeout", cancellationToken);
+
+        var gates = await new DeploymentVerifier(Http).VerifyAsync(ApiUri, VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(), previous,
+            LoginEmail, SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
+        foreach (var gate in gates)
+            Log.Information("{Gate}", gate.ToString());
+        if (gates.Any(gate => !gate.Passed))
+            throw new InvalidOperationException($"the previous version {previous} does not verify: " +
+                                                string.Join("; ", gates.Where(g => !g.Passed).Select(g => g.ToString())));
+
+        journal.Outcome = "rolled-back";
+        journal.Save();
+        Report.Outcome = $"rolled back and healthy on {previous}";
+        Log.Information("Rolled back and healthy: Nexplane runs {Version} again{Database}", previous.ToString(),
+            plan.RestoreDatabase ? " on the restored database" : "");
+        ReportSummary(summary => summary["Outcome"] = $"rolled back, healthy on {previous}");
+    }
 }
