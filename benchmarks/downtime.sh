@@ -40,7 +40,7 @@ fresh_sandbox() {
   "$root/scripts/sandbox-down.sh" --instance "$instance" >/dev/null
   "$root/scripts/sandbox-up.sh" --instance "$instance" --version "$from" >/dev/null
   # A journal left by an earlier run on this (recreated) deployment would make the tool refuse to start.
-  grep -l "\"compose_file\": \"$compose_file\"" "$root"/.nuke/temp/upgrade/*.json 2>/dev/null | xargs -r rm -f
+  { grep -l "\"compose_file\": \"$compose_file\"" "$root"/.nuke/temp/upgrade/*.json 2>/dev/null || true; } | xargs -r rm -f
 }
 
 # One line per poll: "<epoch ms> <1 if /health answered 2xx, else 0>".
@@ -70,7 +70,9 @@ run_bare() {
   compose stop backend worker 2>/dev/null
   echo "stop_seconds $(( $(date +%s%3N) - start ))" >>"$results/bare.meta"
   echo "stop_exit $(docker inspect -f '{{.State.ExitCode}}' "$old")" >>"$results/bare.meta"
+  start=$(date +%s%3N)
   compose up -d --no-deps backend worker 2>/dev/null
+  echo "up_seconds $(( $(date +%s%3N) - start ))" >>"$results/bare.meta"
   until curl -fsS -o /dev/null --max-time 0.5 "$backend_url/health" 2>/dev/null; do sleep 0.05; done
   compose up -d --no-deps frontend 2>/dev/null
 }
@@ -127,6 +129,7 @@ for name in bare tool; do
   printf '%-6s %12s %10s %10s %14s %14s %8s\n' "$name" "$(ms "$(meta "$name" total_seconds)")" "$(ms "$(meta "$name" stop_seconds)")" \
     "$(meta "$name" stop_exit)" "$(meta "$name" outage) s" "$( [[ $name == tool ]] && echo "$(meta tool reported_downtime) s" || echo -)" "$(meta "$name" polls)"
 done
+echo "(bare: compose up -d backend worker alone took $(ms "$(meta bare up_seconds)"))"
 awk -v bare="$(meta bare outage)" -v tool="$(meta tool outage)" \
   'BEGIN { if (bare > 0) printf "\ntool outage / bare outage = %.2f (target <= 1.10)\n", tool / bare }'
 "$root/scripts/sandbox-down.sh" --instance "$instance" >/dev/null
