@@ -55,4 +55,4 @@ vacuum analyze;
 SQL
 echo "generated in $(( $(date +%s) - started )) s"
 
-dotnet run --project "$ROOT/benchmarks/BackupBenchmark" -c Release -- "$PORT" bench "$WORK"
+dotnet run --project "$ROOT/benchmarks/backup-benchmark" -c Release -- "$PORT" bench "$WORK"

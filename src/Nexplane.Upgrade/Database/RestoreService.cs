@@ -21,7 +21,7 @@ public sealed record RestoreResult(
     double Seconds);
 
 /// <summary>
-/// Puts a verified backup back. The archive is checked again (sha256, full decode), restored into a new database,
+/// Puts a verified backup back. The archive is checked again (verified manifest, same sha256), restored into a new database,
 /// and compared with its manifest (alembic revision, row count of every table); only then are the names swapped,
 /// so the database being replaced is kept as <c>&lt;name&gt;_failed_&lt;timestamp&gt;</c> for the bug report. A role that
 /// cannot create databases gets an in-place restore instead, and is told that nothing of the old data is kept.
@@ -41,8 +41,8 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
         var tools = await PostgresTools.ChooseAsync(request.Mode, database, tool, serverMajor, PostgresTools.MajorVersion(manifest.ToolVersion),
             containerExec, request.DatabaseContainerId, log, cancellationToken);
 
-        log($"Checking {Path.GetFileName(request.Archive)} (sha256 and a full decode) before restoring it");
-        await BackupService.VerifyExistingAsync(request.Archive, manifest, tools, cancellationToken);
+        log($"Checking {Path.GetFileName(request.Archive)} against its manifest (verified, sha256) before restoring it");
+        BackupService.VerifyExisting(request.Archive, manifest);
 
         var stamp = DateTimeOffset.UtcNow.ToString("yyyyMMdd_HHmmss");
         if (!await administration.CanCreateDatabasesAsync(cancellationToken))

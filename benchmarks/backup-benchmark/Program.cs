@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Processes;
+
+// Side by side on one database, in one run: our backup (dump + full decode + sha256 + manifest) against bare
+// pg_dump of the same format and compression, and our restore (parallel pg_restore, verified, swapped in) against
+// the runbook's psql replay of a plain dump. Usage: BackupBenchmark <port> <database> <work directory>
+if (args.Length != 3)
+{
+    Console.Error.WriteLine("usage: BackupBenchmark <port> <database> <work directory>");
+    return 2;
+}
+var port = int.Parse(args[0]);
+var databaseName = args[1];
+var work = args[2];
+var database = new DatabaseTarget("127.0.0.1", port, databaseName, "postgres", null);
+var rows = new List<(string What, double Seconds, long Bytes)>();
+
+async Task<double> TimeAsync(Func<Task> action)
+{
+    var clock = Stopwatch.StartNew();
+    await action();
+    return clock.Elapsed.TotalSeconds;
+}
+
+async Task RunCheckedAsync(CommandLine command) => await CommandRunner.RunCheckedAsync(command);
+
+CommandLine Bare(string program, params string[] arguments) => new(program, arguments) { Environment = database.LibpqEnvironment };
+
+async Task<(double Seconds, long Bytes)> BarePgDumpAsync(BackupFormat format, int level)
+{
+    var file = Path.Combine(work, $"bare-{format}-{level}{BackupFiles.Extension(format)}");
+    var seconds = await TimeAsync(() => RunCheckedAsync(Bare("pg_dump",
+        [.. PgDumpCommands.DumpArguments(format, database.User, database.Name, compressionLevel: level), $"--file={file}"])));
+    var bytes = new FileInfo(file).Length;
+    File.Delete(file);
+    return (seconds, bytes);
+}
+
+async Task<(double Seconds, long Bytes, string Archive)> OurBackupAsync(BackupFormat format, int level, bool keep)
+{
+    var directory = Path.Combine(work, $"ours-{format}-{level}");
+    var service = new BackupService(new BackupFiles(directory), null, _ => { });
+    BackupManifest manifest = null!;
+    var seconds = await TimeAsync(async () => manifest = await service.BackUpAsync(
+        new BackupRequest(database, BackupMode.Host, format, "bench", new Dictionary<string, string>(), null, level), CancellationToken.None));
+    var archive = Path.Combine(directory, manifest.ArchiveFile);
+    if (!keep)
+        Directory.Delete(directory, recursive: true);
+    return (seconds, manifest.SizeBytes, archive);
+}
+
+Console.WriteLine($"Backups of {databaseName} (pg_database_size: {(await new DatabaseInspector(database).SnapshotAsync(CancellationToken.None)).SizeBytes / 1e9:0.00} GB), {Environment.ProcessorCount} cores");
+Console.WriteLine();
+Console.WriteLine("| format, compression | bare pg_dump | ours (dump + decode + sha256 + manifest) | overhead | archive |");
+Console.WriteLine("|---|---:|---:|---:|---:|");
+string? customArchive = null;
+foreach (var (format, level) in new[] { (BackupFormat.Custom, 0), (BackupFormat.Custom, 1), (BackupFormat.Custom, 6), (BackupFormat.Plain, 0) })
+{
+    var bare = await BarePgDumpAsync(format, level);
+    var ours = await OurBackupAsync(format, level, keep: format == BackupFormat.Custom && level == PgDumpCommands.CustomCompressionLevel);
+    if (format == BackupFormat.Custom && level == PgDumpCommands.CustomCompressionLevel)
+        customArchive = ours.Archive;
+    var label = format == BackupFormat.Custom ? $"custom, level {level}" : "plain SQL";
+    Console.WriteLine($"| {label} | {bare.Seconds:0.0} s | {ours.Seconds:0.0} s | {(ours.Seconds / bare.Seconds - 1) * 100:+0.0;-0.0} % | {ours.Bytes / 1e6:0} MB |");
+}
+
+// Restore: the runbook's way (plain dump replayed by psql into a fresh database) against ours.
+var plainFile = Path.Combine(work, "runbook.sql");
+await RunCheckedAsync(Bare("pg_dump", "--format=plain", $"--username={database.User}", $"--dbname={database.Name}", $"--file={plainFile}"));
+var runbookDatabase = databaseName + "_runbook";
+await RunCheckedAsync(Bare("psql", "--quiet", "--dbname=postgres", $"--command=create database {runbookDatabase}"));
+var runbookSeconds = await TimeAsync(() => RunCheckedAsync(Bare("psql", "--quiet", "--output=/dev/null", $"--dbname={runbookDatabase}", $"--file={plainFile}")));
+await RunCheckedAsync(Bare("psql", "--quiet", "--dbname=postgres", $"--command=drop database {runbookDatabase}"));
+File.Delete(plainFile);
+
+RestoreResult restored = null!;
+var oursSeconds = await TimeAsync(async () => restored = await new RestoreService(null, _ => { }, _ => { }).RestoreAsync(
+    new RestoreRequest(database, customArchive!, BackupMode.Host, null, Environment.ProcessorCount), CancellationToken.None));
+
+Console.WriteLine();
+Console.WriteLine("| restore | seconds | speed-up |");
+Console.WriteLine("|---|---:|---:|");
+Console.WriteLine($"| runbook: psql < plain dump | {runbookSeconds:0.0} s | 1.0x |");
+Console.WriteLine($"| ours: check + parallel pg_restore (custom, level {PgDumpCommands.CustomCompressionLevel}, {Environment.ProcessorCount} jobs) + verify + swap | {oursSeconds:0.0} s | {runbookSeconds / oursSeconds:0.0}x |");
+Console.WriteLine();
+Console.WriteLine($"(the replaced database was kept as {restored.KeptFailedDatabase})");
+return 0;
