@@ -11,8 +11,12 @@ partial class Build
     [Parameter("How many agent hosts to upgrade at once after the canary")]
     readonly int AgentWaveSize = 5;
 
+    /// <summary>The release notes on the upgrade path say so, or the operator asked for it.</summary>
+    bool AgentUpgradeRequired => UpgradeAgents || PreflightResult?.Path?.AgentUpgradeRequired == true;
+
     Target Agents => _ => _
         .Description("Upgrades the agents when the release requires it: canary first, then waves")
         .DependsOn(Verify)
+        .OnlyWhenDynamic(() => AgentUpgradeRequired)
         .Executes(() => NotImplementedYet(nameof(Agents)));
 }

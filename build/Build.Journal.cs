@@ -47,11 +47,12 @@ partial class Build
     {
         if (Journal is not null && Journal.Outcome is null)
         {
-            // Finished means: healthy on the new version (Verify passed) or back on the old one (Rollback passed).
-            // Anything else stays unfinished, so the next run refuses to start over.
+            // Finished means: the control plane is healthy on the new version (Verify passed; agents are upgraded
+            // host by host afterwards and never roll the control plane back) or back on the old one (Rollback
+            // passed). Anything else stays unfinished, so the next run refuses to start over.
             if (SucceededTargets.Contains(Rollback))
                 Journal.Outcome = "rolled-back";
-            else if (IsSucceeding && SucceededTargets.Contains(Verify))
+            else if (SucceededTargets.Contains(Verify))
                 Journal.Outcome = "succeeded";
             else if (!Journal.HasCompleted(nameof(Stop)) && !FailedTargets.Contains(Stop) && !AbortedTargets.Contains(Stop))
                 Journal.Outcome = "nothing-changed";

@@ -70,7 +70,9 @@ public sealed class GracefulServiceStopper(DockerClient docker, DeploymentContai
 
         await stop;
         await watching.CancelAsync();
-        await events;
+        // Docker.DotNet's event stream does not always notice cancellation until the engine sends another event
+        // (seen with a crash-looping container, whose stop emits none): never wait on it for long.
+        await Task.WhenAny(events, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
 
         var inspected = await docker.Containers.InspectContainerAsync(container.Id, cancellationToken);
         var result = new StoppedContainer(
