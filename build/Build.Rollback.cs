@@ -96,7 +96,10 @@ partial class Build
     {
         var previous = NexplaneVersion.Parse(journal.FromVersion
             ?? throw new InvalidOperationException($"The journal {journal.FilePath} does not say which version ran before."));
-        var services = journal.PreviousImages.Keys.Where(service => !ProtectedServices.Contains(service)).ToArray();
+        // The frontend keeps serving the old version until its own step; it is only touched when that step began.
+        var services = journal.PreviousImages.Keys
+            .Where(service => !ProtectedServices.Contains(service) && (plan.RevertFrontend || service != FrontendService))
+            .ToArray();
 
         if (plan.StopAppServices)
         {

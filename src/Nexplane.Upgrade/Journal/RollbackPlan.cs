@@ -13,6 +13,9 @@ public sealed record RollbackPlan(
     bool StartPreviousVersion,
     string Explanation)
 {
+    /// <summary>The frontend keeps serving the old version until its own step; only then does it need undoing.</summary>
+    public bool RevertFrontend { get; init; }
+
     /// <summary>The runbook's steps in order; the ones from Stop on change the deployment.</summary>
     public static readonly IReadOnlyList<string> Steps =
         ["Preflight", "Backup", "Pull", "Stop", "StartBackend", "VerifyMigrations", "Frontend", "Verify", "Agents"];
@@ -39,7 +42,10 @@ public sealed record RollbackPlan(
         return new RollbackPlan(false, true, migrated, journal.ChangedFiles.Count > 0, true,
             migrated
                 ? "The new backend may have migrated the database: restore the backup, the previous tags and the previous version."
-                : "The app was stopped but not upgraded: restore the previous tags and start the previous version.");
+                : "The app was stopped but not upgraded: restore the previous tags and start the previous version.")
+        {
+            RevertFrontend = Started("Frontend"),
+        };
     }
 
     public static IReadOnlyCollection<string> StartedStepsOfInterruptedRun(UpgradeJournal journal)

@@ -46,6 +46,15 @@ public sealed class RollbackPlanTests : IDisposable
 
         Assert.True(plan.RestoreDatabase);
         Assert.True(plan.StartPreviousVersion);
+        Assert.False(plan.RevertFrontend);
+    }
+
+    [Fact]
+    public void The_frontend_is_reverted_only_once_its_own_step_began()
+    {
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop", "StartBackend", "VerifyMigrations"), ["Frontend"]);
+
+        Assert.True(plan.RevertFrontend);
     }
 
     [Fact]
