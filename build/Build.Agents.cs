@@ -12,7 +12,7 @@ partial class Build
     readonly int AgentWaveSize = 5;
 
     /// <summary>The release notes on the upgrade path say so, or the operator asked for it.</summary>
-    bool AgentUpgradeRequired => UpgradeAgents || PreflightResult?.Path?.AgentUpgradeRequired == true;
+    bool AgentUpgradeRequired => UpgradeAgents || (PreflightResult?.Path?.AgentUpgradeRequired ?? Journal?.AgentUpgradeRequired ?? false);
 
     Target Agents => _ => _
         .Description("Upgrades the agents when the release requires it: canary first, then waves")

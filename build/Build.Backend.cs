@@ -29,6 +29,7 @@ partial class Build
     Target Stop => _ => _
         .Description("Stops the app services that use the database; never db or redis")
         .DependsOn(Pull)
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Stop)))
         .Executes(async cancellationToken =>
         {
             var services = PresentServices(StopServices);
@@ -46,6 +47,7 @@ partial class Build
     Target StartBackend => _ => _
         .Description("Pins the new tag, starts backend and worker, and follows the migrations to startup")
         .DependsOn(Stop)
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(StartBackend)))
         .Executes(async cancellationToken =>
         {
             var services = PresentServices(StopServices);
@@ -81,6 +83,11 @@ partial class Build
             // The head the log reported is what VerifyMigrations checks alembic_version against. It stays null when
             // nothing was pending (the log names no revision): VerifyMigrations then has only the database to go on.
             MigrationHeadFromLogs = outcome.Head;
+            if (Journal is not null)
+            {
+                Journal.MigrationHead = outcome.Head;
+                Journal.Save();
+            }
             if (outcome.Head is not null)
                 Report.MigrationHead = outcome.Head;
             Log.Information(outcome.Migrations.Count == 0

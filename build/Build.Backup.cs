@@ -54,6 +54,7 @@ partial class Build
     Target Backup => _ => _
         .Description("Backs up the database with pg_dump, verifies the archive and writes its manifest")
         .DependsOn(Preflight)
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Backup)))
         .Executes(async cancellationToken =>
         {
             var preflight = PreflightResult ?? throw new InvalidOperationException("Backup needs Preflight's findings; run it through Upgrade or with Preflight.");

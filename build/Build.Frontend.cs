@@ -16,6 +16,7 @@ partial class Build
     Target Frontend => _ => _
         .Description("Recreates the frontend alone on the new tag and checks it serves the new version")
         .DependsOn(VerifyMigrations)
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Frontend)))
         .OnlyWhenDynamic(() => DeploymentHasFrontend)
         .Executes(async cancellationToken =>
         {

@@ -17,6 +17,7 @@ partial class Build
     Target Pull => _ => _
         .Description("Pulls every new image before anything stops and records its digest")
         .DependsOn(Backup)
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Pull)))
         .Executes(async cancellationToken =>
         {
             var upgrades = ServiceUpgrades;

@@ -1,4 +1,6 @@
 using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Releases;
 using Nuke.Common;
 using Serilog;
 
@@ -31,10 +33,43 @@ partial class Build
                 $"An earlier upgrade {unfinished.FromVersion ?? "?"} -> {unfinished.ToVersion ?? "?"} (journal {unfinished.FilePath}) stopped " +
                 $"after {unfinished.LastCompletedStep ?? "no step"} and never finished. Nothing was changed now. Either roll it back: " +
                 "./build.sh Rollback, or continue it: ./build.sh Upgrade --version " + (unfinished.ToVersion ?? "<version>") + " --resume.");
+        if (unfinished is null && Resume)
+            throw new InvalidOperationException($"--resume: no unfinished upgrade of {ComposeFilePath} is recorded in {UpgradeStateDirectory}; nothing to resume.");
         Journal = unfinished ?? UpgradeJournal.Create(UpgradeStateDirectory, Report.Id, ComposeFilePath);
         if (unfinished is not null)
-            Log.Information("Resuming upgrade {Id}: completed so far {Steps}", unfinished.Id, string.Join(", ", unfinished.CompletedSteps.Select(s => s.Name)));
+        {
+            StepsDoneBeforeResuming = unfinished.CompletedSteps.Select(s => s.Name).ToHashSet();
+            Log.Information("Resuming upgrade {Id} ({From} -> {To}); done before: {Steps}", unfinished.Id, unfinished.FromVersion ?? "?",
+                unfinished.ToVersion ?? "?", StepsDoneBeforeResuming.Count == 0 ? "nothing" : string.Join(", ", unfinished.CompletedSteps.Select(s => s.Name)));
+        }
     }
+
+    /// <summary>The steps an interrupted run completed; a resumed run skips them. Empty for a fresh upgrade.</summary>
+    IReadOnlySet<string> StepsDoneBeforeResuming = new HashSet<string>();
+
+    /// <summary>Printed as the skip reason of the steps a resumed upgrade does not repeat.</summary>
+    bool NotDoneBeforeResuming(string step) => !StepsDoneBeforeResuming.Contains(step);
+
+    bool ResumingAfterPreflight => StepsDoneBeforeResuming.Contains(nameof(Preflight));
+
+    /// <summary>A resumed upgrade continues with the versions and images the interrupted run's Preflight chose.</summary>
+    void ContinueFromJournal()
+    {
+        var journal = Journal!;
+        if (Version is not null && NexplaneVersion.TryParse(Version, out var requested) && journal.ToVersion is not null
+            && !requested.Equals(NexplaneVersion.Parse(journal.ToVersion)))
+            throw new InvalidOperationException(
+                $"--resume continues the upgrade to {journal.ToVersion}, not {Version}. Resume it with --version {journal.ToVersion}, or roll it back: ./build.sh Rollback.");
+        PreflightResult = ResumedPreflight.FromJournal(journal);
+        MigrationHeadFromLogs = journal.MigrationHead;
+        Report.FromVersion = journal.FromVersion;
+        Report.ToVersion = journal.ToVersion;
+        Log.Information("Preflight passed in the interrupted run; continuing {From} -> {To} with the images it chose", journal.FromVersion, journal.ToVersion);
+        ReportSummary(summary => summary["Resumed"] = $"{journal.FromVersion} -> {journal.ToVersion}");
+    }
+
+    /// <summary>What the release notes announced, from this run's Preflight or the resumed upgrade's journal.</summary>
+    bool AnnouncesMigrations => PreflightResult?.Path?.AnnouncesMigrations ?? Journal?.AnnouncesMigrations ?? false;
 
     protected override void OnTargetSucceeded(string target)
     {

@@ -63,16 +63,15 @@ partial class Build
                 TagFormat = TagFormat,
             };
             BeginUpgradeJournal();
+            if (ResumingAfterPreflight)
+            {
+                ContinueFromJournal();
+                return;
+            }
             var report = await new PreflightCheck(Http, line => Log.Information("{Line}", line)).RunAsync(settings, cancellationToken);
             PreflightResult = report;
             Report.FromVersion = report.Current?.ToString();
             Report.ToVersion = report.Target.ToString();
-            Journal!.FromVersion = Report.FromVersion;
-            Journal.ToVersion = Report.ToVersion;
-            Journal.RevisionBefore = report.AlembicRevisions.FirstOrDefault();
-            foreach (var upgrade in report.Services)
-                Journal.PreviousImages[upgrade.Service] = upgrade.From.ToString();
-            Journal.Save();
 
             if (report.Path is { } path)
                 foreach (var line in PreflightDigest.Lines(path))
@@ -83,6 +82,8 @@ partial class Build
                 Log.Warning("{Notice}", notice);
 
             ReportSummary(summary => summary["Path"] = $"{report.Current?.ToString() ?? "?"} -> {report.Target}");
+            if (report.CanUpgrade)
+                ResumedPreflight.Record(Journal!, report);
             if (!report.CanUpgrade)
                 throw new InvalidOperationException(
                     $"Preflight found {report.Failures.Count} problem(s); nothing was changed:" + Environment.NewLine +

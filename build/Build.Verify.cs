@@ -20,6 +20,7 @@ partial class Build
     Target Verify => _ => _
         .Description("Checks the version endpoint, a real login and the asset inventory")
         .DependsOn(Frontend)
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Verify)))
         .Executes(async cancellationToken =>
         {
             var gates = await new DeploymentVerifier(Http).VerifyAsync(

@@ -8,12 +8,13 @@ partial class Build
     Target VerifyMigrations => _ => _
         .Description("Checks that alembic_version is the single head the backend reported")
         .DependsOn(StartBackend)
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(VerifyMigrations)))
         .Executes(async cancellationToken =>
         {
             var expectation = new MigrationExpectation(
                 MigrationHeadFromLogs,
                 PreflightResult?.AlembicRevisions ?? [],
-                PreflightResult?.Path?.AnnouncesMigrations ?? false);
+                AnnouncesMigrations);
             var head = await new MigrationVerifier(new DatabaseInspector(DatabaseTarget)).VerifyAsync(expectation, cancellationToken);
             Log.Information("alembic_version holds the single head {Head}, as the backend reported", head);
             Report.MigrationHead = head;

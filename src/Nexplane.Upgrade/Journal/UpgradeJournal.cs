@@ -26,6 +26,17 @@ public sealed class UpgradeJournal
     public string? BackupFile { get; set; }
     public string? RevisionBefore { get; set; }
     public Dictionary<string, string> PreviousImages { get; init; } = [];
+
+    /// <summary>The images Preflight chose, so a resumed run moves to exactly the same ones.</summary>
+    public Dictionary<string, string> TargetImages { get; init; } = [];
+
+    /// <summary>What the release notes said, kept for a resumed run that does not read them again.</summary>
+    public bool AnnouncesMigrations { get; set; }
+
+    public bool AgentUpgradeRequired { get; set; }
+
+    /// <summary>The Alembic head the new backend's log reported, for VerifyMigrations in a resumed run.</summary>
+    public string? MigrationHead { get; set; }
     public List<ChangedFile> ChangedFiles { get; init; } = [];
     public string? MigrationErrorFile { get; set; }
 
