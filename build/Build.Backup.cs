@@ -54,31 +54,53 @@ partial class Build
     Target Backup => _ => _
         .Description("Backs up the database with pg_dump, verifies the archive and writes its manifest")
         .DependsOn(Preflight)
+        .OnlyWhenStatic(() => !BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Backup)))
-        .Executes(async cancellationToken =>
-        {
-            var preflight = PreflightResult ?? throw new InvalidOperationException("Backup needs Preflight's findings; run it through Upgrade or with Preflight.");
-            var files = new BackupFiles(BackupDirectoryPath);
-            var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-            var manifest = await new BackupService(files, exec, line => Log.Information("{Line}", line)).BackUpAsync(new BackupRequest(
-                DatabaseTarget, BackupMode, BackupFormat,
-                preflight.Current?.ToString() ?? "unknown",
-                preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()),
-                containerId), cancellationToken);
+        .Executes(BackUpAsync);
 
-            var archive = Path.Combine(files.Directory, manifest.ArchiveFile);
-            BackupResult = manifest;
-            Report.BackupFile = archive;
-            if (Journal is not null)
-            {
-                Journal.BackupFile = archive;
-                Journal.RevisionBefore = string.Join(",", manifest.AlembicRevisions);
-                Journal.Save();
-            }
-            foreach (var deleted in files.Prune(BackupRetention))
-                Log.Information("Retention ({Keep}): deleted the older backup {Archive}", BackupRetention, Path.GetFileName(deleted));
-            ReportSummary(summary => summary["Backup"] = $"{manifest.ArchiveFile} ({manifest.SizeBytes / 1024.0 / 1024.0:0.0} MB, verified)");
-        });
+    /// <summary>
+    /// The same backup taken once the app is stopped (--backup-after-stop): no write is left out of it, at the
+    /// cost of the dump's time added to the outage. The default backs up while the old version still serves.
+    /// </summary>
+    Target BackupAfterStopping => _ => _
+        .Description("With --backup-after-stop: the backup, taken once the app is stopped so no write is left out")
+        .DependsOn(Stop)
+        .DependentFor(StartBackend)
+        .OnlyWhenStatic(() => BackupAfterStop)
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(BackupAfterStopping)))
+        .Executes(BackUpAsync);
+
+    /// <summary>Write counters of every table when the backup's snapshot was taken; Stop compares against them.</summary>
+    IReadOnlyDictionary<string, long>? WritesAtBackup;
+
+    DateTimeOffset? BackupTakenAt;
+
+    async Task BackUpAsync(CancellationToken cancellationToken)
+    {
+        WritesAtBackup = await new WriteActivity(new DatabaseInspector(DatabaseTarget)).CaptureAsync(cancellationToken);
+        BackupTakenAt = DateTimeOffset.UtcNow;
+        var preflight = PreflightResult ?? throw new InvalidOperationException("Backup needs Preflight's findings; run it through Upgrade or with Preflight.");
+        var files = new BackupFiles(BackupDirectoryPath);
+        var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
+        var manifest = await new BackupService(files, exec, line => Log.Information("{Line}", line)).BackUpAsync(new BackupRequest(
+            DatabaseTarget, BackupMode, BackupFormat,
+            preflight.Current?.ToString() ?? "unknown",
+            preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()),
+            containerId), cancellationToken);
+
+        var archive = Path.Combine(files.Directory, manifest.ArchiveFile);
+        BackupResult = manifest;
+        Report.BackupFile = archive;
+        if (Journal is not null)
+        {
+            Journal.BackupFile = archive;
+            Journal.RevisionBefore = string.Join(",", manifest.AlembicRevisions);
+            Journal.Save();
+        }
+        foreach (var deleted in files.Prune(BackupRetention))
+            Log.Information("Retention ({Keep}): deleted the older backup {Archive}", BackupRetention, Path.GetFileName(deleted));
+        ReportSummary(summary => summary["Backup"] = $"{manifest.ArchiveFile} ({manifest.SizeBytes / 1024.0 / 1024.0:0.0} MB, verified)");
+    }
 
     /// <summary>
     /// The db container and a way to run programs in it, when Docker answers and the container exists. Host mode

@@ -83,7 +83,10 @@ partial class Build
 
             ReportSummary(summary => summary["Path"] = $"{report.Current?.ToString() ?? "?"} -> {report.Target}");
             if (report.CanUpgrade)
-                ResumedPreflight.Record(Journal!, report);
+            {
+                Journal!.BackupAfterStop = BackupAfterStop;
+                ResumedPreflight.Record(Journal, report);
+            }
             if (!report.CanUpgrade)
                 throw new InvalidOperationException(
                     $"Preflight found {report.Failures.Count} problem(s); nothing was changed:" + Environment.NewLine +

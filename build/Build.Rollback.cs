@@ -15,7 +15,7 @@ partial class Build
     readonly string? UpgradeId;
 
     /// <summary>Steps after the point of no return: if one of them fails, the deployment must be rolled back.</summary>
-    Target[] StepsPastPointOfNoReturn => [Stop, StartBackend, VerifyMigrations, Frontend, Verify];
+    Target[] StepsPastPointOfNoReturn => [Stop, BackupAfterStopping, StartBackend, VerifyMigrations, Frontend, Verify];
 
     bool UpgradeFailedPastPointOfNoReturn =>
         StepsPastPointOfNoReturn.Any(step => FailedTargets.Contains(step) || AbortedTargets.Contains(step));
@@ -31,7 +31,7 @@ partial class Build
     /// </summary>
     Target Rollback => _ => _
         .Description("Undoes an upgrade from its journal: old images, restored database, old version verified")
-        .TriggeredBy(Stop, StartBackend, VerifyMigrations, Frontend, Verify)
+        .TriggeredBy(Stop, BackupAfterStopping, StartBackend, VerifyMigrations, Frontend, Verify)
         .AssuredAfterFailure()
         .OnlyWhenDynamic(() => RollbackNeeded)
         .Requires(() => ComposeFile)

@@ -50,10 +50,14 @@ public sealed record RollbackPlan(
 
     public static IReadOnlyCollection<string> StartedStepsOfInterruptedRun(UpgradeJournal journal)
     {
+        // With --backup-after-stop the backup runs between Stop and StartBackend.
+        var order = journal.BackupAfterStop
+            ? Steps.Where(s => s != "Backup").SelectMany(s => s == "Stop" ? new[] { "Stop", "BackupAfterStopping" } : [s]).ToList()
+            : Steps.ToList();
         var completed = journal.CompletedSteps.Select(s => s.Name).ToList();
-        var last = completed.Select(name => Steps.ToList().IndexOf(name)).DefaultIfEmpty(-1).Max();
-        if (last + 1 < Steps.Count)
-            completed.Add(Steps[last + 1]);
+        var last = completed.Select(name => order.IndexOf(name)).DefaultIfEmpty(-1).Max();
+        if (last + 1 < order.Count)
+            completed.Add(order[last + 1]);
         return completed;
     }
 }

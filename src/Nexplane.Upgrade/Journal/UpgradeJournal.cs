@@ -35,6 +35,9 @@ public sealed class UpgradeJournal
 
     public bool AgentUpgradeRequired { get; set; }
 
+    /// <summary>The backup is taken after Stop (--backup-after-stop), which changes the order of the steps.</summary>
+    public bool BackupAfterStop { get; set; }
+
     /// <summary>The Alembic head the new backend's log reported, for VerifyMigrations in a resumed run.</summary>
     public string? MigrationHead { get; set; }
     public List<ChangedFile> ChangedFiles { get; init; } = [];

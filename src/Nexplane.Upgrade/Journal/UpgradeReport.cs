@@ -24,6 +24,10 @@ public sealed class UpgradeReport
     public DateTimeOffset? DowntimeStartedAt { get; set; }
     public DateTimeOffset? DowntimeEndedAt { get; set; }
     public double? DowntimeSeconds => DowntimeStartedAt is { } start && DowntimeEndedAt is { } end ? Math.Round((end - start).TotalSeconds, 3) : null;
+    /// <summary>Seconds between the backup's snapshot and the app's stop: writes in it are not in the backup.</summary>
+    public double? WriteWindowSeconds { get; set; }
+    /// <summary>Tables written in that window, with how many rows were inserted, updated or deleted.</summary>
+    public Dictionary<string, long> TablesWrittenAfterBackup { get; } = new();
     public List<StepRecord> Steps { get; } = new();
     public string? Outcome { get; set; }
     public List<string> NextSteps { get; } = new();
@@ -50,6 +54,9 @@ public sealed class UpgradeReport
         if (BackupFile is not null) markdown.AppendLine($"- Backup: `{BackupFile}`");
         if (MigrationHead is not null) markdown.AppendLine($"- Alembic head: `{MigrationHead}`");
         if (DowntimeSeconds is { } downtime) markdown.AppendLine($"- Downtime: {downtime:0.0} s");
+        if (WriteWindowSeconds is { } window)
+            markdown.AppendLine($"- Write window (backup to stop): {window:0.0} s, tables written in it: " +
+                                (TablesWrittenAfterBackup.Count == 0 ? "none" : string.Join(", ", TablesWrittenAfterBackup.Select(t => $"{t.Key} ({t.Value} rows)"))));
         foreach (var (service, image) in Images) markdown.AppendLine($"- {service}: `{image}`");
         foreach (var next in NextSteps) markdown.AppendLine($"- Next: {next}");
         return markdown.ToString();

@@ -68,6 +68,18 @@ public sealed class RollbackPlanTests : IDisposable
     }
 
     [Fact]
+    public void With_the_backup_after_stop_a_run_killed_after_stop_had_not_migrated_yet()
+    {
+        var journal = Journal(null, "Preflight", "Pull", "Stop");
+        journal.BackupAfterStop = true;
+
+        var plan = RollbackPlan.For(journal, RollbackPlan.StartedStepsOfInterruptedRun(journal));
+
+        Assert.False(plan.RestoreDatabase);
+        Assert.True(plan.StartPreviousVersion);
+    }
+
+    [Fact]
     public void A_migrated_database_without_a_recorded_backup_needs_a_human()
     {
         var exception = Assert.Throws<InvalidOperationException>(() =>
