@@ -16,12 +16,9 @@ partial class Build
     /// </summary>
     Target Sandbox => _ => _
         .Description("Starts a local Nexplane deployment (Docker, registry, images, compose) to rehearse upgrades on")
-        .Executes(async cancellationToken =>
-        {
-            await RunScriptAsync("test-env.sh", [], cancellationToken);
-            await RunScriptAsync("sandbox-images.sh", [], cancellationToken);
-            await RunScriptAsync("sandbox-up.sh", ["--version", SandboxVersion], cancellationToken);
-        });
+        // sandbox-up.sh checks first whether the sandbox is already up and healthy (a no-op then); otherwise it
+        // prepares the machine (test-env.sh) and the images (sandbox-images.sh) itself before starting it.
+        .Executes(async cancellationToken => await RunScriptAsync("sandbox-up.sh", ["--version", SandboxVersion], cancellationToken));
 
     Target SandboxDown => _ => _
         .Description("Removes the sandbox's containers, volumes and data, and nothing else")
