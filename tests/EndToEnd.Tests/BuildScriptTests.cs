@@ -66,7 +66,7 @@ public sealed class BuildScriptTests
     [Fact]
     public async Task A_target_not_built_yet_fails_loudly_instead_of_pretending()
     {
-        var result = await BuildScript.RunAsync(["Agents", "--skip", "--no-logo"]);
+        var result = await BuildScript.RunAsync(["Agents", "--skip", "--upgrade-agents", "--no-logo"]);
 
         Assert.Equal(255, result.ExitCode);
         Assert.Contains("Agents is not implemented yet", result.Output);
