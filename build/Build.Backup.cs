@@ -16,6 +16,9 @@ partial class Build
     [Parameter("Database port as seen from this machine")]
     readonly int DatabasePort = 5432;
 
+    [Parameter("Port PostgreSQL listens on inside the db container (used when --database-port is not published)")]
+    readonly int DatabaseContainerPort = 5432;
+
     [Parameter("Database name")]
     readonly string DatabaseName = "nexplane";
 

@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
+using Serilog;
 using Nuke.Common;
 
 /// <summary>
@@ -30,7 +31,26 @@ partial class Build
     /// <summary>Where backups go: --backup-directory, else .nuke/temp/backups of this checkout.</summary>
     string BackupDirectoryPath => BackupDirectory ?? RootDirectory / ".nuke" / "temp" / "backups";
 
-    DatabaseTarget DatabaseTarget => new(
-        DatabaseHost, DatabasePort, DatabaseName, DatabaseUser,
-        SecretFromDeployment(DatabasePassword, DatabasePasswordVariable));
+    DatabaseTarget? _databaseTarget;
+
+    /// <summary>
+    /// The database as this machine reaches it: --database-host/--database-port when they answer, else (a port the
+    /// compose file does not publish) the db container's own address. Resolved once per run.
+    /// </summary>
+    DatabaseTarget DatabaseTarget => _databaseTarget ??= DatabaseAddressResolver.ResolveAsync(
+        new DatabaseTarget(DatabaseHost, DatabasePort, DatabaseName, DatabaseUser, SecretFromDeployment(DatabasePassword, DatabasePasswordVariable)),
+        async cancellationToken =>
+        {
+            try
+            {
+                return await (await ContainersAsync(cancellationToken)).AddressOfAsync(DatabaseService, cancellationToken);
+            }
+            catch (DockerUnavailableException)
+            {
+                return null;
+            }
+        },
+        DatabaseContainerPort,
+        line => Log.Information("{Line}", line),
+        CancellationToken).GetAwaiter().GetResult();
 }

@@ -36,6 +36,10 @@ init_cluster() {
     || { cat /tmp/initdb.log >&2; die "initdb failed"; }
   rm -f "$pwfile"
   trap - EXIT
+  # Like the official image: password (scram) logins from any address the server listens on. With the default
+  # listen address 127.0.0.1 nothing changes; with POSTGRES_LISTEN_ADDRESSES='*' on a bridge network (a db port
+  # that is not published, as in Nexplane's production compose) the host reaches it at the container's address.
+  echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
 
   if [ "$POSTGRES_DB" != postgres ]; then
     echo "CREATE DATABASE \"$POSTGRES_DB\";" \

@@ -49,6 +49,16 @@ public sealed class DeploymentContainers(DockerClient docker, string project)
         }
     }
 
+    /// <summary>The IP address of the service's running container on its first network, or null (host network, none running).</summary>
+    public async Task<string?> AddressOfAsync(string service, CancellationToken cancellationToken)
+    {
+        var running = (await OfServiceAsync(service, cancellationToken)).FirstOrDefault(c => c.State == "running");
+        if (running is null)
+            return null;
+        var inspected = await docker.Containers.InspectContainerAsync(running.Id, cancellationToken);
+        return inspected.NetworkSettings?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip));
+    }
+
     /// <summary>All containers of <paramref name="service"/> in this project, running or not.</summary>
     public async Task<IReadOnlyList<ServiceContainer>> OfServiceAsync(string service, CancellationToken cancellationToken)
     {
