@@ -30,7 +30,7 @@ public sealed class UpgradeLock : IDisposable
     {
         Directory.CreateDirectory(directory);
         var path = PathFor(directory, composeFile);
-        var me = new LockOwner(Environment.UserName, Environment.ProcessId, Environment.MachineName, DateTimeOffset.UtcNow, command);
+        var me = new LockOwner(Environment.UserName, Environment.ProcessId, Environment.MachineName, DateTimeOffset.UtcNow, RedactSecrets(command));
         for (var attempt = 0; attempt < 2; attempt++)
         {
             try
@@ -50,11 +50,33 @@ public sealed class UpgradeLock : IDisposable
                     throw new UpgradeLockedException(
                         $"A stale upgrade lock {path} was left by " +
                         (owner is null ? "an unreadable owner" : $"'{owner.Command}' (pid {owner.ProcessId} on {owner.Host}, started {owner.StartedAt:u}), which is no longer running") +
-                        ". Check ./build.sh Status for an unfinished upgrade, then rerun with --remove-stale-lock.");
+                        ". If it was interrupted mid-upgrade, ./build.sh Status shows the unfinished upgrade; roll it back with " +
+                        "./build.sh Rollback --remove-stale-lock, or continue it with ./build.sh Upgrade --version <its version> --resume --remove-stale-lock.");
                 File.Delete(path);
             }
         }
         throw new UpgradeLockedException($"Could not take the upgrade lock {path}.");
+    }
+
+    /// <summary>
+    /// The command is shown to whoever finds the lock (and stored in a world-readable file): values of options named
+    /// like a secret (<c>--login-password x</c>, <c>--github-token=x</c>) are replaced by <c>***</c>.
+    /// </summary>
+    public static string RedactSecrets(string command)
+    {
+        static bool NamesSecret(string option) =>
+            option.StartsWith('-') && new[] { "password", "token", "secret" }.Any(word => option.Contains(word, StringComparison.OrdinalIgnoreCase));
+
+        var words = command.Split(' ');
+        for (var i = 0; i < words.Length; i++)
+        {
+            var equals = words[i].IndexOf('=');
+            if (equals > 0 && NamesSecret(words[i][..equals]))
+                words[i] = words[i][..(equals + 1)] + "***";
+            else if (NamesSecret(words[i]) && i + 1 < words.Length && !words[i + 1].StartsWith('-'))
+                words[++i] = "***";
+        }
+        return string.Join(' ', words);
     }
 
     public static LockOwner? ReadOwner(string path)

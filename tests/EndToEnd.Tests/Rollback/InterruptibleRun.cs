@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using EndToEnd.Tests.Support;
+
+namespace EndToEnd.Tests.Rollback;
+
+/// <summary>
+/// ./build.sh started in its own process group (setsid), as a terminal would run it in the foreground, so a test can
+/// do what an operator's Ctrl+C (SIGINT to the group) or a crash (SIGKILL of the whole tree) does, at a moment chosen
+/// by an observable signal: a line of output, or a step recorded in the journal.
+/// </summary>
+public sealed partial class InterruptibleRun : IDisposable
+{
+    readonly Process _process;
+    readonly StringBuilder _output = new();
+    readonly Lock _gate = new();
+    readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waiters = [];
+
+    InterruptibleRun(string[] arguments)
+    {
+        var start = new ProcessStartInfo("setsid")
+        {
+            WorkingDirectory = RepositoryRoot.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "build.sh"));
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public static InterruptibleRun Start(string[] arguments) => new(arguments);
+
+    /// <summary>setsid execs (the child of a non-leader), so the process id is also the process group id.</summary>
+    public int ProcessGroup => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_gate)
+                return _output.ToString();
+        }
+    }
+
+    void OnLine(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_gate)
+        {
+            _output.AppendLine(line);
+            foreach (var waiter in _waiters.Where(w => w.Match(line)).ToArray())
+            {
+                waiter.Seen.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
+    /// <summary>Completes when a line containing <paramref name="text"/> is printed; fails if the run ends first.</summary>
+    public async Task WaitForLineAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+                return;
+            _waiters.Add((line => line.Contains(text, StringComparison.Ordinal), seen));
+        }
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout));
+        if (first != seen.Task)
+            throw new Xunit.Sdk.XunitException($"'{text}' was not printed ({(first == exited ? "the run ended" : $"within {timeout}")}):\n{Output}");
+    }
+
+    /// <summary>
+    /// Completes as soon as the run's journal records <paramref name="step"/> as completed: the tool saves it right
+    /// after the step succeeds, so this is the earliest observable moment after the step.
+    /// </summary>
+    public async Task WaitForJournalStepAsync(RollbackDeployment deployment, IReadOnlySet<string> journalsBefore, string step, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            var journal = deployment.Journals().FirstOrDefault(j => !journalsBefore.Contains(j.FilePath));
+            if (journal is not null && journal.HasCompleted(step))
+                return;
+            if (_process.HasExited)
+                throw new Xunit.Sdk.XunitException($"the run ended before its journal recorded {step}:\n{Output}");
+            await Task.Delay(20);
+        }
+        throw new Xunit.Sdk.XunitException($"the journal did not record {step} within {timeout}:\n{Output}");
+    }
+
+    public void Signal(int signal)
+    {
+        if (kill(-ProcessGroup, signal) != 0)
+            throw new InvalidOperationException($"kill(-{ProcessGroup}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    public const int SigInt = 2;
+    public const int SigKill = 9;
+
+    /// <summary>Waits for the tool to end and returns what an operator's terminal showed.</summary>
+    public async Task<BuildScriptResult> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancellation.Token);
+        return new BuildScriptResult(_process.ExitCode, Output);
+    }
+
+    /// <summary>After a SIGKILL: the group is gone once no member answers signal 0.</summary>
+    public async Task WaitForGroupGoneAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (kill(-ProcessGroup, 0) == 0)
+        {
+            if (deadline.Elapsed > timeout)
+                throw new Xunit.Sdk.XunitException($"process group {ProcessGroup} still alive after SIGKILL");
+            await Task.Delay(20);
+        }
+        await _process.WaitForExitAsync();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+            kill(-ProcessGroup, SigKill);
+        _process.Dispose();
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int sig);
+}

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EndToEnd.Tests.Support;
+using Xunit.Abstractions;
+
+namespace EndToEnd.Tests.Rollback;
+
+/// <summary>What an operator would compare before and after a failed upgrade.</summary>
+public sealed record BeforeUpgrade(string Version, DeploymentSnapshot Snapshot);
+
+/// <summary>
+/// A sandbox instance that the fault-matrix tests upgrade, break and roll back. A rolled-back deployment is, by the
+/// very assertions of these tests, as good as a fresh one, so a class reuses its instance from case to case and
+/// only recreates it when the previous case left it elsewhere (another version, an unfinished upgrade, a lock).
+/// </summary>
+public sealed partial class RollbackDeployment(int number) : IAsyncLifetime
+{
+    static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public SandboxInstance Sandbox { get; } = new(number);
+
+    public static string JournalDirectory => Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "upgrade");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await Sandbox.RemoveAsync();
+        ForgetJournals();
+    }
+
+    /// <summary>Healthy on <paramref name="version"/> with no upgrade in flight: reused, else brought up fresh.</summary>
+    public async Task ReadyOnAsync(string version)
+    {
+        if (await ServedVersionAsync() == version && UnfinishedJournals().Count == 0 && !File.Exists(LockFile))
+            return;
+        ForgetJournals();
+        await Sandbox.StartFreshAsync(version);
+    }
+
+    public async Task<BeforeUpgrade> CaptureAsync() =>
+        new((await ServedVersionAsync()) ?? throw new InvalidOperationException("the instance serves no version before the upgrade"),
+            await DeploymentSnapshot.TakeAsync(Sandbox));
+
+    public async Task<string?> ServedVersionAsync()
+    {
+        try
+        {
+            return (await Http.GetStringAsync($"{Sandbox.BackendUrl}/downloads/version")).Trim();
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<string?> FrontendVersionAsync()
+    {
+        try
+        {
+            return (await Http.GetFromJsonAsync<Dictionary<string, string>>($"{Sandbox.FrontendUrl}/version"))?["version"];
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    public string[] UpgradeArguments(string version, params string[] extra) =>
+        ["Upgrade", "--no-logo", "--version", version, "--accept-breaking-changes", .. Sandbox.ToolArguments, .. extra];
+
+    public string[] RollbackArguments(params string[] extra) => ["Rollback", "--no-logo", .. Sandbox.ToolArguments, .. extra];
+
+    public Task<BuildScriptResult> UpgradeAsync(string version, params string[] extra) =>
+        BuildScript.RunAsync(UpgradeArguments(version, extra), timeout: TimeSpan.FromMinutes(4));
+
+    public Task<BuildScriptResult> RollbackAsync(params string[] extra) =>
+        BuildScript.RunAsync(RollbackArguments(extra), timeout: TimeSpan.FromMinutes(4));
+
+    /// <summary>The lock file the tool names after the compose file (UpgradeLock.PathFor).</summary>
+    public string LockFile => Nexplane.Upgrade.Journal.UpgradeLock.PathFor(JournalDirectory, Sandbox.ComposeFile);
+
+    public IReadOnlyList<Nexplane.Upgrade.Journal.UpgradeJournal> Journals() =>
+        new Nexplane.Upgrade.Journal.JournalStore(JournalDirectory).All().Where(j => j.ComposeFile == Sandbox.ComposeFile).ToArray();
+
+    public IReadOnlyList<Nexplane.Upgrade.Journal.UpgradeJournal> UnfinishedJournals() => Journals().Where(j => !j.IsFinished).ToArray();
+
+    /// <summary>A fresh instance must not inherit the journals (or lock) of an earlier run on the same directory.</summary>
+    public void ForgetJournals()
+    {
+        foreach (var journal in Journals())
+            File.Delete(journal.FilePath);
+        File.Delete(LockFile);
+    }
+
+    public string ReadEnv(string name) =>
+        File.ReadLines(Sandbox.EnvFile).First(line => line.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
+
+    /// <summary>
+    /// The final state every rolled-back case must reach: the previous version served by backend and frontend,
+    /// compose file and .env byte for byte, alembic revision and row counts as before (= the pre-upgrade backup's),
+    /// db and redis the very same containers, exit code 255, and the outcome said plainly.
+    /// </summary>
+    public async Task<RollbackTiming> AssertRolledBackAsync(BeforeUpgrade before, BuildScriptResult run)
+    {
+        Assert.True(run.ExitCode == 255, "expected exit code 255 after a rolled-back upgrade: " + run);
+        Assert.Contains("Rolled back and healthy", run.Output);
+        Assert.Contains($"rolled back, healthy on {before.Version}", run.Output);
+        await AssertSameDeploymentAsync(before);
+        return RollbackTiming.Of(run);
+    }
+
+    /// <summary>Everything but the app containers (recreated by the rollback) is as it was before the upgrade.</summary>
+    public async Task AssertSameDeploymentAsync(BeforeUpgrade before)
+    {
+        Assert.Equal(before.Version, await ServedVersionAsync());
+        Assert.Equal(before.Version, await FrontendVersionAsync());
+        var after = await DeploymentSnapshot.TakeAsync(Sandbox);
+        Assert.True(before.Snapshot.ComposeFile == after.ComposeFile, "the compose file differs from the one before the upgrade");
+        Assert.True(before.Snapshot.EnvFile == after.EnvFile, "the .env file differs from the one before the upgrade");
+        Assert.Equal(before.Snapshot.AlembicRevisions, after.AlembicRevisions);
+        Assert.Equal(before.Snapshot.RowCounts, after.RowCounts);
+        Assert.Equal(ProtectedContainers(before.Snapshot), ProtectedContainers(after));
+        Assert.Equal(2, ProtectedContainers(after).Length);
+    }
+
+    static string[] ProtectedContainers(DeploymentSnapshot snapshot) =>
+        snapshot.Containers.Split('\n').Where(line => line.StartsWith("db ", StringComparison.Ordinal) || line.StartsWith("redis ", StringComparison.Ordinal)).ToArray();
+}
+
+/// <summary>How long the Rollback target took, against the budget: the backup's restore time plus 10 s.</summary>
+public sealed partial record RollbackTiming(double RollbackSeconds, double? RestoreSeconds)
+{
+    public double BudgetSeconds => (RestoreSeconds ?? 0) + 10;
+
+    public bool WithinBudget => RollbackSeconds <= BudgetSeconds;
+
+    public static RollbackTiming Of(BuildScriptResult run)
+    {
+        var report = Report(run);
+        var rollback = report.GetProperty("steps").EnumerateArray().First(step => step.GetProperty("name").GetString() == "Rollback");
+        var restore = RestoreLine().Match(run.Output);
+        return new RollbackTiming(rollback.GetProperty("seconds").GetDouble(),
+            restore.Success ? double.Parse(restore.Groups["seconds"].Value, CultureInfo.InvariantCulture) : null);
+    }
+
+    public static JsonElement Report(BuildScriptResult run)
+    {
+        var match = ReportLine().Match(run.Output);
+        Assert.True(match.Success, "no report path in the output: " + run);
+        using var document = JsonDocument.Parse(File.ReadAllText(match.Groups["file"].Value));
+        return document.RootElement.Clone();
+    }
+
+    [GeneratedRegex(@"Report: (?<file>\S+\.json)")]
+    private static partial Regex ReportLine();
+
+    [GeneratedRegex(@"Database restored from \S+ in (?<seconds>[0-9.]+) s")]
+    private static partial Regex RestoreLine();
+}
+
+/// <summary>
+/// The fault matrix as it ran: one row per case, printed to the test's output and collected in
+/// .nuke/temp/rollback-matrix.md for the README.
+/// </summary>
+public static class RollbackMatrix
+{
+    static readonly Lock Gate = new();
+    static bool _started;
+
+    public static string File => Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "rollback-matrix.md");
+
+    public static void Record(ITestOutputHelper output, string @case, string outcome, RollbackTiming? timing)
+    {
+        var time = timing is null
+            ? "-"
+            : $"{timing.RollbackSeconds:0.0} s (restore {(timing.RestoreSeconds is { } r ? $"{r:0.0} s" : "none")}, budget {timing.BudgetSeconds:0.0} s)";
+        var row = $"| {@case} | {outcome} | {time} |";
+        output.WriteLine("| case | outcome | rollback time |");
+        output.WriteLine(row);
+        lock (Gate)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(File)!);
+            if (!_started)
+            {
+                System.IO.File.WriteAllText(File, "| case | outcome | rollback time |\n|---|---|---|\n");
+                _started = true;
+            }
+            System.IO.File.AppendAllText(File, row + "\n");
+        }
+    }
+}
