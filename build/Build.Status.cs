@@ -28,7 +28,7 @@ partial class Build
                             "Roll it back with ./build.sh Rollback, or continue with ./build.sh Upgrade --version {To} --resume.",
                     unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.LastCompletedStep ?? "no step",
                     unfinished.FilePath, unfinished.ToVersion ?? "?");
-            else if (Journals.All().FirstOrDefault(j => j.ComposeFile == Path.GetFullPath(ComposeFilePath) && j.Outcome != "nothing-changed") is { } latest)
+            else if (Journals.LatestThatChangedSomething(ComposeFilePath) is { } latest)
                 Log.Information("Last upgrade: {From} -> {To} started {Started:u}: {Outcome}",
                     latest.FromVersion ?? "?", latest.ToVersion ?? "?", latest.StartedAt, latest.Outcome ?? "unfinished");
             else

@@ -60,7 +60,7 @@ public sealed class DeploymentVerifier(HttpClient http)
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
                 return (new VerificationGate("login", false, $"POST {url} as {email} answered {(int)response.StatusCode} {Detail(body)}"), null);
-            var token = ReadString(body, "access_token");
+            var token = JsonFields.ReadString(body, "access_token");
             return token is null
                 ? (new VerificationGate("login", false, $"POST {url} answered {(int)response.StatusCode} without an access_token"), null)
                 : (new VerificationGate("login", true, $"{email} logged in"), token);
@@ -97,21 +97,5 @@ public sealed class DeploymentVerifier(HttpClient http)
 
     /// <summary>The API's own explanation (<c>{"detail": ...}</c>), else a short excerpt of the body.</summary>
     static string Detail(string body) =>
-        ReadString(body, "detail") is { } detail ? $"'{detail}'" : body.Length > 80 ? $"'{body[..80]}...'" : $"'{body.Trim()}'";
-
-    static string? ReadString(string body, string property)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                   && document.RootElement.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+        JsonFields.ReadString(body, "detail") is { } detail ? $"'{detail}'" : body.Length > 80 ? $"'{body[..80]}...'" : $"'{body.Trim()}'";
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Nexplane.Upgrade.Releases;
 
 namespace Nexplane.Upgrade.Backend;
@@ -27,7 +26,7 @@ public sealed class VersionProbe(HttpClient http)
                     attempts.Add($"{url}: HTTP {(int)response.StatusCode}");
                     continue;
                 }
-                var text = endpoint.JsonField is null ? body.Trim() : ReadJsonField(body, endpoint.JsonField);
+                var text = endpoint.JsonField is null ? body.Trim() : JsonFields.ReadString(body, endpoint.JsonField);
                 if (NexplaneVersion.TryParse(text, out var version))
                     return new ReportedVersion(version, endpoint);
                 attempts.Add(endpoint.JsonField is null
@@ -47,22 +46,6 @@ public sealed class VersionProbe(HttpClient http)
             $"The backend at {apiUrl} reported no version. Tried:{Environment.NewLine}  - " +
             string.Join(Environment.NewLine + "  - ", attempts) + Environment.NewLine +
             "Check --api-url, or set --version-endpoints to where this deployment reports its version.");
-    }
-
-    static string? ReadJsonField(string body, string field)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                   && document.RootElement.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     static string Shorten(string text) => text.Length > 60 ? text[..60] + "..." : text.Trim();

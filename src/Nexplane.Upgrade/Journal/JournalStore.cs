@@ -25,6 +25,10 @@ public sealed class JournalStore(string directory)
     public UpgradeJournal? Latest(string composeFile) =>
         All().FirstOrDefault(j => j.ComposeFile == Path.GetFullPath(composeFile));
 
+    /// <summary>The newest upgrade of this compose file that got past Preflight's checks (not a dry run that changed nothing).</summary>
+    public UpgradeJournal? LatestThatChangedSomething(string composeFile) =>
+        All().FirstOrDefault(j => j.ComposeFile == Path.GetFullPath(composeFile) && j.Outcome != "nothing-changed");
+
     public UpgradeJournal? Find(string id) => All().FirstOrDefault(j => j.Id == id);
 
     static UpgradeJournal? TryLoad(string path)
