@@ -26,7 +26,8 @@ partial class Build
     /// </summary>
     void BeginUpgradeJournal()
     {
-        HeldLock = UpgradeLock.Acquire(UpgradeStateDirectory, ComposeFilePath, string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), RemoveStaleLock);
+        HeldLock = UpgradeLock.Acquire(UpgradeStateDirectory, ComposeFilePath,
+            SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), RemoveStaleLock);
         var unfinished = Journals.Unfinished(ComposeFilePath);
         if (unfinished is not null && !Resume)
             throw new InvalidOperationException(

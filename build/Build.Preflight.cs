@@ -61,6 +61,8 @@ partial class Build
                 Database = DatabaseTarget,
                 BackupDirectory = BackupDirectoryPath,
                 TagFormat = TagFormat,
+                LoginEmail = LoginEmail,
+                LoginPassword = SecretFromDeployment(LoginPassword, LoginPasswordVariable),
             };
             BeginUpgradeJournal();
             if (ResumingAfterPreflight)

@@ -48,7 +48,8 @@ public sealed class DeploymentVerifier(HttpClient http)
         }
     }
 
-    async Task<(VerificationGate Gate, string? Token)> LoginGateAsync(Uri apiUrl, string email, string? password, CancellationToken cancellationToken)
+    /// <summary>One real login; Preflight tries it on the running version, so a wrong password never costs a downtime.</summary>
+    public async Task<(VerificationGate Gate, string? Token)> LoginGateAsync(Uri apiUrl, string email, string? password, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(password))
             return (new VerificationGate("login", false,

@@ -47,6 +47,16 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         {
             failures.Add(new("current-version", exception.Message));
         }
+        // Verify logs in after the upgrade; a login that fails now would fail then, after the downtime, and
+        // the rollback's own verification with it. Try it while the running version still serves.
+        if (current is not null)
+        {
+            var (login, _) = await new DeploymentVerifier(http).LoginGateAsync(settings.ApiUrl, settings.LoginEmail, settings.LoginPassword, cancellationToken);
+            if (!login.Passed)
+                failures.Add(new("login", $"The login Verify will use fails on the running version: {login.Detail}. " +
+                                          "Fix --login-email/--login-password (or the deployment's .env) before upgrading."));
+        }
+
         var pinned = PinnedVersions(compose, envFile, services);
         foreach (var (service, version) in pinned.Where(p => current is not null && !p.Value.Equals(current)))
             notices.Add($"The compose file pins {service} to {version}, but the backend reports {current}: the deployment is not on one version.");

@@ -26,4 +26,9 @@ public sealed record PreflightSettings
     public required DatabaseTarget Database { get; init; }
     public required string BackupDirectory { get; init; }
     public TagFormat TagFormat { get; init; } = TagFormat.Detect;
+
+    /// <summary>The account Verify logs in with after the upgrade; Preflight tries it first on the running version.</summary>
+    public required string LoginEmail { get; init; }
+
+    public string? LoginPassword { get; init; }
 }

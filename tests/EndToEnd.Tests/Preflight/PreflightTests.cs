@@ -102,6 +102,18 @@ public sealed class PreflightTests(PreflightSandbox fixture) : IClassFixture<Pre
     }
 
     [Fact]
+    public async Task A_login_that_would_fail_verification_is_refused_before_the_downtime_without_printing_the_password()
+    {
+        const string wrong = "not-the-admin-password-0815";
+
+        var result = await PreflightAsync("--version", "0.3.0", "--accept-breaking-changes", "--login-password", wrong);
+
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("[login] The login Verify will use fails on the running version", result.Output);
+        Assert.DoesNotContain(wrong, result.Output);
+    }
+
+    [Fact]
     public async Task An_unreachable_docker_engine_is_a_clear_error()
     {
         var result = await BuildScript.RunAsync(
