@@ -72,10 +72,33 @@ partial class Build
             finally
             {
                 if (journal.MigrationErrorFile is not null)
-                    Log.Warning("The migration failed. Please file an issue at https://github.com/youbetyourballs/nexplane/issues with the " +
-                                "full migration output saved in {File}", journal.MigrationErrorFile);
+                    Log.Warning("The new backend failed while migrating or starting. Please file an issue at " +
+                                "https://github.com/youbetyourballs/nexplane/issues with its full output, saved in {File}", journal.MigrationErrorFile);
             }
         });
+
+    /// <summary>
+    /// Follows the previous backend's startup like StartBackend does, so a previous version that cannot start (a
+    /// crash loop on the restored database) is reported at once with its own error, not after --health-timeout.
+    /// </summary>
+    async Task WatchPreviousBackendStartAsync(UpgradeJournal journal, CancellationToken cancellationToken)
+    {
+        var containers = await ContainersAsync(cancellationToken);
+        var backend = (await containers.OfServiceAsync(BackendService, cancellationToken)).OrderByDescending(c => c.StartedAt).FirstOrDefault();
+        if (backend is null)
+            return;
+        var output = UpgradeStateDirectory / $"rollback-output-{journal.Id}.log";
+        try
+        {
+            await new MigrationLogWatcher(await DockerAsync(cancellationToken), line => Log.Information("{Line}", line), SecretRedactor.Redact)
+                .WatchAsync(backend.Id, HealthTimeout, output, cancellationToken);
+        }
+        catch (MigrationFailedException failure)
+        {
+            throw new InvalidOperationException(
+                $"the previous version's backend does not start ({failure.Message}); its output is saved in {failure.OutputFile}", failure);
+        }
+    }
 
     /// <summary>The upgrade this run performs, or (invoked directly) the unfinished one, a named one, or the last one.</summary>
     UpgradeJournal JournalToRollBack()
@@ -119,6 +142,7 @@ partial class Build
 
         await CommandRunner.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services),
             line => Log.Information("{Line}", line), line => Log.Information("{Line}", line), cancellationToken);
+        await WatchPreviousBackendStartAsync(journal, cancellationToken);
         await new HealthWaiter(Http).WaitAsync(new Uri(ApiUri.ToString().TrimEnd('/') + "/health"), HealthTimeout, "--health-timeout", cancellationToken);
 
         var gates = await new DeploymentVerifier(Http).VerifyAsync(ApiUri, VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(), previous,
