@@ -24,7 +24,7 @@ done
 project="nexplane-sandbox-$instance"
 deploy="$root/.sandbox/instance-$instance"
 compose_file="$deploy/docker-compose.yml"
-backend_url="http://127.0.0.1:$((18000 + 10 * instance))"
+backend_url="http://127.0.0.1:$((20000 + 10 * instance))"   # ports as scripts/lib/sandbox-instance.sh assigns them
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
@@ -85,8 +85,8 @@ run_tool() {
   local output="$results/tool.out"
   "$root/build.sh" Upgrade --no-logo --version "$to" --accept-breaking-changes \
     --compose-file "$compose_file" --compose-project "$project" --api-url "$backend_url" \
-    --frontend-url "http://127.0.0.1:$((13000 + 10 * instance))" --database-port "$((55432 + 10 * instance))" \
-    --github-api-url "http://127.0.0.1:$((18089 + 10 * instance))/" --backup-directory "$deploy/backups" \
+    --frontend-url "http://127.0.0.1:$((20001 + 10 * instance))" --database-port "$((20002 + 10 * instance))" \
+    --github-api-url "http://127.0.0.1:$((20004 + 10 * instance))/" --backup-directory "$deploy/backups" \
     ${skip[@]+--skip "${skip[@]}"} >"$output" 2>&1 || { tail -30 "$output" >&2; return 1; }
   local line; line=$(grep -E 'backend: \S+ stopped in' "$output" | head -1)
   {

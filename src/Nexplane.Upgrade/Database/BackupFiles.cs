@@ -12,8 +12,15 @@ public sealed partial class BackupFiles(string directory)
 {
     public string Directory { get; } = directory;
 
-    public string NewArchivePath(DateTimeOffset now, string version, BackupFormat format) =>
-        Path.Combine(Directory, $"nexplane-backup-{now.UtcDateTime:yyyyMMdd-HHmmss}-{version}{Extension(format)}");
+    /// <summary>A new archive's path; a second backup within the same second gets a counter instead of a clash.</summary>
+    public string NewArchivePath(DateTimeOffset now, string version, BackupFormat format)
+    {
+        var stem = $"nexplane-backup-{now.UtcDateTime:yyyyMMdd-HHmmss}-{version}";
+        var path = Path.Combine(Directory, stem + Extension(format));
+        for (var counter = 2; File.Exists(path) || File.Exists(path + ".partial"); counter++)
+            path = Path.Combine(Directory, $"{stem}-{counter}{Extension(format)}");
+        return path;
+    }
 
     public static string Extension(BackupFormat format) => format == BackupFormat.Custom ? ".dump" : ".sql";
 

@@ -17,10 +17,12 @@ public sealed class SandboxInstance(int number)
     public string ComposeFile => Path.Combine(DeployDirectory, "docker-compose.yml");
     public string EnvFile => Path.Combine(DeployDirectory, ".env");
     public string BackupDirectory => Path.Combine(DeployDirectory, "backups");
-    public int DatabasePort => 55432 + 10 * Number;
-    public string BackendUrl => $"http://127.0.0.1:{18000 + 10 * Number}";
-    public string FrontendUrl => $"http://127.0.0.1:{13000 + 10 * Number}";
-    public string GitHubApiUrl => $"http://127.0.0.1:{18089 + 10 * Number}/";
+    /// <summary>Ports as scripts/lib/sandbox-instance.sh assigns them: 20000 + 10 n + k, below the ephemeral range.</summary>
+    int PortBase => 20000 + 10 * Number;
+    public int DatabasePort => PortBase + 2;
+    public string BackendUrl => $"http://127.0.0.1:{PortBase}";
+    public string FrontendUrl => $"http://127.0.0.1:{PortBase + 1}";
+    public string GitHubApiUrl => $"http://127.0.0.1:{PortBase + 4}/";
 
     /// <summary>The parameters that point ./build.sh at this instance instead of the default sandbox.</summary>
     public string[] ToolArguments =>

@@ -77,6 +77,17 @@ public sealed class BackupRetentionTests : IDisposable
     }
 
     [Fact]
+    public void A_second_backup_in_the_same_second_gets_its_own_name()
+    {
+        var now = new DateTimeOffset(2026, 11, 25, 17, 5, 9, TimeSpan.Zero);
+        File.WriteAllText(_files.NewArchivePath(now, "0.2.0", BackupFormat.Custom), "first");
+
+        var second = _files.NewArchivePath(now, "0.2.0", BackupFormat.Custom);
+
+        Assert.Equal("nexplane-backup-20261125-170509-0.2.0-2.dump", Path.GetFileName(second));
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void The_backup_directory_is_readable_by_its_owner_only()
     {
