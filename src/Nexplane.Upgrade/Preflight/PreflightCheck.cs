@@ -29,6 +29,8 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         try
         {
             using var docker = await DeploymentContainers.ConnectAsync(cancellationToken);
+            var containers = new DeploymentContainers(docker, ComposeProjectName.Resolve(settings.ComposeProject, settings.ComposeFile, envFile.Variables));
+            await CheckProtectedImagesAsync(settings, compose, envFile, containers, failures, cancellationToken);
         }
         catch (DockerUnavailableException exception)
         {
@@ -132,6 +134,19 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             DatabaseSizeBytes = databaseSize,
             AlembicRevisions = revisions,
         };
+    }
+
+    static async Task CheckProtectedImagesAsync(PreflightSettings settings, ComposeFile compose, EnvFile envFile, DeploymentContainers containers,
+        List<UpgradeGateFailure> failures, CancellationToken cancellationToken)
+    {
+        foreach (var service in settings.ProtectedServices.Where(s => compose.Find(s)?.Image is not null))
+        {
+            var running = (await containers.OfServiceAsync(service, cancellationToken)).FirstOrDefault(c => c.State == "running");
+            if (running is null)
+                continue;
+            if (ProtectedImageCheck.Compare(service, compose.ResolveImage(service, envFile.Variables), ImageReference.Parse(running.Image)) is { } problem)
+                failures.Add(new("protected-image", problem));
+        }
     }
 
     static List<string> SelectServices(PreflightSettings settings, ComposeFile compose, List<UpgradeGateFailure> failures, List<string> notices)

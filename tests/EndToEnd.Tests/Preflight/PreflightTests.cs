@@ -114,6 +114,25 @@ public sealed class PreflightTests(PreflightSandbox fixture) : IClassFixture<Pre
     }
 
     [Fact]
+    public async Task A_compose_file_that_moves_the_database_to_another_major_version_is_refused()
+    {
+        var original = await File.ReadAllTextAsync(_sandbox.ComposeFile);
+        await File.WriteAllTextAsync(_sandbox.ComposeFile, original.Replace("nexplane-sandbox/postgres:15", "nexplane-sandbox/postgres:16"));
+        try
+        {
+            var result = await PreflightAsync("--version", "0.3.0", "--accept-breaking-changes");
+
+            Assert.Equal(255, result.ExitCode);
+            Assert.Contains("[protected-image]", result.Output);
+            Assert.Contains("major version change of db", result.Output);
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(_sandbox.ComposeFile, original);
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_docker_engine_is_a_clear_error()
     {
         var result = await BuildScript.RunAsync(
