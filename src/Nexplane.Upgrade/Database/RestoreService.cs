@@ -44,7 +44,8 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
         log($"Checking {Path.GetFileName(request.Archive)} against its manifest (verified, sha256) before restoring it");
         BackupService.VerifyExisting(request.Archive, manifest);
 
-        var stamp = DateTimeOffset.UtcNow.ToString("yyyyMMdd_HHmmss");
+        // Milliseconds too: two restores of one database within a second must not pick the same names.
+        var stamp = DateTimeOffset.UtcNow.ToString("yyyyMMdd_HHmmss_fff");
         if (!await administration.CanCreateDatabasesAsync(cancellationToken))
             return await RestoreInPlaceAsync(request, manifest, tools, inspector, administration, clock, cancellationToken);
 

@@ -92,7 +92,9 @@ public sealed partial class RollbackDeployment(int number) : IAsyncLifetime
     {
         foreach (var journal in Journals())
             File.Delete(journal.FilePath);
-        File.Delete(LockFile);
+        // On a fresh clone the state directory does not exist yet, and File.Delete throws for a missing directory.
+        if (File.Exists(LockFile))
+            File.Delete(LockFile);
     }
 
     public string ReadEnv(string name) =>
