@@ -24,7 +24,12 @@ partial class Build
         foreach (var target in ExecutionPlan.Where(t => t.Status != ExecutionStatus.Collective))
             Report.Steps.Add(new StepRecord(target.Name, target.Status.ToString(), Math.Round(target.Duration.TotalSeconds, 3),
                 target.SummaryInformation.Count > 0 ? string.Join(", ", target.SummaryInformation.Select(p => $"{p.Key}: {p.Value}")) : null));
-        Report.Outcome ??= IsSucceeding ? "succeeded" : "failed";
+        Report.Outcome ??= SucceededTargets.Contains(Verify)
+            ? $"upgraded and healthy on {Report.ToVersion}"
+            : IsSucceeding ? "succeeded" : "failed";
+        if (SucceededTargets.Contains(Verify))
+            Log.Information("Upgraded and healthy: Nexplane {From} -> {To}, downtime {Downtime:0.0} s, backup {Backup}",
+                Report.FromVersion ?? "?", Report.ToVersion ?? "?", Report.DowntimeSeconds ?? 0, Report.BackupFile ?? "none");
 
         Directory.CreateDirectory(UpgradeStateDirectory);
         var jsonFile = UpgradeStateDirectory / $"report-{Report.Id}.json";

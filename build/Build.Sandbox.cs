@@ -16,6 +16,8 @@ partial class Build
     /// </summary>
     Target Sandbox => _ => _
         .Description("Starts a local Nexplane deployment (Docker, registry, images, compose) to rehearse upgrades on")
+        // `./build.sh Sandbox Upgrade --version 0.3.0` brings the sandbox up first, then upgrades it.
+        .Before(Preflight)
         // sandbox-up.sh checks first whether the sandbox is already up and healthy (a no-op then); otherwise it
         // prepares the machine (test-env.sh) and the images (sandbox-images.sh) itself before starting it.
         .Executes(async cancellationToken => await RunScriptAsync("sandbox-up.sh", ["--version", SandboxVersion], cancellationToken));

@@ -197,7 +197,7 @@ check_running_version() {
   running="$(backend_version)"
   if [[ -n "$running" && "$running" != "$version" ]]; then
     die "the sandbox backend already runs $running, not $version. Upgrade it with the tool, or start over:
-  scripts/sandbox-down.sh --dir $deploy_dir && scripts/sandbox-up.sh --version $version"
+  ./build.sh SandboxDown && ./build.sh Sandbox --sandbox-version $version   (instance $instance: scripts/sandbox-down.sh --instance $instance)"
   fi
 }
 
