@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Releases;
 using Nuke.Common;
@@ -15,6 +16,34 @@ partial class Build
     [Parameter("Variable in the deployment's .env that holds the login password")]
     readonly string LoginPasswordVariable = "NEXPLANE_ADMIN_PASSWORD";
 
+    /// <summary>
+    /// The runbook says Nexplane warns about agents older than the control plane; the shipped code does not, so the
+    /// tool does. A report, never a gate: agents keep working, and the Agents step (when required) upgrades them.
+    /// </summary>
+    async Task ReportOutdatedAgentsAsync(CancellationToken cancellationToken)
+    {
+        var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail,
+            SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
+        if (!login.Passed || token is null)
+            return;
+        SecretRedactor.Register(token);
+        try
+        {
+            var agents = await new AgentInventory(Http).ListAsync(ApiUri, token, cancellationToken);
+            var outdated = agents.Where(agent => agent.IsOlderThan(TargetVersion)).ToArray();
+            if (outdated.Length == 0)
+                Log.Information("Agents: all {Count} registered agent(s) run {Version} or newer", agents.Count, TargetVersion.ToString());
+            else
+                Log.Warning("Agents: {Count} of {Total} registered agent(s) run a version older than the control plane ({Version}): {Agents}",
+                    outdated.Length, agents.Count, TargetVersion.ToString(), string.Join("; ", outdated.Select(a => a.ToString())));
+            ReportSummary(summary => summary["Outdated agents"] = outdated.Length.ToString());
+        }
+        catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            Log.Warning("Agents: the agent list could not be read ({Reason}); agent versions are not checked", exception.Message);
+        }
+    }
+
     NexplaneVersion TargetVersion => PreflightResult?.Target ?? NexplaneVersion.Parse(Version!);
 
     Target Verify => _ => _
@@ -28,6 +57,7 @@ partial class Build
                 LoginEmail, SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
             foreach (var gate in gates)
                 Log.Information("{Gate}", gate.ToString());
+            await ReportOutdatedAgentsAsync(cancellationToken);
             var failed = gates.Where(g => !g.Passed).ToArray();
             ReportSummary(summary => summary["Gates"] = $"{gates.Count - failed.Length}/{gates.Count} passed");
             if (failed.Length > 0)

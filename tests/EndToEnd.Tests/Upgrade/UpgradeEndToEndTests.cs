@@ -151,4 +151,13 @@ public sealed class UpgradeEndToEndTests(UpgradedSandbox fixture) : IClassFixtur
         var password = File.ReadLines(_sandbox.EnvFile).First(l => l.StartsWith("NEXPLANE_ADMIN_PASSWORD=", StringComparison.Ordinal)).Split('=', 2)[1];
         Assert.DoesNotContain(password, fixture.Result.Output);
     }
+
+    [Fact]
+    public void Agents_older_than_the_new_control_plane_are_reported_by_name()
+    {
+        // The sandbox seeds three agents on 0.2.0 (linux, windows, darwin); 0.3.0's notes require no agent upgrade.
+        Assert.Contains("Agents: 3 of 3 registered agent(s) run a version older than the control plane (0.3.0)", fixture.Result.Output);
+        Assert.Contains("agent-linux-01 (linux, 0.2.0", fixture.Result.Output);
+        Assert.Matches(@"Agents\s+Skipped\s+// OnlyWhen: AgentUpgradeRequired", fixture.Result.Output);
+    }
 }
