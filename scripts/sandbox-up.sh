@@ -13,7 +13,7 @@
 #   --naming       runbook: youbetyourballs/nexplane-backend:0.2.0 (default)
 #                  ghcr:    ghcr.io/youbetyourballs/nexplane-backend:v0.2.0
 #   --instance     0 (default) is the sandbox .nuke/parameters.json describes; 1..99 are isolated
-#                  copies with their own project, directory and ports (+10 per instance)
+#                  copies with their own project, directory and ports (20000 + 10 n + 0..4)
 #   --dir          deploy directory (default <repo>/.sandbox/deploy, or .sandbox/instance-<n>)
 #   --skip-prepare do not run test-env.sh and sandbox-images.sh
 set -euo pipefail
