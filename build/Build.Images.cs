@@ -5,9 +5,6 @@ using Serilog;
 
 partial class Build
 {
-    [Parameter("Image repository prefix of the app images, e.g. youbetyourballs/nexplane or ghcr.io/youbetyourballs/nexplane")]
-    readonly string? ImageRepository;
-
     /// <summary>The images Preflight resolved for the app services present in the compose file.</summary>
     IReadOnlyList<ServiceUpgrade> ServiceUpgrades =>
         PreflightResult?.Services ?? throw new InvalidOperationException(
