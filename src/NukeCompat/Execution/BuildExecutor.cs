@@ -33,18 +33,8 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
     {
         foreach (var target in Plan.Where(x => x.Status == ExecutionStatus.Scheduled).ToList())
         {
-            List<string> violated;
-            try
-            {
-                violated = ViolatedConditions(target.StaticConditions);
-            }
-            catch (Exception exception)
-            {
-                Logger.Error(Unwrap(exception), "Invocation of condition for {TargetName} has thrown an exception", target.Name);
-                target.Status = ExecutionStatus.Failed;
-                Build.OnTargetFailed(target.Name);
+            if (ConditionsOrFailure(target, target.StaticConditions) is not { } violated)
                 throw new BuildStoppedException();
-            }
 
             if (violated.Count == 0)
                 continue;
@@ -97,23 +87,32 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
         }
     }
 
-    private async Task<ExecutionStatus> RunTargetAsync(ExecutableTarget target)
+    /// <summary>
+    /// The texts of the violated conditions; null when a condition threw, which counts as the target's failure
+    /// (logged, marked Failed, hooks notified) as in NUKE.
+    /// </summary>
+    private List<string>? ConditionsOrFailure(ExecutableTarget target, List<TargetCondition> conditions)
     {
-        if (target.Status == ExecutionStatus.Skipped || _attemptLog!.PreviouslySucceeded.Contains(target.Name))
-            return MarkSkipped(target);
-
-        List<string> violated;
         try
         {
-            violated = ViolatedConditions(target.DynamicConditions);
+            return ViolatedConditions(conditions);
         }
         catch (Exception exception)
         {
             Logger.Error(Unwrap(exception), "Invocation of condition for {TargetName} has thrown an exception", target.Name);
             target.Status = ExecutionStatus.Failed;
             Build.OnTargetFailed(target.Name);
-            return ExecutionStatus.Failed;
+            return null;
         }
+    }
+
+    private async Task<ExecutionStatus> RunTargetAsync(ExecutableTarget target)
+    {
+        if (target.Status == ExecutionStatus.Skipped || _attemptLog!.PreviouslySucceeded.Contains(target.Name))
+            return MarkSkipped(target);
+
+        if (ConditionsOrFailure(target, target.DynamicConditions) is not { } violated)
+            return ExecutionStatus.Failed;
 
         if (violated.Count > 0 || _staticallyViolated.Contains(target))
         {
