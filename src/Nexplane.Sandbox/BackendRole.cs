@@ -15,16 +15,8 @@ public static class BackendRole
         if (!RequiredSettingsCheck.Passes(release, "/app/app/main.py"))
             return 1;
 
-        DatabaseUrl databaseUrl;
-        try
-        {
-            databaseUrl = DatabaseUrl.FromEnvironment();
-        }
-        catch (DatabaseUrlException invalid)
-        {
-            Console.Error.WriteLine($"ERROR: {invalid.Message}");
+        if (DatabaseUrl.FromEnvironmentOrReport() is not { } databaseUrl)
             return 1;
-        }
 
         PythonLog.Uvicorn("INFO", $"Started server process [{Environment.ProcessId}]");
         PythonLog.Uvicorn("INFO", "Waiting for application startup.");

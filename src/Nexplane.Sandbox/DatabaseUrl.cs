@@ -34,6 +34,23 @@ public sealed class DatabaseUrl
         return Parse(text);
     }
 
+    /// <summary>
+    /// DATABASE_URL for a role that needs it: the parsed URL, or null after printing why it is unusable (the role
+    /// then exits 1, as the real app does on a bad setting).
+    /// </summary>
+    public static DatabaseUrl? FromEnvironmentOrReport()
+    {
+        try
+        {
+            return FromEnvironment();
+        }
+        catch (DatabaseUrlException invalid)
+        {
+            Console.Error.WriteLine($"ERROR: {invalid.Message}");
+            return null;
+        }
+    }
+
     public static DatabaseUrl Parse(string text)
     {
         if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) ||

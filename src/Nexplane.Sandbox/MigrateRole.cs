@@ -20,16 +20,8 @@ public static class MigrateRole
         if (!RequiredSettingsCheck.Passes(release, "/app/alembic/env.py"))
             return 1;
 
-        DatabaseUrl databaseUrl;
-        try
-        {
-            databaseUrl = DatabaseUrl.FromEnvironment();
-        }
-        catch (DatabaseUrlException invalid)
-        {
-            Console.Error.WriteLine($"ERROR: {invalid.Message}");
+        if (DatabaseUrl.FromEnvironmentOrReport() is not { } databaseUrl)
             return 1;
-        }
 
         var delayPerRevision = TimeSpan.FromMilliseconds(commandLine.IntegerSetting("migration-delay-ms", "NEXPLANE_MIGRATION_DELAY_MS", 0));
         using var shutdown = new ShutdownSignal();
