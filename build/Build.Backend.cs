@@ -129,15 +129,14 @@ partial class Build
     /// <summary>The Alembic head the backend's log reported while migrating; VerifyMigrations checks the database against it.</summary>
     string? MigrationHeadFromLogs;
 
-    /// <summary>Every deployment file this upgrade edited, with the copy a rollback restores byte for byte.</summary>
-    readonly List<PinnedFile> PinnedFiles = [];
-
-    /// <summary>Pins the Preflight-resolved tag of each service where the deployment keeps it.</summary>
+    /// <summary>
+    /// Pins the Preflight-resolved tag of each service where the deployment keeps it. The journal keeps the copy a
+    /// rollback restores (it survives a killed run); the pinner's copy beside the file is for the operator.
+    /// </summary>
     void PinTags(IReadOnlyCollection<string> services)
     {
         var pins = services.Select(service => (service, ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray();
         var pinned = new TagPinner(ComposeFilePath, EnvFilePath, Report.Id, path => Journal?.RememberOriginal(path)).Pin(pins);
-        PinnedFiles.AddRange(pinned);
         foreach (var file in pinned)
             foreach (var tag in file.Tags)
                 Log.Information("{Service}: pinned {Pinned} ({Location} of {File}, was {Previous}; copy kept as {Copy})",
