@@ -63,6 +63,12 @@ partial class Build
                 TagFormat = TagFormat,
                 LoginEmail = LoginEmail,
                 LoginPassword = SecretFromDeployment(LoginPassword, LoginPasswordVariable),
+                AgentHostsFile = AgentHostsFile,
+                SkipAgents = SkipAgents,
+                UpgradeAgents = UpgradeAgents,
+                AgentBinaryCacheDirectory = AgentBinaryCacheDirectory,
+                AgentSshKeyPassphrase = AgentSshKeyPassphrase,
+                AgentConnectTimeout = AgentConnectTimeout,
             };
             BeginUpgradeJournal();
             if (ResumingAfterPreflight)

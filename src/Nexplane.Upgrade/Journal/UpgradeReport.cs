@@ -29,6 +29,8 @@ public sealed class UpgradeReport
     /// <summary>Tables written in that window, with how many rows were inserted, updated or deleted.</summary>
     public Dictionary<string, long> TablesWrittenAfterBackup { get; } = new();
     public List<StepRecord> Steps { get; } = new();
+    /// <summary>Each agent host's result, when the agent step ran.</summary>
+    public List<Agents.AgentHostOutcome> Agents { get; } = new();
     public string? Outcome { get; set; }
     public List<string> NextSteps { get; } = new();
 
@@ -58,6 +60,7 @@ public sealed class UpgradeReport
             markdown.AppendLine($"- Write window (backup to stop): {window:0.0} s, tables written in it: " +
                                 (TablesWrittenAfterBackup.Count == 0 ? "none" : string.Join(", ", TablesWrittenAfterBackup.Select(t => $"{t.Key} ({t.Value} rows)"))));
         foreach (var (service, image) in Images) markdown.AppendLine($"- {service}: `{image}`");
+        foreach (var agent in Agents) markdown.AppendLine($"- Agent {agent.Host}: {agent.Result} ({agent.FromVersion ?? "?"} -> {agent.ToVersion ?? "?"}, {agent.Seconds:0.0} s)");
         foreach (var next in NextSteps) markdown.AppendLine($"- Next: {next}");
         return markdown.ToString();
     }

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
@@ -82,6 +83,11 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             }
         }
 
+        // The agents: a required agent upgrade must be possible before the control plane goes down.
+        var agents = path is not null && (path.AgentUpgradeRequired || settings.UpgradeAgents)
+            ? await CheckAgentsAsync(settings, path, failures, notices, cancellationToken)
+            : null;
+
         // The new images must exist before anything is pulled or stopped.
         var upgrades = new List<ServiceUpgrade>();
         var withVPrefix = settings.TagFormat switch
@@ -133,6 +139,8 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             Failures = failures,
             DatabaseSizeBytes = databaseSize,
             AlembicRevisions = revisions,
+            AgentHosts = agents?.Hosts ?? [],
+            AgentBinaries = agents?.Binaries ?? [],
         };
     }
 
@@ -206,6 +214,38 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         }
         log($"Release notes: {digests.Count} release(s) after {current} up to {target} from {settings.GitHubRepository}");
         return (releases.Select(r => r.Version).ToArray(), digests);
+    }
+
+    async Task<AgentPreflightResult?> CheckAgentsAsync(PreflightSettings settings, UpgradePath path, List<UpgradeGateFailure> failures,
+        List<string> notices, CancellationToken cancellationToken)
+    {
+        var target = path.Target;
+        var why = path.AgentUpgradeRequired
+            ? $"the release notes of {string.Join(", ", path.Releases.Where(r => r.AgentUpgradeRequired).Select(r => r.Version))} require an agent upgrade"
+            : "--upgrade-agents was given";
+        if (settings.SkipAgents)
+        {
+            notices.Add($"Agents: {why}, and --skip-agents leaves it to you: after the upgrade, replace each agent with " +
+                        $"nexplane-agent-<platform>-{target} from release {target.GitTag} (check its .sha256) and restart its service.");
+            return null;
+        }
+        if (settings.AgentHostsFile is null)
+        {
+            failures.Add(new("agents", $"{char.ToUpperInvariant(why[0])}{why[1..]}, but no agent hosts are given. Name the hosts to upgrade with " +
+                                       "--agent-hosts-file <file> (see the README), or pass --skip-agents to upgrade the agents by hand afterwards."));
+            return null;
+        }
+
+        var downloader = new AgentBinaryDownloader(new GitHubReleaseSource(settings.GitHubApiUrl, settings.GitHubRepository, settings.GitHubToken),
+            settings.AgentBinaryCacheDirectory);
+        var result = await new AgentPreflight(SshAgentHostShell.Connector(settings.AgentSshKeyPassphrase, settings.AgentConnectTimeout), downloader.GetAsync)
+            .RunAsync(settings.AgentHostsFile, target, cancellationToken);
+        failures.AddRange(result.Problems.Select(problem => new UpgradeGateFailure("agents", problem)));
+        foreach (var notice in result.Notices)
+            log(notice);
+        if (result.Problems.Count == 0)
+            log($"Agents: {why}; {result.Hosts.Count} host(s) ready over SSH: {string.Join(", ", result.Hosts.Select(h => h.Name))}");
+        return result;
     }
 
     /// <summary>A custom-format dump is usually far smaller than the database; the whole size plus a margin is safe.</summary>

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Releases;
 
@@ -17,6 +18,10 @@ public sealed record PreflightReport
     public IReadOnlyList<UpgradeGateFailure> Failures { get; init; } = [];
     public long? DatabaseSizeBytes { get; init; }
     public IReadOnlyList<string> AlembicRevisions { get; init; } = [];
+    /// <summary>The hosts the agent step will upgrade (empty when it will not run).</summary>
+    public IReadOnlyList<AgentHost> AgentHosts { get; init; } = [];
+    /// <summary>The verified agent binaries, one per platform of those hosts.</summary>
+    public IReadOnlyList<AgentBinary> AgentBinaries { get; init; } = [];
 
     public bool CanUpgrade => Failures.Count == 0;
 }

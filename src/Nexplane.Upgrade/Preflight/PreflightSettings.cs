@@ -31,4 +31,20 @@ public sealed record PreflightSettings
     public required string LoginEmail { get; init; }
 
     public string? LoginPassword { get; init; }
+
+    /// <summary>The agent hosts file (JSON) the agent step upgrades; checked when the release requires an agent upgrade.</summary>
+    public string? AgentHostsFile { get; init; }
+
+    /// <summary>The operator upgrades the agents by hand: a required agent upgrade does not stop the upgrade.</summary>
+    public bool SkipAgents { get; init; }
+
+    /// <summary>Upgrade the agents even though no release on the path requires it.</summary>
+    public bool UpgradeAgents { get; init; }
+
+    /// <summary>Where verified agent binaries are kept between Preflight and the agent step.</summary>
+    public string AgentBinaryCacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "nexplane-agent-binaries");
+
+    public string? AgentSshKeyPassphrase { get; init; }
+
+    public TimeSpan AgentConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using static Nexplane.Upgrade.Agents.ShellQuoting;
+
+namespace Nexplane.Upgrade.Agents;
+
+/// <summary>Timings of the per-host procedure.</summary>
+public sealed record AgentUpgradeTimings
+{
+    /// <summary>How long a restarted agent has to register with the control plane.</summary>
+    public TimeSpan RegistrationTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>How long a host rollback may take after the run was cancelled (Ctrl+C must not leave an agent stopped).</summary>
+    public TimeSpan RollbackAfterCancelTimeout { get; init; } = TimeSpan.FromSeconds(90);
+}
+
+/// <summary>
+/// The runbook's agent step on one Linux host over SSH: upload the verified binary beside the old one and check its
+/// hash there, stop the service, keep the old binary as <c>&lt;binary&gt;.old</c>, move the new one in (a rename,
+/// so the path never lacks a binary), start the service, and wait until the agent registers with the control plane
+/// on the new version. If it does not, the host is rolled back to the old binary and must register again.
+/// </summary>
+public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry registry, AgentUpgradeTimings timings, Action<string> log)
+{
+    public async Task<AgentHostOutcome> UpgradeAsync(AgentHost host, AgentBinary binary, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        AgentHostOutcome Outcome(AgentHostResult result, string? from, string detail) =>
+            new(host.Name, result, from, binary.Version, detail, Math.Round(clock.Elapsed.TotalSeconds, 2));
+
+        var before = await FindQuietlyAsync(host.Name, cancellationToken);
+        if (before?.Version is { } registered && registered.TrimStart('v') == binary.Version)
+            return Outcome(AgentHostResult.AlreadyCurrent, registered, $"already registered on {binary.Version}");
+        var from = before?.Version;
+
+        IAgentHostShell shell;
+        try
+        {
+            shell = await connect(host, cancellationToken);
+        }
+        catch (AgentHostConnectionException exception)
+        {
+            return Outcome(AgentHostResult.NotChanged, from, exception.Message);
+        }
+
+        await using (shell)
+        {
+            var commands = new AgentHostCommands(host);
+            if (await PrepareAsync(shell, commands, host, binary, cancellationToken) is { } notReady)
+                return Outcome(AgentHostResult.NotChanged, from, notReady);
+
+            // From here on the host changes: any failure, and a cancellation, ends with the old binary running again.
+            var changed = false;
+            try
+            {
+                var stop = await shell.RunAsync(commands.Stop, cancellationToken);
+                if (!stop.Succeeded)
+                {
+                    var restart = await shell.RunAsync(commands.Start, cancellationToken);
+                    return Outcome(restart.Succeeded ? AgentHostResult.NotChanged : AgentHostResult.NeedsHuman, from,
+                        $"systemctl stop {host.Service} failed: {stop.Explanation}" + (restart.Succeeded ? "; the old agent was started again" : $"; starting it again failed too: {restart.Explanation}. {ManualRecovery(host)}"));
+                }
+                changed = true;
+                var lastSeenWhileStopped = (await FindQuietlyAsync(host.Name, cancellationToken))?.LastSeen;
+                var swap = await shell.RunAsync(commands.KeepOldAndInstallNew, cancellationToken);
+                if (!swap.Succeeded)
+                    return await RollBackAsync(shell, commands, host, before, $"installing the new binary failed: {swap.Explanation}", clock, binary, cancellationToken);
+                var start = await shell.RunAsync(commands.Start, cancellationToken);
+                if (!start.Succeeded)
+                    return await RollBackAsync(shell, commands, host, before, $"systemctl start {host.Service} failed: {start.Explanation}", clock, binary, cancellationToken);
+
+                var registration = await WaitForRegistrationAsync(shell, commands, host, binary.Version, lastSeenWhileStopped, cancellationToken);
+                if (registration is not null)
+                    return await RollBackAsync(shell, commands, host, before, registration, clock, binary, cancellationToken);
+                log($"{host.Name}: agent {binary.Version} registered ({clock.Elapsed.TotalSeconds:0.0} s); the old binary is kept as {commands.OldBinaryPath}");
+                return Outcome(AgentHostResult.Upgraded, from, $"registered on {binary.Version}; old binary kept as {commands.OldBinaryPath}");
+            }
+            catch (OperationCanceledException) when (changed)
+            {
+                // Ctrl+C: never leave the agent stopped or half-installed. Roll the host back on a token of its own.
+                using var rollbackTime = new CancellationTokenSource(timings.RollbackAfterCancelTimeout);
+                var rolledBack = await RollBackAsync(shell, commands, host, before, "the run was cancelled", clock, binary, rollbackTime.Token);
+                log($"{host.Name}: {rolledBack.Result} after cancellation: {rolledBack.Detail}");
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Checks platform, upload and hash before anything on the host changes; returns why not, or null.</summary>
+    async Task<string?> PrepareAsync(IAgentHostShell shell, AgentHostCommands commands, AgentHost host, AgentBinary binary, CancellationToken cancellationToken)
+    {
+        var machine = await shell.RunAsync("uname -m", cancellationToken);
+        var platform = machine.Succeeded ? AgentPlatform.FromUnameMachine(machine.Output) : null;
+        if (platform != host.Platform)
+            return $"the host reports machine '{machine.Output.Trim()}' ({platform?.Name ?? "unknown platform"}), not {host.Platform} as the agent hosts file says";
+
+        await using (var file = File.OpenRead(binary.FilePath))
+        {
+            var upload = await shell.RunWithInputAsync(commands.WriteNewBinary, file, cancellationToken);
+            if (!upload.Succeeded)
+                return $"uploading {binary.AssetName} to {commands.NewBinaryPath} failed: {upload.Explanation}";
+        }
+        var hash = await shell.RunAsync(commands.HashNewBinary, cancellationToken);
+        var remoteHash = hash.Output.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        if (!hash.Succeeded || !string.Equals(remoteHash, binary.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            await shell.RunAsync(commands.RemoveNewBinary, cancellationToken);
+            return hash.Succeeded
+                ? $"the uploaded binary's sha256 on the host is {remoteHash}, not {binary.Sha256}: the copy was damaged in transit and removed"
+                : $"sha256sum on the host failed: {hash.Explanation}";
+        }
+        var chmod = await shell.RunAsync(commands.MakeNewBinaryExecutable, cancellationToken);
+        return chmod.Succeeded ? null : $"chmod of {commands.NewBinaryPath} failed: {chmod.Explanation}";
+    }
+
+    /// <summary>Waits for the agent to register on <paramref name="version"/> after the restart; returns why not, or null.</summary>
+    async Task<string?> WaitForRegistrationAsync(IAgentHostShell shell, AgentHostCommands commands, AgentHost host, string? version,
+        string? lastSeenWhileStopped, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        var polls = 0;
+        while (deadline.Elapsed < timings.RegistrationTimeout)
+        {
+            var agent = await FindQuietlyAsync(host.Name, cancellationToken);
+            if (agent is not null && agent.LastSeen != lastSeenWhileStopped && (version is null || agent.Version?.TrimStart('v') == version))
+                return null;
+            // The service manager tells sooner than a timeout that the new agent died.
+            if (++polls % 4 == 0 && !(await shell.RunAsync(commands.IsActive, cancellationToken)).Succeeded)
+                return $"the agent service stopped after starting (systemctl is-active: not active). Its last log lines:{Environment.NewLine}{await LastLogLinesAsync(shell, commands, cancellationToken)}";
+            await Task.Delay(timings.PollInterval, cancellationToken);
+        }
+        return $"the agent did not register{(version is null ? "" : $" on {version}")} with the control plane within {timings.RegistrationTimeout.TotalSeconds:0} s. " +
+               $"Its last log lines:{Environment.NewLine}{await LastLogLinesAsync(shell, commands, cancellationToken)}";
+    }
+
+    async Task<AgentHostOutcome> RollBackAsync(IAgentHostShell shell, AgentHostCommands commands, AgentHost host, RegisteredAgent? before,
+        string why, Stopwatch clock, AgentBinary binary, CancellationToken cancellationToken)
+    {
+        log($"{host.Name}: {why}");
+        log($"{host.Name}: rolling back to the old binary ({commands.OldBinaryPath})");
+        var steps = new[] { commands.Stop, commands.RestoreOldBinary, commands.Start };
+        foreach (var step in steps)
+        {
+            var result = await shell.RunAsync(step, cancellationToken);
+            if (!result.Succeeded)
+                return new(host.Name, AgentHostResult.NeedsHuman, before?.Version, binary.Version,
+                    $"{why}; the rollback failed at '{step}': {result.Explanation}. {ManualRecovery(host)}", Math.Round(clock.Elapsed.TotalSeconds, 2));
+        }
+        var lastSeenWhileStopped = (await FindQuietlyAsync(host.Name, cancellationToken))?.LastSeen;
+        var registered = await WaitForRegistrationAsync(shell, commands, host, before?.Version?.TrimStart('v'), lastSeenWhileStopped, cancellationToken);
+        return registered is null
+            ? new(host.Name, AgentHostResult.RolledBack, before?.Version, binary.Version,
+                $"{why}; rolled back: the old agent{(before?.Version is { } old ? $" {old}" : "")} registered again", Math.Round(clock.Elapsed.TotalSeconds, 2))
+            : new(host.Name, AgentHostResult.NeedsHuman, before?.Version, binary.Version,
+                $"{why}; after putting the old binary back: {registered}. {ManualRecovery(host)}", Math.Round(clock.Elapsed.TotalSeconds, 2));
+    }
+
+    async Task<string> LastLogLinesAsync(IAgentHostShell shell, AgentHostCommands commands, CancellationToken cancellationToken)
+    {
+        var journal = await shell.RunAsync(commands.LastLogLines, cancellationToken);
+        var text = (journal.Output + journal.Error).TrimEnd();
+        return string.Join(Environment.NewLine, text.Split('\n').TakeLast(10).Select(line => "    " + line.TrimEnd('\r')));
+    }
+
+    async Task<RegisteredAgent?> FindQuietlyAsync(string hostname, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await registry.FindAsync(hostname, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // The control plane's answer is only evidence; a failed read is retried by the caller's loop.
+            return null;
+        }
+    }
+
+    static string ManualRecovery(AgentHost host)
+    {
+        var commands = new AgentHostCommands(host);
+        return $"On {host.Name} run: {commands.Stop}; {commands.RestoreOldBinary}; {commands.Start}";
+    }
+}
