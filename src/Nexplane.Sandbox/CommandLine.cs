@@ -83,13 +83,20 @@ public sealed class CommandLine
             _ => true,
         };
 
-    /// <summary>The release this process behaves as: <c>--release</c>, else the release file baked into the image.</summary>
+    /// <summary>
+    /// The release this process behaves as: <c>--release</c> (or env <c>NEXPLANE_RELEASE</c>), else the trailer of a
+    /// release's agent asset (see <see cref="AgentReleaseTrailer"/>), else the release file baked into the image.
+    /// </summary>
     public Release Release()
     {
         var explicitRelease = Setting("release", "NEXPLANE_RELEASE");
         if (explicitRelease is not null)
             return Releases.Find(explicitRelease)
                 ?? throw new SandboxConfigurationException($"Unknown release '{explicitRelease}'. Known: {string.Join(", ", Releases.All.Select(r => r.Version))}.");
+
+        if (AgentReleaseTrailer.Read("/proc/self/exe") is { } trailerRelease)
+            return Releases.Find(trailerRelease)
+                ?? throw new SandboxConfigurationException($"This binary's release trailer names unknown release '{trailerRelease}'.");
 
         var releaseFile = Environment.GetEnvironmentVariable("NEXPLANE_RELEASE_FILE") is { Length: > 0 } file ? file : "/etc/nexplane/release";
         if (!File.Exists(releaseFile))

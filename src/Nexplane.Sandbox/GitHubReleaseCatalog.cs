@@ -6,7 +6,8 @@ namespace Nexplane.Sandbox;
 /// <summary>
 /// The releases of <c>youbetyourballs/nexplane</c> as GitHub would list them: one per baked-in release, newest first,
 /// each with agent binaries, their <c>.sha256</c> files and <c>release.yml</c>. The linux-amd64 agent is this very
-/// binary (so a downloaded "agent" really runs); the other platforms get small deterministic placeholders.
+/// binary plus a trailer naming the release (so a downloaded "agent" really runs, as that release); the other platforms
+/// get small deterministic placeholders.
 /// </summary>
 public sealed class GitHubReleaseCatalog
 {
@@ -68,7 +69,9 @@ public sealed class GitHubReleaseCatalog
             var name = platform.StartsWith("windows", StringComparison.Ordinal)
                 ? $"nexplane-agent-{platform}-{version}.exe"
                 : $"nexplane-agent-{platform}-{version}";
-            Func<byte[]> binary = platform == "linux-amd64" ? () => ownExecutable.Value : () => Placeholder(platform, version);
+            Func<byte[]> binary = platform == "linux-amd64"
+                ? () => AgentReleaseTrailer.Append(ownExecutable.Value, version)
+                : () => Placeholder(platform, version);
             var binaryId = ++id;
             yield return new AssetFile(binaryId, entry.Tag, name, "application/octet-stream", Cached(binaryId, binary), created);
             var checksumId = ++id;
