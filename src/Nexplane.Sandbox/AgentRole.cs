@@ -20,6 +20,13 @@ public static class AgentRole
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
         Log($"Nexplane Agent {release.ReportedVersion} starting");
+        if (FailsOnThisHost(commandLine, release))
+        {
+            // Rehearses a host where the new agent cannot start: the upgrade must notice it never re-registers.
+            Log("ERROR startup failed on this host (NEXPLANE_AGENT_FAIL_RELEASE)");
+            return 1;
+        }
+
         Log($"control plane {controlPlane}, hostname {hostname}, os {osType}");
         await ReportControlPlaneVersionAsync(http, controlPlane, release, shutdown.Token);
 
@@ -65,6 +72,11 @@ public static class AgentRole
         Log("Nexplane Agent stopping");
         return 0;
     }
+
+    /// <summary>Fault injection: <c>NEXPLANE_AGENT_FAIL_RELEASE=0.4.0</c> makes exactly that release's agent fail at start.</summary>
+    static bool FailsOnThisHost(CommandLine commandLine, Release release) =>
+        commandLine.Setting("fail-release", "NEXPLANE_AGENT_FAIL_RELEASE") is { } failing
+        && Releases.Find(failing)?.Version == release.Version;
 
     /// <summary>Real Linux agents self-update when the control plane's version differs; the sandbox only says so.</summary>
     static async Task ReportControlPlaneVersionAsync(HttpClient http, string controlPlane, Release release, CancellationToken cancellation)
