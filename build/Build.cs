@@ -36,11 +36,4 @@ partial class Build : NukeBuild
     Target Upgrade => _ => _
         .Description("Upgrades Nexplane to --version: the whole runbook, rolled back automatically on failure")
         .DependsOn(Preflight, Backup, Pull, Stop, StartBackend, VerifyMigrations, Frontend, Verify, Agents);
-
-    /// <summary>
-    /// Fails the calling target loudly. Used by targets whose body a later piece of work implements, so that no
-    /// target ever pretends to have done its job.
-    /// </summary>
-    static void NotImplementedYet(string target) =>
-        throw new NotImplementedException($"{target} is not implemented yet; nothing was changed by this step.");
 }

@@ -64,13 +64,15 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
-    public async Task A_target_not_built_yet_fails_loudly_instead_of_pretending()
+    public async Task The_agent_step_alone_refuses_a_missing_hosts_file_before_touching_any_host()
     {
-        var result = await BuildScript.RunAsync(["Agents", "--skip", "--upgrade-agents", "--no-logo"]);
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-agent-hosts-{Guid.NewGuid():N}.json");
+
+        var result = await BuildScript.RunAsync(["Agents", "--skip", "--upgrade-agents", "--version", "0.4.0", "--agent-hosts-file", missing, "--no-logo"]);
 
         Assert.Equal(255, result.ExitCode);
-        Assert.Contains("Agents is not implemented yet", result.Output);
-        Assert.Contains("Build failed", result.Output);
+        Assert.Contains($"The agent hosts file {missing} does not exist.", result.Output);
+        Assert.Matches(@"Agents\s+Failed", result.Output);
     }
 
     [Fact]
