@@ -23,6 +23,10 @@ public sealed class SandboxInstance(int number)
     public string BackendUrl => $"http://127.0.0.1:{PortBase}";
     public string FrontendUrl => $"http://127.0.0.1:{PortBase + 1}";
     public string GitHubApiUrl => $"http://127.0.0.1:{PortBase + 4}/";
+    /// <summary>The agent hosts file sandbox-up.sh writes for the instance's three SSH agent hosts.</summary>
+    public string AgentHostsFile => Path.Combine(DeployDirectory, "agent-hosts.json");
+    /// <summary>The agent host containers; each agent registers under its container's name.</summary>
+    public IReadOnlyList<string> AgentHosts => [$"{Project}-agent-1", $"{Project}-agent-2", $"{Project}-agent-3"];
 
     /// <summary>The parameters that point ./build.sh at this instance instead of the default sandbox.</summary>
     public string[] ToolArguments =>
@@ -34,6 +38,7 @@ public sealed class SandboxInstance(int number)
         "--database-port", DatabasePort.ToString(),
         "--github-api-url", GitHubApiUrl,
         "--backup-directory", BackupDirectory,
+        "--agent-hosts-file", AgentHostsFile,
     ];
 
     static readonly SemaphoreSlim PrepareOnce = new(1, 1);
