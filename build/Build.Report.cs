@@ -24,12 +24,15 @@ partial class Build
         foreach (var target in ExecutionPlan.Where(t => t.Status != ExecutionStatus.Collective))
             Report.Steps.Add(new StepRecord(target.Name, target.Status.ToString(), Math.Round(target.Duration.TotalSeconds, 3),
                 target.SummaryInformation.Count > 0 ? string.Join(", ", target.SummaryInformation.Select(p => $"{p.Key}: {p.Value}")) : null));
+        var agentsBehind = Report.Agents.Count(agent => !agent.IsSuccess);
         Report.Outcome ??= SucceededTargets.Contains(Verify)
-            ? $"upgraded and healthy on {Report.ToVersion}"
+            ? agentsBehind == 0
+                ? $"upgraded and healthy on {Report.ToVersion}"
+                : $"control plane upgraded and healthy on {Report.ToVersion}; {agentsBehind} of {Report.Agents.Count} agent host(s) not upgraded"
             : IsSucceeding ? "succeeded" : "failed";
         if (SucceededTargets.Contains(Verify))
-            Log.Information("Upgraded and healthy: Nexplane {From} -> {To}, downtime {Downtime:0.0} s, backup {Backup}",
-                Report.FromVersion ?? "?", Report.ToVersion ?? "?", Report.DowntimeSeconds ?? 0, Report.BackupFile ?? "none");
+            Log.Information("{Headline:l}: Nexplane {From} -> {To}, downtime {Downtime:0.0} s, backup {Backup}{Agents:l}",
+                agentsBehind == 0 ? "Upgraded and healthy" : "Control plane upgraded and healthy", Report.FromVersion ?? "?", Report.ToVersion ?? "?", Report.DowntimeSeconds ?? 0, Report.BackupFile ?? "none", AgentsClause(agentsBehind));
 
         Directory.CreateDirectory(UpgradeStateDirectory);
         var jsonFile = UpgradeStateDirectory / $"report-{Report.Id}.json";
@@ -39,4 +42,10 @@ partial class Build
             File.AppendAllText(stepSummary, Report.ToMarkdown());
         Log.Information("Report: {ReportFile}", jsonFile.ToString());
     }
+
+    /// <summary>How the closing line speaks of the agents: nothing when the agent step did not run.</summary>
+    string AgentsClause(int agentsBehind) =>
+        Report.Agents.Count == 0 ? ""
+        : agentsBehind == 0 ? $", agents {Report.Agents.Count}/{Report.Agents.Count} on {Report.ToVersion}"
+        : $"; but {agentsBehind} of {Report.Agents.Count} agent host(s) are NOT on {Report.ToVersion} (see Agents above)";
 }

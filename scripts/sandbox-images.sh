@@ -2,7 +2,8 @@
 # Builds and pushes every image the sandbox needs to the local registry (127.0.0.1:5000):
 #   nexplane-sandbox/busybox, nexplane-sandbox/postgres:<major>, nexplane-sandbox/redis:<major>,
 #   youbetyourballs/nexplane-{backend,worker,frontend}:<release> and the GHCR-style
-#   ghcr.io/youbetyourballs/nexplane-{backend,worker,frontend}:v<release>.
+#   ghcr.io/youbetyourballs/nexplane-{backend,worker,frontend}:v<release>, nexplane-sandbox/github-api and
+#   nexplane-sandbox/agent-host (dropbear + systemctl shim; sandbox-up.sh installs the agent binary).
 # Every image carries a label with the hash of its build inputs; an image whose hash is unchanged
 # (locally, or in the registry) is neither rebuilt nor pushed again.
 #
@@ -19,6 +20,7 @@ IMAGE_DIR="$REPO_ROOT/scripts/sandbox"
 SANDBOX_PROJECT_DIR="$REPO_ROOT/src/Nexplane.Sandbox"
 BUILD_DIR="$SANDBOX_CACHE_DIR/image-build"
 HASH_LABEL="org.nexplane.sandbox.input-hash"
+AGENT_HOST_IMAGE="$REGISTRY_HOST/nexplane-sandbox/agent-host:latest"
 PG_MAJOR=15
 
 export DOCKER_BUILDKIT=0
@@ -186,17 +188,34 @@ prepare_redis() {
   echo 'redis:x:998:' >"$rootfs/etc/group.redis"
 }
 
+# .NET loads OpenSSL with dlopen (Npgsql's SCRAM and TLS need it), so `ldd` does not list it.
+openssl_libraries() {
+  local lib
+  for lib in libssl.so.3 libcrypto.so.3; do
+    ldconfig -p | awk -v lib="$lib" '$1 == lib && /x86-64/ { print $NF; exit }'
+  done
+}
+
 prepare_app_base() {
-  local rootfs="$1/rootfs"
+  local rootfs="$1/rootfs" openssl=()
   mkdir -p "$rootfs/usr/local/bin"
   cp "$SANDBOX_BINARY" "$rootfs/usr/local/bin/nexplane-sandbox"
-  # .NET loads OpenSSL with dlopen (Npgsql's SCRAM and TLS need it), so `ldd` does not list it.
-  local openssl=() lib
-  for lib in libssl.so.3 libcrypto.so.3; do
-    openssl+=("$(ldconfig -p | awk -v lib="$lib" '$1 == lib && /x86-64/ { print $NF; exit }')")
-  done
+  mapfile -t openssl < <(openssl_libraries)
   cp -L --parents "${openssl[@]}" "$rootfs/"
   copy_libraries "$rootfs" "$SANDBOX_BINARY" "${openssl[@]}"
+}
+
+# A managed host: dropbear and its libraries, the libraries the agent binary needs (the binary itself
+# is installed per host by sandbox-up.sh, as the release asset), the systemctl/journalctl shims.
+prepare_agent_host() {
+  local rootfs="$1/rootfs" source="$IMAGE_DIR/agent-host" openssl=()
+  mkdir -p "$rootfs/usr/sbin" "$rootfs/usr/bin" "$rootfs/usr/local/sbin"
+  cp /usr/sbin/dropbear "$rootfs/usr/sbin/"
+  cp "$source/systemctl" "$source/journalctl" "$rootfs/usr/bin/"
+  cp "$source/entrypoint.sh" "$rootfs/usr/local/sbin/agent-host-entrypoint"
+  mapfile -t openssl < <(openssl_libraries)
+  cp -L --parents "${openssl[@]}" "$rootfs/"
+  copy_libraries "$rootfs" /usr/sbin/dropbear "$SANDBOX_BINARY" "${openssl[@]}"
 }
 
 # --- the stand-in binary ----------------------------------------------------------------------------
@@ -256,7 +275,7 @@ prepare_release() { printf '%s\n' "$RELEASE" >"$1/release"; }
 
 build_app_images() {
   local base_hash app_base release role dockerfile hash image ghcr_image
-  base_hash="$( { hash_paths "$SANDBOX_BINARY" "$IMAGE_DIR/app/Dockerfile.base"; declare -f prepare_app_base copy_libraries; package_version libc6; echo "$BUSYBOX_IMAGE"; } | hash_text)"
+  base_hash="$( { hash_paths "$SANDBOX_BINARY" "$IMAGE_DIR/app/Dockerfile.base"; declare -f prepare_app_base copy_libraries openssl_libraries; package_version libc6; echo "$BUSYBOX_IMAGE"; } | hash_text)"
   app_base="$REGISTRY_HOST/nexplane-sandbox/app-base:$base_hash"
   APP_BASE_IMAGE="$app_base"
   ensure_image "$app_base" "$base_hash" prepare_app_base "$IMAGE_DIR/app/Dockerfile.base" \
@@ -286,6 +305,17 @@ build_app_images() {
       push_if_needed "$ghcr_image"
     done
   done
+}
+
+# The agent hosts' image (sandbox-up.sh runs 3 per instance). Its hash names the libraries the agent
+# binary links, not the binary: a changed stand-in does not rebuild it unless its libraries change.
+build_agent_host_image() {
+  local hash
+  hash="$( { hash_paths "$IMAGE_DIR/agent-host"; declare -f prepare_agent_host copy_libraries openssl_libraries;
+    ldd "$SANDBOX_BINARY" | awk '{ print $1 }' | sort; package_version dropbear-bin; package_version libc6
+    package_version libssl3; echo "$BUSYBOX_IMAGE"; } | hash_text)"
+  ensure_image "$AGENT_HOST_IMAGE" "$hash" prepare_agent_host "$IMAGE_DIR/agent-host/Dockerfile" \
+    --build-arg "BASE_IMAGE=$BUSYBOX_IMAGE"
 }
 
 # Rebuilds leave the previous images behind: drop those of ours (by label) that no tag uses any
@@ -327,6 +357,8 @@ main() {
 
   publish_sandbox_binary
   build_app_images
+
+  build_agent_host_image
 
   ((built == 0)) || remove_superseded_images
   log "images: $built built, $reused unchanged, $pushed pushed to $REGISTRY_HOST, in $(elapsed "$SCRIPT_STARTED_NS") s"
