@@ -42,7 +42,7 @@ public sealed class AgentCanaryFailureTests(AgentCanaryFailureSandbox fixture) :
         Assert.Matches(@"Rollback\s+Skipped", fixture.Result.Output);
         Assert.Contains("the control plane stays upgraded and healthy", fixture.Result.Output);
         Assert.Contains("Control plane upgraded and healthy: Nexplane 0.3.0 -> 0.4.0", fixture.Result.Output);
-        Assert.Contains("but 1 of 3 agent host(s) are NOT on 0.4.0", fixture.Result.Output);
+        Assert.Contains("but 3 of 3 agent host(s) are NOT on 0.4.0", fixture.Result.Output);
     }
 
     [Fact]
