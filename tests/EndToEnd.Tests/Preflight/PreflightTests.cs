@@ -12,8 +12,16 @@ public sealed class PreflightSandbox : IAsyncLifetime
     public Task DisposeAsync() => Sandbox.RemoveAsync();
 }
 
+/// <summary>The Preflight test classes share the one instance, so they run one after the other.</summary>
+[CollectionDefinition(Name)]
+public sealed class PreflightSandboxCollection : ICollectionFixture<PreflightSandbox>
+{
+    public const string Name = "Preflight sandbox";
+}
+
 /// <summary>Preflight against a real sandbox deployment on 0.2.0, run as an operator runs it: ./build.sh Preflight.</summary>
-public sealed class PreflightTests(PreflightSandbox fixture) : IClassFixture<PreflightSandbox>
+[Collection(PreflightSandboxCollection.Name)]
+public sealed class PreflightTests(PreflightSandbox fixture)
 {
     readonly SandboxInstance _sandbox = fixture.Sandbox;
 
