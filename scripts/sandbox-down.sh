@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Removes the Nexplane sandbox: the compose project nexplane-sandbox (its containers and volumes,
-# e.g. postgres_data), the GitHub stand-in container nexplane-sandbox-github and the deploy
-# directory. Leaves everything else alone: the registry, images, other containers and volumes.
+# e.g. postgres_data), the GitHub stand-in container nexplane-sandbox-github, the agent hosts
+# nexplane-sandbox-agent-1..3 and the deploy directory (with their keys and inventory). Leaves everything else alone: the registry, images, other containers and volumes.
 # The data is discarded, so containers get 2 s to stop (not 10 s, which the backend's sh would use).
 #
 # Usage: scripts/sandbox-down.sh [--instance <n>] [--dir <deploy dir>]
@@ -63,6 +63,17 @@ remove_github_stand_in() {
   fi
 }
 
+# By name and by this instance's label (a host left from an earlier layout); they have no volumes.
+remove_agent_hosts() {
+  local ids
+  ids="$( { for host in "${AGENT_HOSTS[@]}"; do docker ps -aq -f "name=^${host}\$"; done
+    docker ps -aq -f "label=org.nexplane.sandbox.project=$PROJECT"; } | sort -u)"
+  [[ -n "$ids" ]] || return 0
+  log "removing agent hosts ${AGENT_HOSTS[*]}"
+  # shellcheck disable=SC2086  # one id per word
+  docker rm -f $ids >/dev/null
+}
+
 remove_deploy_dir() {
   [[ -d "$deploy_dir" ]] || return 0
   # Only a directory sandbox-up.sh made: never delete a real deployment pointed at by mistake.
@@ -79,6 +90,7 @@ main() {
   docker info >/dev/null 2>&1 || die "the Docker engine does not answer; run scripts/test-env.sh first"
   remove_compose_project
   remove_github_stand_in
+  remove_agent_hosts
   remove_deploy_dir
   log "sandbox removed in $(elapsed "$SCRIPT_STARTED_NS") s"
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Brings up the Nexplane sandbox: a compose deployment (project nexplane-sandbox: db, redis, backend,
 # worker, frontend) on one release, plus the local GitHub API stand-in (container
-# nexplane-sandbox-github). Prepares the machine and the images first (test-env.sh,
-# sandbox-images.sh). A no-op when the sandbox is already up and healthy on that release.
+# nexplane-sandbox-github) and 3 managed agent hosts reachable over SSH (containers
+# nexplane-sandbox-agent-1..3, inventory <deploy dir>/agent-hosts.json). Prepares the machine and the
+# images first (test-env.sh, sandbox-images.sh). A no-op when the sandbox is already up and healthy on
+# that release.
 #
 # Usage: scripts/sandbox-up.sh [--version 0.2.0] [--tag-style image|env|env-default]
 #                              [--naming runbook|ghcr] [--instance <n>] [--dir <deploy dir>] [--skip-prepare]
@@ -13,7 +15,7 @@
 #   --naming       runbook: youbetyourballs/nexplane-backend:0.2.0 (default)
 #                  ghcr:    ghcr.io/youbetyourballs/nexplane-backend:v0.2.0
 #   --instance     0 (default) is the sandbox .nuke/parameters.json describes; 1..99 are isolated
-#                  copies with their own project, directory and ports (20000 + 10 n + 0..4)
+#                  copies with their own project, directory and ports (20000 + 10 n + 0..7)
 #   --dir          deploy directory (default <repo>/.sandbox/deploy, or .sandbox/instance-<n>)
 #   --skip-prepare do not run test-env.sh and sandbox-images.sh
 set -euo pipefail
@@ -21,6 +23,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib/sandbox-instance.sh"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib/agent-hosts.sh"
 
 GITHUB_IMAGE="$REGISTRY_HOST/nexplane-sandbox/github-api:latest"
 ADMIN_EMAIL=admin@nexplane.local
@@ -108,7 +112,8 @@ all_services_running() {
 
 already_up() {
   [[ -f "$COMPOSE_FILE_PATH" && -f "$ENV_FILE" ]] || return 1
-  backend_healthy_on "$version" && db_healthy && all_services_running && github_answers
+  backend_healthy_on "$version" && db_healthy && all_services_running && github_answers \
+    && agent_hosts_running && [[ -f "$(agent_inventory)" ]]
 }
 
 # --- deploy directory -------------------------------------------------------------------------------
@@ -222,6 +227,7 @@ Stop that process (or run the sandbox on a machine where $port is free) and reru
   if [[ -z "$(docker ps -q -f "name=^${GITHUB_CONTAINER}\$" 2>/dev/null)" ]] && port_taken "$GITHUB_PORT"; then
     die "port $GITHUB_PORT (GitHub stand-in) is already in use by another process; free it and rerun"
   fi
+  check_agent_ports_free
 }
 
 start_github_stand_in() {
@@ -290,6 +296,7 @@ print_summary() {
   compose    $COMPOSE_FILE_PATH
   secrets    $ENV_FILE (mode 600; admin login $ADMIN_EMAIL / NEXPLANE_ADMIN_PASSWORD)
 SUMMARY
+  print_agent_hosts_summary
 }
 
 main() {
@@ -316,7 +323,11 @@ main() {
   log "compose: up -d ($COMPOSE_FILE_PATH)"
   compose up -d --remove-orphans 2>&1 | sed "s/^/[$SCRIPT_NAME]   /" \
     || report_failure "'${COMPOSE[*]} up -d' failed"
+  # While the backend starts: its agents retry registering until it answers, as real ones do.
+  start_agent_hosts
+  write_agent_inventory
   wait_until_healthy
+  wait_for_agent_registration
   print_summary
   log "sandbox up in $(elapsed "$SCRIPT_STARTED_NS") s"
 }
