@@ -112,7 +112,9 @@ public sealed class SandboxGitHubApiTests(GitHubApiServers servers) : IClassFixt
         }
 
         var linuxAgent = release.Assets.Single(asset => asset.Name == "nexplane-agent-linux-amd64-0.4.0");
-        Assert.Equal(await File.ReadAllBytesAsync(await SandboxBinary.PathAsync()), await DownloadAsync(client, linuxAgent));
+        // The sandbox binary itself plus the release trailer it reads back to know its release.
+        byte[] expected = [.. await File.ReadAllBytesAsync(await SandboxBinary.PathAsync()), .. "\n#nexplane-agent-release=0.4.0\n"u8];
+        Assert.Equal(expected, await DownloadAsync(client, linuxAgent));
     }
 
     [Fact]
