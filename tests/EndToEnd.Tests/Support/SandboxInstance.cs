@@ -7,7 +7,7 @@ namespace EndToEnd.Tests.Support;
 /// An isolated sandbox deployment (scripts/sandbox-up.sh --instance N): its own compose project, deploy directory,
 /// GitHub stand-in and ports, so test classes can upgrade, break and roll back deployments side by side.
 /// Instance numbers are handed out per test class; 0 is the developers' sandbox and never used by tests.
-/// Allocation: 11-19 Preflight, 21-29 upgrade steps, 31-39 rollback, 41-49 database.
+/// Allocation: 11-19 Preflight, 21-29 upgrade steps, 31-39 rollback, 41-49 database, 51-59 sandbox (agent hosts).
 /// </summary>
 public sealed class SandboxInstance(int number)
 {

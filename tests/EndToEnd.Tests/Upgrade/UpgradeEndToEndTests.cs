@@ -155,8 +155,8 @@ public sealed class UpgradeEndToEndTests(UpgradedSandbox fixture) : IClassFixtur
     [Fact]
     public void Agents_older_than_the_new_control_plane_are_reported_by_name()
     {
-        // The sandbox seeds three agents on 0.2.0 (linux, windows, darwin); 0.3.0's notes require no agent upgrade.
-        Assert.Contains("Agents: 3 of 3 registered agent(s) run a version older than the control plane (0.3.0)", fixture.Result.Output);
+        // Three seeded agents and the three agent hosts, all on 0.2.0; 0.3.0's notes require no agent upgrade.
+        Assert.Contains("Agents: 6 of 6 registered agent(s) run a version older than the control plane (0.3.0)", fixture.Result.Output);
         Assert.Contains("agent-linux-01 (linux, 0.2.0", fixture.Result.Output);
         Assert.Matches(@"Agents\s+Skipped\s+// OnlyWhen: AgentUpgradeRequired", fixture.Result.Output);
     }
