@@ -32,7 +32,8 @@ public sealed class AgentBinaryDownloader(GitHubReleaseSource releases, string c
             throw new AgentBinaryException(
                 $"{assetName} from release {release.Tag} does not match its checksum: sha256 {actual}, {assetName}.sha256 says {expected}. " +
                 "The download is discarded and no host is touched; download it again later or report it to the Nexplane maintainers.");
-        var partial = filePath + ".partial";
+        // A name of its own: two runs (two deployments) may fetch the same binary at once; the rename is atomic.
+        var partial = $"{filePath}.{Guid.NewGuid():N}.partial";
         await File.WriteAllBytesAsync(partial, bytes, cancellationToken);
         File.Move(partial, filePath, overwrite: true);
         return new AgentBinary(platform, version.ToString(), assetName, filePath, expected, bytes.LongLength);
