@@ -100,7 +100,7 @@ partial class Build
             var outside = (await agentList.ListAsync(ApiUri, token, cancellationToken))
                 .Where(agent => !managed.Contains(agent.Hostname) && agent.IsOlderThan(TargetVersion)).ToArray();
             if (outside.Length > 0)
-                Log.Warning("Agents: {Count} registered agent(s) not in the agent hosts file still run an older version; upgrade them by hand " +
+                Log.Warning("{Count} registered agent(s) not in the agent hosts file still run an older version; upgrade them by hand " +
                             "(nexplane-agent-<platform>-{Version} from release {Tag}): {Agents}",
                     outside.Length, TargetVersion.ToString(), TargetVersion.GitTag, string.Join("; ", outside.Select(a => a.ToString())));
         }
