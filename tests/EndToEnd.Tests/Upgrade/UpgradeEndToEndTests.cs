@@ -84,8 +84,9 @@ public sealed class UpgradeEndToEndTests(UpgradedSandbox fixture) : IClassFixtur
         // 004 made owner NOT NULL, backfilled from metadata or the creator.
         await using var owners = new NpgsqlCommand("select count(*) from assets where owner is null or owner = ''", connection);
         Assert.Equal(0L, await owners.ExecuteScalarAsync());
+        // 003 gave every agent a tunnel: the three seeded agents and the three agent hosts that registered.
         await using var tunnels = new NpgsqlCommand("select count(*) from agent_tunnels", connection);
-        Assert.Equal(3L, await tunnels.ExecuteScalarAsync());
+        Assert.Equal(6L, await tunnels.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -147,7 +148,7 @@ public sealed class UpgradeEndToEndTests(UpgradedSandbox fixture) : IClassFixtur
     public void Verify_logged_in_and_listed_the_assets_without_printing_the_password()
     {
         Assert.Contains("[ok] login: admin@nexplane.local logged in", fixture.Result.Output);
-        Assert.Contains("[ok] assets: 50 assets listed", fixture.Result.Output);
+        Assert.Contains("[ok] assets: 53 assets listed", fixture.Result.Output);
         var password = File.ReadLines(_sandbox.EnvFile).First(l => l.StartsWith("NEXPLANE_ADMIN_PASSWORD=", StringComparison.Ordinal)).Split('=', 2)[1];
         Assert.DoesNotContain(password, fixture.Result.Output);
     }
