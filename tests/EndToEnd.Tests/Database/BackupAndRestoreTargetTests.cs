@@ -50,7 +50,7 @@ public sealed class BackupAndRestoreTargetTests(DatabaseTargetSandbox fixture) :
 
         Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Contains("the replaced database is kept as nexplane_failed_", restored.Output);
-        Assert.Equal(50L, await ScalarAsync(password, "nexplane", "select count(*) from assets"));
+        Assert.Equal(53L, await ScalarAsync(password, "nexplane", "select count(*) from assets")); // 50 seeded, 3 agent hosts
         Assert.DoesNotContain(password, restored.Output);
     }
 

@@ -39,7 +39,7 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
             await using var owners = new NpgsqlCommand("select count(*) from assets where owner is null or owner = ''", connection);
             Assert.Equal(0L, await owners.ExecuteScalarAsync());
             await using var tunnels = new NpgsqlCommand("select count(*) from agent_tunnels", connection);
-            Assert.Equal(3L, await tunnels.ExecuteScalarAsync());
+            Assert.Equal(6L, await tunnels.ExecuteScalarAsync()); // one per agent: three seeded, three agent hosts
         }
         var after = await DeploymentSnapshot.TakeAsync(deployment.Sandbox);
         Assert.Equal(before.Snapshot.EnvFile, after.EnvFile);
