@@ -35,8 +35,21 @@ public sealed class HostBackupRestoreTests(PostgresCluster postgres) : IDisposab
         Backups.BackUpAsync(new BackupRequest(Target(database, user), BackupMode.Host, format, "0.2.0",
             new Dictionary<string, string> { ["backend"] = "127.0.0.1:5000/youbetyourballs/nexplane-backend:0.2.0" }, null), CancellationToken.None);
 
-    Task<RestoreResult> RestoreAsync(string database, string archive, string user = "postgres") =>
-        Restores.RestoreAsync(new RestoreRequest(Target(database, user), archive, BackupMode.Host, null, Jobs: 2), CancellationToken.None);
+    Task<RestoreResult> RestoreAsync(string database, string archive, string user = "postgres", int jobs = 2) =>
+        Restores.RestoreAsync(new RestoreRequest(Target(database, user), archive, BackupMode.Host, null, Jobs: jobs), CancellationToken.None);
+
+    /// <summary>Changes one letter inside the archive's table data: the archive still loads, only its sha256 differs.</summary>
+    static void ChangeOneLetterOfData(string archive, string text)
+    {
+        var bytes = File.ReadAllBytes(archive);
+        var at = bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text));
+        Assert.True(at >= 0, $"'{text}' is not in the archive");
+        bytes[at] = (byte)(bytes[at] == (byte)'x' ? 'y' : 'x');
+        File.WriteAllBytes(archive, bytes);
+    }
+
+    async Task<List<string>> RestoreAndFailedDatabasesAsync(string database) =>
+        await postgres.ColumnAsync("postgres", $"select datname from pg_database where datname like '{database}\\_%'");
 
     string ArchivePath(BackupManifest manifest) => Path.Combine(backupDirectory, manifest.ArchiveFile);
 
@@ -205,6 +218,88 @@ public sealed class HostBackupRestoreTests(PostgresCluster postgres) : IDisposab
         // Restoring verifies the archive's row counts against the manifest's: they come from the same snapshot.
         var result = await RestoreAsync(database, ArchivePath(manifest));
         Assert.Equal(manifest.RowCounts["public.awkward_values"], await postgres.ScalarAsync<long>(database, "select count(*) from awkward_values"));
+        Assert.NotNull(result.KeptFailedDatabase);
+    }
+
+    [Fact]
+    public async Task An_archive_changed_after_its_backup_is_caught_by_the_sha256_computed_during_the_load_and_never_swapped_in()
+    {
+        var database = await SampleDatabaseAsync();
+        var manifest = await BackUpAsync(database, BackupFormat.Custom);
+        var archive = ArchivePath(manifest);
+        ChangeOneLetterOfData(archive, "naïve ✓ 250");
+        await SampleData.ExecuteAsync(postgres.ConnectionString(database), "update alembic_version set version_num = '004_backfill_asset_owner'");
+        var before = await SampleData.FingerprintAsync(postgres.ConnectionString(database));
+
+        var refused = await Assert.ThrowsAsync<BackupException>(() => RestoreAsync(database, archive));
+
+        Assert.Contains("no longer matches the sha256", refused.Message);
+        Assert.Equal(before, await SampleData.FingerprintAsync(postgres.ConnectionString(database)));
+        Assert.Empty(await RestoreAndFailedDatabasesAsync(database));
+    }
+
+    [Fact]
+    public async Task An_in_place_restore_checks_the_sha256_before_it_empties_anything()
+    {
+        var role = $"limited_{Guid.NewGuid():N}"[..20];
+        var database = $"nexplane_{Guid.NewGuid():N}"[..24];
+        await SampleData.ExecuteAsync(postgres.ConnectionString("postgres"), $"create role {role} login nocreatedb");
+        await SampleData.ExecuteAsync(postgres.ConnectionString("postgres"), $"create database {database} owner {role}");
+        await SampleData.LoadAsync($"postgresql://{role}:unused@127.0.0.1:{postgres.Port}/{database}",
+            postgres.ConnectionString(database).Replace("Username=postgres", $"Username={role}"));
+        var manifest = await BackUpAsync(database, BackupFormat.Custom, role);
+        ChangeOneLetterOfData(ArchivePath(manifest), "naïve ✓ 250");
+        var before = await SampleData.FingerprintAsync(postgres.ConnectionString(database));
+
+        var refused = await Assert.ThrowsAsync<BackupException>(() => RestoreAsync(database, ArchivePath(manifest), role));
+
+        Assert.Contains("no longer matches the sha256", refused.Message);
+        Assert.Empty(warnings);
+        Assert.Equal(before, await SampleData.FingerprintAsync(postgres.ConnectionString(database)));
+    }
+
+    [Fact]
+    public async Task A_big_table_is_loaded_over_several_connections_and_comes_back_row_for_row()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        // About 6 MB of awkward rows: several 1 MB chunks, so every connection gets some of the table.
+        await SampleData.LoadAsync(postgres.DatabaseUrl(database), postgres.ConnectionString(database), extraRows: 40_000);
+        await SampleData.ExecuteAsync(postgres.ConnectionString(database),
+            "create table serials (id serial primary key, label text); insert into serials (label) select 'n' || n from generate_series(1, 77) n");
+        var original = await SampleData.FingerprintAsync(postgres.ConnectionString(database));
+        var manifest = await BackUpAsync(database, BackupFormat.Custom);
+        await SampleData.ExecuteAsync(postgres.ConnectionString(database), "delete from awkward_values where id % 2 = 0");
+
+        var result = await RestoreAsync(database, ArchivePath(manifest), jobs: 3);
+
+        Assert.Equal(original, await SampleData.FingerprintAsync(postgres.ConnectionString(database)));
+        Assert.Contains(log, line => line.Contains("over 3 connections"));
+        Assert.Contains(result.Phases, phase => phase.Phase.StartsWith("load: data (3 COPY connections)"));
+        // The sequence value came back too (pg_restore's part of the data section), and the indexes (post-data).
+        Assert.Equal(78, await postgres.ScalarAsync<int>(database, "select nextval('serials_id_seq')::int"));
+        Assert.Equal(1L, await postgres.ScalarAsync<long>(database, "select count(*) from pg_indexes where indexname = 'awkward_values_label'"));
+    }
+
+    [Fact]
+    public async Task A_database_that_is_not_UTF8_is_loaded_by_pg_restore_alone_after_the_parallel_load_declines()
+    {
+        var database = $"nexplane_{Guid.NewGuid():N}"[..24];
+        await SampleData.ExecuteAsync(postgres.ConnectionString("postgres"),
+            $"create database {database} encoding 'LATIN1' lc_collate 'C' lc_ctype 'C' template template0");
+        await SampleData.ExecuteAsync(postgres.ConnectionString(database), """
+            create table alembic_version (version_num varchar(32) primary key);
+            insert into alembic_version values ('002_asset_tags');
+            create table notes (id int primary key, body text);
+            insert into notes select n, 'café ' || n from generate_series(1, 2000) n;
+            """);
+        var manifest = await BackUpAsync(database, BackupFormat.Custom);
+        await SampleData.ExecuteAsync(postgres.ConnectionString(database), "delete from notes");
+
+        var result = await RestoreAsync(database, ArchivePath(manifest));
+
+        Assert.Contains(warnings, warning => warning.Contains("LATIN1") && warning.Contains("pg_restore alone"));
+        Assert.Equal(2000L, await postgres.ScalarAsync<long>(database, "select count(*) from notes"));
+        Assert.Equal("café 7", await postgres.ScalarAsync<string>(database, "select body from notes where id = 7"));
         Assert.NotNull(result.KeptFailedDatabase);
     }
 }
