@@ -225,6 +225,11 @@ prepare_agent_host() {
 publish_sandbox_binary() {
   if [[ -n "${NEXPLANE_SANDBOX_BINARY:-}" ]]; then
     [[ -x "$NEXPLANE_SANDBOX_BINARY" ]] || die "NEXPLANE_SANDBOX_BINARY=$NEXPLANE_SANDBOX_BINARY is not an executable"
+    # A `dotnet build` apphost (fine for the tests that run the binary on this machine) needs its .dll and the
+    # .NET runtime beside it: in an image it fails at start, and every image built from it would be broken.
+    if [[ -f "${NEXPLANE_SANDBOX_BINARY}.dll" ]]; then
+      die "NEXPLANE_SANDBOX_BINARY=$NEXPLANE_SANDBOX_BINARY is a framework-dependent apphost (${NEXPLANE_SANDBOX_BINARY##*/}.dll beside it); images need the Native AOT publish: unset it, or point it at a 'dotnet publish -r linux-x64' output"
+    fi
     SANDBOX_BINARY="$NEXPLANE_SANDBOX_BINARY"
     log "binary: using $SANDBOX_BINARY (NEXPLANE_SANDBOX_BINARY)"
     return
