@@ -128,7 +128,7 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
                 return $"the agent service stopped after starting (systemctl is-active: not active). Its last log lines:{Environment.NewLine}{await LastLogLinesAsync(shell, commands, cancellationToken)}";
             await Task.Delay(timings.PollInterval, cancellationToken);
         }
-        return $"the agent did not register{(version is null ? "" : $" on {version}")} with the control plane within {timings.RegistrationTimeout.TotalSeconds:0} s. " +
+        return $"the agent did not register{(version is null ? "" : $" on {version}")} with the control plane within {timings.RegistrationTimeout.TotalSeconds:0.#} s. " +
                $"Its last log lines:{Environment.NewLine}{await LastLogLinesAsync(shell, commands, cancellationToken)}";
     }
 
@@ -137,15 +137,17 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
     {
         log($"{host.Name}: {why}");
         log($"{host.Name}: rolling back to the old binary ({commands.OldBinaryPath})");
-        var steps = new[] { commands.Stop, commands.RestoreOldBinary, commands.Start };
-        foreach (var step in steps)
+        string? lastSeenWhileStopped = null;
+        foreach (var step in new[] { commands.Stop, commands.RestoreOldBinary, commands.Start })
         {
             var result = await shell.RunAsync(step, cancellationToken);
             if (!result.Succeeded)
                 return new(host.Name, AgentHostResult.NeedsHuman, before?.Version, binary.Version,
                     $"{why}; the rollback failed at '{step}': {result.Explanation}. {ManualRecovery(host)}", Math.Round(clock.Elapsed.TotalSeconds, 2));
+            // Read while nothing runs: the old agent's first registration after the start must differ from it.
+            if (step == commands.Stop)
+                lastSeenWhileStopped = (await FindQuietlyAsync(host.Name, cancellationToken))?.LastSeen;
         }
-        var lastSeenWhileStopped = (await FindQuietlyAsync(host.Name, cancellationToken))?.LastSeen;
         var registered = await WaitForRegistrationAsync(shell, commands, host, before?.Version?.TrimStart('v'), lastSeenWhileStopped, cancellationToken);
         return registered is null
             ? new(host.Name, AgentHostResult.RolledBack, before?.Version, binary.Version,

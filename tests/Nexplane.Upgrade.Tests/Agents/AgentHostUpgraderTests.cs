@@ -1,0 +1,115 @@
+using Nexplane.Upgrade.Agents;
+
+namespace Nexplane.Upgrade.Tests.Agents;
+
+public sealed class AgentHostUpgraderTests : IDisposable
+{
+    readonly string _directory = Directory.CreateTempSubdirectory("agent-upgrader-").FullName;
+    readonly SimulatedAgentHost _host = new("0.3.0");
+    readonly List<string> _log = new();
+    int _connections;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    AgentHostUpgrader Upgrader(TimeSpan? registrationTimeout = null) => new(
+        (_, _) => { _connections++; return Task.FromResult<IAgentHostShell>(_host); },
+        _host,
+        new AgentUpgradeTimings { RegistrationTimeout = registrationTimeout ?? TimeSpan.FromSeconds(2), PollInterval = TimeSpan.FromMilliseconds(10) },
+        _log.Add);
+
+    Task<AgentHostOutcome> UpgradeTo040Async(CancellationToken cancellationToken = default, TimeSpan? registrationTimeout = null) =>
+        Upgrader(registrationTimeout).UpgradeAsync(SimulatedAgentHost.Host, _host.WriteBinaryFile("0.4.0", _directory), cancellationToken);
+
+    [Fact]
+    public async Task Installs_the_new_binary_keeps_the_old_one_and_ends_when_the_agent_registers_on_the_new_version()
+    {
+        var outcome = await UpgradeTo040Async();
+
+        Assert.Equal(AgentHostResult.Upgraded, outcome.Result);
+        Assert.Equal(("0.3.0", "0.4.0"), (outcome.FromVersion, outcome.ToVersion));
+        Assert.Equal("0.4.0", _host.VersionOf("/usr/local/bin/nexplane-agent"));
+        Assert.Equal("0.3.0", _host.VersionOf("/usr/local/bin/nexplane-agent.old"));
+        Assert.False(_host.Files.ContainsKey("/usr/local/bin/nexplane-agent.new"));
+        Assert.True(_host.ServiceRunning);
+        Assert.Equal("0.4.0", _host.Registered!.Version);
+    }
+
+    [Fact]
+    public async Task An_agent_that_dies_after_starting_is_rolled_back_and_must_register_on_the_old_version_again()
+    {
+        _host.CrashingVersion = "0.4.0";
+
+        var outcome = await UpgradeTo040Async();
+
+        Assert.Equal(AgentHostResult.RolledBack, outcome.Result);
+        Assert.Contains("the agent service stopped after starting", outcome.Detail);
+        Assert.Contains("ERROR startup failed on this host (0.4.0)", outcome.Detail);
+        Assert.Contains("the old agent 0.3.0 registered again", outcome.Detail);
+        Assert.Equal("0.3.0", _host.VersionOf("/usr/local/bin/nexplane-agent"));
+        Assert.True(_host.ServiceRunning);
+        Assert.Equal("0.3.0", _host.Registered!.Version);
+    }
+
+    [Fact]
+    public async Task An_agent_that_never_registers_is_rolled_back_after_the_registration_timeout()
+    {
+        _host.SilentVersion = "0.4.0";
+
+        var outcome = await UpgradeTo040Async(registrationTimeout: TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(AgentHostResult.RolledBack, outcome.Result);
+        Assert.Contains("did not register on 0.4.0 with the control plane within 0.3 s", outcome.Detail);
+        Assert.Equal("0.3.0", _host.VersionOf("/usr/local/bin/nexplane-agent"));
+    }
+
+    [Fact]
+    public async Task A_damaged_upload_is_removed_and_the_running_agent_is_never_stopped()
+    {
+        _host.DamageUploads = true;
+
+        var outcome = await UpgradeTo040Async();
+
+        Assert.Equal(AgentHostResult.NotChanged, outcome.Result);
+        Assert.Contains("the copy was damaged in transit and removed", outcome.Detail);
+        Assert.False(_host.Files.ContainsKey("/usr/local/bin/nexplane-agent.new"));
+        Assert.DoesNotContain(_host.Commands, command => command.StartsWith("systemctl", StringComparison.Ordinal) && !command.Contains("is-active"));
+        Assert.Equal("0.3.0", _host.VersionOf("/usr/local/bin/nexplane-agent"));
+    }
+
+    [Fact]
+    public async Task A_host_of_another_platform_is_left_alone_before_anything_is_uploaded()
+    {
+        _host.Machine = "aarch64";
+
+        var outcome = await UpgradeTo040Async();
+
+        Assert.Equal(AgentHostResult.NotChanged, outcome.Result);
+        Assert.Contains("reports machine 'aarch64' (linux-arm64), not linux-amd64", outcome.Detail);
+        Assert.Equal(["uname -m"], _host.Commands);
+    }
+
+    [Fact]
+    public async Task A_host_already_registered_on_the_new_version_is_not_even_connected_to()
+    {
+        await UpgradeTo040Async();
+        _connections = 0;
+
+        var outcome = await UpgradeTo040Async();
+
+        Assert.Equal(AgentHostResult.AlreadyCurrent, outcome.Result);
+        Assert.Equal(0, _connections);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_while_waiting_for_the_new_agent_rolls_the_host_back_before_giving_up()
+    {
+        _host.SilentVersion = "0.4.0";
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => UpgradeTo040Async(cancellation.Token, TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("0.3.0", _host.VersionOf("/usr/local/bin/nexplane-agent"));
+        Assert.True(_host.ServiceRunning);
+        Assert.Contains(_log, line => line.StartsWith("web-01: RolledBack after cancellation", StringComparison.Ordinal));
+    }
+}
