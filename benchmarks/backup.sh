@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Backup and restore benchmark, side by side in one run, on a generated database of about 1.3 GB:
 #   our Backup (dump + full decode + sha256 + manifest) vs bare pg_dump, custom format at compression 0, 1, 6 and plain;
-#   our Restore (parallel pg_restore, verified, swapped in) vs the runbook's `psql < file.sql`.
+#   our Restore (sha256 beside the load, parallel COPY, pg_restore post-data, verified, swapped in) vs the runbook's
+#   `psql < file.sql`, with bare `pg_restore --jobs` for reference.
+# The machine's load average is printed before the data is generated, before the benchmark and after it.
 # Uses a private PostgreSQL cluster on 127.0.0.1 (a free port, data under a temporary directory, removed at the end).
 # Needs root (initdb runs as user postgres) and the PostgreSQL 15 server and client (scripts/test-env.sh installs them).
 #   benchmarks/backup.sh [--rows N]     (default 7000000 rows: about 1.3 GB with indexes)
@@ -11,7 +13,7 @@ ROWS=7000000
 while (($#)); do
   case "$1" in
     --rows) ROWS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -29,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "cluster: 127.0.0.1:$PORT in $WORK"
+echo "cluster: 127.0.0.1:$PORT in $WORK; $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 as_postgres "$BIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 >/dev/null
 as_postgres "$BIN/pg_ctl" -D "$WORK/data" -w -l "$WORK/postgres.log" \
   -o "-c listen_addresses=127.0.0.1 -p $PORT -k $WORK -c max_wal_size=4GB" start >/dev/null
@@ -55,4 +57,6 @@ vacuum analyze;
 SQL
 echo "generated in $(( $(date +%s) - started )) s"
 
+echo "before the benchmark: load average $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet run --project "$ROOT/benchmarks/backup-benchmark" -c Release -- "$PORT" bench "$WORK"
+echo "after the benchmark: load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -178,8 +178,9 @@ public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDa
             left.Return();
 
         cancellationToken.ThrowIfCancellationRequested();
-        // A tool's own failure says most; an unsupported script means "load it the ordinary way".
-        var failure = failures.FirstOrDefault(f => f is ParallelLoadException) ?? failures.FirstOrDefault();
+        // The first failure is the cause (the others follow from stopping everything); an unsupported script means
+        // "load it the ordinary way".
+        var failure = failures.FirstOrDefault();
         if (failure is not null)
             throw failure is UnsupportedCopyScriptException or ParallelLoadException or DatabaseToolsException
                 ? failure

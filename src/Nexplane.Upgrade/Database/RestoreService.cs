@@ -105,6 +105,8 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
         }
         catch
         {
+            // Only this restore knows the new database's name: any session left on it is one of its own tools.
+            await administration.DisconnectOthersAsync(restoreDatabase, CancellationToken.None);
             await administration.DropAsync(restoreDatabase, CancellationToken.None);
             throw;
         }
@@ -151,6 +153,7 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
 
     static async Task RecreateAsync(DatabaseAdministration administration, string database, CancellationToken cancellationToken)
     {
+        await administration.DisconnectOthersAsync(database, cancellationToken);
         await administration.DropAsync(database, cancellationToken);
         await administration.CreateAsync(database, cancellationToken);
     }
