@@ -24,8 +24,12 @@ public sealed class AgentHostCommands(AgentHost host)
     public string IsActive => AsRoot($"systemctl is-active {Quote(host.Service)}");
     public string LastLogLines => AsRoot($"journalctl -u {Quote(host.Service)} -n 20 --no-pager");
 
-    /// <summary>Copy, then rename: the binary's path always holds a complete file, the old one or the new one.</summary>
-    public string KeepOldAndInstallNew => AsRoot($"cp -p {Quote(BinaryPath)} {Quote(OldBinaryPath)} && mv -f {Quote(NewBinaryPath)} {Quote(BinaryPath)}");
+    /// <summary>
+    /// Copy, then rename: the binary's path always holds a complete file, the old one or the new one. When the path
+    /// already holds the new binary (a run killed after this step, then resumed), the existing .old is the one to keep.
+    /// </summary>
+    public string KeepOldAndInstallNew =>
+        AsRoot($"{{ cmp -s {Quote(BinaryPath)} {Quote(NewBinaryPath)} || cp -p {Quote(BinaryPath)} {Quote(OldBinaryPath)}; }} && mv -f {Quote(NewBinaryPath)} {Quote(BinaryPath)}");
 
     public string RestoreOldBinary => AsRoot($"cp -p {Quote(OldBinaryPath)} {Quote(BinaryPath + ".rollback")} && mv -f {Quote(BinaryPath + ".rollback")} {Quote(BinaryPath)}");
 

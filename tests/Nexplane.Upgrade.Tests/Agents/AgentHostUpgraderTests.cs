@@ -101,6 +101,19 @@ public sealed class AgentHostUpgraderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_host_left_with_the_new_binary_by_a_killed_run_keeps_its_real_old_binary_when_resumed()
+    {
+        // The killed run had swapped the binary in but the agent never registered before the kill.
+        _host.Files["/usr/local/bin/nexplane-agent.old"] = _host.Files["/usr/local/bin/nexplane-agent"];
+        _host.Files["/usr/local/bin/nexplane-agent"] = _host.Binary("0.4.0");
+
+        var outcome = await UpgradeTo040Async();
+
+        Assert.Equal(AgentHostResult.Upgraded, outcome.Result);
+        Assert.Equal("0.3.0", _host.VersionOf("/usr/local/bin/nexplane-agent.old"));
+    }
+
+    [Fact]
     public async Task Ctrl_C_while_waiting_for_the_new_agent_rolls_the_host_back_before_giving_up()
     {
         _host.SilentVersion = "0.4.0";

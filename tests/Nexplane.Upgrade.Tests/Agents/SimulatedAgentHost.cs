@@ -82,7 +82,8 @@ sealed class SimulatedAgentHost : IAgentHostShell, IAgentRegistry
         if (command == _commands.Stop) { ServiceRunning = false; return Task.FromResult(Ok()); }
         if (command == _commands.KeepOldAndInstallNew)
         {
-            Files[_commands.OldBinaryPath] = Files[_commands.BinaryPath];
+            if (!Files[_commands.BinaryPath].AsSpan().SequenceEqual(Files[_commands.NewBinaryPath]))
+                Files[_commands.OldBinaryPath] = Files[_commands.BinaryPath];
             Files[_commands.BinaryPath] = Files[_commands.NewBinaryPath];
             Files.Remove(_commands.NewBinaryPath);
             return Task.FromResult(Ok());
