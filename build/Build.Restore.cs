@@ -8,7 +8,7 @@ partial class Build
     [Parameter("Backup file for Restore (default: the backup of the unfinished upgrade, else the newest verified backup)")]
     readonly AbsolutePath? BackupFile;
 
-    [Parameter("Parallel pg_restore jobs when restoring a custom-format backup on this machine (default: the number of cores)")]
+    [Parameter("Parallel COPY connections and pg_restore jobs when restoring a custom-format backup on this machine; 1 loads with one pg_restore (default: the number of cores)")]
     readonly int RestoreJobs = Environment.ProcessorCount;
 
     /// <summary>
