@@ -88,17 +88,35 @@ public sealed partial class InterruptibleRun : IDisposable
     /// </summary>
     public async Task WaitForJournalStepAsync(RollbackDeployment deployment, IReadOnlySet<string> journalsBefore, string step, TimeSpan timeout)
     {
+        // Only this run's journal is read on each poll: the directory holds every journal of the test run, and
+        // parsing them all every 20 ms made the poll slower than the step after the awaited one.
         var deadline = Stopwatch.StartNew();
+        string? journalFile = null;
         while (deadline.Elapsed < timeout)
         {
-            var journal = deployment.Journals().FirstOrDefault(j => !journalsBefore.Contains(j.FilePath));
-            if (journal is not null && journal.HasCompleted(step))
+            journalFile ??= Directory.EnumerateFiles(RollbackDeployment.JournalDirectory, "*.json")
+                .Where(path => !journalsBefore.Contains(path) && !Path.GetFileName(path).StartsWith("report-", StringComparison.Ordinal))
+                .FirstOrDefault(path => TryLoadJournal(path)?.ComposeFile == deployment.Sandbox.ComposeFile);
+            if (journalFile is not null && TryLoadJournal(journalFile)?.HasCompleted(step) == true)
                 return;
             if (_process.HasExited)
                 throw new Xunit.Sdk.XunitException($"the run ended before its journal recorded {step}:\n{Output}");
             await Task.Delay(20);
         }
         throw new Xunit.Sdk.XunitException($"the journal did not record {step} within {timeout}:\n{Output}");
+    }
+
+    /// <summary>A journal being rewritten at this moment reads as null; the next poll sees it whole.</summary>
+    static Nexplane.Upgrade.Journal.UpgradeJournal? TryLoadJournal(string path)
+    {
+        try
+        {
+            return Nexplane.Upgrade.Journal.UpgradeJournal.Load(path);
+        }
+        catch (Exception exception) when (exception is IOException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     public void Signal(int signal)
