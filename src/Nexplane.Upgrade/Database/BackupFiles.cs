@@ -70,6 +70,17 @@ public sealed partial class BackupFiles(string directory)
         return deleted;
     }
 
+    /// <summary>Whether a plain dump ends with pg_dump's last line (looked for in its last 4 KiB): else it was cut short.</summary>
+    public static bool EndsWithPlainDumpTrailer(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var length = Math.Min(stream.Length, 4096);
+        stream.Seek(-length, SeekOrigin.End);
+        var buffer = new byte[length];
+        stream.ReadExactly(buffer);
+        return System.Text.Encoding.UTF8.GetString(buffer).Contains(PgDumpCommands.PlainDumpTrailer, StringComparison.Ordinal);
+    }
+
     public static string Sha256Of(string path)
     {
         using var stream = File.OpenRead(path);

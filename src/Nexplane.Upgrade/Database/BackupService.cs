@@ -156,18 +156,8 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
             throw new BackupException($"{archive} was never verified (its manifest says so); it cannot be trusted for a restore.");
         if (BackupFiles.Sha256Of(archive) != manifest.Sha256)
             throw new BackupException($"{archive} no longer matches the sha256 in its manifest: it was changed or cut short after the backup.");
-        if (manifest.Format == BackupFormat.Plain && !EndsWithTrailer(archive))
+        if (manifest.Format == BackupFormat.Plain && !BackupFiles.EndsWithPlainDumpTrailer(archive))
             throw new BackupException($"{archive} lacks pg_dump's final line: it was cut short.");
-    }
-
-    static bool EndsWithTrailer(string path)
-    {
-        using var stream = File.OpenRead(path);
-        var length = Math.Min(stream.Length, 4096);
-        stream.Seek(-length, SeekOrigin.End);
-        var buffer = new byte[length];
-        stream.ReadExactly(buffer);
-        return System.Text.Encoding.UTF8.GetString(buffer).Contains(PgDumpCommands.PlainDumpTrailer, StringComparison.Ordinal);
     }
 
     static async Task<int> ServerMajorAsync(DatabaseInspector inspector, CancellationToken cancellationToken)

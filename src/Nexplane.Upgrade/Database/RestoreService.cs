@@ -44,7 +44,7 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
         var manifest = ReadManifest(request.Archive);
         if (!manifest.Verified)
             throw new BackupException($"{request.Archive} was never verified (its manifest says so); it cannot be trusted for a restore.");
-        if (manifest.Format == BackupFormat.Plain && !EndsWithTrailer(request.Archive))
+        if (manifest.Format == BackupFormat.Plain && !BackupFiles.EndsWithPlainDumpTrailer(request.Archive))
             throw new BackupException($"{request.Archive} lacks pg_dump's final line: it was cut short.");
 
         // The sha256 pass reads the archive beside the load; its verdict is awaited before anything is replaced.
@@ -247,16 +247,6 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
             phases.Add("waiting for the sha256", waited.Elapsed.TotalSeconds);
         if (!matches)
             throw new BackupException($"{archive} no longer matches the sha256 in its manifest: it was changed or cut short after the backup.");
-    }
-
-    static bool EndsWithTrailer(string path)
-    {
-        using var stream = File.OpenRead(path);
-        var length = Math.Min(stream.Length, 4096);
-        stream.Seek(-length, SeekOrigin.End);
-        var buffer = new byte[length];
-        stream.ReadExactly(buffer);
-        return System.Text.Encoding.UTF8.GetString(buffer).Contains(PgDumpCommands.PlainDumpTrailer, StringComparison.Ordinal);
     }
 
     /// <summary>Phase durations, added from the restore and from the hashing task.</summary>
