@@ -34,8 +34,8 @@ partial class Build
             if (outdated.Length == 0)
                 Log.Information("Agents: all {Count} registered agent(s) run {Version} or newer", agents.Count, TargetVersion.ToString());
             else
-                Log.Warning("Agents: {Count} of {Total} registered agent(s) run a version older than the control plane ({Version}): {Agents}",
-                    outdated.Length, agents.Count, TargetVersion.ToString(), string.Join("; ", outdated.Select(a => a.ToString())));
+                Log.Warning("Agents: {Count} of {Total} registered agent(s) run a version older than the control plane ({Version}): {Agents}. {WhatNext:l}",
+                    outdated.Length, agents.Count, TargetVersion.ToString(), string.Join("; ", outdated.Select(a => a.ToString())), WhatHappensToOutdatedAgents);
             ReportSummary(summary => summary["Outdated agents"] = outdated.Length.ToString());
         }
         catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException or InvalidOperationException)
@@ -43,6 +43,12 @@ partial class Build
             Log.Warning("Agents: the agent list could not be read ({Reason}); agent versions are not checked", exception.Message);
         }
     }
+
+    /// <summary>Tells the operator reading the warning above whether the tool will deal with those agents.</summary>
+    string WhatHappensToOutdatedAgents =>
+        !AgentUpgradeRequired ? "The release notes require no agent upgrade: they keep working (--upgrade-agents would upgrade the hosts in the agent hosts file)."
+        : SkipAgents ? "--skip-agents: upgrade them by hand."
+        : "The Agents step upgrades the hosts in the agent hosts file next.";
 
     NexplaneVersion TargetVersion => PreflightResult?.Target ?? NexplaneVersion.Parse(Version!);
 
