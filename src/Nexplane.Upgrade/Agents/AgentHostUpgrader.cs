@@ -60,7 +60,7 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
                         $"systemctl stop {host.Service} failed: {stop.Explanation}" + (restart.Succeeded ? "; the old agent was started again" : $"; starting it again failed too: {restart.Explanation}. {ManualRecovery(host)}"));
                 }
                 changed = true;
-                var lastSeenWhileStopped = (await FindQuietlyAsync(host.Name, cancellationToken))?.LastSeen;
+                var whileStopped = await FindQuietlyAsync(host.Name, cancellationToken);
                 var swap = await shell.RunAsync(commands.KeepOldAndInstallNew, cancellationToken);
                 if (!swap.Succeeded)
                     return await RollBackAsync(shell, commands, host, before, $"installing the new binary failed: {swap.Explanation}", clock, binary, cancellationToken);
@@ -68,7 +68,7 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
                 if (!start.Succeeded)
                     return await RollBackAsync(shell, commands, host, before, $"systemctl start {host.Service} failed: {start.Explanation}", clock, binary, cancellationToken);
 
-                var registration = await WaitForRegistrationAsync(shell, commands, host, binary.Version, lastSeenWhileStopped, cancellationToken);
+                var registration = await WaitForRegistrationAsync(shell, commands, host, binary.Version, whileStopped, cancellationToken);
                 if (registration is not null)
                     return await RollBackAsync(shell, commands, host, before, registration, clock, binary, cancellationToken);
                 log($"{host.Name}: agent {binary.Version} registered ({clock.Elapsed.TotalSeconds:0.0} s); the old binary is kept as {commands.OldBinaryPath}");
@@ -114,14 +114,14 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
 
     /// <summary>Waits for the agent to register on <paramref name="version"/> after the restart; returns why not, or null.</summary>
     async Task<string?> WaitForRegistrationAsync(IAgentHostShell shell, AgentHostCommands commands, AgentHost host, string? version,
-        string? lastSeenWhileStopped, CancellationToken cancellationToken)
+        RegisteredAgent? whileStopped, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         var polls = 0;
         while (deadline.Elapsed < timings.RegistrationTimeout)
         {
             var agent = await FindQuietlyAsync(host.Name, cancellationToken);
-            if (agent is not null && agent.LastSeen != lastSeenWhileStopped && (version is null || agent.Version?.TrimStart('v') == version))
+            if (agent is not null && RegisteredAfterRestart(agent, whileStopped, version))
                 return null;
             // The service manager tells sooner than a timeout that the new agent died.
             if (++polls % 4 == 0 && !(await shell.RunAsync(commands.IsActive, cancellationToken)).Succeeded)
@@ -132,12 +132,24 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
                $"Its last log lines:{Environment.NewLine}{await LastLogLinesAsync(shell, commands, cancellationToken)}";
     }
 
+    /// <summary>
+    /// The restarted agent registered: on the expected version, and either that version is new to the control plane
+    /// (only the new binary can report it) or the registration is newer than the record read while nothing ran. The
+    /// record's time has whole seconds, so the version alone answers at once when it changed.
+    /// </summary>
+    static bool RegisteredAfterRestart(RegisteredAgent agent, RegisteredAgent? whileStopped, string? version)
+    {
+        var onVersion = version is null || agent.Version?.TrimStart('v') == version;
+        var versionIsNew = version is not null && whileStopped?.Version?.TrimStart('v') != version;
+        return onVersion && (versionIsNew || agent.LastSeen != whileStopped?.LastSeen);
+    }
+
     async Task<AgentHostOutcome> RollBackAsync(IAgentHostShell shell, AgentHostCommands commands, AgentHost host, RegisteredAgent? before,
         string why, Stopwatch clock, AgentBinary binary, CancellationToken cancellationToken)
     {
         log($"{host.Name}: {why}");
         log($"{host.Name}: rolling back to the old binary ({commands.OldBinaryPath})");
-        string? lastSeenWhileStopped = null;
+        RegisteredAgent? whileStopped = null;
         foreach (var step in new[] { commands.Stop, commands.RestoreOldBinary, commands.Start })
         {
             var result = await shell.RunAsync(step, cancellationToken);
@@ -146,9 +158,9 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
                     $"{why}; the rollback failed at '{step}': {result.Explanation}. {ManualRecovery(host)}", Math.Round(clock.Elapsed.TotalSeconds, 2));
             // Read while nothing runs: the old agent's first registration after the start must differ from it.
             if (step == commands.Stop)
-                lastSeenWhileStopped = (await FindQuietlyAsync(host.Name, cancellationToken))?.LastSeen;
+                whileStopped = await FindQuietlyAsync(host.Name, cancellationToken);
         }
-        var registered = await WaitForRegistrationAsync(shell, commands, host, before?.Version?.TrimStart('v'), lastSeenWhileStopped, cancellationToken);
+        var registered = await WaitForRegistrationAsync(shell, commands, host, before?.Version?.TrimStart('v'), whileStopped, cancellationToken);
         return registered is null
             ? new(host.Name, AgentHostResult.RolledBack, before?.Version, binary.Version,
                 $"{why}; rolled back: the old agent{(before?.Version is { } old ? $" {old}" : "")} registered again", Math.Round(clock.Elapsed.TotalSeconds, 2))

@@ -35,6 +35,18 @@ public sealed class AgentHostUpgraderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_registration_on_the_new_version_counts_even_within_the_same_second_as_the_last_heartbeat()
+    {
+        _host.SameSecond = true;
+        _host.Heartbeat();
+
+        var outcome = await UpgradeTo040Async();
+
+        Assert.Equal(AgentHostResult.Upgraded, outcome.Result);
+        Assert.True(outcome.Seconds < 1, $"took {outcome.Seconds} s");
+    }
+
+    [Fact]
     public async Task An_agent_that_dies_after_starting_is_rolled_back_and_must_register_on_the_old_version_again()
     {
         _host.CrashingVersion = "0.4.0";

@@ -28,6 +28,8 @@ sealed class SimulatedAgentHost : IAgentHostShell, IAgentRegistry
     public string? CrashingVersion { get; set; }
     /// <summary>Agents of this version run but never manage to register (e.g. blocked by a firewall).</summary>
     public string? SilentVersion { get; set; }
+    /// <summary>The control plane records last_seen in whole seconds: a restart within the second shows the same time.</summary>
+    public bool SameSecond { get; set; }
     /// <summary>Flip a byte of every upload, like a damaged transfer.</summary>
     public bool DamageUploads { get; set; }
     public List<string> Commands { get; } = new();
@@ -57,12 +59,15 @@ sealed class SimulatedAgentHost : IAgentHostShell, IAgentRegistry
         return new AgentBinary(AgentPlatform.LinuxAmd64, version, Path.GetFileName(path), path, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length);
     }
 
+    /// <summary>The running agent's heartbeat: registers again.</summary>
+    public void Heartbeat() => Register();
+
     void Register()
     {
         var version = VersionOf(Host.BinaryPath);
         if (version == SilentVersion)
             return;
-        Registered = new RegisteredAgent(7, Host.Name, "linux", version, $"heartbeat-{++_heartbeats}");
+        Registered = new RegisteredAgent(7, Host.Name, "linux", version, SameSecond ? "2026-11-25T21:59:09Z" : $"heartbeat-{++_heartbeats}");
     }
 
     public Task<RegisteredAgent?> FindAsync(string hostname, CancellationToken cancellationToken) =>
