@@ -57,4 +57,15 @@ public sealed class ArchiveTeeTests : IDisposable
         Assert.EndsWith("--\n-- PostgreSQL database dump complete\n--\n", tee.Tail);
         Assert.Equal(4096, tee.Tail.Length);
     }
+
+    [Fact]
+    public async Task The_tail_spans_bytes_already_passed_on_and_bytes_still_gathered()
+    {
+        await using var tee = new ArchiveTee(file, null);
+        await tee.WriteAsync(Enumerable.Repeat((byte)'a', (1 << 20) - 50).ToArray());
+        await tee.WriteAsync(Enumerable.Repeat((byte)'b', 200).ToArray());
+
+        Assert.Equal(new string('a', 4096 - 200) + new string('b', 200), tee.Tail);
+        Assert.Equal((1 << 20) + 150, tee.BytesWritten);
+    }
 }
