@@ -94,9 +94,11 @@ public sealed partial class InterruptibleRun : IDisposable
         string? journalFile = null;
         while (deadline.Elapsed < timeout)
         {
-            journalFile ??= Directory.EnumerateFiles(RollbackDeployment.JournalDirectory, "*.json")
-                .Where(path => !journalsBefore.Contains(path) && !Path.GetFileName(path).StartsWith("report-", StringComparison.Ordinal))
-                .FirstOrDefault(path => TryLoadJournal(path)?.ComposeFile == deployment.Sandbox.ComposeFile);
+            // On a fresh clone the directory appears only when the tool writes its first journal.
+            if (journalFile is null && Directory.Exists(RollbackDeployment.JournalDirectory))
+                journalFile = Directory.EnumerateFiles(RollbackDeployment.JournalDirectory, "*.json")
+                    .Where(path => !journalsBefore.Contains(path) && !Path.GetFileName(path).StartsWith("report-", StringComparison.Ordinal))
+                    .FirstOrDefault(path => TryLoadJournal(path)?.ComposeFile == deployment.Sandbox.ComposeFile);
             if (journalFile is not null && TryLoadJournal(journalFile)?.HasCompleted(step) == true)
                 return;
             if (_process.HasExited)
