@@ -3,7 +3,7 @@
 # /health every 10 ms, for two ways of upgrading the same sandbox instance in one run:
 #   bare   a shell rendition of the runbook: pin the tags, compose pull, compose stop backend worker,
 #          compose up -d backend worker, poll /health, compose up -d --no-deps frontend
-#   tool   ./build.sh Upgrade --version <to> (steps that are not built yet are skipped)
+#   tool   ./build.sh Upgrade --version <to> (every step; the instance's own agent hosts file)
 # The instance is recreated on <from> before each run. Prints one table; not a test (figures vary by machine).
 #
 # Usage: benchmarks/downtime.sh [--instance 27] [--from 0.2.0] [--to 0.3.0]
@@ -78,16 +78,12 @@ run_bare() {
 }
 
 run_tool() {
-  local skip=()
-  for step in Backup VerifyMigrations Agents; do
-    grep -q "NotImplementedYet(nameof($step))" "$root/build/Build.$step.cs" && skip+=("$step")
-  done
   local output="$results/tool.out"
   "$root/build.sh" Upgrade --no-logo --version "$to" --accept-breaking-changes \
     --compose-file "$compose_file" --compose-project "$project" --api-url "$backend_url" \
     --frontend-url "http://127.0.0.1:$((20001 + 10 * instance))" --database-port "$((20002 + 10 * instance))" \
     --github-api-url "http://127.0.0.1:$((20004 + 10 * instance))/" --backup-directory "$deploy/backups" \
-    ${skip[@]+--skip "${skip[@]}"} >"$output" 2>&1 || { tail -30 "$output" >&2; return 1; }
+    --agent-hosts-file "$deploy/agent-hosts.json" >"$output" 2>&1 || { tail -30 "$output" >&2; return 1; }
   local line; line=$(grep -E 'backend: \S+ stopped in' "$output" | head -1)
   {
     echo "stop_seconds $(sed -E 's/.*stopped in ([0-9.]+) s.*/\1/' <<<"$line" | awk '{ printf "%d", $1 * 1000 }')"
