@@ -151,12 +151,7 @@ public sealed class HostBackupRestoreTests(PostgresCluster postgres) : IDisposab
     [Fact]
     public async Task A_role_that_cannot_create_databases_gets_an_in_place_restore_and_is_told_so()
     {
-        var role = $"limited_{Guid.NewGuid():N}"[..20];
-        var database = $"nexplane_{Guid.NewGuid():N}"[..24];
-        await SampleData.ExecuteAsync(postgres.ConnectionString("postgres"), $"create role {role} login nocreatedb");
-        await SampleData.ExecuteAsync(postgres.ConnectionString("postgres"), $"create database {database} owner {role}");
-        await SampleData.LoadAsync($"postgresql://{role}:unused@127.0.0.1:{postgres.Port}/{database}",
-            postgres.ConnectionString(database).Replace("Username=postgres", $"Username={role}"));
+        var (role, database) = await SampleDatabaseOfRoleWithoutCreateDbAsync();
         var original = await SampleData.FingerprintAsync(postgres.ConnectionString(database));
         var manifest = await BackUpAsync(database, BackupFormat.Custom, role);
         await SampleData.ExecuteAsync(postgres.ConnectionString(database).Replace("Username=postgres", $"Username={role}"),
@@ -241,12 +236,7 @@ public sealed class HostBackupRestoreTests(PostgresCluster postgres) : IDisposab
     [Fact]
     public async Task An_in_place_restore_checks_the_sha256_before_it_empties_anything()
     {
-        var role = $"limited_{Guid.NewGuid():N}"[..20];
-        var database = $"nexplane_{Guid.NewGuid():N}"[..24];
-        await SampleData.ExecuteAsync(postgres.ConnectionString("postgres"), $"create role {role} login nocreatedb");
-        await SampleData.ExecuteAsync(postgres.ConnectionString("postgres"), $"create database {database} owner {role}");
-        await SampleData.LoadAsync($"postgresql://{role}:unused@127.0.0.1:{postgres.Port}/{database}",
-            postgres.ConnectionString(database).Replace("Username=postgres", $"Username={role}"));
+        var (role, database) = await SampleDatabaseOfRoleWithoutCreateDbAsync();
         var manifest = await BackUpAsync(database, BackupFormat.Custom, role);
         ChangeOneLetterOfData(ArchivePath(manifest), "naïve ✓ 250");
         var before = await SampleData.FingerprintAsync(postgres.ConnectionString(database));
@@ -301,5 +291,17 @@ public sealed class HostBackupRestoreTests(PostgresCluster postgres) : IDisposab
         Assert.Equal(2000L, await postgres.ScalarAsync<long>(database, "select count(*) from notes"));
         Assert.Equal("café 7", await postgres.ScalarAsync<string>(database, "select body from notes where id = 7"));
         Assert.NotNull(result.KeptFailedDatabase);
+    }
+
+    /// <summary>A sample database owned by a new role that may log in but not create databases.</summary>
+    async Task<(string Role, string Database)> SampleDatabaseOfRoleWithoutCreateDbAsync()
+    {
+        var role = $"limited_{Guid.NewGuid():N}"[..20];
+        var database = $"nexplane_{Guid.NewGuid():N}"[..24];
+        await SampleData.ExecuteAsync(postgres.ConnectionString("postgres"), $"create role {role} login nocreatedb");
+        await SampleData.ExecuteAsync(postgres.ConnectionString("postgres"), $"create database {database} owner {role}");
+        await SampleData.LoadAsync($"postgresql://{role}:unused@127.0.0.1:{postgres.Port}/{database}",
+            postgres.ConnectionString(database).Replace("Username=postgres", $"Username={role}"));
+        return (role, database);
     }
 }
