@@ -33,6 +33,13 @@ public sealed class AgentHostCommands(AgentHost host)
 
     public string RestoreOldBinary => AsRoot($"cp -p {Quote(OldBinaryPath)} {Quote(BinaryPath + ".rollback")} && mv -f {Quote(BinaryPath + ".rollback")} {Quote(BinaryPath)}");
 
+    /// <summary>What the host says it is (<c>uname -m</c>) and the agent platform that names, if any.</summary>
+    public static async Task<(string Machine, AgentPlatform? Platform)> DetectPlatformAsync(IAgentHostShell shell, CancellationToken cancellationToken)
+    {
+        var machine = await shell.RunAsync("uname -m", cancellationToken);
+        return (machine.Output.Trim(), machine.Succeeded ? AgentPlatform.FromUnameMachine(machine.Output) : null);
+    }
+
     /// <summary>Read-only readiness probe: the binary exists and the service runs (and sudo works, when used).</summary>
     public string BinaryExists => AsRoot($"test -f {Quote(BinaryPath)}");
 }

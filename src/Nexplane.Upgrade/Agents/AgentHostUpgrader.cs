@@ -88,10 +88,9 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
     /// <summary>Checks platform, upload and hash before anything on the host changes; returns why not, or null.</summary>
     async Task<string?> PrepareAsync(IAgentHostShell shell, AgentHostCommands commands, AgentHost host, AgentBinary binary, CancellationToken cancellationToken)
     {
-        var machine = await shell.RunAsync("uname -m", cancellationToken);
-        var platform = machine.Succeeded ? AgentPlatform.FromUnameMachine(machine.Output) : null;
+        var (machine, platform) = await AgentHostCommands.DetectPlatformAsync(shell, cancellationToken);
         if (platform != host.Platform)
-            return $"the host reports machine '{machine.Output.Trim()}' ({platform?.Name ?? "unknown platform"}), not {host.Platform} as the agent hosts file says";
+            return $"the host reports machine '{machine}' ({platform?.Name ?? "unknown platform"}), not {host.Platform} as the agent hosts file says";
 
         await using (var file = File.OpenRead(binary.FilePath))
         {

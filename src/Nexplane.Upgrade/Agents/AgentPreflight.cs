@@ -55,10 +55,9 @@ public sealed class AgentPreflight(AgentHostConnector connect, Func<NexplaneVers
         {
             await using var shell = await connect(host, cancellationToken);
             var commands = new AgentHostCommands(host);
-            var machine = await shell.RunAsync("uname -m", cancellationToken);
-            var platform = machine.Succeeded ? AgentPlatform.FromUnameMachine(machine.Output) : null;
+            var (machine, platform) = await AgentHostCommands.DetectPlatformAsync(shell, cancellationToken);
             if (platform != host.Platform)
-                return $"{host.Name} reports machine '{machine.Output.Trim()}' ({platform?.Name ?? "no agent platform"}), but the agent hosts file says {host.Platform}.";
+                return $"{host.Name} reports machine '{machine}' ({platform?.Name ?? "no agent platform"}), but the agent hosts file says {host.Platform}.";
             var binary = await shell.RunAsync(commands.BinaryExists, cancellationToken);
             if (!binary.Succeeded)
                 return $"{host.Name} has no agent binary at {host.BinaryPath}{(host.Sudo ? " (or sudo -n is not allowed)" : "")}: {binary.Explanation}. Fix binaryPath in the agent hosts file.";
