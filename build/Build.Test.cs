@@ -46,8 +46,14 @@ partial class Build
             Log.Information("{Counts}", counts.ToString());
             ReportSummary(summary => summary["Tests"] = counts.ToString());
 
+            // CI keeps only the tail of the output, so the failures are repeated here, after the long test log.
+            var failures = FailedTest.FromTrxDirectory(TestResultsDirectory);
+            foreach (var failure in failures)
+                Log.Error("FAILED {Name}{NewLine}{Message}", failure.Name, Environment.NewLine, failure.Excerpt);
+
             if (result.ExitCode != 0 || counts.Failed > 0)
-                throw new Exception($"Tests failed ({counts}); dotnet test exited with code {result.ExitCode}.");
+                throw new Exception($"Tests failed ({counts}); dotnet test exited with code {result.ExitCode}."
+                    + string.Concat(failures.Select(failure => $"{Environment.NewLine}  failed: {failure.Name}")));
             if (counts.Total == 0)
                 throw new Exception("No test ran.");
         });
@@ -72,5 +78,25 @@ partial class Build
             }
             return new TestCounts(passed, failed, Math.Max(0, total - passed - failed));
         }
+    }
+
+    /// <summary>One failed test of a TRX file: its name and the start of its message and stack trace.</summary>
+    sealed record FailedTest(string Name, string Excerpt)
+    {
+        const int ExcerptLines = 25;
+
+        public static IReadOnlyList<FailedTest> FromTrxDirectory(string directory) =>
+            Directory.EnumerateFiles(directory, "*.trx", SearchOption.AllDirectories)
+                .SelectMany(trx => XDocument.Load(trx).Descendants().Where(e => e.Name.LocalName == "UnitTestResult"))
+                .Where(result => result.Attribute("outcome")?.Value is "Failed" or "Error" or "Timeout" or "Aborted")
+                .Select(result =>
+                {
+                    string Text(string name) =>
+                        result.Descendants().FirstOrDefault(e => e.Name.LocalName == name)?.Value.Trim() ?? "";
+                    var lines = $"{Text("Message")}\n{Text("StackTrace")}".Split('\n');
+                    var excerpt = string.Join(Environment.NewLine, lines.Take(ExcerptLines).Select(line => "    " + line.TrimEnd()));
+                    return new FailedTest(result.Attribute("testName")?.Value ?? "(unnamed test)", excerpt);
+                })
+                .ToList();
     }
 }
