@@ -75,7 +75,8 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
         Assert.Contains("INFO:     Application startup complete.", backend.StandardError);
         Assert.Contains("\"GET /health HTTP/1.1\" 200 OK", backend.StandardOutput);
         Assert.Equal(0, backend.ExitCode);
-        Assert.True(stopTime < TimeSpan.FromSeconds(1), $"stopping took {stopTime}");
+        // Well inside docker's 10 s stop timeout (the bound is loose: CI machines run many tests at once).
+        Assert.True(stopTime < TimeSpan.FromSeconds(5), $"stopping took {stopTime}");
     }
 
     [Fact]
@@ -214,13 +215,14 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
         var environment = await MigratedEnvironmentAsync("0.3.0");
         using var redis = new FakeRedis();
         await using var worker = await SandboxProcess.StartAsync(["worker", "--release", "0.3.0"],
-            environment.With("REDIS_URL", $"redis://127.0.0.1:{redis.Port}/0").With("NEXPLANE_HEARTBEAT_SECONDS", "1"));
+            environment.With("REDIS_URL", $"redis://127.0.0.1:{redis.Port}/0").With("NEXPLANE_HEARTBEAT_SECONDS", "60"));
 
         await worker.WaitForLineAsync("heartbeat");
         var stopTime = await worker.StopAsync();
 
         Assert.Equal(0, worker.ExitCode);
-        Assert.True(stopTime < TimeSpan.FromSeconds(1), $"stopping took {stopTime}");
+        // SIGTERM cuts the 60 s wait for the next heartbeat short.
+        Assert.True(stopTime < TimeSpan.FromSeconds(10), $"stopping took {stopTime}");
         Assert.Contains("PING", redis.Commands);
         Assert.Contains(redis.Commands, command => command.StartsWith("SET nexplane:worker:heartbeat ", StringComparison.Ordinal));
     }

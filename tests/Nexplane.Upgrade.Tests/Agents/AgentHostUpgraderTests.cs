@@ -43,7 +43,8 @@ public sealed class AgentHostUpgraderTests : IDisposable
         var outcome = await UpgradeTo040Async();
 
         Assert.Equal(AgentHostResult.Upgraded, outcome.Result);
-        Assert.True(outcome.Seconds < 1, $"took {outcome.Seconds} s");
+        // No further heartbeat comes: waiting for one would have run into the 2 s registration timeout.
+        Assert.True(outcome.Seconds < 2, $"took {outcome.Seconds} s");
     }
 
     [Fact]
