@@ -22,8 +22,8 @@ public sealed class HostPostgresTools(DatabaseTarget database) : IPostgresTools
                 .WithArguments(command.Skip(1))
                 .WithEnvironmentVariables(variables)
                 .WithValidation(CommandResultValidation.None)
-                .WithStandardInputPipe(standardInput is null ? PipeSource.Null : PipeSource.FromStream(standardInput))
-                .WithStandardOutputPipe(standardOutput is null ? PipeTarget.Null : PipeTarget.ToStream(standardOutput))
+                .WithStandardInputPipe(standardInput is null ? PipeSource.Null : BlockingPipes.FromStream(standardInput))
+                .WithStandardOutputPipe(standardOutput is null ? PipeTarget.Null : BlockingPipes.ToStream(standardOutput))
                 .WithStandardErrorPipe(PipeTarget.ToStringBuilder(standardError))
                 .ExecuteAsync(cancellationToken);
             return new ToolResult(result.ExitCode, standardError.ToString());
