@@ -39,11 +39,15 @@ public sealed class CopyScriptSplitter(int chunkBytes = 1 << 20)
     /// <summary>Rows handed out per COPY target (as the script names it), counted by their line ends.</summary>
     public IReadOnlyDictionary<string, long> Rows => rows;
 
-    public async Task SplitAsync(Stream script, ChannelWriter<CopyChunk> output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the whole script with blocking reads (run it on a thread of its own: see BlockingPipes for why) and
+    /// writes the chunks to <paramref name="output"/>, waiting while it is full.
+    /// </summary>
+    public void Split(Stream script, ChannelWriter<CopyChunk> output, CancellationToken cancellationToken)
     {
         try
         {
-            await ReadAsync(script, output, cancellationToken);
+            Read(script, output, cancellationToken);
             preamble.TrySetResult(preambleBytes.ToArray());
         }
         catch (Exception exception)
@@ -53,7 +57,7 @@ public sealed class CopyScriptSplitter(int chunkBytes = 1 << 20)
         }
     }
 
-    async Task ReadAsync(Stream script, ChannelWriter<CopyChunk> output, CancellationToken cancellationToken)
+    void Read(Stream script, ChannelWriter<CopyChunk> output, CancellationToken cancellationToken)
     {
         var buffer = new byte[chunkBytes];
         int start = 0, end = 0;
@@ -74,7 +78,8 @@ public sealed class CopyScriptSplitter(int chunkBytes = 1 << 20)
                 else
                     Array.Resize(ref buffer, buffer.Length * 2); // a single line longer than the buffer
             }
-            var read = await script.ReadAsync(buffer.AsMemory(end), cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            var read = script.Read(buffer, end, buffer.Length - end);
             if (read == 0)
                 break;
             end += read;
@@ -122,6 +127,11 @@ public sealed class CopyScriptSplitter(int chunkBytes = 1 << 20)
                 if (pending.Length < EndOfData.Length && EndOfData.AsSpan().StartsWith(pending))
                     break; // maybe the end marker, cut by the read
                 var marker = pending.IndexOf(NewlineEndOfData);
+                // Reads bring a few KB each; rows are gathered into chunks of at least half the buffer (less the row
+                // cut by the read), since every chunk costs a hand-off and a network write of its own. Less than half
+                // pending always leaves room to read more, after moving it to the front.
+                if (marker < 0 && pending.Length < chunkBytes / 2)
+                    break;
                 var length = marker >= 0 ? marker + 1 : pending.LastIndexOf((byte)'\n') + 1;
                 if (length == 0)
                     break; // a row longer than what was read so far
@@ -129,7 +139,9 @@ public sealed class CopyScriptSplitter(int chunkBytes = 1 << 20)
                 start += length;
                 try
                 {
-                    await output.WriteAsync(chunk, cancellationToken);
+                    while (!output.TryWrite(chunk))
+                        if (!output.WaitToWriteAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+                            throw new ChannelClosedException();
                 }
                 catch
                 {

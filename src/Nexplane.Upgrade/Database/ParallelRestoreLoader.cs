@@ -128,17 +128,18 @@ public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDa
         {
             try
             {
-                var output = PipeTarget.Create(async (stdout, token) =>
+                // Blocking reads on a thread of its own (see BlockingPipes): pg_restore prints the rows a few KB at a time.
+                var output = PipeTarget.Create((stdout, token) => Task.Factory.StartNew(() =>
                 {
                     try
                     {
-                        await splitter.SplitAsync(stdout, chunks.Writer, token);
+                        splitter.Split(stdout, chunks.Writer, token);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
                     {
                         Fail(exception);
                     }
-                });
+                }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
                 var result = await RunAsync("pg_restore", [$"--use-list={tableDataList}", "--file=-", archive], null, output, stop.Token);
                 if (!result.Succeeded)
                     Fail(new ParallelLoadException($"pg_restore (data) failed (exit code {result.ExitCode}): {result.ErrorTail}"));

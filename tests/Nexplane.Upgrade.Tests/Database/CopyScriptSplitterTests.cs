@@ -40,7 +40,7 @@ public sealed class CopyScriptSplitterTests
     {
         var splitter = new CopyScriptSplitter(chunkBytes);
         var channel = Channel.CreateUnbounded<CopyChunk>();
-        await splitter.SplitAsync(new TrickleStream(Encoding.UTF8.GetBytes(script), readSize), channel.Writer, CancellationToken.None);
+        await Task.Run(() => splitter.Split(new TrickleStream(Encoding.UTF8.GetBytes(script), readSize), channel.Writer, CancellationToken.None));
         channel.Writer.Complete();
         var chunks = new List<(string, string)>();
         await foreach (var chunk in channel.Reader.ReadAllAsync())
@@ -86,6 +86,17 @@ public sealed class CopyScriptSplitterTests
         Assert.DoesNotContain("COPY", preamble);
         if (chunkBytes == 64)
             Assert.True(chunks.Count > 10, "small chunks spread one table over many chunks");
+    }
+
+    [Fact]
+    public async Task Small_reads_are_gathered_into_chunks_of_half_the_buffer_less_at_most_one_row_except_a_tables_last()
+    {
+        var (_, chunks) = await SplitAsync(Script(("COPY public.events (id, label, note) FROM stdin;", AwkwardRows)), chunkBytes: 512, readSize: 7);
+
+        var longestRow = AwkwardRows.Max(row => Encoding.UTF8.GetByteCount(row) + 1);
+        Assert.True(chunks.Count > 3, $"{chunks.Count} chunks");
+        Assert.All(chunks[..^1], chunk =>
+            Assert.True(Encoding.UTF8.GetByteCount(chunk.Data) > 256 - longestRow, $"a chunk of {Encoding.UTF8.GetByteCount(chunk.Data)} bytes"));
     }
 
     [Fact]
