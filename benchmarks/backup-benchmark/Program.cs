@@ -55,9 +55,9 @@ Console.WriteLine();
 Console.WriteLine("| format, compression | bare pg_dump | ours (dump + decode + sha256 + manifest) | overhead | archive |");
 Console.WriteLine("|---|---:|---:|---:|---:|");
 string? customArchive = null;
-// The default (custom, level 0) is measured in three interleaved pairs and reported as medians with ranges: one
+// The default (custom, level 0) is measured in five interleaved pairs and reported as medians with ranges: one
 // pair on a shared 2-core machine varies by about a second either way. The other formats get one pair each.
-const int DefaultPairs = 3;
+const int DefaultPairs = 5;
 var defaultPairs = new List<(double Bare, double Ours)>();
 foreach (var (format, level) in new[] { (BackupFormat.Custom, 0), (BackupFormat.Custom, 1), (BackupFormat.Custom, 6), (BackupFormat.Plain, 0) })
 {

@@ -13,8 +13,8 @@ public static class PgDumpCommands
     /// Compression of custom-format archives, chosen by benchmarks/backup.sh on a 1.5 GB generated database (2 cores,
     /// shared with other work; two runs). Bare pg_dump took 8.3-11.8 s at level 0, 10.6-21.9 s at level 1 and
     /// 23.9-56.8 s at level 6, for archives of 978, 393 and 373 MB. Our backup (same-pass decode, sha256, row counts)
-    /// added 9% at level 0 but 36-50% at level 1, because decompressing competes with compressing for the CPU.
-    /// Speed wins: level 0. The price is an archive about 65% of the database's size, within what Preflight's
+    /// added 9% at level 0 but 36-50% at level 1, because decompressing competes with compressing for the CPU
+    /// (2026-11-26, with blocking pipe reads: +3-4% at level 0, +9-28% at level 1). Speed wins: level 0. The price is an archive about 65% of the database's size, within what Preflight's
     /// disk-space check already requires (the database's size).
     /// </summary>
     public const int CustomCompressionLevel = 0;
