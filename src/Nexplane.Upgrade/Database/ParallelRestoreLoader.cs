@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using CliWrap;
 using Npgsql;
+using Nexplane.Upgrade.Processes;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -128,8 +129,8 @@ public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDa
         {
             try
             {
-                // Blocking reads on a thread of its own (see BlockingPipes): pg_restore prints the rows a few KB at a time.
-                var output = PipeTarget.Create((stdout, token) => Task.Factory.StartNew(() =>
+                // pg_restore prints the rows a few KB at a time: read them with blocking reads (see BlockingPipes).
+                var output = BlockingPipes.ToReader((stdout, token) =>
                 {
                     try
                     {
@@ -139,7 +140,7 @@ public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDa
                     {
                         Fail(exception);
                     }
-                }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+                });
                 var result = await RunAsync("pg_restore", [$"--use-list={tableDataList}", "--file=-", archive], null, output, stop.Token);
                 if (!result.Succeeded)
                     Fail(new ParallelLoadException($"pg_restore (data) failed (exit code {result.ExitCode}): {result.ErrorTail}"));

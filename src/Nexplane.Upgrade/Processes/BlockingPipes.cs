@@ -13,8 +13,11 @@ public static class BlockingPipes
     const int BufferLength = 1 << 20;
 
     /// <summary>The child's stdout is read on its own thread and written to <paramref name="destination"/>.</summary>
-    public static PipeTarget ToStream(Stream destination) =>
-        PipeTarget.Create((origin, cancellationToken) => OnOwnThread(() => Copy(origin, destination), cancellationToken));
+    public static PipeTarget ToStream(Stream destination) => ToReader((stdout, _) => Copy(stdout, destination));
+
+    /// <summary>The child's stdout is handed to <paramref name="read"/>, which reads it with blocking reads on its own thread.</summary>
+    public static PipeTarget ToReader(Action<Stream, CancellationToken> read) =>
+        PipeTarget.Create((stdout, cancellationToken) => OnOwnThread(() => read(stdout, cancellationToken), cancellationToken));
 
     /// <summary>The child's stdin is fed from <paramref name="source"/> on its own thread.</summary>
     public static PipeSource FromStream(Stream source) =>
