@@ -6,7 +6,7 @@ using Nuke.Common.IO;
 using Serilog;
 
 /// <summary>
-/// The runbook's "upgrade agents (if required)": over SSH, canary first, then waves; each host keeps its old binary
+/// The runbook's "upgrade agents (if required)": over SSH (or on this machine), canary first, then waves; each host keeps its old binary
 /// and is rolled back on its own. Runs after Verify: the control plane is healthy on the new version by then, and a
 /// failed agent never rolls it back (old agents keep working against it, as the runbook says).
 /// </summary>
@@ -15,7 +15,7 @@ partial class Build
     [Parameter("Upgrade the agents even when the release notes do not require it")]
     readonly bool UpgradeAgents;
 
-    [Parameter("JSON file naming the agent hosts to upgrade over SSH (see README: Agents)")]
+    [Parameter("JSON file naming the agent hosts to upgrade, over SSH or on this machine (see README: Agents)")]
     readonly AbsolutePath? AgentHostsFile;
 
     [Parameter("Leave a required agent upgrade to the operator (Preflight then lists what to do)")]
@@ -42,7 +42,7 @@ partial class Build
     bool AgentsNotLeftToOperator => !SkipAgents;
 
     Target Agents => _ => _
-        .Description("Upgrades the agents over SSH when the release requires it: canary, then waves, each host rolled back on its own")
+        .Description("Upgrades the agents (SSH or local) when the release requires it: canary, then waves, each host rolled back on its own")
         .DependsOn(Verify)
         .OnlyWhenDynamic(() => AgentUpgradeRequired)
         .OnlyWhenDynamic(() => AgentsNotLeftToOperator)
@@ -62,7 +62,7 @@ partial class Build
             SecretRedactor.Register(token);
             var agentList = new AgentInventory(Http);
             var registry = new ControlPlaneAgentRegistry(agentList, ApiUri, token);
-            var upgrader = new AgentHostUpgrader(SshAgentHostShell.Connector(AgentSshKeyPassphrase, AgentConnectTimeout), registry,
+            var upgrader = new AgentHostUpgrader(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout), registry,
                 new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, line => Log.Information("{Line}", line));
 
             Log.Information("Agents: upgrading {Count} host(s) to {Version}, canary first, then waves of {WaveSize}",

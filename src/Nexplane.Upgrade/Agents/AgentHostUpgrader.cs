@@ -14,7 +14,7 @@ public sealed record AgentUpgradeTimings
 }
 
 /// <summary>
-/// The runbook's agent step on one Linux host over SSH: upload the verified binary beside the old one and check its
+/// The runbook's agent step on one Linux host (over SSH, or this machine): upload the verified binary beside the old one and check its
 /// hash there, stop the service, keep the old binary as <c>&lt;binary&gt;.old</c>, move the new one in (a rename,
 /// so the path never lacks a binary), start the service, and wait until the agent registers with the control plane
 /// on the new version. If it does not, the host is rolled back to the old binary and must register again.

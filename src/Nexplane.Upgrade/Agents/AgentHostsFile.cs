@@ -8,14 +8,19 @@ namespace Nexplane.Upgrade.Agents;
 /// Every problem in the file is collected, so one run tells the operator all there is to fix.
 /// <code>
 /// { "defaults": { "user": "deploy", "identityFile": "~/.ssh/nexplane", "sudo": true },
-///   "hosts": [ { "name": "web-01", "address": "10.0.0.5", "hostKeySha256": "SHA256:...", "platform": "linux-amd64", "canary": true } ] }
+///   "hosts": [ { "name": "web-01", "address": "10.0.0.5", "hostKeySha256": "SHA256:...", "platform": "linux-amd64", "canary": true },
+///              { "name": "docker-host", "connection": "local", "platform": "linux-amd64" } ] }
 /// </code>
 /// Relative <c>identityFile</c> paths are relative to the file's directory; <c>defaults</c> fills what a host leaves out.
+/// <c>"connection": "local"</c> (default <c>"ssh"</c>) is the agent on the machine the tool runs on: no SSH fields.
 /// </summary>
 public static class AgentHostsFile
 {
     static readonly string[] KnownFields =
-        ["name", "address", "port", "user", "identityFile", "hostKeySha256", "platform", "binaryPath", "service", "canary", "sudo"];
+        ["name", "connection", "address", "port", "user", "identityFile", "hostKeySha256", "platform", "binaryPath", "service", "canary", "sudo"];
+
+    /// <summary>What only an SSH host has; a local host that sets them is refused rather than silently ignored.</summary>
+    static readonly string[] SshFields = ["address", "port", "user", "identityFile", "hostKeySha256"];
 
     public static IReadOnlyList<AgentHost> Load(string path)
     {
@@ -75,25 +80,47 @@ public static class AgentHostsFile
         bool Flag(string field) => (node[field] ?? defaults[field]) is JsonValue value && value.TryGetValue(out bool flag) && flag;
 
         var name = Required("name");
-        var address = Required("address");
-        var user = Required("user");
-        var identity = Required("identityFile");
-        var fingerprint = Required("hostKeySha256");
+        var connection = Text("connection") ?? "ssh";
+        if (connection is not ("ssh" or "local"))
+            problems.Add($"{where}: \"connection\" must be \"ssh\" or \"local\", got '{connection}'");
         var platformName = Required("platform");
-
-        var port = 22;
-        if ((node["port"] ?? defaults["port"]) is { } portNode && (!(portNode is JsonValue portValue && portValue.TryGetValue(out port)) || port is < 1 or > 65535))
-            problems.Add($"{where}: \"port\" must be a number from 1 to 65535");
         var platform = AgentPlatform.Find(platformName);
         if (platform is null && platformName.Length > 0)
             problems.Add($"{where}: platform '{platformName}' is not one Nexplane ships (known: {string.Join(", ", AgentPlatform.All)})");
-        if (fingerprint.Length > 0 && !fingerprint.StartsWith("SHA256:", StringComparison.Ordinal))
-            problems.Add($"{where}: \"hostKeySha256\" must look like ssh-keygen -lf prints it: SHA256:<base64>");
         var binaryPath = Text("binaryPath") ?? "/usr/local/bin/nexplane-agent";
         var service = Text("service") ?? "nexplane-agent.service";
         if (!binaryPath.StartsWith('/'))
             problems.Add($"{where}: \"binaryPath\" must be absolute, got '{binaryPath}'");
 
+        if (connection == "local")
+        {
+            // Only the host's own fields count here: defaults usually carry the SSH user and key for the others.
+            foreach (var field in SshFields.Where(node.ContainsKey))
+                problems.Add($"{where}: \"{field}\" is for SSH hosts; a \"local\" host runs its commands on this machine");
+            if (platform is null || name.Length == 0)
+                return null;
+            return new AgentHost
+            {
+                Name = name,
+                Local = true,
+                Platform = platform,
+                BinaryPath = binaryPath,
+                Service = service,
+                Canary = Flag("canary"),
+                Sudo = Flag("sudo"),
+            };
+        }
+
+        var address = Required("address");
+        var user = Required("user");
+        var identity = Required("identityFile");
+        var fingerprint = Required("hostKeySha256");
+
+        var port = 22;
+        if ((node["port"] ?? defaults["port"]) is { } portNode && (!(portNode is JsonValue portValue && portValue.TryGetValue(out port)) || port is < 1 or > 65535))
+            problems.Add($"{where}: \"port\" must be a number from 1 to 65535");
+        if (fingerprint.Length > 0 && !fingerprint.StartsWith("SHA256:", StringComparison.Ordinal))
+            problems.Add($"{where}: \"hostKeySha256\" must look like ssh-keygen -lf prints it: SHA256:<base64>");
         if (identity.StartsWith("~/", StringComparison.Ordinal))
             identity = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), identity[2..]);
         if (identity.Length > 0)

@@ -7,7 +7,7 @@ public sealed record AgentPreflightResult(IReadOnlyList<AgentHost> Hosts, IReadO
 
 /// <summary>
 /// Read-only checks for the agent step, run by Preflight when the release requires an agent upgrade: the agent hosts
-/// file is valid, every host is Linux, answers over SSH with the expected host key, has the agent binary and a
+/// file is valid, every host is Linux, answers (over SSH: with the expected host key), has the agent binary and a
 /// running service, and the release's binary for each platform downloads and matches its checksum. A problem here
 /// stops the upgrade before the control plane goes down, instead of failing the agent step after it.
 /// </summary>

@@ -9,7 +9,7 @@ public sealed record RemoteResult(int ExitCode, string Output, string Error)
     public string Explanation => (string.IsNullOrWhiteSpace(Error) ? Output : Error).Trim() is { Length: > 0 } text ? text : $"exit code {ExitCode}";
 }
 
-/// <summary>A POSIX shell on an agent host (over SSH in practice).</summary>
+/// <summary>A POSIX shell on an agent host: over SSH, or on this machine for a local host.</summary>
 public interface IAgentHostShell : IAsyncDisposable
 {
     Task<RemoteResult> RunAsync(string command, CancellationToken cancellationToken);

@@ -238,14 +238,26 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
 
         var downloader = new AgentBinaryDownloader(new GitHubReleaseSource(settings.GitHubApiUrl, settings.GitHubRepository, settings.GitHubToken),
             settings.AgentBinaryCacheDirectory);
-        var result = await new AgentPreflight(SshAgentHostShell.Connector(settings.AgentSshKeyPassphrase, settings.AgentConnectTimeout), downloader.GetAsync)
+        var result = await new AgentPreflight(AgentHostShells.Connector(settings.AgentSshKeyPassphrase, settings.AgentConnectTimeout), downloader.GetAsync)
             .RunAsync(settings.AgentHostsFile, target, cancellationToken);
         failures.AddRange(result.Problems.Select(problem => new UpgradeGateFailure("agents", problem)));
         foreach (var notice in result.Notices)
             log(notice);
         if (result.Problems.Count == 0)
-            log($"Agents: {why}; {result.Hosts.Count} host(s) ready over SSH: {string.Join(", ", result.Hosts.Select(h => h.Name))}");
+            log($"Agents: {why}; {ReadyHosts(result.Hosts)}");
         return result;
+    }
+
+    /// <summary>"3 host(s) ready over SSH: a, b, c; 1 on this machine: d".</summary>
+    static string ReadyHosts(IReadOnlyList<AgentHost> hosts)
+    {
+        var ssh = hosts.Where(h => !h.Local).Select(h => h.Name).ToArray();
+        var local = hosts.Where(h => h.Local).Select(h => h.Name).ToArray();
+        return string.Join("; ", new[]
+        {
+            ssh.Length > 0 ? $"{ssh.Length} host(s) ready over SSH: {string.Join(", ", ssh)}" : null,
+            local.Length > 0 ? $"{local.Length} on this machine: {string.Join(", ", local)}" : null,
+        }.OfType<string>());
     }
 
     /// <summary>A custom-format dump is usually far smaller than the database; the whole size plus a margin is safe.</summary>

@@ -46,6 +46,48 @@ public sealed class AgentHostsFileTests : IDisposable
     }
 
     [Fact]
+    public void A_local_host_needs_no_SSH_fields_and_ignores_the_SSH_defaults_of_the_others()
+    {
+        var path = Write("""
+            {
+              "defaults": { "user": "deploy", "identityFile": "agent-key", "platform": "linux-amd64" },
+              "hosts": [
+                { "name": "docker-host", "connection": "local", "sudo": true, "binaryPath": "/opt/nexplane/agent" },
+                { "name": "web-01", "address": "10.0.0.5", "hostKeySha256": "SHA256:abc" }
+              ]
+            }
+            """);
+
+        var hosts = AgentHostsFile.Load(path);
+
+        var local = hosts[0];
+        Assert.True(local.Local);
+        Assert.Equal(("docker-host", true, "/opt/nexplane/agent", AgentPlatform.LinuxAmd64), (local.Name, local.Sudo, local.BinaryPath, local.Platform));
+        Assert.Equal(("", "", ""), (local.Address, local.User, local.IdentityFile));
+        Assert.Equal("docker-host (this machine)", local.ToString());
+        Assert.False(hosts[1].Local);
+        Assert.Equal("web-01 (deploy@10.0.0.5:22)", hosts[1].ToString());
+    }
+
+    [Fact]
+    public void A_local_host_with_SSH_fields_of_its_own_or_an_unknown_connection_is_refused()
+    {
+        var path = Write("""
+            { "hosts": [
+                { "name": "docker-host", "connection": "local", "platform": "linux-amd64", "address": "10.0.0.9", "hostKeySha256": "SHA256:abc" },
+                { "name": "web-01", "connection": "telnet", "platform": "linux-amd64", "address": "10.0.0.5", "user": "root", "identityFile": "agent-key", "hostKeySha256": "SHA256:abc" }
+            ] }
+            """);
+
+        var problem = Assert.Throws<AgentHostsFileException>(() => AgentHostsFile.Load(path)).Message;
+
+        Assert.Contains("host 'docker-host': \"address\" is for SSH hosts; a \"local\" host runs its commands on this machine", problem);
+        Assert.Contains("host 'docker-host': \"hostKeySha256\" is for SSH hosts", problem);
+        Assert.Contains("host 'web-01': \"connection\" must be \"ssh\" or \"local\", got 'telnet'", problem);
+        Assert.Contains("has 3 problem(s)", problem);
+    }
+
+    [Fact]
     public void Reports_every_problem_of_the_file_at_once()
     {
         var path = Write("""

@@ -1,0 +1,11 @@
+namespace Nexplane.Upgrade.Agents;
+
+/// <summary>Opens the right shell for each host of the agent hosts file: local, or SSH.</summary>
+public static class AgentHostShells
+{
+    public static AgentHostConnector Connector(string? sshKeyPassphrase, TimeSpan sshTimeout)
+    {
+        var ssh = SshAgentHostShell.Connector(sshKeyPassphrase, sshTimeout);
+        return (host, cancellationToken) => host.Local ? Task.FromResult<IAgentHostShell>(new LocalAgentHostShell()) : ssh(host, cancellationToken);
+    }
+}
