@@ -92,23 +92,24 @@ public static class AgentHostsFile
         if (!binaryPath.StartsWith('/'))
             problems.Add($"{where}: \"binaryPath\" must be absolute, got '{binaryPath}'");
 
+        // What every host has; an SSH host adds how to reach it.
+        AgentHost Host(AgentPlatform known, bool local) => new()
+        {
+            Name = name,
+            Local = local,
+            Platform = known,
+            BinaryPath = binaryPath,
+            Service = service,
+            Canary = Flag("canary"),
+            Sudo = Flag("sudo"),
+        };
+
         if (connection == "local")
         {
             // Only the host's own fields count here: defaults usually carry the SSH user and key for the others.
             foreach (var field in SshFields.Where(node.ContainsKey))
                 problems.Add($"{where}: \"{field}\" is for SSH hosts; a \"local\" host runs its commands on this machine");
-            if (platform is null || name.Length == 0)
-                return null;
-            return new AgentHost
-            {
-                Name = name,
-                Local = true,
-                Platform = platform,
-                BinaryPath = binaryPath,
-                Service = service,
-                Canary = Flag("canary"),
-                Sudo = Flag("sudo"),
-            };
+            return platform is null || name.Length == 0 ? null : Host(platform, local: true);
         }
 
         var address = Required("address");
@@ -132,20 +133,7 @@ public static class AgentHostsFile
 
         if (platform is null || name.Length == 0 || address.Length == 0 || user.Length == 0 || fingerprint.Length == 0 || identity.Length == 0)
             return null;
-        return new AgentHost
-        {
-            Name = name,
-            Address = address,
-            Port = port,
-            User = user,
-            IdentityFile = identity,
-            HostKeySha256 = fingerprint,
-            Platform = platform,
-            BinaryPath = binaryPath,
-            Service = service,
-            Canary = Flag("canary"),
-            Sudo = Flag("sudo"),
-        };
+        return Host(platform, local: false) with { Address = address, Port = port, User = user, IdentityFile = identity, HostKeySha256 = fingerprint };
     }
 }
 
