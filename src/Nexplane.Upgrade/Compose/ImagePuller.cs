@@ -12,10 +12,11 @@ public sealed record PulledImage(string Service, ImageReference Reference, strin
 }
 
 /// <summary>
-/// Pulls images through the Docker engine API while the old version still serves. It never removes an image:
-/// the previous version's images stay on the machine so a rollback needs no registry.
+/// Pulls images through the Docker engine API while the old version still serves, with the registry login
+/// `docker login` stored on this machine, if any. It never removes an image: the previous version's images stay on
+/// the machine so a rollback needs no registry.
 /// </summary>
-public sealed class ImagePuller(DockerClient docker, Action<string> log)
+public sealed class ImagePuller(DockerClient docker, RegistryCredentials credentials, Action<string> log)
 {
     /// <summary>
     /// Pulls each image in turn and resolves it to its digest. The first failure throws, so the caller stops the
@@ -40,7 +41,7 @@ public sealed class ImagePuller(DockerClient docker, Action<string> log)
             // and the error check below must see every message.
             await docker.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromImage = image.Repository, Tag = image.Tag ?? "latest" },
-                authConfig: null,
+                await AuthConfigAsync(image, cancellationToken),
                 progress,
                 cancellationToken);
         }
@@ -56,6 +57,15 @@ public sealed class ImagePuller(DockerClient docker, Action<string> log)
         var result = new PulledImage(service, image, digest, Math.Round(stopwatch.Elapsed.TotalSeconds, 3));
         log($"{service}: {image} pulled in {result.Seconds:0.0} s ({progress.Summary}), {digest}");
         return result;
+    }
+
+    /// <summary>The engine's form of the stored login for the image's registry; null pulls anonymously.</summary>
+    async Task<AuthConfig?> AuthConfigAsync(ImageReference image, CancellationToken cancellationToken)
+    {
+        var registry = RegistryClient.SplitRegistry(image.Repository).Registry;
+        return await credentials.FindAsync(registry, cancellationToken) is { } login
+            ? new AuthConfig { Username = login.Username, Password = login.Password, ServerAddress = registry }
+            : null;
     }
 
     /// <summary>The digest from the image's RepoDigests entry for this repository.</summary>

@@ -8,9 +8,10 @@ namespace Nexplane.Upgrade.Compose;
 /// <summary>
 /// Asks an image's registry whether a tag exists, with a manifest HEAD request (Registry HTTP API v2), so
 /// Preflight can refuse a missing image before anything is pulled or stopped. Loopback registries speak plain
-/// HTTP; others HTTPS with the anonymous bearer-token flow that public registries use.
+/// HTTP; others HTTPS. A registry that asks for a login gets the one `docker login` stored (Basic, or through its
+/// bearer-token service), else the anonymous token flow that public registries use.
 /// </summary>
-public sealed partial class RegistryClient(HttpClient http)
+public sealed partial class RegistryClient(HttpClient http, RegistryCredentials credentials)
 {
     static readonly string[] ManifestMediaTypes =
     [
@@ -27,33 +28,41 @@ public sealed partial class RegistryClient(HttpClient http)
         var scheme = IsLoopback(registry) ? "http" : "https";
         var url = new Uri($"{scheme}://{registry}/v2/{repository}/manifests/{image.Tag ?? "latest"}");
 
-        using var response = await SendHeadAsync(url, bearer: null, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.Unauthorized && response.Headers.WwwAuthenticate.FirstOrDefault() is { Scheme: "Bearer" } challenge)
+        using var response = await SendHeadAsync(url, authorization: null, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized || response.Headers.WwwAuthenticate.FirstOrDefault() is not { } challenge)
+            return Interpret(response, image);
+        var login = await credentials.FindAsync(registry, cancellationToken);
+        AuthenticationHeaderValue? authorization = challenge.Scheme switch
         {
-            var token = await AnonymousTokenAsync(challenge, cancellationToken);
-            using var retried = await SendHeadAsync(url, token, cancellationToken);
-            return Interpret(retried, image);
-        }
-        return Interpret(response, image);
+            "Bearer" => new("Bearer", await TokenAsync(challenge, login, cancellationToken)),
+            "Basic" when login is not null => Basic(login),
+            _ => null,
+        };
+        if (authorization is null)
+            return Interpret(response, image);
+        using var retried = await SendHeadAsync(url, authorization, cancellationToken);
+        return Interpret(retried, image);
     }
+
+    static AuthenticationHeaderValue Basic(RegistryLogin login) =>
+        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{login.Username}:{login.Password}")));
 
     static string? Interpret(HttpResponseMessage response, ImageReference image) => response.StatusCode switch
     {
         HttpStatusCode.OK => response.Headers.TryGetValues("Docker-Content-Digest", out var digests) ? digests.First() : "unknown-digest",
         HttpStatusCode.NotFound => null,
         HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => throw new RegistryException(
-            $"The registry refused to show {image} ({(int)response.StatusCode}); it needs credentials this check does not have. " +
-            "Log in with docker login on this machine; Pull will use those credentials."),
+            $"The registry refused to show {image} ({(int)response.StatusCode}) with the login docker has stored for it, if any. " +
+            "Log in with docker login on this machine (as the user running this tool); Preflight and Pull use that login."),
         _ => throw new RegistryException($"The registry answered {(int)response.StatusCode} {response.ReasonPhrase} for {image}."),
     };
 
-    async Task<HttpResponseMessage> SendHeadAsync(Uri url, string? bearer, CancellationToken cancellationToken)
+    async Task<HttpResponseMessage> SendHeadAsync(Uri url, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Head, url);
         foreach (var mediaType in ManifestMediaTypes)
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
-        if (bearer is not null)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        request.Headers.Authorization = authorization;
         try
         {
             return await http.SendAsync(request, cancellationToken);
@@ -64,14 +73,18 @@ public sealed partial class RegistryClient(HttpClient http)
         }
     }
 
-    async Task<string> AnonymousTokenAsync(AuthenticationHeaderValue challenge, CancellationToken cancellationToken)
+    /// <summary>A bearer token from the registry's token service: with the stored login when there is one, else anonymous.</summary>
+    async Task<string> TokenAsync(AuthenticationHeaderValue challenge, RegistryLogin? login, CancellationToken cancellationToken)
     {
         var parameters = ChallengeParameter().Matches(challenge.Parameter ?? "")
             .ToDictionary(m => m.Groups["key"].Value, m => m.Groups["value"].Value);
         if (!parameters.TryGetValue("realm", out var realm))
             throw new RegistryException("The registry asked for a token without saying where to get one.");
         var query = string.Join("&", parameters.Where(p => p.Key != "realm").Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
-        using var response = await http.GetAsync($"{realm}?{query}", cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{realm}?{query}");
+        if (login is not null)
+            request.Headers.Authorization = Basic(login);
+        using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
             throw new RegistryException($"The registry's token service answered {(int)response.StatusCode}.");
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));

@@ -96,7 +96,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             TagFormat.Plain => false,
             _ => pinned.Values.FirstOrDefault()?.HasVPrefix ?? false,
         };
-        var registry = new RegistryClient(http);
+        var registry = new RegistryClient(http, RegistryCredentials.FromEnvironment());
         foreach (var service in services)
         {
             var from = compose.ResolveImage(service, envFile.Variables);
