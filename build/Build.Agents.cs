@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Journal;
 using Nexplane.Upgrade.Releases;
 using Nuke.Common;
 using Nuke.Common.IO;
@@ -70,6 +71,13 @@ partial class Build
             var outcomes = await new AgentRollout((host, token) => upgrader.UpgradeAsync(host, binaries[host.Platform], token), line => Log.Information("{Line}", line))
                 .RunAsync(hosts, AgentWaveSize, cancellationToken);
             Report.Agents.AddRange(outcomes);
+            if (Journal is not null)
+            {
+                // A later ./build.sh Rollback of this upgrade puts these hosts' old binaries back.
+                foreach (var upgraded in outcomes.Where(o => o.Result == AgentHostResult.Upgraded))
+                    Journal.UpgradedAgents[upgraded.Host] = upgraded.FromVersion;
+                Journal.Save();
+            }
             ReportSummary(summary => summary["Agents"] = string.Join(", ", outcomes.GroupBy(o => o.Result).Select(g => $"{g.Count()} {g.Key}")));
 
             await ReportAgentsOutsideTheFileAsync(agentList, token, hosts, cancellationToken);
@@ -80,6 +88,56 @@ partial class Build
                     "(older agents keep working against it). Fix the cause and rerun the agents alone with the same command plus --upgrade-agents, " +
                     "or upgrade these hosts by hand:" + Environment.NewLine + string.Join(Environment.NewLine, failed.Select(o => "  " + o)));
         });
+
+    /// <summary>
+    /// Rollback of a whole upgrade whose Agents step upgraded hosts: each gets its kept <c>.old</c> binary back and
+    /// must register on its previous version again. Returns the hosts that could not be rolled back (already said why).
+    /// </summary>
+    async Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsAsync(UpgradeJournal journal, CancellationToken cancellationToken)
+    {
+        var newVersion = journal.ToVersion ?? "?";
+        var file = AgentHostsFile;
+        IReadOnlyList<AgentHost> named = [];
+        var fileProblem = file is null ? "no --agent-hosts-file is given" : $"{file} does not name it";
+        try
+        {
+            if (file is not null)
+                named = Nexplane.Upgrade.Agents.AgentHostsFile.Load(file);
+        }
+        catch (AgentHostsFileException exception)
+        {
+            fileProblem = exception.Message;
+        }
+        var hosts = journal.UpgradedAgents.Keys
+            .Select(name => (Name: name, Host: named.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))))
+            .ToArray();
+        var outcomes = new List<AgentHostOutcome>();
+        foreach (var (name, _) in hosts.Where(h => h.Host is null))
+            outcomes.Add(new AgentHostOutcome(name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[name],
+                $"not rolled back ({fileProblem}); on {name} put <binary>.old back in place of the binary and restart the agent service", 0));
+        var reachable = hosts.Where(h => h.Host is not null).Select(h => h.Host!).ToArray();
+        if (reachable.Length > 0)
+        {
+            var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail,
+                SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
+            if (!login.Passed || token is null)
+            {
+                outcomes.AddRange(reachable.Select(host => new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[host.Name],
+                    $"not touched: each host is confirmed through the control plane, but the login failed ({login.Detail}). {AgentHostUpgrader.ManualRecovery(host)}", 0)));
+                Report.Agents.AddRange(outcomes);
+                return outcomes;
+            }
+            SecretRedactor.Register(token);
+            var upgrader = new AgentHostUpgrader(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout),
+                new ControlPlaneAgentRegistry(new AgentInventory(Http), ApiUri, token),
+                new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, line => Log.Information("{Line}", line));
+            Log.Information("Agents: putting the old binary back on {Count} host(s) this upgrade moved to {Version}", reachable.Length, newVersion);
+            foreach (var host in reachable)
+                outcomes.Add(await upgrader.RollBackAsync(host, journal.UpgradedAgents[host.Name], newVersion, cancellationToken));
+        }
+        Report.Agents.AddRange(outcomes);
+        return outcomes.Where(o => o.Result != AgentHostResult.RolledBack).ToArray();
+    }
 
     /// <summary>The binaries Preflight verified; a resumed run fetches them again (the cache makes that cheap, and re-hashes).</summary>
     async Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> AgentBinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken)

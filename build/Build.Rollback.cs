@@ -55,9 +55,10 @@ partial class Build
                 return;
             }
 
+            IReadOnlyList<Nexplane.Upgrade.Agents.AgentHostOutcome> agentsLeft;
             try
             {
-                await UndoAsync(journal, plan, cancellationToken);
+                agentsLeft = await UndoAsync(journal, plan, cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -74,6 +75,13 @@ partial class Build
                 if (journal.MigrationErrorFile is not null)
                     Log.Warning("The new backend failed while migrating or starting. Please file an issue at " +
                                 "https://github.com/youbetyourballs/nexplane/issues with its full output, saved in {File}", journal.MigrationErrorFile);
+            }
+            if (agentsLeft.Count > 0)
+            {
+                Report.NextSteps.AddRange(agentsLeft.Select(o => $"Agent host {o}"));
+                throw new InvalidOperationException(
+                    $"The control plane is rolled back and healthy on {journal.FromVersion}, but {agentsLeft.Count} agent host(s) still run " +
+                    $"{journal.ToVersion}:" + Environment.NewLine + string.Join(Environment.NewLine, agentsLeft.Select(o => "  " + o)));
             }
         });
 
@@ -115,7 +123,8 @@ partial class Build
         return Journal;
     }
 
-    async Task UndoAsync(UpgradeJournal journal, RollbackPlan plan, CancellationToken cancellationToken)
+    /// <summary>Undoes the upgrade; returns the agent hosts that could not be put back (the control plane is rolled back then).</summary>
+    async Task<IReadOnlyList<Nexplane.Upgrade.Agents.AgentHostOutcome>> UndoAsync(UpgradeJournal journal, RollbackPlan plan, CancellationToken cancellationToken)
     {
         var previous = NexplaneVersion.Parse(journal.FromVersion
             ?? throw new InvalidOperationException($"The journal {journal.FilePath} does not say which version ran before."));
@@ -153,11 +162,18 @@ partial class Build
             throw new InvalidOperationException($"the previous version {previous} does not verify: " +
                                                 string.Join("; ", gates.Where(g => !g.Passed).Select(g => g.ToString())));
 
+        // The control plane is back, and recorded so: a rerun must not restore the database again. Then the agents
+        // this upgrade moved follow it (they were upgraded only after Verify); a host that cannot is reported, not retried.
         journal.Outcome = "rolled-back";
         journal.Save();
-        Report.Outcome = $"rolled back and healthy on {previous}";
-        Log.Information("Rolled back and healthy: Nexplane runs {Version} again{Database}", previous.ToString(),
-            plan.RestoreDatabase ? " on the restored database" : "");
-        ReportSummary(summary => summary["Outcome"] = $"rolled back, healthy on {previous}");
+        var agentsLeft = journal.UpgradedAgents.Count > 0 ? await RollBackAgentsAsync(journal, cancellationToken) : [];
+        var agents = journal.UpgradedAgents.Count == 0
+            ? ""
+            : $", agents {journal.UpgradedAgents.Count - agentsLeft.Count}/{journal.UpgradedAgents.Count} back on their previous version";
+        Report.Outcome = $"rolled back and healthy on {previous}{agents}";
+        Log.Information("Rolled back and healthy: Nexplane runs {Version} again{Database}{Agents}", previous.ToString(),
+            plan.RestoreDatabase ? " on the restored database" : "", agents);
+        ReportSummary(summary => summary["Outcome"] = $"rolled back, healthy on {previous}{agents}");
+        return agentsLeft;
     }
 }

@@ -63,14 +63,14 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
                 var whileStopped = await FindQuietlyAsync(host.Name, cancellationToken);
                 var swap = await shell.RunAsync(commands.KeepOldAndInstallNew, cancellationToken);
                 if (!swap.Succeeded)
-                    return await RollBackAsync(shell, commands, host, before, $"installing the new binary failed: {swap.Explanation}", clock, binary, cancellationToken);
+                    return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, $"installing the new binary failed: {swap.Explanation}", clock, cancellationToken);
                 var start = await shell.RunAsync(commands.Start, cancellationToken);
                 if (!start.Succeeded)
-                    return await RollBackAsync(shell, commands, host, before, $"systemctl start {host.Service} failed: {start.Explanation}", clock, binary, cancellationToken);
+                    return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, $"systemctl start {host.Service} failed: {start.Explanation}", clock, cancellationToken);
 
                 var registration = await WaitForRegistrationAsync(shell, commands, host, binary.Version, whileStopped, cancellationToken);
                 if (registration is not null)
-                    return await RollBackAsync(shell, commands, host, before, registration, clock, binary, cancellationToken);
+                    return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, registration, clock, cancellationToken);
                 log($"{host.Name}: agent {binary.Version} registered ({clock.Elapsed.TotalSeconds:0.0} s); the old binary is kept as {commands.OldBinaryPath}");
                 return Outcome(AgentHostResult.Upgraded, from, $"registered on {binary.Version}; old binary kept as {commands.OldBinaryPath}");
             }
@@ -78,7 +78,7 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
             {
                 // Ctrl+C: never leave the agent stopped or half-installed. Roll the host back on a token of its own.
                 using var rollbackTime = new CancellationTokenSource(timings.RollbackAfterCancelTimeout);
-                var rolledBack = await RollBackAsync(shell, commands, host, before, "the run was cancelled", clock, binary, rollbackTime.Token);
+                var rolledBack = await RollBackAsync(shell, commands, host, before?.Version, binary.Version, "the run was cancelled", clock, rollbackTime.Token);
                 log($"{host.Name}: {rolledBack.Result} after cancellation: {rolledBack.Detail}");
                 throw;
             }
@@ -143,8 +143,32 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
         return onVersion && (versionIsNew || agent.LastSeen != whileStopped?.LastSeen);
     }
 
-    async Task<AgentHostOutcome> RollBackAsync(IAgentHostShell shell, AgentHostCommands commands, AgentHost host, RegisteredAgent? before,
-        string why, Stopwatch clock, AgentBinary binary, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts the binary kept as <c>&lt;binary&gt;.old</c> back on a host this tool upgraded (a Rollback of the whole
+    /// upgrade), and waits until the agent registers on <paramref name="oldVersion"/> again.
+    /// </summary>
+    public async Task<AgentHostOutcome> RollBackAsync(AgentHost host, string? oldVersion, string newVersion, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        IAgentHostShell shell;
+        try
+        {
+            shell = await connect(host, cancellationToken);
+        }
+        catch (AgentHostConnectionException exception)
+        {
+            return new(host.Name, AgentHostResult.NeedsHuman, newVersion, oldVersion, $"{exception.Message}. {ManualRecovery(host)}", 0);
+        }
+        await using (shell)
+        {
+            var outcome = await RollBackAsync(shell, new AgentHostCommands(host), host, oldVersion, newVersion, "the upgrade is rolled back", clock, cancellationToken);
+            // Reported as the move it was: from the new version back to the old one.
+            return outcome with { FromVersion = newVersion, ToVersion = oldVersion };
+        }
+    }
+
+    async Task<AgentHostOutcome> RollBackAsync(IAgentHostShell shell, AgentHostCommands commands, AgentHost host, string? oldVersion,
+        string newVersion, string why, Stopwatch clock, CancellationToken cancellationToken)
     {
         log($"{host.Name}: {why}");
         log($"{host.Name}: rolling back to the old binary ({commands.OldBinaryPath})");
@@ -153,17 +177,17 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
         {
             var result = await shell.RunAsync(step, cancellationToken);
             if (!result.Succeeded)
-                return new(host.Name, AgentHostResult.NeedsHuman, before?.Version, binary.Version,
+                return new(host.Name, AgentHostResult.NeedsHuman, oldVersion, newVersion,
                     $"{why}; the rollback failed at '{step}': {result.Explanation}. {ManualRecovery(host)}", Math.Round(clock.Elapsed.TotalSeconds, 2));
             // Read while nothing runs: the old agent's first registration after the start must differ from it.
             if (step == commands.Stop)
                 whileStopped = await FindQuietlyAsync(host.Name, cancellationToken);
         }
-        var registered = await WaitForRegistrationAsync(shell, commands, host, before?.Version?.TrimStart('v'), whileStopped, cancellationToken);
+        var registered = await WaitForRegistrationAsync(shell, commands, host, oldVersion?.TrimStart('v'), whileStopped, cancellationToken);
         return registered is null
-            ? new(host.Name, AgentHostResult.RolledBack, before?.Version, binary.Version,
-                $"{why}; rolled back: the old agent{(before?.Version is { } old ? $" {old}" : "")} registered again", Math.Round(clock.Elapsed.TotalSeconds, 2))
-            : new(host.Name, AgentHostResult.NeedsHuman, before?.Version, binary.Version,
+            ? new(host.Name, AgentHostResult.RolledBack, oldVersion, newVersion,
+                $"{why}; rolled back: the old agent{(oldVersion is { } old ? $" {old}" : "")} registered again", Math.Round(clock.Elapsed.TotalSeconds, 2))
+            : new(host.Name, AgentHostResult.NeedsHuman, oldVersion, newVersion,
                 $"{why}; after putting the old binary back: {registered}. {ManualRecovery(host)}", Math.Round(clock.Elapsed.TotalSeconds, 2));
     }
 
@@ -187,7 +211,8 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
         }
     }
 
-    static string ManualRecovery(AgentHost host)
+    /// <summary>What to run on the host by hand to put its old binary back.</summary>
+    public static string ManualRecovery(AgentHost host)
     {
         var commands = new AgentHostCommands(host);
         return $"On {host.Name} run: {commands.Stop}; {commands.RestoreOldBinary}; {commands.Start}";

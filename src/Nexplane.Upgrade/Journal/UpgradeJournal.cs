@@ -35,6 +35,9 @@ public sealed class UpgradeJournal
 
     public bool AgentUpgradeRequired { get; set; }
 
+    /// <summary>Agent hosts the Agents step upgraded (host name -> the version registered before), for a later Rollback.</summary>
+    public Dictionary<string, string?> UpgradedAgents { get; init; } = [];
+
     /// <summary>The backup is taken after Stop (--backup-after-stop), which changes the order of the steps.</summary>
     public bool BackupAfterStop { get; set; }
 

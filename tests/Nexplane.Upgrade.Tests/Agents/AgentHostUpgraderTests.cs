@@ -138,4 +138,31 @@ public sealed class AgentHostUpgraderTests : IDisposable
         Assert.True(_host.ServiceRunning);
         Assert.Contains(_log, line => line.StartsWith("web-01: RolledBack after cancellation", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Rolling_back_a_finished_upgrade_puts_the_kept_binary_back_and_waits_for_the_old_version_to_register()
+    {
+        await UpgradeTo040Async();
+
+        var outcome = await Upgrader().RollBackAsync(SimulatedAgentHost.Host, "0.3.0", "0.4.0", CancellationToken.None);
+
+        Assert.Equal(AgentHostResult.RolledBack, outcome.Result);
+        Assert.Equal(("0.4.0", "0.3.0"), (outcome.FromVersion, outcome.ToVersion));
+        Assert.Equal("0.3.0", _host.VersionOf("/usr/local/bin/nexplane-agent"));
+        Assert.True(_host.ServiceRunning);
+        Assert.Equal("0.3.0", _host.Registered!.Version);
+    }
+
+    [Fact]
+    public async Task Rolling_back_a_host_whose_old_binary_does_not_come_up_needs_a_human_and_says_what_to_run()
+    {
+        await UpgradeTo040Async();
+        _host.CrashingVersion = "0.3.0";
+
+        var outcome = await Upgrader(TimeSpan.FromMilliseconds(300)).RollBackAsync(SimulatedAgentHost.Host, "0.3.0", "0.4.0", CancellationToken.None);
+
+        Assert.Equal(AgentHostResult.NeedsHuman, outcome.Result);
+        Assert.Contains("the upgrade is rolled back; after putting the old binary back", outcome.Detail);
+        Assert.Contains($"On {SimulatedAgentHost.Host.Name} run: systemctl stop", outcome.Detail);
+    }
 }
