@@ -43,6 +43,10 @@ partial class Build
         .Requires(() => ApiUrl)
         .Executes(async cancellationToken =>
         {
+            // Parameters also match environment variables by name: a CI job's unrelated VERSION would choose the release.
+            if (ParameterOrigin(nameof(Version)) is { } origin && origin.StartsWith("environment variable", StringComparison.Ordinal))
+                Log.Warning("The target version {Version} comes from the {Origin}, not from --version on the command line; " +
+                            "if that variable means something else here, unset it and pass --version", Version, origin);
             var settings = new PreflightSettings
             {
                 TargetVersion = Version!,

@@ -29,6 +29,15 @@ public abstract partial class NukeBuild
     public int? ExitCode { get; set; }
 
     /// <summary>
+    /// Where each parameter that has a value got it: "the command line", "environment variable NAME" or "parameter
+    /// file PATH" (not in NUKE). Environment variables match parameters by name, so a build can say when an unrelated
+    /// variable (a CI's VERSION) set one of its parameters. Parameters left at their initializer are absent.
+    /// </summary>
+    public string? ParameterOrigin(string name) => ParameterOrigins.GetValueOrDefault(name);
+
+    internal Dictionary<string, string> ParameterOrigins { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Cancelled by Ctrl+C or SIGTERM. While the targets that are assured after failure run, it is a fresh token,
     /// so a rollback can finish its work; a second Ctrl+C cancels that one too.
     /// </summary>

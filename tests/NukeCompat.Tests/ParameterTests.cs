@@ -66,6 +66,21 @@ public class ParameterTests
     }
 
     [Fact]
+    public void Each_parameter_remembers_where_its_value_came_from()
+    {
+        using var root = new TestRoot();
+        root.WriteParameters("""{ "Retries": 2 }""");
+
+        var build = Run("--force", new() { ["NUKE_ENVIRONMENT"] = "from-env" }, root).Build;
+
+        Assert.Equal("the command line", build.ParameterOrigin("Force"));
+        Assert.Equal("environment variable NUKE_ENVIRONMENT", build.ParameterOrigin("Environment"));
+        Assert.StartsWith("parameter file ", build.ParameterOrigin("Retries"));
+        Assert.EndsWith("parameters.json", build.ParameterOrigin("Retries"));
+        Assert.Null(build.ParameterOrigin("Timeout"));
+    }
+
+    [Fact]
     public void Later_profiles_win_and_a_missing_profile_fails()
     {
         using var root = new TestRoot();

@@ -148,7 +148,7 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
             return CommandLineArguments.SplitTargetNames(named);
         if (_arguments.PositionalTargets.Count > 0)
             return _arguments.PositionalTargets;
-        var (found, value) = sources.Resolve("Target", typeof(string[]), separator: null, isSecret: false);
+        var (found, value, _) = sources.Resolve("Target", typeof(string[]), separator: null, isSecret: false);
         return found && value is string[] names ? CommandLineArguments.SplitTargetNames(names) : null;
     }
 

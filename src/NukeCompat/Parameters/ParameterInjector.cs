@@ -9,9 +9,12 @@ internal static class ParameterInjector
     {
         foreach (var member in members)
         {
-            var (found, value) = sources.Resolve(member.Name, member.Type, member.Separator, member.IsSecret);
+            var (found, value, origin) = sources.Resolve(member.Name, member.Type, member.Separator, member.IsSecret);
             if (found)
+            {
                 member.SetValue(build, value);
+                build.ParameterOrigins[member.Name] = origin!;
+            }
             if (member.IsSecret)
                 RegisterSecret(member.GetValue(build));
         }

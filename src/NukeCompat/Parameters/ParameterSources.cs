@@ -16,13 +16,14 @@ internal sealed class ParameterSources(
     AbsolutePath root,
     Action<string> warn)
 {
-    public (bool Found, object? Value) Resolve(string name, Type type, string? separator, bool isSecret)
+    /// <summary>The value and where it came from ("the command line", "environment variable X", "parameter file F").</summary>
+    public (bool Found, object? Value, string? Origin) Resolve(string name, Type type, string? separator, bool isSecret)
     {
         if (arguments.GetValues(name) is { } tokens)
         {
             if (isSecret)
                 tokens.ToList().ForEach(SecretRedactor.Register);
-            return (true, Convert(() => ValueConverter.FromTokens(tokens, type, separator, root), () => DescribeArgumentError(name)));
+            return (true, Convert(() => ValueConverter.FromTokens(tokens, type, separator, root), () => DescribeArgumentError(name)), "the command line");
         }
 
         if (EnvironmentLookup.Find(environment, name, warn) is var (variable, text))
@@ -32,12 +33,13 @@ internal sealed class ParameterSources(
             var underlying = Nullable.GetUnderlyingType(type) ?? type;
             // Since NUKE 8.1.2 an empty variable switches a flag off; for other types it counts as not set.
             if (string.IsNullOrEmpty(text))
-                return underlying == typeof(bool) ? (true, false) : (false, null);
+                return underlying == typeof(bool) ? (true, false, $"environment variable {variable}") : (false, null, null);
             var envTokens = type.IsArray && separator is null
                 ? text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
                 : [text];
             return (true, Convert(() => ValueConverter.FromTokens(envTokens, type, separator, root),
-                () => $"Resolving parameter '{name}' failed. Environment variable was:{Environment.NewLine}  {variable}={text}"));
+                () => $"Resolving parameter '{name}' failed. Environment variable was:{Environment.NewLine}  {variable}={text}"),
+                $"environment variable {variable}");
         }
 
         if (files.Find(name) is var (json, file))
@@ -45,10 +47,11 @@ internal sealed class ParameterSources(
             if (isSecret)
                 RegisterJsonStrings(json);
             return (true, Convert(() => ValueConverter.FromJson(json, type, separator, root),
-                () => $"Resolving parameter '{name}' failed. Parameter file '{file}' has:{Environment.NewLine}  {json.GetRawText()}"));
+                () => $"Resolving parameter '{name}' failed. Parameter file '{file}' has:{Environment.NewLine}  {json.GetRawText()}"),
+                $"parameter file {file}");
         }
 
-        return (false, null);
+        return (false, null, null);
     }
 
     private static object? Convert(Func<object?> convert, Func<string> describeSource)

@@ -44,6 +44,18 @@ public sealed class PreflightTests(PreflightSandbox fixture)
     }
 
     [Fact]
+    public async Task A_version_taken_from_an_environment_variable_is_named_as_such()
+    {
+        var fromEnvironment = await BuildScript.RunAsync(["Preflight", "--no-logo", .. _sandbox.ToolArguments, "--accept-breaking-changes"],
+            new Dictionary<string, string?> { ["VERSION"] = "0.3.0" });
+        var fromCommandLine = await PreflightAsync("--version", "0.3.0", "--accept-breaking-changes");
+
+        Assert.True(fromEnvironment.ExitCode == 0, fromEnvironment.ToString());
+        Assert.Contains("The target version 0.3.0 comes from the environment variable VERSION, not from --version on the command line", fromEnvironment.Output);
+        Assert.DoesNotContain("comes from the environment variable", fromCommandLine.Output);
+    }
+
+    [Fact]
     public async Task Skipping_the_required_stop_is_refused_with_the_path_to_follow_and_changes_nothing()
     {
         var before = await DeploymentSnapshot.TakeAsync(_sandbox);
