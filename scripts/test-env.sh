@@ -11,9 +11,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # docker.io: engine; docker-registry: local registry; docker-compose: compose v1 fallback;
 # postgresql-15 / redis-server: binaries copied into the sandbox's db and redis images (and a host
 # PostgreSQL for tests); curl: readiness probes; dropbear-bin: the agent hosts' SSH server (copied into
-# their image; dropbearkey makes their host keys); openssh-client: ssh-keygen for the agents' client key.
+# their image; dropbearkey makes their host keys); openssh-client: ssh-keygen for the agents' client key;
+# sudo: the agent commands' "sudo": true form, run for real through a local shell.
 REQUIRED_PACKAGES=(docker.io docker-registry docker-compose postgresql-15 postgresql-client-15 redis-server curl jq iproute2
-  dropbear-bin openssh-client)
+  dropbear-bin openssh-client sudo)
 REGISTRY_DIR="$SANDBOX_STATE_DIR/registry"
 REGISTRY_CONFIG="$SANDBOX_STATE_DIR/registry.yml"
 DOCKER_SOCKET="/var/run/docker.sock"
