@@ -30,8 +30,20 @@ public sealed class RegistryCredentials(string configFile)
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"),
             "config.json"));
 
+    /// <summary>Each registry is looked up once per instance (callers ask one image at a time): an upgrade's images usually share one.</summary>
+    readonly Dictionary<string, RegistryLogin?> found = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The login for <paramref name="registry"/> (e.g. <c>ghcr.io</c>, <c>127.0.0.1:5000</c>), or null for anonymous access.</summary>
     public async Task<RegistryLogin?> FindAsync(string registry, CancellationToken cancellationToken)
+    {
+        if (found.TryGetValue(registry, out var known))
+            return known;
+        var login = await ReadAsync(registry, cancellationToken);
+        found[registry] = login;
+        return login;
+    }
+
+    async Task<RegistryLogin?> ReadAsync(string registry, CancellationToken cancellationToken)
     {
         if (!File.Exists(configFile))
             return null;
