@@ -66,11 +66,13 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
 
         // Release notes and the upgrade path.
         UpgradePath? path = null;
+        IReadOnlyList<ReleaseDigest> laterReleases = [];
         if (current is not null)
         {
             try
             {
-                var (known, digests) = await ReadReleasesAsync(settings, current, target, cancellationToken);
+                var (known, digests, later) = await ReadReleasesAsync(settings, current, target, cancellationToken);
+                laterReleases = later;
                 path = UpgradePath.Between(current, target, digests);
                 var variables = envFile.Variables.Keys
                     .Concat(services.SelectMany(s => compose.Find(s)!.Environment.Keys))
@@ -123,6 +125,9 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             databaseSize = snapshot.SizeBytes;
             revisions = snapshot.AlembicRevisions;
             CheckDiskSpace(settings.BackupDirectory, snapshot.SizeBytes, failures);
+            // A downgrade has its own gate (--force-downgrade); its database is naturally ahead of the target.
+            if (current is not null && target >= current)
+                CheckDatabaseNotAhead(revisions, laterReleases, current, target, failures);
         }
         catch (DatabaseAccessException exception)
         {
@@ -192,14 +197,18 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         return pinned;
     }
 
-    async Task<(IReadOnlyCollection<NexplaneVersion> Known, IReadOnlyList<ReleaseDigest> Digests)> ReadReleasesAsync(
+    /// <summary>
+    /// The releases on the path (current, target], with their release.yml, and the notes of the releases after the
+    /// target (only to recognise their migrations; an offline notes file has none of those).
+    /// </summary>
+    async Task<(IReadOnlyCollection<NexplaneVersion> Known, IReadOnlyList<ReleaseDigest> Digests, IReadOnlyList<ReleaseDigest> Later)> ReadReleasesAsync(
         PreflightSettings settings, NexplaneVersion current, NexplaneVersion target, CancellationToken cancellationToken)
     {
         if (settings.ReleaseNotesFile is not null)
         {
             var offline = ReleaseNotesFile.Read(settings.ReleaseNotesFile, target);
             log($"Release notes: {settings.ReleaseNotesFile} ({offline.Count} release(s))");
-            return (offline.Select(r => r.Version).Append(current).ToArray(), offline.Select(r => ReleaseNotesParser.Parse(r.Version, r.Notes)).ToArray());
+            return (offline.Select(r => r.Version).Append(current).ToArray(), offline.Select(r => ReleaseNotesParser.Parse(r.Version, r.Notes)).ToArray(), []);
         }
 
         var source = new GitHubReleaseSource(settings.GitHubApiUrl, settings.GitHubRepository, settings.GitHubToken);
@@ -213,7 +222,28 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             digests.Add(ReleaseNotesParser.Parse(release.Version, release.Notes, releaseYaml));
         }
         log($"Release notes: {digests.Count} release(s) after {current} up to {target} from {settings.GitHubRepository}");
-        return (releases.Select(r => r.Version).ToArray(), digests);
+        var later = releases.Where(r => r.Version > target).Select(r => ReleaseNotesParser.Parse(r.Version, r.Notes)).ToArray();
+        return (releases.Select(r => r.Version).ToArray(), digests, later);
+    }
+
+    /// <summary>
+    /// A database already at a revision that a release after the target introduces (someone ran a newer backend
+    /// against it) defeats the upgrade: the new backend stops at alembic's "Can't locate revision", and the rollback
+    /// restores a database the running version cannot start on either. Refused while nothing has changed.
+    /// </summary>
+    static void CheckDatabaseNotAhead(IReadOnlyList<string> revisions, IReadOnlyList<ReleaseDigest> laterReleases,
+        NexplaneVersion current, NexplaneVersion target, List<UpgradeGateFailure> failures)
+    {
+        foreach (var revision in revisions)
+        {
+            if (laterReleases.Where(r => r.MigrationRevisions.Contains(revision)).OrderBy(r => r.Version).FirstOrDefault() is not { } introducedBy)
+                continue;
+            failures.Add(new("database-ahead",
+                $"The database is at alembic revision {revision}, which release {introducedBy.Version} introduces: it is ahead of the target " +
+                $"{target} (and of the running {current}), as if {introducedBy.Version} had been run against it. {target}'s backend would stop at " +
+                $"alembic's \"Can't locate revision\", and the rollback would restore a database {current} cannot start on either. Nothing was " +
+                $"changed. Upgrade to {introducedBy.Version} or later instead, or find out what migrated this database."));
+        }
     }
 
     async Task<AgentPreflightResult?> CheckAgentsAsync(PreflightSettings settings, UpgradePath path, List<UpgradeGateFailure> failures,

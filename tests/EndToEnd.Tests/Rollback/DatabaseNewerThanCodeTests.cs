@@ -9,10 +9,12 @@ public sealed class DatabaseNewerThanCodeDeployment() : RollbackDeploymentFixtur
 /// <summary>
 /// Fault matrix, "database newer than the code": 0.3.0 serves while someone ran 0.4.0's migrations against its
 /// database (a rehearsal pointed at production, a nightly tried out), so alembic_version is 006_drop_legacy_flags.
-/// The running 0.3.0 keeps serving (it checked its head at startup), Preflight passes, and the upgrade to 0.3.3 meets
-/// the real `FAILED: Can't locate revision identified by '006_drop_legacy_flags'` (exit 255) in StartBackend.
+/// The running 0.3.0 keeps serving (it checked its head at startup).
 ///
-/// The correct outcome is not "healthy on 0.3.0": the database as it was before the upgrade (which the rollback must
+/// With the release notes from GitHub, Preflight knows 0.4.0 introduces 006 and refuses the upgrade to 0.3.3 before
+/// anything changes. With notes that cannot tell (an offline file of the path's releases only), the upgrade meets
+/// the real `FAILED: Can't locate revision identified by '006_drop_legacy_flags'` (exit 255) in StartBackend, and the
+/// correct outcome is not "healthy on 0.3.0": the database as it was before the upgrade (which the rollback must
 /// restore faithfully, not "repair") is one that 0.3.0 refuses to start on. The rollback restores it, puts the files
 /// back, and must then say that a human is needed instead of claiming health, and leave the upgrade unfinished so the
 /// next run refuses to start over.
@@ -22,6 +24,25 @@ public sealed class DatabaseNewerThanCodeTests(DatabaseNewerThanCodeDeployment f
     readonly RollbackDeployment _deployment = fixture.Deployment;
 
     [Fact]
+    public async Task Preflight_refuses_when_the_notes_show_the_database_is_ahead_and_nothing_changes()
+    {
+        await _deployment.ReadyOnAsync("0.3.0");
+        await MigrateWithAsync("0.4.0");
+        var before = await _deployment.CaptureAsync();
+
+        var run = await _deployment.UpgradeAsync("0.3.3");
+
+        Assert.Equal(255, run.ExitCode);
+        Assert.Contains("[database-ahead]", run.Output);
+        Assert.Contains("The database is at alembic revision 006_drop_legacy_flags, which release 0.4.0 introduces", run.Output);
+        Assert.Matches(@"Preflight\s+Failed", run.Output);
+        Assert.DoesNotMatch(@"Stop\s+Succeeded", run.Output);
+        await _deployment.AssertSameDeploymentAsync(before);
+        RollbackMatrix.Record(output, "database newer than code, notes from GitHub: 0.3.0 -> 0.3.3",
+            "refused by Preflight ([database-ahead]: 006 comes with 0.4.0); nothing changed", null);
+    }
+
+    [Fact]
     public async Task The_rollback_restores_the_database_as_it_was_and_says_a_human_is_needed()
     {
         await _deployment.ReadyOnAsync("0.3.0");
@@ -29,8 +50,11 @@ public sealed class DatabaseNewerThanCodeTests(DatabaseNewerThanCodeDeployment f
         var before = await _deployment.CaptureAsync();
         Assert.Equal("006_drop_legacy_flags", before.Snapshot.AlembicRevisions);
         Assert.Equal("0.3.0", before.Version);
+        // Notes of the path's releases only: nothing tells Preflight which release brings 006.
+        var notes = Path.Combine(_deployment.Sandbox.DeployDirectory, "notes-0.3.1-0.3.3.md");
+        await File.WriteAllTextAsync(notes, "# v0.3.3\nBug fixes.\n\n# v0.3.2\nBug fixes.\n\n# v0.3.1\nBug fixes.\n");
 
-        var run = await _deployment.UpgradeAsync("0.3.3", "--health-timeout", "10s");
+        var run = await _deployment.UpgradeAsync("0.3.3", "--health-timeout", "10s", "--release-notes-file", notes);
 
         try
         {
@@ -53,7 +77,7 @@ public sealed class DatabaseNewerThanCodeTests(DatabaseNewerThanCodeDeployment f
         }
         finally
         {
-            RollbackMatrix.Record(output, "database newer than code (alembic 006 under a running 0.3.0): 0.3.0 -> 0.3.3",
+            RollbackMatrix.Record(output, "database newer than code (alembic 006 under a running 0.3.0), offline notes that cannot tell: 0.3.0 -> 0.3.3",
                 $"StartBackend FAILED exit 255; database and files restored; 0.3.0 cannot start on it: needs a human (exit {run.ExitCode})",
                 run.Output.Contains("Report: ") ? RollbackTiming.Of(run) : null);
         }

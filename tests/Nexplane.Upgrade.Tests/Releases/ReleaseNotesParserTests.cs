@@ -45,6 +45,15 @@ public sealed class ReleaseNotesParserTests
     }
 
     [Fact]
+    public void Migration_bullets_name_their_alembic_revisions_and_prose_bullets_name_none()
+    {
+        var digest = ReleaseNotesParser.Parse(V040, Notes +
+            "\n## Migrations\n- Large tables are rewritten; plan for a longer upgrade.\n- Needs `004_backfill_asset_owner` to have run first.\n");
+
+        Assert.Equal(["005_change_windows", "006_drop_legacy_flags"], digest.MigrationRevisions);
+    }
+
+    [Fact]
     public void Crlf_notes_read_the_same_as_lf_notes()
     {
         var lf = ReleaseNotesParser.Parse(V040, Notes.Replace("\r\n", "\n"));
