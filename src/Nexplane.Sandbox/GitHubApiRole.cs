@@ -21,6 +21,8 @@ public static class GitHubApiRole
                 .Select(tag => tag.StartsWith('v') ? tag : "v" + tag).ToHashSet()
             : null;
         var catalog = new GitHubReleaseCatalog(publishedTags);
+        // Rehearses an exhausted rate limit: every API request is answered as api.github.com answers then.
+        var rateLimitExhausted = commandLine.Setting("rate-limit-exhausted", "GITHUB_API_RATE_LIMIT_EXHAUSTED") is "1" or "true";
 
         await using var app = builder.Build();
         app.UseAccessLog();
@@ -29,7 +31,13 @@ public static class GitHubApiRole
             // Browser downloads (github.com/<owner>/<repo>/releases/download/...) are public; the API may require a token.
             var isApi = !context.Request.Path.Value!.Contains("/releases/download/", StringComparison.Ordinal);
             if (isApi)
-                AddRateLimitHeaders(context.Response);
+                AddRateLimitHeaders(context.Response, rateLimitExhausted);
+            if (isApi && rateLimitExhausted)
+            {
+                await Message(context, StatusCodes.Status403Forbidden,
+                    $"API rate limit exceeded for {context.Connection.RemoteIpAddress}. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)");
+                return;
+            }
             if (isApi && requiredToken is not null && !CarriesToken(context.Request, requiredToken))
             {
                 await Message(context, StatusCodes.Status401Unauthorized, "Bad credentials");
@@ -158,9 +166,9 @@ public static class GitHubApiRole
         return Json(context, new GitHubMessage(message, DocumentationUrl), GitHubJson.Default.GitHubMessage);
     }
 
-    static void AddRateLimitHeaders(HttpResponse response)
+    static void AddRateLimitHeaders(HttpResponse response, bool exhausted)
     {
-        var rate = RateLimit().Rate;
+        var rate = exhausted ? RateLimit().Rate with { Limit = 60, Remaining = 0, Used = 60 } : RateLimit().Rate;
         response.Headers["X-RateLimit-Limit"] = rate.Limit.ToString();
         response.Headers["X-RateLimit-Remaining"] = rate.Remaining.ToString();
         response.Headers["X-RateLimit-Reset"] = rate.Reset.ToString();
@@ -168,7 +176,7 @@ public static class GitHubApiRole
         response.Headers["X-RateLimit-Resource"] = rate.Resource;
     }
 
-    /// <summary>A generous, never-exhausted limit: the sandbox is not the place to rehearse throttling.</summary>
+    /// <summary>A generous limit, exhausted only when asked to (GITHUB_API_RATE_LIMIT_EXHAUSTED).</summary>
     static GitHubRateLimit RateLimit()
     {
         var reset = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();

@@ -35,6 +35,16 @@ public sealed class GitHubReleaseSourceTests(GitHubApiServers servers) : IClassF
     }
 
     [Fact]
+    public async Task An_exhausted_rate_limit_says_when_it_resets_and_how_to_go_on()
+    {
+        var exception = await Assert.ThrowsAsync<ReleaseSourceException>(() =>
+            new GitHubReleaseSource(servers.RateLimitedServer.ToString(), Repository, null).GetAllAsync(CancellationToken.None));
+
+        Assert.Contains("GitHub's rate limit was reached while trying to list releases; it resets at 20", exception.Message);
+        Assert.Contains("Pass --github-token to raise the limit, or --release-notes-file to upgrade offline.", exception.Message);
+    }
+
+    [Fact]
     public async Task A_missing_release_names_the_tags_it_tried()
     {
         var exception = await Assert.ThrowsAsync<ReleaseSourceException>(() =>

@@ -1,20 +1,23 @@
 namespace EndToEnd.Tests.Sandbox;
 
-/// <summary>Two github-api processes for a test class: one open like a public repository, one requiring a token.</summary>
+/// <summary>github-api processes for a test class: one open like a public repository, one requiring a token, one out of rate limit.</summary>
 public sealed class GitHubApiServers : IAsyncLifetime
 {
     public const string Token = "ghp_sandboxTestToken0123456789";
 
     SandboxProcess? open;
     SandboxProcess? guarded;
+    SandboxProcess? exhausted;
 
     public Uri OpenServer { get; private set; } = null!;
     public Uri GuardedServer { get; private set; } = null!;
+    public Uri RateLimitedServer { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         (open, OpenServer) = await StartAsync(new Dictionary<string, string?>());
         (guarded, GuardedServer) = await StartAsync(new Dictionary<string, string?> { ["GITHUB_API_TOKEN"] = Token });
+        (exhausted, RateLimitedServer) = await StartAsync(new Dictionary<string, string?> { ["GITHUB_API_RATE_LIMIT_EXHAUSTED"] = "1" });
     }
 
     static async Task<(SandboxProcess, Uri)> StartAsync(Dictionary<string, string?> environment)
@@ -28,7 +31,7 @@ public sealed class GitHubApiServers : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var process in new[] { open, guarded })
+        foreach (var process in new[] { open, guarded, exhausted })
             if (process is not null)
             {
                 await process.StopAsync();
