@@ -56,11 +56,9 @@ partial class Build
                     ?? throw new InvalidOperationException("The release requires an agent upgrade, but no --agent-hosts-file is given (or pass --skip-agents)."));
             var binaries = await AgentBinariesAsync(hosts, cancellationToken);
 
-            var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail,
-                SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
+            var (login, token) = await ControlPlaneLoginAsync(cancellationToken);
             if (!login.Passed || token is null)
                 throw new InvalidOperationException($"The agent step confirms each agent through the control plane, but the login failed: {login.Detail}. No agent host was touched.");
-            SecretRedactor.Register(token);
             var agentList = new AgentInventory(Http);
             var registry = new ControlPlaneAgentRegistry(agentList, ApiUri, token);
             var upgrader = new AgentHostUpgrader(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout), registry,
@@ -118,8 +116,7 @@ partial class Build
         var reachable = hosts.Where(h => h.Host is not null).Select(h => h.Host!).ToArray();
         if (reachable.Length > 0)
         {
-            var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail,
-                SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
+            var (login, token) = await ControlPlaneLoginAsync(cancellationToken);
             if (!login.Passed || token is null)
             {
                 outcomes.AddRange(reachable.Select(host => new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[host.Name],
@@ -127,7 +124,6 @@ partial class Build
                 Report.Agents.AddRange(outcomes);
                 return outcomes;
             }
-            SecretRedactor.Register(token);
             var upgrader = new AgentHostUpgrader(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout),
                 new ControlPlaneAgentRegistry(new AgentInventory(Http), ApiUri, token),
                 new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, line => Log.Information("{Line}", line));

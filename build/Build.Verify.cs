@@ -16,17 +16,25 @@ partial class Build
     [Parameter("Variable in the deployment's .env that holds the login password")]
     readonly string LoginPasswordVariable = "NEXPLANE_ADMIN_PASSWORD";
 
+    /// <summary>The operator's login to the control plane's API; the token is masked in every output from here on.</summary>
+    async Task<(VerificationGate Gate, string? Token)> ControlPlaneLoginAsync(CancellationToken cancellationToken)
+    {
+        var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail,
+            SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
+        if (token is not null)
+            SecretRedactor.Register(token);
+        return (login, token);
+    }
+
     /// <summary>
     /// The runbook says Nexplane warns about agents older than the control plane; the shipped code does not, so the
     /// tool does. A report, never a gate: agents keep working, and the Agents step (when required) upgrades them.
     /// </summary>
     async Task ReportOutdatedAgentsAsync(CancellationToken cancellationToken)
     {
-        var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail,
-            SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
+        var (login, token) = await ControlPlaneLoginAsync(cancellationToken);
         if (!login.Passed || token is null)
             return;
-        SecretRedactor.Register(token);
         try
         {
             var agents = await new AgentInventory(Http).ListAsync(ApiUri, token, cancellationToken);
