@@ -46,7 +46,6 @@ public sealed class BrokenReleaseRollbackTests(BrokenReleaseDeployment fixture, 
         if (release == "0.3.1")
             Assert.Contains("Please file an issue at https://github.com/youbetyourballs/nexplane/issues", run.Output);
         RollbackMatrix.Record(output, $"{@case}: 0.2.0 -> {release}", $"{failingStep} failed; rolled back, healthy on 0.2.0", timing);
-        Assert.True(timing.WithinBudget, $"rollback took {timing.RollbackSeconds} s, budget {timing.BudgetSeconds} s");
         Assert.Empty(_deployment.UnfinishedJournals());
     }
 }

@@ -51,8 +51,6 @@ public abstract class KilledUpgradeTests(RollbackDeployment deployment, ITestOut
         Assert.False(File.Exists(deployment.LockFile), "the rollback left the upgrade lock behind");
         RollbackMatrix.Record(output, $"SIGKILL after {step}, then Rollback --remove-stale-lock: 0.2.0 -> 0.3.0",
             stopHadBegun ? "refused rerun; rolled back, healthy on 0.2.0" : "refused rerun; nothing to undo, 0.2.0 untouched", timing);
-        if (timing is not null)
-            Assert.True(timing.WithinBudget, $"rollback took {timing.RollbackSeconds} s, budget {timing.BudgetSeconds} s");
     }
 
     /// <summary>
@@ -129,6 +127,5 @@ public sealed class CtrlCDuringStartBackendTests(CtrlCDeployment fixture, ITestO
         Assert.Empty(_deployment.UnfinishedJournals());
         RollbackMatrix.Record(output, "Ctrl+C (SIGINT to the process group) inside StartBackend's migrations: 0.2.0 -> 0.3.0",
             "StartBackend aborted; rolled back, healthy on 0.2.0", timing);
-        Assert.True(timing.WithinBudget, $"rollback took {timing.RollbackSeconds} s, budget {timing.BudgetSeconds} s");
     }
 }

@@ -132,7 +132,10 @@ public sealed partial class RollbackDeployment(int number) : IAsyncLifetime
         snapshot.Containers.Split('\n').Where(line => line.StartsWith("db ", StringComparison.Ordinal) || line.StartsWith("redis ", StringComparison.Ordinal)).ToArray();
 }
 
-/// <summary>How long the Rollback target took, against the budget: the backup's restore time plus 10 s.</summary>
+/// <summary>
+/// How long the Rollback target took, against the budget: the backup's restore time plus 10 s. Recorded in the fault
+/// matrix, never asserted here: a loaded machine is slow, not wrong. benchmarks/fault-matrix.sh judges the budgets.
+/// </summary>
 public sealed partial record RollbackTiming(double RollbackSeconds, double? RestoreSeconds)
 {
     public double BudgetSeconds => (RestoreSeconds ?? 0) + 10;
@@ -165,7 +168,7 @@ public sealed partial record RollbackTiming(double RollbackSeconds, double? Rest
 
 /// <summary>
 /// The fault matrix as it ran: one row per case, printed to the test's output and collected in
-/// .nuke/temp/rollback-matrix.md for the README.
+/// .nuke/temp/rollback-matrix.md, which benchmarks/fault-matrix.sh prints and judges against the budgets.
 /// </summary>
 public static class RollbackMatrix
 {
@@ -174,20 +177,23 @@ public static class RollbackMatrix
 
     public static string File => Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "rollback-matrix.md");
 
+    const string Header = "| case | outcome | rollback time | budget |";
+
     public static void Record(ITestOutputHelper output, string @case, string outcome, RollbackTiming? timing)
     {
         var time = timing is null
             ? "-"
             : $"{timing.RollbackSeconds:0.0} s (restore {(timing.RestoreSeconds is { } r ? $"{r:0.0} s" : "none")}, budget {timing.BudgetSeconds:0.0} s)";
-        var row = $"| {@case} | {outcome} | {time} |";
-        output.WriteLine("| case | outcome | rollback time |");
+        var budget = timing is null ? "-" : timing.WithinBudget ? "within" : "OVER";
+        var row = $"| {@case} | {outcome} | {time} | {budget} |";
+        output.WriteLine(Header);
         output.WriteLine(row);
         lock (Gate)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(File)!);
             if (!_started)
             {
-                System.IO.File.WriteAllText(File, "| case | outcome | rollback time |\n|---|---|---|\n");
+                System.IO.File.WriteAllText(File, Header + "\n|---|---|---|---|\n");
                 _started = true;
             }
             System.IO.File.AppendAllText(File, row + "\n");
