@@ -6,6 +6,10 @@ using Nuke.Common.IO;
 /// every step shares, and the <see cref="Upgrade"/> aggregate. Each runbook step lives in its own
 /// <c>Build.&lt;Step&gt;.cs</c> with the parameters only it needs.
 /// </summary>
+// A mistyped or unsupported flag must never turn into a real upgrade without it; and .nuke/parameters.json describes
+// the sandbox, so a profile describing a real deployment must inherit none of its values.
+[RejectUnknownOptions]
+[ProfilesReplaceDefaultParameters]
 partial class Build : NukeBuild
 {
     /// No default target: every target reads or changes a deployment, so a bare <c>./build.sh</c> prints help.

@@ -223,4 +223,51 @@ public class ParameterTests
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("[WRN] Unknown option '--enviroment' was ignored", result.Output);
     }
+
+    [RejectUnknownOptions]
+    private sealed class StrictBuild : NukeBuild
+    {
+        [Parameter] readonly string? Environment;
+        public bool Ran { get; private set; }
+        public Target Deploy => _ => _.Executes(() => Ran = true);
+        public string? EnvironmentValue => Environment;
+    }
+
+    [Fact]
+    public void With_RejectUnknownOptions_an_unknown_option_ends_the_build_before_any_target_runs()
+    {
+        var result = TestBuild.Run<StrictBuild>("Deploy --environment prod --dry-run --enviroment x");
+
+        Assert.Equal(-1, result.ExitCode);
+        Assert.False(result.Build.Ran);
+        Assert.Contains("Unknown options '--dry-run', '--enviroment': nothing was run", result.Output);
+        Assert.True(TestBuild.Run<StrictBuild>("Deploy --environment prod").Build.Ran);
+    }
+
+    [ProfilesReplaceDefaultParameters]
+    private sealed class ProfileReplacingBuild : NukeBuild
+    {
+        [Parameter] readonly string? Environment;
+        [Parameter] readonly int Retries = 1;
+        public Target Show => _ => _.Executes(() => { });
+        public string? EnvironmentValue => Environment;
+        public int RetriesValue => Retries;
+    }
+
+    [Fact]
+    public void With_ProfilesReplaceDefaultParameters_a_profile_inherits_nothing_from_parameters_json()
+    {
+        using var root = new TestRoot();
+        root.WriteParameters("""{ "Environment": "sandbox", "Retries": 5 }""");
+        root.WriteParameters("""{ "Environment": "prod" }""", profile: "prod");
+
+        var withoutProfile = TestBuild.Run<ProfileReplacingBuild>("Show", root: root).Build;
+        Assert.Equal("sandbox", withoutProfile.EnvironmentValue);
+        Assert.Equal(5, withoutProfile.RetriesValue);
+
+        var withProfile = TestBuild.Run<ProfileReplacingBuild>("Show --profile prod", root: root).Build;
+        Assert.Equal("prod", withProfile.EnvironmentValue);
+        Assert.Equal(1, withProfile.RetriesValue);
+        Assert.Null(withProfile.ParameterOrigin("Retries"));
+    }
 }

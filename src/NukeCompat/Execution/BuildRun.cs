@@ -104,10 +104,12 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         MarkDefaultTargets(session.Targets);
 
         var parameters = ParameterMember.Discover(build.GetType());
-        var files = ParameterFiles.Load(root, _arguments.GetValues("profile") ?? []);
+        var buildType = build.GetType();
+        var files = ParameterFiles.Load(root, _arguments.GetValues("profile") ?? [],
+            profilesReplaceDefault: buildType.IsDefined(typeof(ProfilesReplaceDefaultParametersAttribute), inherit: true));
         var sources = new ParameterSources(_arguments, _environment, files, root, message => session.Logger.Warning("{Warning:l}", message));
         ParameterInjector.Inject(build, parameters, sources);
-        WarnAboutUnknownOptions(session.Logger, parameters);
+        CheckUnknownOptions(session.Logger, parameters, reject: buildType.IsDefined(typeof(RejectUnknownOptionsAttribute), inherit: true));
         SchemaFile.Write(root, session.Targets, parameters);
         CreateDefaultParametersFile(root);
         build.OnBuildCreated();
@@ -206,10 +208,16 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         }
     }
 
-    private void WarnAboutUnknownOptions(ILogger logger, IReadOnlyList<ParameterMember> parameters)
+    /// <summary>NUKE warns about options that name no parameter; with <see cref="RejectUnknownOptionsAttribute"/> they end the build.</summary>
+    private void CheckUnknownOptions(ILogger logger, IReadOnlyList<ParameterMember> parameters, bool reject)
     {
         var known = parameters.Select(x => ParameterNaming.MatchKey(x.Name)).Concat(BuiltInParameters.MatchKeys).ToHashSet();
-        foreach (var (token, key) in _arguments.Options.Where(x => !known.Contains(x.Key)).DistinctBy(x => x.Key))
+        var unknown = _arguments.Options.Where(x => !known.Contains(x.Key)).DistinctBy(x => x.Key).Select(x => x.Token).ToArray();
+        if (unknown.Length > 0 && reject)
+            throw new BuildConfigurationException(
+                $"Unknown option{(unknown.Length == 1 ? "" : "s")} {string.Join(", ", unknown.Select(token => $"'{token}'"))}: nothing was run. " +
+                "See --help for the parameters.");
+        foreach (var token in unknown)
             logger.Warning("Unknown option '{Option:l}' was ignored; see --help for the parameters", token);
     }
 

@@ -5,7 +5,8 @@ namespace Nuke.Common.Parameters;
 
 /// <summary>
 /// <c>.nuke/parameters.json</c> plus the <c>--profile</c> files <c>.nuke/parameters.&lt;name&gt;.json</c>.
-/// Later profiles win over earlier ones; all profiles win over parameters.json.
+/// Later profiles win over earlier ones; all profiles win over parameters.json, which is not read at all when
+/// profiles are given and <paramref name="profilesReplaceDefault"/> holds (<see cref="ProfilesReplaceDefaultParametersAttribute"/>).
 /// </summary>
 internal sealed class ParameterFiles
 {
@@ -18,7 +19,7 @@ internal sealed class ParameterFiles
 
     public static AbsolutePath DefaultFile(AbsolutePath root) => root / ".nuke" / "parameters.json";
 
-    public static ParameterFiles Load(AbsolutePath root, IReadOnlyList<string> profiles)
+    public static ParameterFiles Load(AbsolutePath root, IReadOnlyList<string> profiles, bool profilesReplaceDefault = false)
     {
         var files = new List<(string, Dictionary<string, JsonElement>)>();
         foreach (var profile in profiles.Reverse())
@@ -30,7 +31,7 @@ internal sealed class ParameterFiles
         }
 
         var defaultFile = DefaultFile(root);
-        if (defaultFile.FileExists())
+        if (defaultFile.FileExists() && !(profilesReplaceDefault && profiles.Count > 0))
             files.Add((defaultFile, Read(defaultFile)));
         return new ParameterFiles(files);
     }
