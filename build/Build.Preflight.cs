@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Releases;
 using Nuke.Common;
@@ -32,6 +33,38 @@ partial class Build
     [Parameter("Tag format of the images: Detect (from the running tags), Plain (0.3.0) or V (v0.3.0)")]
     readonly TagFormat TagFormat = TagFormat.Detect;
 
+    /// <summary>
+    /// The values the later steps will use, checked while nothing has changed: a bad one found at its step (an empty
+    /// frontend URL once measured) would come after the migration and cost a rollback.
+    /// </summary>
+    ParameterProblems StepParameterProblems()
+    {
+        var problems = new ParameterProblems();
+        problems.Positive("--stop-timeout", StopTimeout);
+        problems.Positive("--migration-timeout", MigrationTimeout);
+        problems.Positive("--health-timeout", HealthTimeout);
+        if (StabilityWindow < TimeSpan.Zero)
+            problems.Add($"--stability-window is {StabilityWindow}; it cannot be negative.");
+        problems.Positive("--agent-registration-timeout", AgentRegistrationTimeout);
+        problems.Positive("--agent-wave-size", AgentWaveSize);
+        problems.Positive("--backup-retention", BackupRetention);
+        problems.ServiceNames("--stop-services", StopServices);
+        problems.ServiceNames("--backend-service", [BackendService]);
+        problems.ServiceNames("--frontend-service", [FrontendService]);
+        problems.ServiceNames("--database-service", [DatabaseService]);
+        if (!AppServices.Contains(BackendService))
+            problems.Add($"--backend-service '{BackendService}' is not one of --app-services ({string.Join(", ", AppServices)}).");
+        problems.NotEmpty("--login-email", LoginEmail);
+        problems.NotEmpty("--github-repository", GitHubRepository);
+        if (GitHubApiUrl is not null && ReleaseNotesFile is null)
+            problems.HttpUrl("--github-api-url", GitHubApiUrl, "https://api.github.com or http://127.0.0.1:18089/");
+        if (ReleaseNotesFile is not null)
+            problems.ExistingFile("--release-notes-file", ReleaseNotesFile);
+        if (AgentHostsFile is not null)
+            problems.ExistingFile("--agent-hosts-file", AgentHostsFile);
+        return problems;
+    }
+
     /// <summary>What Preflight found; the later steps read the versions and images from it.</summary>
     PreflightReport? PreflightResult;
 
@@ -43,6 +76,7 @@ partial class Build
         .Requires(() => ApiUrl)
         .Executes(async cancellationToken =>
         {
+            _deployment ??= ResolveDeployment(StepParameterProblems());
             // Parameters also match environment variables by name: a CI job's unrelated VERSION would choose the release.
             if (ParameterOrigin(nameof(Version)) is { } origin && origin.StartsWith("environment variable", StringComparison.Ordinal))
                 Log.Warning("The target version {Version} comes from the {Origin}, not from --version on the command line; " +
@@ -52,11 +86,11 @@ partial class Build
                 TargetVersion = Version!,
                 ComposeFile = ComposeFilePath,
                 EnvFile = EnvFilePath,
-                ComposeProject = ComposeProject,
+                ComposeProject = Deployment.Project.Name,
                 AppServices = AppServices,
                 ProtectedServices = ProtectedServices,
                 ApiUrl = ApiUri,
-                VersionEndpoints = VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(),
+                VersionEndpoints = Deployment.VersionEndpoints,
                 GitHubRepository = GitHubRepository,
                 GitHubApiUrl = GitHubApiUrl,
                 GitHubToken = GitHubToken,

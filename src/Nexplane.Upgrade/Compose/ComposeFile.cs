@@ -12,9 +12,10 @@ public sealed partial class ComposeFile
 {
     readonly Dictionary<string, YamlScalarNode> _imageNodes;
 
-    ComposeFile(string path, string text, IReadOnlyList<ComposeService> services, Dictionary<string, YamlScalarNode> imageNodes)
+    ComposeFile(string path, string text, string? projectName, IReadOnlyList<ComposeService> services, Dictionary<string, YamlScalarNode> imageNodes)
     {
         Path = path;
+        ProjectName = projectName;
         Text = text;
         Services = services;
         _imageNodes = imageNodes;
@@ -23,6 +24,9 @@ public sealed partial class ComposeFile
     public string Path { get; }
 
     public string Text { get; }
+
+    /// <summary>The top-level <c>name:</c> (compose v2), which names the project when nothing else does.</summary>
+    public string? ProjectName { get; }
 
     public IReadOnlyList<ComposeService> Services { get; }
 
@@ -71,7 +75,7 @@ public sealed partial class ComposeFile
                 ReadEnvironment(Child(service, "environment")),
                 ReadEnvFiles(Child(service, "env_file"))));
         }
-        return new ComposeFile(path, text, services, imageNodes);
+        return new ComposeFile(path, text, (Child(root, "name") as YamlScalarNode)?.Value, services, imageNodes);
     }
 
     /// <summary>

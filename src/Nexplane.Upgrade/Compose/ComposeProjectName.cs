@@ -3,23 +3,32 @@ using System.Text.RegularExpressions;
 namespace Nexplane.Upgrade.Compose;
 
 /// <summary>
-/// The project name compose itself would use, so containers are found by the same
-/// <c>com.docker.compose.project</c> label compose gave them: an explicit name, else COMPOSE_PROJECT_NAME from the
-/// environment, else from the .env file, else the compose file's directory name, normalised as compose does.
+/// The project name compose itself would use, and where it came from, so containers are found by the same
+/// <c>com.docker.compose.project</c> label compose gave them. Compose's order: an explicit name, else
+/// COMPOSE_PROJECT_NAME from the environment, else from the .env file, else the compose file's top-level
+/// <c>name:</c>, else the compose file's directory name, normalised as compose does.
 /// </summary>
-public static partial class ComposeProjectName
+public sealed partial record ComposeProjectName(string Name, string Source)
 {
-    public static string Resolve(string? explicitName, string composeFilePath, IReadOnlyDictionary<string, string> envFile)
+    public const string Variable = "COMPOSE_PROJECT_NAME";
+
+    /// <param name="explicitName">The operator's own choice (a parameter), or null.</param>
+    /// <param name="explicitSource">Where that choice came from, for the run's description of its deployment.</param>
+    public static ComposeProjectName Resolve(string? explicitName, string explicitSource, ComposeFile compose, EnvFile envFile)
     {
         if (!string.IsNullOrWhiteSpace(explicitName))
-            return explicitName;
-        if (Environment.GetEnvironmentVariable("COMPOSE_PROJECT_NAME") is { Length: > 0 } fromEnvironment)
-            return fromEnvironment;
-        if (envFile.TryGetValue("COMPOSE_PROJECT_NAME", out var fromEnvFile) && fromEnvFile.Length > 0)
-            return fromEnvFile;
-        var directory = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(composeFilePath))) ?? "default";
-        return NotAllowed().Replace(directory.ToLowerInvariant(), "");
+            return new(explicitName, explicitSource);
+        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } fromEnvironment)
+            return new(fromEnvironment, $"{Variable} in the environment");
+        if (envFile[Variable] is { Length: > 0 } fromEnvFile)
+            return new(fromEnvFile, $"{Variable} in {envFile.Path}");
+        if (compose.ProjectName is { Length: > 0 } fromName)
+            return new(fromName, $"name: in {compose.Path}");
+        var directory = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(compose.Path))) ?? "default";
+        return new(NotAllowed().Replace(directory.ToLowerInvariant(), ""), $"the name of {Path.GetDirectoryName(Path.GetFullPath(compose.Path))}");
     }
+
+    public override string ToString() => Name;
 
     [GeneratedRegex("[^a-z0-9_-]")]
     private static partial Regex NotAllowed();

@@ -17,9 +17,10 @@ public sealed record ServiceContainer(
 
 /// <summary>
 /// The containers of one compose deployment, found through the Docker engine API (Docker.DotNet) by compose's
-/// labels, so it works whatever the container names are.
+/// labels, so it works whatever the container names are. Given the compose file, every container found must have
+/// been created from it (<see cref="ComposeOwnership"/>): another deployment's container is refused, never returned.
 /// </summary>
-public sealed class DeploymentContainers(DockerClient docker, string project)
+public sealed class DeploymentContainers(DockerClient docker, string project, string? composeFile = null)
 {
     public const string ProjectLabel = "com.docker.compose.project";
     public const string ServiceLabel = "com.docker.compose.service";
@@ -79,6 +80,9 @@ public sealed class DeploymentContainers(DockerClient docker, string project)
         foreach (var item in listed)
         {
             var inspected = await docker.Containers.InspectContainerAsync(item.ID, cancellationToken);
+            if (composeFile is not null
+                && ComposeOwnership.Problem(inspected.Name.TrimStart('/'), Project, inspected.Config.Labels, composeFile) is { } foreign)
+                throw new ForeignContainerException(foreign);
             containers.Add(new ServiceContainer(
                 inspected.ID,
                 inspected.Name.TrimStart('/'),

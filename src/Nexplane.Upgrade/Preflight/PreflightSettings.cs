@@ -13,7 +13,8 @@ public sealed record PreflightSettings
     public required string TargetVersion { get; init; }
     public required string ComposeFile { get; init; }
     public string? EnvFile { get; init; }
-    public string? ComposeProject { get; init; }
+    /// <summary>The compose project as compose resolves it; its containers must come from <see cref="ComposeFile"/>.</summary>
+    public required string ComposeProject { get; init; }
     public required IReadOnlyList<string> AppServices { get; init; }
     public required IReadOnlyList<string> ProtectedServices { get; init; }
     public required Uri ApiUrl { get; init; }
