@@ -24,18 +24,24 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         // The compose file and its services: what there is to upgrade.
         var compose = ComposeFile.Load(settings.ComposeFile);
         var envFile = EnvFile.Load(settings.EnvFile ?? compose.DefaultEnvFilePath);
-        var services = SelectServices(settings, compose, failures, notices);
+        var services = SelectServices(settings, compose, failures);
+        CheckComposeVariables(compose, envFile, failures);
 
         // Docker: everything after Preflight goes through it.
         try
         {
             using var docker = await DeploymentContainers.ConnectAsync(cancellationToken);
-            var containers = new DeploymentContainers(docker, ComposeProjectName.Resolve(settings.ComposeProject, settings.ComposeFile, envFile.Variables));
+            var containers = new DeploymentContainers(docker, settings.ComposeProject, settings.ComposeFile);
+            await CheckOwnContainersAsync(compose, containers, failures, cancellationToken);
             await CheckProtectedImagesAsync(settings, compose, envFile, containers, failures, cancellationToken);
         }
         catch (DockerUnavailableException exception)
         {
             failures.Add(new("docker", exception.Message));
+        }
+        catch (ForeignContainerException)
+        {
+            // Already reported by CheckOwnContainersAsync, service by service.
         }
 
         // The running version, from the backend, cross-checked with the tags the deployment pins.
@@ -149,6 +155,42 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         };
     }
 
+    /// <summary>
+    /// The deployment itself, not only the notes: a variable the compose file needs but nobody sets would reach the
+    /// new release as an empty value (compose only warns), and a release that requires it crash-loops after migrating.
+    /// </summary>
+    static void CheckComposeVariables(ComposeFile compose, EnvFile envFile, List<UpgradeGateFailure> failures)
+    {
+        foreach (var missing in ComposeVariables.Missing(compose.Text, envFile.Variables, Environment.GetEnvironmentVariable))
+        {
+            var where = missing.Services.Where(s => s.Length > 0).ToArray() is { Length: > 0 } services
+                ? $"service(s) {string.Join(", ", services)}"
+                : "its top level";
+            failures.Add(new("compose-variables",
+                $"{compose.Path} uses ${{{missing.Name}}} ({where}) without a default, and neither {envFile.Path} nor the environment sets it: " +
+                $"compose would start the service with an empty {missing.Name}. Set {missing.Name} in {envFile.Path}."));
+        }
+    }
+
+    /// <summary>Every container of the project must come from this compose file: one deployment, never two.</summary>
+    static async Task CheckOwnContainersAsync(ComposeFile compose, DeploymentContainers containers, List<UpgradeGateFailure> failures,
+        CancellationToken cancellationToken)
+    {
+        foreach (var service in compose.Services)
+        {
+            try
+            {
+                await containers.OfServiceAsync(service.Name, cancellationToken);
+            }
+            catch (ForeignContainerException exception)
+            {
+                failures.Add(new("deployment", exception.Message));
+            }
+        }
+        if (failures.Any(f => f.Gate == "deployment"))
+            throw new ForeignContainerException("foreign containers");
+    }
+
     static async Task CheckProtectedImagesAsync(PreflightSettings settings, ComposeFile compose, EnvFile envFile, DeploymentContainers containers,
         List<UpgradeGateFailure> failures, CancellationToken cancellationToken)
     {
@@ -162,7 +204,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         }
     }
 
-    static List<string> SelectServices(PreflightSettings settings, ComposeFile compose, List<UpgradeGateFailure> failures, List<string> notices)
+    static List<string> SelectServices(PreflightSettings settings, ComposeFile compose, List<UpgradeGateFailure> failures)
     {
         var selected = new List<string>();
         foreach (var service in settings.AppServices)
@@ -171,7 +213,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             if (settings.ProtectedServices.Contains(service))
                 failures.Add(new("services", $"'{service}' is both an app service and a protected service; protected services are never restarted."));
             else if (found is null)
-                notices.Add($"Service '{service}' is not in {compose.Path}; it is skipped.");
+                continue; // Normal (real deployments have no worker); the run's description of its deployment names it.
             else if (found.IsBuildOnly)
                 failures.Add(new("services",
                     $"Service '{service}' is built from source (build: without image:). An image upgrade cannot move it: give it an image: line " +
@@ -179,8 +221,6 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             else
                 selected.Add(service);
         }
-        foreach (var service in settings.ProtectedServices.Where(s => compose.Find(s) is null))
-            notices.Add($"Protected service '{service}' is not in {compose.Path}.");
         if (selected.Count == 0 && !failures.Any(f => f.Gate == "services"))
             failures.Add(new("services", $"None of the app services ({string.Join(", ", settings.AppServices)}) is in {compose.Path}."));
         return selected;
