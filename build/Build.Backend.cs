@@ -54,9 +54,7 @@ partial class Build
         {
             var services = PresentServices(StopServices);
             PinTags(services);
-            var compose = await ComposeAsync(cancellationToken);
-            await CommandRunner.RunCheckedAsync(compose.Up(services),
-                line => Log.Information("{Line}", line), line => Log.Information("{Line}", line), cancellationToken);
+            var startedSince = await ComposeUpAsync(services, cancellationToken);
 
             var containers = await ContainersAsync(cancellationToken);
             var backend = await NewestContainerAsync(containers, BackendService, cancellationToken);
@@ -65,7 +63,7 @@ partial class Build
             MigrationOutcome outcome;
             try
             {
-                outcome = await watcher.WatchAsync(backend.Id, MigrationTimeout, failureOutput, cancellationToken);
+                outcome = await watcher.WatchAsync(backend.Id, MigrationTimeout, failureOutput, StartedSince(startedSince, backend), cancellationToken);
             }
             catch (MigrationFailedException failure)
             {
@@ -162,6 +160,27 @@ partial class Build
         }));
     }
 
+    /// <summary>
+    /// <c>compose up -d --no-deps</c> of <paramref name="services"/>; returns this machine's time just before, from which
+    /// on their logs belong to this run.
+    /// </summary>
+    async Task<DateTimeOffset> ComposeUpAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        var before = DateTimeOffset.UtcNow;
+        await CommandRunner.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services),
+            line => Log.Information("{Line}", line), line => Log.Information("{Line}", line), cancellationToken);
+        return before;
+    }
+
+    /// <summary>
+    /// Where a log watch starts: this run's start of the container. The earlier of this machine's time before the
+    /// up and the engine's start time, so a clock that differs between them cannot hide this run's first lines.
+    /// </summary>
+    static DateTimeOffset StartedSince(DateTimeOffset beforeUp, ServiceContainer container) =>
+        container.StartedAt is { } started && new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc)) < beforeUp
+            ? new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc))
+            : beforeUp;
+
     static async Task<ServiceContainer> NewestContainerAsync(DeploymentContainers containers, string service, CancellationToken cancellationToken) =>
         (await containers.OfServiceAsync(service, cancellationToken)).OrderByDescending(c => c.StartedAt).FirstOrDefault()
         ?? throw new InvalidOperationException($"compose reported {service} started, but project {containers.Project} has no {service} container.");
@@ -173,12 +192,13 @@ partial class Build
     async Task<DockerClient> DockerAsync(CancellationToken cancellationToken) =>
         _docker ??= await DeploymentContainers.ConnectAsync(cancellationToken);
 
+    /// <summary>This deployment's containers: its project's, and only those created from its compose file.</summary>
     async Task<DeploymentContainers> ContainersAsync(CancellationToken cancellationToken) =>
-        new(await DockerAsync(cancellationToken), ComposeProjectName.Resolve(ComposeProject, ComposeFilePath, Nexplane.Upgrade.Compose.EnvFile.Load(EnvFilePath).Variables));
+        new(await DockerAsync(cancellationToken), Deployment.Project.Name, Deployment.ComposeFile);
 
     /// <summary>The compose CLI (v2, else v1) for this deployment, found once per run; it refuses the protected services.</summary>
     async Task<ComposeCli> ComposeAsync(CancellationToken cancellationToken) =>
         _compose ??= new ComposeCli(await ComposeCli.DetectAsync(cancellationToken), ComposeFilePath,
-            ComposeProjectName.Resolve(ComposeProject, ComposeFilePath, Nexplane.Upgrade.Compose.EnvFile.Load(EnvFilePath).Variables),
+            Deployment.Project.Name,
             EnvFilePath, new ProtectedServices(ProtectedServices));
 }

@@ -89,7 +89,7 @@ partial class Build
     /// Follows the previous backend's startup like StartBackend does, so a previous version that cannot start (a
     /// crash loop on the restored database) is reported at once with its own error, not after --health-timeout.
     /// </summary>
-    async Task WatchPreviousBackendStartAsync(UpgradeJournal journal, CancellationToken cancellationToken)
+    async Task WatchPreviousBackendStartAsync(UpgradeJournal journal, DateTimeOffset startedSince, CancellationToken cancellationToken)
     {
         var containers = await ContainersAsync(cancellationToken);
         var backend = (await containers.OfServiceAsync(BackendService, cancellationToken)).OrderByDescending(c => c.StartedAt).FirstOrDefault();
@@ -99,7 +99,7 @@ partial class Build
         try
         {
             await new MigrationLogWatcher(await DockerAsync(cancellationToken), line => Log.Information("{Line}", line), SecretRedactor.Redact)
-                .WatchAsync(backend.Id, HealthTimeout, output, cancellationToken);
+                .WatchAsync(backend.Id, HealthTimeout, output, StartedSince(startedSince, backend), cancellationToken);
         }
         catch (MigrationFailedException failure)
         {
@@ -149,9 +149,8 @@ partial class Build
             foreach (var file in journal.RestoreOriginalFiles())
                 Log.Information("Restored {File} byte for byte from the copy taken before the upgrade", file);
 
-        await CommandRunner.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services),
-            line => Log.Information("{Line}", line), line => Log.Information("{Line}", line), cancellationToken);
-        await WatchPreviousBackendStartAsync(journal, cancellationToken);
+        var startedSince = await ComposeUpAsync(services, cancellationToken);
+        await WatchPreviousBackendStartAsync(journal, startedSince, cancellationToken);
         await new HealthWaiter(Http).WaitAsync(new Uri(ApiUri.ToString().TrimEnd('/') + "/health"), HealthTimeout, "--health-timeout", cancellationToken);
 
         var gates = await new DeploymentVerifier(Http).VerifyAsync(ApiUri, VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(), previous,

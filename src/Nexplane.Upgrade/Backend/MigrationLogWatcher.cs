@@ -22,7 +22,12 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
 
     static readonly TimeSpan InspectInterval = TimeSpan.FromMilliseconds(250);
 
-    public async Task<MigrationOutcome> WatchAsync(string containerId, TimeSpan timeout, string failureOutputFile, CancellationToken cancellationToken)
+    /// <param name="startedSince">
+    /// Only what the container printed from then on counts: a stopped container that compose starts again ("Starting",
+    /// not "Recreating") keeps the log of its earlier life, whose old migration lines must not read as this run's.
+    /// </param>
+    public async Task<MigrationOutcome> WatchAsync(string containerId, TimeSpan timeout, string failureOutputFile, DateTimeOffset? startedSince,
+        CancellationToken cancellationToken)
     {
         var progress = new MigrationProgress();
         var baseline = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
@@ -32,7 +37,7 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
         string? reason;
         try
         {
-            reason = await FollowUntilDecidedAsync(containerId, baseline.RestartCount, progress, deadline.Token);
+            reason = await FollowUntilDecidedAsync(containerId, baseline.RestartCount, startedSince, progress, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -55,7 +60,8 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
     }
 
     /// <summary>Null once startup completed; otherwise why the backend will not come up.</summary>
-    async Task<string?> FollowUntilDecidedAsync(string containerId, long baselineRestarts, MigrationProgress progress, CancellationToken cancellationToken)
+    async Task<string?> FollowUntilDecidedAsync(string containerId, long baselineRestarts, DateTimeOffset? startedSince, MigrationProgress progress,
+        CancellationToken cancellationToken)
     {
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         string? crash = null;
@@ -88,7 +94,7 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
             }
         }, CancellationToken.None);
 
-        DateTimeOffset? since = null;
+        var since = startedSince;
         try
         {
             while (progress.StartupCompletedAt is null)
@@ -146,7 +152,8 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
                 var raw = text.ToString(0, newline).TrimEnd('\r');
                 text.Remove(0, newline + 1);
                 var (at, line) = SplitTimestamp(raw);
-                // Resuming with since repeats the lines of that very millisecond; skip what was already seen.
+                // Resuming with since repeats the lines of that very millisecond; skip what was already seen (or is older
+                // than this run's start of the container).
                 if (since is { } resumedAfter && at <= resumedAfter)
                     continue;
                 lastTimestamp = at;

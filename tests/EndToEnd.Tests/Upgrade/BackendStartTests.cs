@@ -42,6 +42,33 @@ public sealed class BackendStartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_container_started_again_is_judged_only_by_what_it_printed_since_this_start()
+    {
+        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServices(["db", "redis"]), _log.Add);
+        await stopper.StopAsync(["backend", "worker"], TimeSpan.FromSeconds(5), CancellationToken.None);
+        var before = (await Containers.OfServiceAsync("backend", CancellationToken.None)).Single().Id;
+
+        // Unchanged config: compose starts the very same stopped container again ("Starting", not "Recreating").
+        var startedSince = DateTimeOffset.UtcNow;
+        await CommandRunner.RunCheckedAsync((await ComposeAsync()).Up(["backend", "worker"]));
+        var backend = (await Containers.OfServiceAsync("backend", CancellationToken.None)).Single().Id;
+        Assert.Equal(before, backend);
+
+        var watcher = new MigrationLogWatcher(_docker, _log.Add);
+        var failureFile = Path.Combine(_sandbox.DeployDirectory, "restart-output.log");
+        var wholeLog = await watcher.WatchAsync(backend, TimeSpan.FromSeconds(60), failureFile, null, CancellationToken.None);
+        Assert.Contains(wholeLog.Migrations, m => m.To == "001_initial"); // its earlier life is still in the log
+        _log.Clear();
+
+        var thisStart = await watcher.WatchAsync(backend, TimeSpan.FromSeconds(60), failureFile, startedSince, CancellationToken.None);
+
+        Assert.Empty(thisStart.Migrations);
+        Assert.Null(thisStart.Head);
+        Assert.DoesNotContain(_log, line => line.Contains("Running upgrade"));
+        Assert.True(thisStart.StartupCompletedAt >= startedSince, $"startup completed at {thisStart.StartupCompletedAt:O}, before this start {startedSince:O}");
+    }
+
+    [Fact]
     public async Task A_graceful_stop_a_crash_looping_migration_and_a_good_one_are_each_told_apart()
     {
         var protectedBefore = await UpgradedSandbox.ProtectedContainersAsync(_sandbox);
@@ -64,7 +91,7 @@ public sealed class BackendStartTests : IAsyncLifetime
         var failureFile = Path.Combine(_sandbox.DeployDirectory, "migration-output.log");
         var backend = await StartOnAsync("0.3.1", "test-bad");
         var failure = await Assert.ThrowsAsync<MigrationFailedException>(() =>
-            watcher.WatchAsync(backend, TimeSpan.FromSeconds(60), failureFile, CancellationToken.None));
+            watcher.WatchAsync(backend, TimeSpan.FromSeconds(60), failureFile, null, CancellationToken.None));
         Assert.Contains("column \"owner_team_id\" does not exist", failure.Message);
         Assert.Equal(failureFile, failure.OutputFile);
         var saved = await File.ReadAllTextAsync(failureFile);
@@ -75,7 +102,7 @@ public sealed class BackendStartTests : IAsyncLifetime
         // 0.3.0 on the same database: the failed run rolled back, so both revisions run now.
         _log.Clear();
         backend = await StartOnAsync("0.3.0", "test-good");
-        var outcome = await watcher.WatchAsync(backend, TimeSpan.FromSeconds(60), failureFile + ".2", CancellationToken.None);
+        var outcome = await watcher.WatchAsync(backend, TimeSpan.FromSeconds(60), failureFile + ".2", null, CancellationToken.None);
         Assert.Equal(["003_agent_tunnels", "004_backfill_asset_owner"], outcome.Migrations.Select(m => m.To));
         Assert.Equal("004_backfill_asset_owner", outcome.Head);
         Assert.Contains(_log, line => line.StartsWith("Running upgrade 002_asset_tags -> 003_agent_tunnels, add agent tunnels"));
@@ -94,7 +121,7 @@ public sealed class BackendStartTests : IAsyncLifetime
         var backend = await StartOnAsync("0.3.2", "test-crash");
         var failure = await Assert.ThrowsAsync<MigrationFailedException>(() =>
             new MigrationLogWatcher(_docker, _log.Add).WatchAsync(backend, TimeSpan.FromSeconds(60),
-                Path.Combine(_sandbox.DeployDirectory, "crash.log"), CancellationToken.None));
+                Path.Combine(_sandbox.DeployDirectory, "crash.log"), null, CancellationToken.None));
 
         Assert.Contains("AttributeError", failure.Message);
         Assert.Contains("004_backfill_asset_owner", failure.Message);
