@@ -1,6 +1,5 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
-using Nexplane.Upgrade.Processes;
 using Nuke.Common;
 using Serilog;
 
@@ -34,13 +33,11 @@ partial class Build
         .OnlyWhenDynamic(() => DeploymentHasFrontend)
         .Executes(async cancellationToken =>
         {
-            var frontendUrl = Uri.TryCreate(FrontendUrl, UriKind.Absolute, out var url)
-                ? url
-                : throw new InvalidOperationException($"--frontend-url '{FrontendUrl}' is not an absolute URL such as http://127.0.0.1:3000.");
+            // Checked while resolving the deployment, before anything changed.
+            var frontendUrl = Deployment.FrontendUrl!;
             PinTags([FrontendService]);
             // --no-deps: the frontend depends_on the backend, and a plain up would recreate the backend too.
-            await CommandRunner.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up([FrontendService]),
-                line => Log.Information("{Line}", line), line => Log.Information("{Line}", line), cancellationToken);
+            await ComposeUpAsync([FrontendService], cancellationToken);
             var verdict = await new FrontendVerifier(Http, new DockerRunningImages(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken)),
                     line => Log.Information("{Line}", line))
                 .VerifyAsync(new FrontendExpectation(frontendUrl, TargetVersion, ExpectedFrontendImage,

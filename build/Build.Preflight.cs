@@ -54,6 +54,8 @@ partial class Build
         problems.ServiceNames("--database-service", [DatabaseService]);
         if (!AppServices.Contains(BackendService))
             problems.Add($"--backend-service '{BackendService}' is not one of --app-services ({string.Join(", ", AppServices)}).");
+        if (!string.IsNullOrWhiteSpace(FrontendVersionEndpoint))
+            problems.VersionEndpoints("--frontend-version-endpoint", [FrontendVersionEndpoint]);
         problems.NotEmpty("--login-email", LoginEmail);
         problems.NotEmpty("--github-repository", GitHubRepository);
         if (GitHubApiUrl is not null && ReleaseNotesFile is null)
