@@ -88,11 +88,12 @@ partial class Build
     /// </summary>
     DatabaseTarget DatabaseTarget => _databaseTarget ??= DatabaseAddressResolver.ResolveAsync(
         new DatabaseTarget(DatabaseHost, DatabasePort, DatabaseName, DatabaseUser, SecretFromDeployment(DatabasePassword, DatabasePasswordVariable)),
+        configuredExplicitly: ParameterOrigin(nameof(DatabaseHost)) is not null || ParameterOrigin(nameof(DatabasePort)) is not null,
         async cancellationToken =>
         {
             try
             {
-                return await (await ContainersAsync(cancellationToken)).AddressOfAsync(DatabaseService, cancellationToken);
+                return await (await ContainersAsync(cancellationToken)).EndpointOfAsync(DatabaseService, DatabaseContainerPort, cancellationToken);
             }
             catch (DockerUnavailableException)
             {

@@ -50,14 +50,20 @@ public sealed class DeploymentContainers(DockerClient docker, string project, st
         }
     }
 
-    /// <summary>The IP address of the service's running container on its first network, or null (host network, none running).</summary>
-    public async Task<string?> AddressOfAsync(string service, CancellationToken cancellationToken)
+    /// <summary>How this machine reaches the service's running container on <paramref name="containerPort"/>, or null (none running).</summary>
+    public async Task<Database.DatabaseContainerEndpoint?> EndpointOfAsync(string service, int containerPort, CancellationToken cancellationToken)
     {
         var running = (await OfServiceAsync(service, cancellationToken)).FirstOrDefault(c => c.State == "running");
         if (running is null)
             return null;
         var inspected = await docker.Containers.InspectContainerAsync(running.Id, cancellationToken);
-        return inspected.NetworkSettings?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip));
+        var bindings = inspected.NetworkSettings?.Ports is { } ports && ports.TryGetValue($"{containerPort}/tcp", out var found) ? found : null;
+        var binding = bindings?.FirstOrDefault(b => int.TryParse(b.HostPort, out _));
+        return new Database.DatabaseContainerEndpoint(
+            inspected.NetworkSettings?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip)),
+            binding?.HostIP,
+            binding is null ? null : int.Parse(binding.HostPort),
+            inspected.HostConfig?.NetworkMode == "host");
     }
 
     /// <summary>All containers of <paramref name="service"/> in this project, running or not.</summary>

@@ -51,14 +51,15 @@ public sealed class UnpublishedPortTests : IAsyncLifetime
         DatabaseTarget resolved = unpublished;
         for (var attempt = 0; attempt < 100 && resolved == unpublished; attempt++)
         {
-            resolved = await DatabaseAddressResolver.ResolveAsync(unpublished, ct => containers.AddressOfAsync("db", ct), 5432, logged.Add, CancellationToken.None);
+            resolved = await DatabaseAddressResolver.ResolveAsync(unpublished, configuredExplicitly: true, ct => containers.EndpointOfAsync("db", 5432, ct), 5432,
+                logged.Add, CancellationToken.None);
             if (resolved == unpublished)
                 await Task.Delay(200);
         }
 
         Assert.NotEqual("127.0.0.1", resolved.Host);
         Assert.Equal(5432, resolved.Port);
-        Assert.Contains(logged, line => line.Contains("port not published?"));
+        Assert.Contains(logged, line => line.Contains("its port is not published"));
         var backup = await RetryUntilReadyAsync(() => new BackupService(new BackupFiles(_backups), new ContainerExec(docker), _ => { })
             .BackUpAsync(new BackupRequest(resolved, BackupMode.Container, BackupFormat.Custom, "0.2.0", new Dictionary<string, string>(), _containerId), CancellationToken.None));
         Assert.True(backup.Verified);
