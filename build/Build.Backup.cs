@@ -47,9 +47,6 @@ partial class Build
     [Parameter("Take the backup after the app is stopped: no writes are lost, at the cost of a longer outage")]
     readonly bool BackupAfterStop;
 
-    /// <summary>The verified backup of this run; Rollback restores it.</summary>
-    BackupManifest? BackupResult;
-
     /// <summary>
     /// The runbook's "back up the database", verified so the rollback can trust it. A backup that does not verify
     /// fails this target, and with it the upgrade, before anything is pulled or stopped.
@@ -92,7 +89,6 @@ partial class Build
             containerId), cancellationToken);
 
         var archive = Path.Combine(files.Directory, manifest.ArchiveFile);
-        BackupResult = manifest;
         Report.BackupFile = archive;
         if (Journal is not null)
         {

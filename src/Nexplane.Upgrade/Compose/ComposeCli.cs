@@ -41,11 +41,6 @@ public sealed class ComposeCli
     public CommandLine Stop(IReadOnlyCollection<string> services, TimeSpan timeout) =>
         Command(["stop", "--timeout", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(), .. Protected.Refuse(services, "stop")]);
 
-    public CommandLine Pull(IReadOnlyCollection<string> services) => Command(["pull", .. services]);
-
-    /// <summary><c>config</c>: compose's own validation of the file, interpolation included. Read-only.</summary>
-    public CommandLine Config() => Command(["config", "--quiet"]);
-
     CommandLine Command(IEnumerable<string> arguments) =>
         new(_baseCommand[0], [.. _baseCommand.Skip(1), .. arguments]) { WorkingDirectory = WorkingDirectory };
 
