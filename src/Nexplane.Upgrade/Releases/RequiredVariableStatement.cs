@@ -1,0 +1,35 @@
+using System.Text.RegularExpressions;
+
+namespace Nexplane.Upgrade.Releases;
+
+/// <summary>
+/// The environment variables an operator's sentence requires. A variable is an upper-case name with an underscore
+/// (<c>WEBHOOK_SECRET</c>), or any upper-case name in backticks (<c>`TZ`</c>). A sentence requires the names it holds
+/// when it says so:
+/// <list type="bullet">
+/// <item>"required" or "requires" ("This needs a new required environment variable FOO_KEY", "requires `FOO_KEY`");</item>
+/// <item>"must be set / defined / provided / configured" ("FOO_KEY must be set");</item>
+/// <item>set, define, add or provide it before upgrading or starting ("Set FOO_KEY before upgrading");</item>
+/// <item>unless it is set ("The backend refuses to start unless FOO_KEY is set").</item>
+/// </list>
+/// A sentence that also says "no longer", "optional", "not required/needed/used", "deprecated", "only if/when", or
+/// that it may or can be removed, requires nothing: the environment gate has no override, so a variable read by
+/// mistake would block the upgrade. Mentions alone ("the default of FOO_KEY changed") require nothing either.
+/// </summary>
+public static partial class RequiredVariableStatement
+{
+    public static IEnumerable<string> Names(string text) =>
+        ProseSentences.Of(text)
+            .Where(sentence => Requirement().IsMatch(sentence) && !Release().IsMatch(sentence))
+            .SelectMany(sentence => VariableName().Matches(sentence).Select(m => m.Groups["name"].Value))
+            .Distinct();
+
+    [GeneratedRegex(@"\brequire[sd]?\b|\bmust\s+(?:also\s+)?be\s+(?:set|defined|provided|configured)\b|\b(?:set|define|add|provide)\b.*\bbefore\s+(?:upgrading|you\s+upgrade|the\s+upgrade|starting)\b|\bunless\b.*\b(?:is|are)\s+set\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Requirement();
+
+    [GeneratedRegex(@"\bno\s+longer\b|\boptional(?:ly)?\b|\bnot\s+(?:required|needed|necessary|used)\b|\bdeprecated\b|\bonly\s+(?:if|when)\b|\b(?:may|can)\s+(?:now\s+|safely\s+)?(?:be\s+)?(?:remove|removed|drop|dropped|unset|delete|deleted)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Release();
+
+    [GeneratedRegex(@"`(?<name>[A-Z][A-Z0-9_]*)`|\b(?<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")]
+    private static partial Regex VariableName();
+}
