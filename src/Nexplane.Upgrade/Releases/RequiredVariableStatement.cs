@@ -4,7 +4,8 @@ namespace Nexplane.Upgrade.Releases;
 
 /// <summary>
 /// The environment variables an operator's sentence requires. A variable is an upper-case name with an underscore
-/// (<c>WEBHOOK_SECRET</c>), or any upper-case name in backticks (<c>`TZ`</c>). A sentence requires the names it holds
+/// (<c>WEBHOOK_SECRET</c>), any upper-case name in backticks (<c>`TZ`</c>) or right after "variable"
+/// ("environment variable TOKEN"). A sentence requires the names it holds
 /// when it says so:
 /// <list type="bullet">
 /// <item>"required" or "requires" ("This needs a new required environment variable FOO_KEY", "requires `FOO_KEY`");</item>
@@ -30,6 +31,6 @@ public static partial class RequiredVariableStatement
     [GeneratedRegex(@"\bno\s+longer\b|\boptional(?:ly)?\b|\bnot\s+(?:required|needed|necessary|used)\b|\bdeprecated\b|\bonly\s+(?:if|when)\b|\b(?:may|can)\s+(?:now\s+|safely\s+)?(?:be\s+)?(?:remove|removed|drop|dropped|unset|delete|deleted)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Release();
 
-    [GeneratedRegex(@"`(?<name>[A-Z][A-Z0-9_]*)`|\b(?<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")]
+    [GeneratedRegex(@"`(?<name>[A-Z][A-Z0-9_]*)`|\b(?<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b|\bvariable\s+(?<name>[A-Z][A-Z0-9]+)\b")]
     private static partial Regex VariableName();
 }

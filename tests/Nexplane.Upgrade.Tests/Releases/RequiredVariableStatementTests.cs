@@ -34,9 +34,10 @@ public sealed class RequiredVariableStatementTests
     }
 
     [Fact]
-    public void A_short_upper_case_name_counts_only_in_backticks()
+    public void A_short_upper_case_name_counts_only_in_backticks_or_after_variable()
     {
         Assert.Equal(["TZ"], RequiredVariableStatement.Names("`TZ` must be set for change windows."));
+        Assert.Equal(["TOKEN"], RequiredVariableStatement.Names("This needs a new required environment variable TOKEN."));
         Assert.Empty(RequiredVariableStatement.Names("The API must be set up again."));
     }
 }
