@@ -13,7 +13,7 @@ namespace Nexplane.Upgrade.Releases;
 /// <item>set, define, add or provide it before upgrading or starting ("Set FOO_KEY before upgrading");</item>
 /// <item>unless it is set ("The backend refuses to start unless FOO_KEY is set").</item>
 /// </list>
-/// A sentence that also says "no longer", "optional", "not required/needed/used", "deprecated", "only if/when", or
+/// A sentence that also says "no longer used/read/required/needed", "optional", "not required/needed/used", "deprecated", "only if/when", or
 /// that it may or can be removed, requires nothing: the environment gate has no override, so a variable read by
 /// mistake would block the upgrade. Mentions alone ("the default of FOO_KEY changed") require nothing either.
 /// </summary>
@@ -28,7 +28,7 @@ public static partial class RequiredVariableStatement
     [GeneratedRegex(@"\brequire[sd]?\b|\bmust\s+(?:also\s+)?be\s+(?:set|defined|provided|configured)\b|\b(?:set|define|add|provide)\b.*\bbefore\s+(?:upgrading|you\s+upgrade|the\s+upgrade|starting)\b|\bunless\b.*\b(?:is|are)\s+set\b", RegexOptions.IgnoreCase)]
     private static partial Regex Requirement();
 
-    [GeneratedRegex(@"\bno\s+longer\b|\boptional(?:ly)?\b|\bnot\s+(?:required|needed|necessary|used)\b|\bdeprecated\b|\bonly\s+(?:if|when)\b|\b(?:may|can)\s+(?:now\s+|safely\s+)?(?:be\s+)?(?:remove|removed|drop|dropped|unset|delete|deleted)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bno\s+longer\s+(?:be\s+)?(?:used|read|required|needed|necessary|supported)\b|\boptional(?:ly)?\b|\bnot\s+(?:required|needed|necessary|used)\b|\bdeprecated\b|\bonly\s+(?:if|when)\b|\b(?:may|can)\s+(?:now\s+|safely\s+)?(?:be\s+)?(?:remove|removed|drop|dropped|unset|delete|deleted)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Release();
 
     [GeneratedRegex(@"`(?<name>[A-Z][A-Z0-9_]*)`|\b(?<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b|\bvariable\s+(?<name>[A-Z][A-Z0-9]+)\b")]

@@ -7,6 +7,7 @@ public sealed class RequiredVariableStatementTests
     [Theory]
     [InlineData("This needs a new required environment variable WEBHOOK_SECRET, otherwise the backend will not start.")]
     [InlineData("WEBHOOK_SECRET must be set.")]
+    [InlineData("WEBHOOK_SECRET must be set, or the backend will no longer start.")]
     [InlineData("Set WEBHOOK_SECRET before upgrading.")]
     [InlineData("The backend refuses to start unless `WEBHOOK_SECRET` is set (at least 16 characters).")]
     [InlineData("Outgoing webhooks are signed now, which requires `WEBHOOK_SECRET`.")]
@@ -21,6 +22,7 @@ public sealed class RequiredVariableStatementTests
     [InlineData("The default of SESSION_TIMEOUT_MINUTES changed from 30 to 60.")]
     [InlineData("You may remove OLD_SMTP_HOST from your .env.")]
     [InlineData("SMTP_RELAY_HOST is no longer required.")]
+    [InlineData("SMTP_RELAY_HOST no longer needs to be set; it is required only when e-mail is on.")]
     [InlineData("Set CHANGE_WINDOW_TZ before upgrading only if you use change windows.")]
     public void A_variable_mentioned_but_not_required_is_not_named(string sentence)
     {
