@@ -15,12 +15,25 @@ public static partial class AgentUpgradeStatement
         ProseSentences.Of(text).Any(sentence =>
             AboutAgentUpgrade().IsMatch(sentence) && Demand().IsMatch(sentence) && !Denial().IsMatch(sentence));
 
-    [GeneratedRegex(@"^(?=.*\bagents?\b)(?=.*\b(?:upgrad|updat|replac)\w*)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""
+        ^(?=.*(?<agent> \bagents?\b ))
+         (?=.*(?<upgrade> \b(?:upgrad|updat|replac)\w* ))
+        """, RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex AboutAgentUpgrade();
 
-    [GeneratedRegex(@"\b(?:must|required|requires?|needs?\s+to|ha(?:ve|s)\s+to|mandatory)\b|^\W*(?:please\s+)?(?:upgrade|update|replace)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""
+          (?<demand>     \b(?:must|required|requires?|needs?\s+to|ha(?:ve|s)\s+to|mandatory)\b )
+        | (?<imperative> ^\W*(?:please\s+)?(?:upgrade|update|replace)\b )
+        """, RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex Demand();
 
-    [GeneratedRegex(@"\b(?:do|does|need|needs)\s+not\s+(?:need\s+to\s+)?(?:be\s+)?(?:upgrad|updat|replac)\w*|\b(?:don't|doesn't|needn't)\s+(?:need\s+to\s+)?(?:be\s+)?(?:upgrad|updat|replac)\w*|\bno\s+(?:agent\s+)?(?:upgrade|update|replacement|change)s?\b|\bnot\s+(?:required|needed|necessary|mandatory)\b|\bno\s+need\b|\boptional\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""
+          (?<do_not_need>  \b(?:do|does|need|needs)\s+not\s+(?:need\s+to\s+)?(?:be\s+)?(?:upgrad|updat|replac)\w* )
+        | (?<dont_need>    \b(?:don't|doesn't|needn't)\s+(?:need\s+to\s+)?(?:be\s+)?(?:upgrad|updat|replac)\w* )
+        | (?<no_upgrade>   \bno\s+(?:agent\s+)?(?:upgrade|update|replacement|change)s?\b )
+        | (?<not_required> \bnot\s+(?:required|needed|necessary|mandatory)\b )
+        | (?<no_need>      \bno\s+need\b )
+        | (?<optional>     \boptional\b )
+        """, RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex Denial();
 }

@@ -31,7 +31,10 @@ public static partial class BreakingStatement
     [GeneratedRegex(@"\b(?:no|not|without)\s+(?:a\s+|any\s+)?breaking\b|\bnon-breaking\b", RegexOptions.IgnoreCase)]
     private static partial Regex DeniedBreakingChange();
 
-    [GeneratedRegex(@"\bcan\s+no\s+longer\b|\bno\s+longer\s+(?:be\s+)?(?:supported|available|accepted|compatible|returned|exposed|served|allowed)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""
+          (?<can_no_longer> \bcan\s+no\s+longer\b )
+        | (?<withdrawn>     \bno\s+longer\s+(?:be\s+)?(?:supported|available|accepted|compatible|returned|exposed|served|allowed)\b )
+        """, RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex NoLongerPossible();
 
     [GeneratedRegex(@"\b(?:removed|dropped)\b", RegexOptions.IgnoreCase)]

@@ -25,12 +25,28 @@ public static partial class RequiredVariableStatement
             .SelectMany(sentence => VariableName().Matches(sentence).Select(m => m.Groups["name"].Value))
             .Distinct();
 
-    [GeneratedRegex(@"\brequire[sd]?\b|\bmust\s+(?:also\s+)?be\s+(?:set|defined|provided|configured)\b|\b(?:set|define|add|provide)\b.*\bbefore\s+(?:upgrading|you\s+upgrade|the\s+upgrade|starting)\b|\bunless\b.*\b(?:is|are)\s+set\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""
+          (?<required>       \brequire[sd]?\b )
+        | (?<must_be_set>    \bmust\s+(?:also\s+)?be\s+(?:set|defined|provided|configured)\b )
+        | (?<set_before>     \b(?:set|define|add|provide)\b.*\bbefore\s+(?:upgrading|you\s+upgrade|the\s+upgrade|starting)\b )
+        | (?<unless_set>     \bunless\b.*\b(?:is|are)\s+set\b )
+        """, RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex Requirement();
 
-    [GeneratedRegex(@"\bno\s+longer\s+(?:be\s+)?(?:used|read|required|needed|necessary|supported)\b|\boptional(?:ly)?\b|\bnot\s+(?:required|needed|necessary|used)\b|\bdeprecated\b|\bonly\s+(?:if|when)\b|\b(?:may|can)\s+(?:now\s+|safely\s+)?(?:be\s+)?(?:remove|removed|drop|dropped|unset|delete|deleted)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""
+          (?<no_longer>      \bno\s+longer\s+(?:be\s+)?(?:used|read|required|needed|necessary|supported)\b )
+        | (?<optional>       \boptional(?:ly)?\b )
+        | (?<not_required>   \bnot\s+(?:required|needed|necessary|used)\b )
+        | (?<deprecated>     \bdeprecated\b )
+        | (?<conditional>    \bonly\s+(?:if|when)\b )
+        | (?<may_remove>     \b(?:may|can)\s+(?:now\s+|safely\s+)?(?:be\s+)?(?:remove|removed|drop|dropped|unset|delete|deleted)\b )
+        """, RegexOptions.IgnoreCase | RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex Release();
 
-    [GeneratedRegex(@"`(?<name>[A-Z][A-Z0-9_]*)`|\b(?<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b|\bvariable\s+(?<name>[A-Z][A-Z0-9]+)\b")]
+    [GeneratedRegex("""
+          `(?<name>[A-Z][A-Z0-9_]*)`                        # any upper-case name in backticks
+        | \b(?<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b        # WITH_UNDERSCORE
+        | \bvariable\s+(?<name>[A-Z][A-Z0-9]+)\b           # "environment variable TOKEN"
+        """, RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex VariableName();
 }
