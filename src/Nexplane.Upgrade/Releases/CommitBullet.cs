@@ -16,7 +16,8 @@ namespace Nexplane.Upgrade.Releases;
 /// </summary>
 public sealed partial record CommitBullet(string Sha, string? Type, string? Scope, bool Bang, string Subject)
 {
-    static readonly HashSet<string> HousekeepingTypes = new(StringComparer.OrdinalIgnoreCase) { "docs", "test", "tests", "ci", "build", "style" };
+    static readonly HashSet<string> HousekeepingTypes =
+        new(StringComparer.OrdinalIgnoreCase) { "docs", "test", "tests", "ci", "build", "style" };
 
     /// <summary>The commit a line describes, or null when the line is not a commit bullet.</summary>
     public static CommitBullet? Parse(string line)

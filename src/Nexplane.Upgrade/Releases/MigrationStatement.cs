@@ -5,8 +5,9 @@ namespace Nexplane.Upgrade.Releases;
 /// <summary>
 /// Whether an operator's sentence announces a database migration: it names a database, schema or alembic migration
 /// ("This release's database migration rewrites the assets table") and does not deny one ("no database migration",
-/// "without a schema migration"; a negation after it, "the database migration cannot be undone", is no denial). A bare "migration" is not enough: announced migrations that do not run fail
-/// VerifyMigrations, so this errs on the side of silence.
+/// "without a schema migration"; a negation after it, "the database migration cannot be undone", is no denial).
+/// A bare "migration" is not enough: announced migrations that do not run fail VerifyMigrations, so this errs on
+/// the side of silence.
 /// </summary>
 public static partial class MigrationStatement
 {

@@ -5,17 +5,17 @@ namespace Nexplane.Upgrade.Releases;
 /// <summary>
 /// The environment variables an operator's sentence requires. A variable is an upper-case name with an underscore
 /// (<c>WEBHOOK_SECRET</c>), any upper-case name in backticks (<c>`TZ`</c>) or right after "variable"
-/// ("environment variable TOKEN"). A sentence requires the names it holds
-/// when it says so:
+/// ("environment variable TOKEN"). A sentence requires the names it holds when it says so:
 /// <list type="bullet">
 /// <item>"required" or "requires" ("This needs a new required environment variable FOO_KEY", "requires `FOO_KEY`");</item>
 /// <item>"must be set / defined / provided / configured" ("FOO_KEY must be set");</item>
 /// <item>set, define, add or provide it before upgrading or starting ("Set FOO_KEY before upgrading");</item>
 /// <item>unless it is set ("The backend refuses to start unless FOO_KEY is set").</item>
 /// </list>
-/// A sentence that also says "no longer used/read/required/needed", "optional", "not required/needed/used", "deprecated", "only if/when", or
-/// that it may or can be removed, requires nothing: the environment gate has no override, so a variable read by
-/// mistake would block the upgrade. Mentions alone ("the default of FOO_KEY changed") require nothing either.
+/// A sentence that also says "no longer used/read/required/needed", "optional", "not required/needed/used",
+/// "deprecated", "only if/when", or that it may or can be removed, requires nothing: the environment gate has no
+/// override, so a variable read by mistake would block the upgrade. Mentions alone ("the default of FOO_KEY
+/// changed") require nothing either.
 /// </summary>
 public static partial class RequiredVariableStatement
 {
