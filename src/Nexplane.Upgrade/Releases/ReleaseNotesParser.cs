@@ -59,7 +59,8 @@ public static partial class ReleaseNotesParser
                     break;
             }
 
-            // What no heading decides here: commit bullets and the operator's prose.
+            // What no heading decides here, from commit bullets and the operator's prose. Agents are the exception:
+            // prose that demands an agent upgrade counts under an Agents heading too ("Agents must be upgraded").
             var commit = CommitBullet.Parse(line);
             if (section != Section.Breaking && (commit?.IsBreaking ?? BreakingStatement.IsBreaking(item)))
                 breaking.Add(item);
