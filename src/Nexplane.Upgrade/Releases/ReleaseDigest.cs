@@ -2,7 +2,8 @@ namespace Nexplane.Upgrade.Releases;
 
 /// <summary>
 /// What an operator must know about one release before upgrading through it, extracted from its notes.
-/// Nexplane's notes carry no machine-readable markers, so this is a lenient reading of headings and bullets.
+/// Nexplane's notes carry no machine-readable markers, so this is a lenient reading of headings and bullets, or of
+/// commit bullets and operator prose (see <see cref="ReleaseNotesParser"/>).
 /// </summary>
 public sealed record ReleaseDigest(
     NexplaneVersion Version,

@@ -4,8 +4,10 @@ namespace Nexplane.Upgrade.Releases;
 
 /// <summary>
 /// Release notes an operator supplies offline (<c>--release-notes-file</c>) instead of GitHub. One file may hold
-/// several releases, each under a top-level heading naming its version (<c># v0.3.0</c>, <c># Nexplane 0.4.0</c>);
-/// a file without such headings is the notes of the target version alone.
+/// several releases, each under a top-level heading naming its version (<c># v0.3.0</c>, <c># Nexplane 0.4.0</c>) or
+/// under the changelog workflow's <c>## v0.3.0 (2026-01-20)</c>, so a CHANGELOG.md reads as it is; two headings naming
+/// the same version (a pasted GitHub body under its own title) make one release. A file without such headings is the
+/// notes of the target version alone.
 /// </summary>
 public static partial class ReleaseNotesFile
 {
@@ -22,13 +24,16 @@ public static partial class ReleaseNotesFile
             return [new PublishedRelease(target, target.GitTag, text, [])];
 
         return headings.Select((heading, index) =>
-        {
-            var start = heading.Match.Index + heading.Match.Length;
-            var end = index + 1 < headings.Length ? headings[index + 1].Match.Index : text.Length;
-            return new PublishedRelease(heading.Version!, heading.Version!.GitTag, text[start..end], []);
-        }).ToArray();
+            {
+                var start = heading.Match.Index + heading.Match.Length;
+                var end = index + 1 < headings.Length ? headings[index + 1].Match.Index : text.Length;
+                return (Version: heading.Version!, Notes: text[start..end]);
+            })
+            .GroupBy(release => release.Version)
+            .Select(same => new PublishedRelease(same.Key, same.Key.GitTag, string.Concat(same.Select(r => r.Notes)), []))
+            .ToArray();
     }
 
-    [GeneratedRegex(@"^#\s+(?:[A-Za-z]+\s+)?(?<version>v?\d+\.\d+\.\d+\S*)\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^#{1,2}\s+(?:[A-Za-z]+\s+)?(?<version>v?\d+\.\d+\.\d+\S*)(?:\s+\(\d{4}-\d{2}-\d{2}\))?\s*$", RegexOptions.Multiline)]
     private static partial Regex ReleaseHeading();
 }

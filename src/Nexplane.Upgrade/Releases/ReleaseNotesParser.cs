@@ -3,10 +3,17 @@ using System.Text.RegularExpressions;
 namespace Nexplane.Upgrade.Releases;
 
 /// <summary>
-/// Reads a release's Markdown notes (and an optional release.yml) into a <see cref="ReleaseDigest"/>.
-/// Headings are matched by keyword ("Breaking", "Migration", "Environment", "Agent"), whatever their level or
-/// wording; bullets under them are the items. <c>min_compatible_version</c> and <c>severity</c> are read from a
-/// release.yml-style block anywhere in the text. CRLF bodies (as github.com stores edited notes) read the same.
+/// Reads a release's Markdown notes (and an optional release.yml) into a <see cref="ReleaseDigest"/>. Two styles:
+/// <list type="bullet">
+/// <item>Heading style: headings are matched by keyword ("Breaking", "Migration", "Environment", "Agent"), whatever
+/// their level or wording; bullets under them are the items. Under such a heading the heading decides its own concern.</item>
+/// <item>Changelog style (what Nexplane's changelog workflow writes): a <c>## vX.Y.Z (date)</c> heading, one
+/// <see cref="CommitBullet"/> per commit, and hand-written operator prose. Every concern no heading decides is read
+/// line by line: commit bullets for breaking changes and migrations, prose by <see cref="BreakingStatement"/>,
+/// <see cref="MigrationStatement"/>, <see cref="RequiredVariableStatement"/> and <see cref="AgentUpgradeStatement"/>.</item>
+/// </list>
+/// <c>min_compatible_version</c> and <c>severity</c> are read from a release.yml-style block anywhere in the text.
+/// CRLF bodies (as github.com stores edited notes) read the same.
 /// </summary>
 public static partial class ReleaseNotesParser
 {
@@ -51,6 +58,19 @@ public static partial class ReleaseNotesParser
                     agentUpgradeRequired = true;
                     break;
             }
+
+            // What no heading decides here, from commit bullets and the operator's prose. Agents are the exception:
+            // prose that demands an agent upgrade counts under an Agents heading too ("Agents must be upgraded").
+            var commit = CommitBullet.Parse(line);
+            if (section != Section.Breaking && (commit?.IsBreaking ?? BreakingStatement.IsBreaking(item)))
+                breaking.Add(item);
+            if (section != Section.Migration && (commit?.IsMigration ?? MigrationStatement.Announces(item)))
+                migrations.Add(item);
+            if (commit is not null)
+                continue;
+            if (section != Section.Environment)
+                environment.AddRange(RequiredVariableStatement.Names(item));
+            agentUpgradeRequired |= AgentUpgradeStatement.Requires(item);
         }
 
         var yaml = (releaseYaml ?? "") + "\n" + markdown;
