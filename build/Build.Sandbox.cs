@@ -8,7 +8,7 @@ partial class Build
     [Parameter("Nexplane version the sandbox deployment starts on")]
     readonly string SandboxVersion = "0.2.0";
 
-    [Parameter("Shape of the sandbox deployment: runbook (the runbook's five services, the default) or real (like real production Nexplane: db, backend, frontend, unpublished db port, SPA frontend, changelog-style notes)")]
+    [Parameter("Shape of the sandbox deployment: runbook (the five services of the runbook, the default) or real (like real production Nexplane: db, backend, frontend, unpublished db port, SPA frontend, changelog-style notes)")]
     readonly string SandboxShape = "runbook";
 
     AbsolutePath ScriptsDirectory => RootDirectory / "scripts";
