@@ -8,6 +8,9 @@ partial class Build
     [Parameter("Nexplane version the sandbox deployment starts on")]
     readonly string SandboxVersion = "0.2.0";
 
+    [Parameter("Shape of the sandbox deployment: runbook (the five services of the runbook, the default) or real (like real production Nexplane: db, backend, frontend, unpublished db port, SPA frontend, changelog-style notes)")]
+    readonly string SandboxShape = "runbook";
+
     AbsolutePath ScriptsDirectory => RootDirectory / "scripts";
 
     /// <summary>
@@ -20,7 +23,7 @@ partial class Build
         .Before(Preflight)
         // sandbox-up.sh checks first whether the sandbox is already up and healthy (a no-op then); otherwise it
         // prepares the machine (test-env.sh) and the images (sandbox-images.sh) itself before starting it.
-        .Executes(async cancellationToken => await RunScriptAsync("sandbox-up.sh", ["--version", SandboxVersion], cancellationToken));
+        .Executes(async cancellationToken => await RunScriptAsync("sandbox-up.sh", ["--version", SandboxVersion, "--shape", SandboxShape], cancellationToken));
 
     Target SandboxDown => _ => _
         .Description("Removes the sandbox's containers, volumes and data, and nothing else")

@@ -48,6 +48,13 @@ remove_compose_project() {
     # shellcheck disable=SC2086  # one id per word
     docker rm -f $ids >/dev/null
   fi
+  # The real shape's compose network (the runbook shape uses host networking and has none).
+  ids="$(docker network ls -q -f "label=com.docker.compose.project=$PROJECT")"
+  if [[ -n "$ids" ]]; then
+    log "removing networks of project $PROJECT"
+    # shellcheck disable=SC2086
+    docker network rm $ids >/dev/null
+  fi
   ids="$(docker volume ls -q -f "label=com.docker.compose.project=$PROJECT")"
   if [[ -n "$ids" ]]; then
     log "removing volumes: ${ids//$'\n'/ }"

@@ -14,7 +14,8 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-RELEASES=(0.2.0 0.3.0 0.3.1 0.3.2 0.3.3 0.3.4 0.4.0)
+# 0.3.5 is used only by the real shape (sandbox-up.sh --shape real), whose GitHub catalog alone publishes it.
+RELEASES=(0.2.0 0.3.0 0.3.1 0.3.2 0.3.3 0.3.4 0.4.0 0.3.5)
 ROLES=(backend worker frontend)
 IMAGE_DIR="$REPO_ROOT/scripts/sandbox"
 SANDBOX_PROJECT_DIR="$REPO_ROOT/src/Nexplane.Sandbox"

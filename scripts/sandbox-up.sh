@@ -6,9 +6,16 @@
 # images first (test-env.sh, sandbox-images.sh). A no-op when the sandbox is already up and healthy on
 # that release.
 #
-# Usage: scripts/sandbox-up.sh [--version 0.2.0] [--tag-style image|env|env-default]
+# Usage: scripts/sandbox-up.sh [--version 0.2.0] [--shape runbook|real] [--tag-style image|env|env-default]
 #                              [--naming runbook|ghcr] [--instance <n>] [--dir <deploy dir>] [--skip-prepare]
 #   --version      release to deploy (default 0.2.0)
+#   --shape        runbook: the runbook's deployment (default; db, redis, backend, worker, frontend,
+#                           host networking, heading-style release notes)
+#                  real:    shaped like real production Nexplane: db, backend, frontend only, on a
+#                           compose network with no db port published, backend and frontend published
+#                           on 127.0.0.1, an SPA frontend without /version, /health without a version,
+#                           changelog-style release notes and the extra release 0.3.5 (needs
+#                           NEXPLANE_ENCRYPTION_KEY). Implies --naming ghcr --tag-style env unless given.
 #   --tag-style    image:       tags pinned on the image: lines (default)
 #                  env:         image lines read ${IMAGE_TAG} from .env (like the in-product upgrader)
 #                  env-default: image lines read ${NEXPLANE_VERSION:-<version>} from .env
@@ -30,7 +37,9 @@ GITHUB_IMAGE="$REGISTRY_HOST/nexplane-sandbox/github-api:latest"
 ADMIN_EMAIL=admin@nexplane.local
 MARKER_FILE=.nexplane-sandbox
 
-version=0.2.0 tag_style=image naming=runbook prepare=true instance=0
+version=0.2.0 shape=runbook tag_style="" naming="" prepare=true instance=0
+# Releases only the real shape's GitHub catalog publishes (src/Nexplane.Sandbox/Releases.cs, RealShapeOnly).
+REAL_SHAPE_ONLY_RELEASES=(0.3.5)
 deploy_dir=""
 
 usage() { print_usage; }
@@ -39,6 +48,7 @@ parse_args() {
   while (($#)); do
     case "$1" in
       --version) version="${2:?--version needs a release}"; version="${version#v}"; shift 2 ;;
+      --shape) shape="${2:?--shape needs runbook or real}"; shift 2 ;;
       --tag-style) tag_style="${2:?--tag-style needs image, env or env-default}"; shift 2 ;;
       --naming) naming="${2:?--naming needs runbook or ghcr}"; shift 2 ;;
       --dir) deploy_dir="${2:?--dir needs a directory}"; shift 2 ;;
@@ -49,6 +59,14 @@ parse_args() {
     esac
   done
   [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "--version must look like 0.2.0, got '$version'"
+  case "$shape" in
+    runbook) : "${tag_style:=image}" "${naming:=runbook}" ;;
+    real) : "${tag_style:=env}" "${naming:=ghcr}" ;;
+    *) die "--shape must be runbook or real" ;;
+  esac
+  if [[ "$shape" != real && " ${REAL_SHAPE_ONLY_RELEASES[*]} " == *" $version "* ]]; then
+    die "release $version exists only in the real shape (its GitHub catalog publishes it): add --shape real"
+  fi
   case "$tag_style" in image | env | env-default) ;; *) die "--tag-style must be image, env or env-default" ;; esac
   case "$naming" in runbook | ghcr) ;; *) die "--naming must be runbook or ghcr" ;; esac
   set_instance "$instance"
@@ -102,17 +120,20 @@ github_answers() {
   [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$GITHUB_URL/" 2>/dev/null)" != 000 ]]
 }
 
+# The compose services of the shape.
+shape_services() { if [[ "$shape" == real ]]; then echo db backend frontend; else echo db redis backend worker frontend; fi; }
+
 all_services_running() {
   local service state
-  for service in db redis backend worker frontend; do
+  for service in $(shape_services); do
     state="$(service_health "$service")"
     [[ "$state" == healthy || "$state" == running ]] || return 1
   done
 }
 
 already_up() {
-  [[ -f "$COMPOSE_FILE_PATH" && -f "$ENV_FILE" ]] || return 1
-  backend_healthy_on "$version" && db_healthy && all_services_running && github_answers \
+  [[ -f "$COMPOSE_FILE_PATH" && -f "$ENV_FILE" && "$(deployed_shape)" == "$shape" ]] || return 1
+  github_notes_env_matches && backend_healthy_on "$version" && db_healthy && all_services_running && github_answers \
     && agent_hosts_running && [[ -f "$(agent_inventory)" ]]
 }
 
@@ -177,6 +198,14 @@ image_comment() {
   esac
 }
 
+compose_template() {
+  if [[ "$shape" == real ]]; then
+    echo "$REPO_ROOT/scripts/sandbox/docker-compose.real.yml.template"
+  else
+    echo "$REPO_ROOT/scripts/sandbox/docker-compose.yml.template"
+  fi
+}
+
 write_compose_file() {
   local redis_tag content
   redis_tag="$(dpkg-query -W -f='${Version}' redis-server | sed -E 's/^([0-9]+:)?([0-9]+).*/\2/')"
@@ -187,22 +216,34 @@ write_compose_file() {
     -e "s|@IMAGE_FRONTEND@|$(image_reference frontend)|" \
     -e "s|@DB_PORT@|$DB_PORT|g" -e "s|@REDIS_PORT@|$REDIS_PORT|g" \
     -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@FRONTEND_PORT@|$FRONTEND_PORT|g" \
-    "$REPO_ROOT/scripts/sandbox/docker-compose.yml.template")"
+    "$(compose_template)")"
   if [[ ! -f "$COMPOSE_FILE_PATH" || "$(cat "$COMPOSE_FILE_PATH")" != "$content" ]]; then
     printf '%s\n' "$content" >"$COMPOSE_FILE_PATH"
-    log "wrote $COMPOSE_FILE_PATH ($version, tag style $tag_style, naming $naming)"
+    log "wrote $COMPOSE_FILE_PATH ($version, tag style $tag_style, naming $naming$([[ "$shape" == real ]] && echo ", shape real"))"
   fi
   # Marks the directory as the sandbox's own, so sandbox-down.sh may delete it.
   [[ -f "$deploy_dir/$MARKER_FILE" ]] || echo "deploy directory of scripts/sandbox-up.sh" >"$deploy_dir/$MARKER_FILE"
 }
 
+# The shape an existing deploy directory was written for (empty when there is none).
+deployed_shape() {
+  [[ -f "$COMPOSE_FILE_PATH" ]] || return 0
+  if grep -q '^# Nexplane sandbox deployment, real shape' "$COMPOSE_FILE_PATH"; then echo real; else echo runbook; fi
+}
+
 # Refuses to silently "downgrade" or upgrade a running sandbox: that is the upgrade tool's job.
+# Nor does it turn one shape into the other in place.
 check_running_version() {
-  local running
+  local running deployed
+  deployed="$(deployed_shape)"
+  if [[ -n "$deployed" && "$deployed" != "$shape" ]]; then
+    die "the sandbox in $deploy_dir has the $deployed shape, not $shape. Start over:
+  scripts/sandbox-down.sh --instance $instance && scripts/sandbox-up.sh --instance $instance --shape $shape"
+  fi
   running="$(backend_version)"
   if [[ -n "$running" && "$running" != "$version" ]]; then
     die "the sandbox backend already runs $running, not $version. Upgrade it with the tool, or start over:
-  ./build.sh SandboxDown && ./build.sh Sandbox --sandbox-version $version   (instance $instance: scripts/sandbox-down.sh --instance $instance)"
+  ./build.sh SandboxDown && ./build.sh Sandbox --sandbox-version $version$([[ "$shape" == real ]] && echo " --sandbox-shape real")   (instance $instance: scripts/sandbox-down.sh --instance $instance)"
   fi
 }
 
@@ -213,8 +254,10 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # With host networking a port held by anything else (a host PostgreSQL, a test's own server) makes
 # the service crash-loop; say so before starting rather than after a two-minute wait.
 check_ports_free() {
-  local service port state
-  for service in "db:$DB_PORT" "redis:$REDIS_PORT" "backend:$BACKEND_PORT" "frontend:$FRONTEND_PORT"; do
+  local service port state services=("db:$DB_PORT" "redis:$REDIS_PORT" "backend:$BACKEND_PORT" "frontend:$FRONTEND_PORT")
+  # The real shape publishes only the backend's and the frontend's ports.
+  [[ "$shape" != real ]] || services=("backend:$BACKEND_PORT" "frontend:$FRONTEND_PORT")
+  for service in "${services[@]}"; do
     port="${service#*:}" service="${service%:*}"
     state="$(service_health "$service")"
     [[ "$state" == healthy || "$state" == running || "$state" == starting ]] && continue
@@ -230,11 +273,26 @@ Stop that process (or run the sandbox on a machine where $port is free) and reru
   check_agent_ports_free
 }
 
+# The real shape's stand-in publishes changelog-style notes (and 0.3.5); the runbook's keeps its default.
+github_notes_env() { [[ "$shape" != real ]] || echo GITHUB_API_NOTES_STYLE=changelog; }
+
+github_notes_env_matches() {
+  local env
+  env="$(docker inspect -f '{{ range .Config.Env }}{{ println . }}{{ end }}' "$GITHUB_CONTAINER" 2>/dev/null | grep '^GITHUB_API_NOTES_STYLE=' || true)"
+  [[ "$env" == "$(github_notes_env)" ]]
+}
+
 start_github_stand_in() {
-  local wanted current
+  local wanted current extra_env=()
   wanted="$(docker image inspect -f '{{.Id}}' "$GITHUB_IMAGE" 2>/dev/null)" \
     || die "image $GITHUB_IMAGE is missing; run scripts/sandbox-images.sh"
   current="$(docker inspect -f '{{.Image}}' "$GITHUB_CONTAINER" 2>/dev/null || true)"
+  [[ -z "$(github_notes_env)" ]] || extra_env=(-e "$(github_notes_env)")
+  if [[ -n "$current" ]] && ! github_notes_env_matches; then
+    log "github: replacing $GITHUB_CONTAINER (notes style changed)"
+    docker rm -f "$GITHUB_CONTAINER" >/dev/null
+    current=""
+  fi
   if [[ -n "$current" && "$current" != "$wanted" ]]; then
     log "github: replacing $GITHUB_CONTAINER (image changed)"
     docker rm -f "$GITHUB_CONTAINER" >/dev/null
@@ -244,7 +302,7 @@ start_github_stand_in() {
     log "github: starting $GITHUB_CONTAINER on $GITHUB_URL"
     docker run -d --name "$GITHUB_CONTAINER" --network host --restart unless-stopped \
       --label "org.nexplane.sandbox=github-api" \
-      -e HOST=127.0.0.1 -e PORT="$GITHUB_PORT" -e GITHUB_API_PUBLIC_URL="$GITHUB_URL" "$GITHUB_IMAGE" >/dev/null
+      -e HOST=127.0.0.1 -e PORT="$GITHUB_PORT" -e GITHUB_API_PUBLIC_URL="$GITHUB_URL" "${extra_env[@]}" "$GITHUB_IMAGE" >/dev/null
   elif [[ "$(docker inspect -f '{{.State.Running}}' "$GITHUB_CONTAINER")" != true ]]; then
     log "github: starting stopped $GITHUB_CONTAINER"
     docker start "$GITHUB_CONTAINER" >/dev/null
@@ -286,6 +344,19 @@ wait_until_healthy() {
 }
 
 print_summary() {
+  if [[ "$shape" == real ]]; then
+    cat <<SUMMARY
+[$SCRIPT_NAME] Nexplane sandbox $version (real shape) is up (compose project $PROJECT, ${COMPOSE[*]}):
+  backend    $BACKEND_URL  (/health without a version, /downloads/version, /version; published on 127.0.0.1)
+  frontend   $FRONTEND_URL  (single-page app: no version endpoint, the version is in its JS bundle)
+  db         port not published: db:5432 on the compose network (pg_dump inside: docker exec <db container> pg_dump -U nexplane nexplane)
+  github     $GITHUB_URL  (container $GITHUB_CONTAINER, changelog-style notes)
+  compose    $COMPOSE_FILE_PATH  (db, backend, frontend; tag from IMAGE_TAG in .env)
+  secrets    $ENV_FILE (mode 600; admin login $ADMIN_EMAIL / NEXPLANE_ADMIN_PASSWORD)
+SUMMARY
+    print_agent_hosts_summary
+    return
+  fi
   cat <<SUMMARY
 [$SCRIPT_NAME] Nexplane sandbox $version is up (compose project $PROJECT, ${COMPOSE[*]}):
   backend    $BACKEND_URL  (/health, /downloads/version, /version)
@@ -304,7 +375,7 @@ main() {
   if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
     detect_compose
     if already_up; then
-      log "already up and healthy on $version: nothing to do"
+      log "already up and healthy on $version$([[ "$shape" == real ]] && echo " (real shape)"): nothing to do"
       print_summary
       log "sandbox up in $(elapsed "$SCRIPT_STARTED_NS") s (warm)"
       return

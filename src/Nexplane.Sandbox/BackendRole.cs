@@ -96,6 +96,7 @@ public static class BackendRole
             return false;
         }
 
-        return true;
+        // 0.3.5 (real-shape catalog): a variable read when the app starts, after the migrations already ran.
+        return RequiredSettingsCheck.StartupPasses(release);
     }
 }

@@ -20,7 +20,7 @@ public static class GitHubApiRole
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(tag => tag.StartsWith('v') ? tag : "v" + tag).ToHashSet()
             : null;
-        var catalog = new GitHubReleaseCatalog(publishedTags);
+        var catalog = new GitHubReleaseCatalog(publishedTags, commandLine.Setting("notes-style", "GITHUB_API_NOTES_STYLE", "headings"));
         // Rehearses an exhausted rate limit: every API request is answered as api.github.com answers then.
         var rateLimitExhausted = commandLine.Setting("rate-limit-exhausted", "GITHUB_API_RATE_LIMIT_EXHAUSTED") is "1" or "true";
 

@@ -24,20 +24,36 @@ public sealed class GitHubReleaseCatalog
     readonly IReadOnlyList<Entry> entries;
 
     /// <param name="publishedTags">Tags to publish (e.g. to rehearse "0.4.0 is not out yet"); null publishes every release.</param>
-    public GitHubReleaseCatalog(IReadOnlySet<string>? publishedTags)
+    /// <param name="notesStyle"><c>headings</c> (default): the releases and notes of the runbook-shaped sandbox.
+    /// <c>changelog</c>: the real-shape sandbox's, changelog-style notes (<see cref="GitHubReleaseNotes.ChangelogFor"/>),
+    /// no release.yml assets, plus the releases only it publishes (<see cref="Release.RealShapeOnly"/>).</param>
+    public GitHubReleaseCatalog(IReadOnlySet<string>? publishedTags, string notesStyle = "headings")
     {
+        var changelog = notesStyle switch
+        {
+            "headings" => false,
+            "changelog" => true,
+            _ => throw new SandboxConfigurationException($"GITHUB_API_NOTES_STYLE (--notes-style) must be headings or changelog, got '{notesStyle}'."),
+        };
+        // Index (position in Releases.All) fixes the ids; Position (version order among this catalog's releases)
+        // fixes the order and the dates. Without the real-shape-only releases both are the same.
         entries = Sandbox.Releases.All
-            .Select((release, index) => new Entry(release, index, $"v{release.Version}"))
+            .Select((release, index) => (Release: release, Index: index))
+            .Where(item => changelog || !item.Release.RealShapeOnly)
+            .OrderBy(item => System.Version.Parse(item.Release.Version))
+            .Select((item, position) => new Entry(item.Release, item.Index, position, $"v{item.Release.Version}", changelog))
             .Where(entry => publishedTags is null || publishedTags.Contains(entry.Tag))
-            .OrderByDescending(entry => entry.Index)
+            .OrderByDescending(entry => entry.Position)
             .ToList();
     }
 
-    sealed record Entry(Release Release, int Index, string Tag)
+    sealed record Entry(Release Release, int Index, int Position, string Tag, bool Changelog)
     {
         public long Id => 190_000_000 + Index * 1_000;
-        public DateTimeOffset PublishedAt => FirstPublished.AddDays(Index * 14);
-        public GitHubReleaseNotes.Notes Notes => GitHubReleaseNotes.For(Release.Version);
+        public DateTimeOffset PublishedAt => FirstPublished.AddDays(Position * 14);
+        public GitHubReleaseNotes.Notes Notes => Changelog
+            ? GitHubReleaseNotes.ChangelogFor(Release.Version, PublishedAt)
+            : GitHubReleaseNotes.For(Release.Version);
     }
 
     /// <summary>An asset's identity and how to produce its bytes.</summary>
@@ -79,6 +95,9 @@ public sealed class GitHubReleaseCatalog
                 () => Encoding.ASCII.GetBytes($"{Convert.ToHexStringLower(SHA256.HashData(Cached(binaryId, binary)()))}  dist/{name}\n")), created);
         }
 
+        // Real releases keep release.yml in the repository, not among the assets.
+        if (entry.Changelog)
+            yield break;
         var releaseYaml = entry.Notes.ReleaseYaml;
         yield return new AssetFile(++id, entry.Tag, "release.yml", "application/x-yaml", () => Encoding.UTF8.GetBytes(releaseYaml), created);
     }

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Nexplane.Sandbox;
 
 /// <summary>
@@ -141,4 +144,118 @@ public static class GitHubReleaseNotes
         body = body.Replace("\r\n", "\n");
         return new Notes(title, editedOnGitHub ? body.Replace("\n", "\r\n") : body, releaseYaml, editedOnGitHub);
     }
+
+    /// <summary>
+    /// Real Nexplane's style (<c>GITHUB_API_NOTES_STYLE=changelog</c>, the real-shape sandbox): what its changelog
+    /// workflow writes, <c>## vX.Y.Z (YYYY-MM-DD)</c> then one <c>- &lt;short sha&gt; &lt;subject&gt;</c> bullet per commit
+    /// (conventional commits, <c>!</c> for breaking), then a few hand-written operator bullets in plain prose. No section
+    /// headings and no markers: what the heading style says under "Breaking changes", "New environment variables" or
+    /// "Agents" is only in those sentences. 0.4.0 carries a release.yml-like block; 0.3.0's body was edited on
+    /// github.com (CRLF). These releases publish no release.yml asset.
+    /// </summary>
+    public static Notes ChangelogFor(string version, DateTimeOffset published) => version switch
+    {
+        "0.2.0" => Changelog(version, published, [
+                "feat(assets): asset tags; agents are tagged nexplane-agent",
+                "perf(inventory): load the asset list in one query",
+                "feat(db): add asset tags migration",
+                "chore(deps): bump fastapi from 0.110.0 to 0.111.0",
+            ], [
+                "Agents do not need to be upgraded for this release.",
+            ]),
+
+        "0.3.0" => Changelog(version, published, [
+                "feat(agents): agent tunnels to managed hosts",
+                "feat(webhooks)!: sign outgoing webhooks with WEBHOOK_SECRET",
+                "feat(assets): every asset has an owner, backfilled from metadata",
+                "fix(auth): refresh tokens no longer outlive the session",
+                "docs: document tunnel firewall requirements",
+            ], [
+                "The backend now refuses to start unless WEBHOOK_SECRET is set (at least 16 characters); add it to your .env before upgrading.",
+                "Migrations run automatically when the backend starts. Take a backup first.",
+                "Agents do not need to be upgraded for this release: 0.2.x agents keep working.",
+            ], editedOnGitHub: true),
+
+        "0.3.1" => Changelog(version, published, [
+                "perf(assets): index for owner-team lookups",
+                "feat(db): add owner team index",
+            ], [
+                "Agents do not need to be upgraded for this release.",
+            ]),
+
+        "0.3.2" => Changelog(version, published, [
+                "fix(webhooks): make the signing algorithm configurable (HMAC-SHA256 stays the default)",
+                "chore(deps): bump starlette to 0.37.2 (security)",
+            ], [
+                "Security release; no schema changes.",
+                "Agents do not need to be upgraded for this release.",
+            ]),
+
+        "0.3.3" => Changelog(version, published, [
+                "fix(search): tags containing a colon are no longer ignored",
+                "fix(login): remember the last e-mail address",
+            ], [
+                "Agents do not need to be upgraded for this release.",
+            ]),
+
+        "0.3.4" => Changelog(version, published, [
+                "feat(ui): asset table with a column chooser",
+                "feat(ui): dark mode",
+                "chore(ui): bump vite to 5.4.10",
+            ], [
+                "Frontend only; the backend and the database are unchanged.",
+            ]),
+
+        "0.3.5" => Changelog(version, published, [
+                "feat(vault): encrypt stored credentials at rest",
+                "fix(agents): retry registration after a control-plane restart",
+                "chore(deps): bump cryptography to 43.0.1",
+            ], [
+                "This release needs a new required environment variable NEXPLANE_ENCRYPTION_KEY (at least 32 characters, e.g. the output of `openssl rand -hex 32`). Add it to the backend's environment (.env) before upgrading; otherwise the backend will not start.",
+                "No schema changes.",
+                "Agents do not need to be upgraded for this release.",
+            ]),
+
+        "0.4.0" => Changelog(version, published, [
+                "feat(change-windows)!: change windows replace per-asset legacy flags",
+                "feat(db)!: drop assets.legacy_flags; criticality and the no-auto-patch tag replace it",
+                "feat(agents): report change-window compliance",
+                "fix(api): /assets pagination keeps the sort order",
+            ], [
+                "Upgrade from 0.3.0 or later only: installations on 0.2.x must upgrade to 0.3.0 first.",
+                "All agents must be upgraded to 0.4.0 as well: older agents cannot report change-window compliance (Linux agents self-update when restarted).",
+                "The API no longer returns legacy_flags; use criticality, tags and /change-windows.",
+            ], releaseYaml: ("critical", "0.3.0", "Change windows replace legacy flags. Upgrade from 0.3.0 or later only.")),
+
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "no release notes for this version"),
+    };
+
+    static Notes Changelog(string version, DateTimeOffset published, string[] commits, string[] operatorNotes, bool editedOnGitHub = false,
+        (string Severity, string MinCompatibleVersion, string Summary)? releaseYaml = null)
+    {
+        var body = new StringBuilder($"## v{version} ({published:yyyy-MM-dd})\n\n");
+        foreach (var subject in commits)
+            body.Append($"- {ShortSha(version, subject)} {subject}\n");
+        body.Append('\n');
+        foreach (var note in operatorNotes)
+            body.Append($"- {note}\n");
+        var yaml = "";
+        if (releaseYaml is { } values)
+        {
+            yaml = $"""
+                severity: {values.Severity}
+                min_compatible_version: {values.MinCompatibleVersion}
+                changelog_url: https://github.com/youbetyourballs/nexplane/blob/v{version}/CHANGELOG.md
+                notes: "{values.Summary}"
+
+                """;
+            body.Append($"\n```yaml\n{yaml}```\n");
+        }
+        var text = body.ToString();
+        return new Notes($"v{version}", editedOnGitHub ? text.Replace("\n", "\r\n") : text, yaml, editedOnGitHub);
+    }
+
+    /// <summary>Seven hex digits, stable per release and subject, like <c>git log --oneline</c>.</summary>
+    static string ShortSha(string version, string subject) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{version} {subject}")))[..7];
 }

@@ -20,8 +20,16 @@ public sealed record Release(
     IReadOnlyList<Migration> Chain,
     IReadOnlyList<RequiredSetting> RequiredSettings,
     ReleaseDefect Defect = ReleaseDefect.None,
-    string? WrongVersion = null)
+    string? WrongVersion = null,
+    IReadOnlyList<RequiredSetting>? StartupSettings = null,
+    bool RealShapeOnly = false)
 {
+    /// <summary>
+    /// Variables the API needs when it starts (checked by <c>serve</c> after the schema check), not at import time:
+    /// a release missing one migrates fine, then refuses to start (a crash loop under <c>restart: unless-stopped</c>).
+    /// </summary>
+    public IReadOnlyList<RequiredSetting> StartupRequiredSettings => StartupSettings ?? [];
+
     /// <summary>The revision <c>alembic upgrade head</c> ends at.</summary>
     public string Head => Chain[^1].Revision;
 
@@ -46,6 +54,10 @@ public static class Releases
         new("0.3.3", Chain030, [RequiredSetting.SecretKey, RequiredSetting.WebhookSecret], ReleaseDefect.ReportsWrongVersion, WrongVersion: "0.3.0-rc1"),
         new("0.3.4", Chain030, [RequiredSetting.SecretKey, RequiredSetting.WebhookSecret], ReleaseDefect.FrontendBroken),
         new("0.4.0", [.. Chain030, Migrations.ChangeWindows, Migrations.DropLegacyFlags], [RequiredSetting.SecretKey, RequiredSetting.WebhookSecret]),
+        // Published only by the real-shape GitHub catalog (GITHUB_API_NOTES_STYLE=changelog), so the default sandbox's
+        // releases and upgrade paths stay as they are. Last in this list so the ids of the others do not move.
+        new("0.3.5", Chain030, [RequiredSetting.SecretKey, RequiredSetting.WebhookSecret],
+            StartupSettings: [RequiredSetting.EncryptionKey], RealShapeOnly: true),
     ];
 
     /// <summary>Accepts <c>0.3.0</c> and <c>v0.3.0</c>, as image tags come in both forms.</summary>

@@ -7,7 +7,8 @@ namespace EndToEnd.Tests.Support;
 /// An isolated sandbox deployment (scripts/sandbox-up.sh --instance N): its own compose project, deploy directory,
 /// GitHub stand-in and ports, so test classes can upgrade, break and roll back deployments side by side.
 /// Instance numbers are handed out per test class; 0 is the developers' sandbox and never used by tests.
-/// Allocation: 11-19 Preflight, 21-29 upgrade steps, 31-39 rollback, 41-49 database, 51-59 sandbox (agent hosts).
+/// Allocation: 11-19 Preflight, 21-29 upgrade steps, 31-39 rollback, 41-49 database, 51-59 sandbox (agent hosts),
+/// 60-69 the real-shaped sandbox (<c>--shape real</c>; 60-61 its shape tests).
 /// </summary>
 public sealed class SandboxInstance(int number)
 {
@@ -74,6 +75,22 @@ public sealed class SandboxInstance(int number)
             "--tag-style", tagStyle, "--naming", naming, "--skip-prepare");
     }
 
+    /// <summary>
+    /// Brings this instance up fresh in the given shape (<c>runbook</c> or <c>real</c>, scripts/sandbox-up.sh --shape);
+    /// the real shape brings its own naming (GHCR-style) and tag style (IMAGE_TAG in .env).
+    /// </summary>
+    public async Task StartFreshAsync(string version, SandboxShape shape)
+    {
+        if (shape == SandboxShape.Runbook)
+        {
+            await StartFreshAsync(version);
+            return;
+        }
+        await EnsureEnvironmentAsync();
+        await RemoveAsync();
+        await RunScriptAsync("sandbox-up.sh", "--instance", Number.ToString(), "--version", version, "--shape", "real", "--skip-prepare");
+    }
+
     public Task RemoveAsync() => RunScriptAsync("sandbox-down.sh", "--instance", Number.ToString());
 
     static async Task RunScriptAsync(string script, params string[] arguments)
@@ -89,4 +106,13 @@ public sealed class SandboxInstance(int number)
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"scripts/{script} {string.Join(' ', arguments)} failed with exit code {result.ExitCode}:{Environment.NewLine}{output}");
     }
+}
+
+/// <summary>The deployment shapes scripts/sandbox-up.sh brings up (<c>--shape</c>).</summary>
+public enum SandboxShape
+{
+    /// <summary>The runbook's: db, redis, backend, worker, frontend on host networking, heading-style notes.</summary>
+    Runbook,
+    /// <summary>Real production Nexplane's: db, backend, frontend on a compose network, unpublished db port, SPA frontend, changelog notes.</summary>
+    Real,
 }
