@@ -6,9 +6,9 @@ namespace EndToEnd.Tests.Rollback;
 public sealed class BrokenReleaseDeployment() : RollbackDeploymentFixture(31);
 
 /// <summary>Base for the class fixtures: xunit needs a parameterless constructor per class.</summary>
-public abstract class RollbackDeploymentFixture(int number) : IAsyncLifetime
+public abstract class RollbackDeploymentFixture(int number, EndToEnd.Tests.Support.SandboxShape shape = EndToEnd.Tests.Support.SandboxShape.Runbook) : IAsyncLifetime
 {
-    public RollbackDeployment Deployment { get; } = new(number);
+    public RollbackDeployment Deployment { get; } = new(number, shape);
     public Task InitializeAsync() => Deployment.InitializeAsync();
     public Task DisposeAsync() => Deployment.DisposeAsync();
 }

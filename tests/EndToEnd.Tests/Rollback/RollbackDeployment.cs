@@ -15,8 +15,10 @@ public sealed record BeforeUpgrade(string Version, DeploymentSnapshot Snapshot);
 /// very assertions of these tests, as good as a fresh one, so a class reuses its instance from case to case and
 /// only recreates it when the previous case left it elsewhere (another version, an unfinished upgrade, a lock).
 /// </summary>
-public sealed partial class RollbackDeployment(int number) : IAsyncLifetime
+public sealed partial class RollbackDeployment(int number, SandboxShape shape = SandboxShape.Runbook) : IAsyncLifetime
 {
+    public SandboxShape Shape { get; } = shape;
+
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     public SandboxInstance Sandbox { get; } = new(number);
@@ -37,7 +39,7 @@ public sealed partial class RollbackDeployment(int number) : IAsyncLifetime
         if (await ServedVersionAsync() == version && UnfinishedJournals().Count == 0 && !File.Exists(LockFile))
             return;
         ForgetJournals();
-        await Sandbox.StartFreshAsync(version);
+        await Sandbox.StartFreshAsync(version, Shape);
     }
 
     public async Task<BeforeUpgrade> CaptureAsync() =>
@@ -56,8 +58,18 @@ public sealed partial class RollbackDeployment(int number) : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The release the frontend serves: its /version on the runbook shape; the real shape's SPA has no such endpoint,
+    /// so there the tag of the image its running container runs (v0.2.0 -> 0.2.0).
+    /// </summary>
     public async Task<string?> FrontendVersionAsync()
     {
+        if (Shape == SandboxShape.Real)
+        {
+            var snapshot = await DeploymentSnapshot.TakeAsync(Sandbox);
+            var frontend = snapshot.Containers.Split('\n').FirstOrDefault(line => line.StartsWith("frontend ", StringComparison.Ordinal) && line.EndsWith(" running"));
+            return frontend?.Split(' ')[2].Split(':').Last().TrimStart('v');
+        }
         try
         {
             return (await Http.GetFromJsonAsync<Dictionary<string, string>>($"{Sandbox.FrontendUrl}/version"))?["version"];
@@ -68,10 +80,29 @@ public sealed partial class RollbackDeployment(int number) : IAsyncLifetime
         }
     }
 
-    public string[] UpgradeArguments(string version, params string[] extra) =>
-        ["Upgrade", "--no-logo", "--version", version, "--accept-breaking-changes", .. Sandbox.ToolArguments, .. extra];
+    /// <summary>
+    /// What the tool is told about the instance. The real shape is described as an operator would: no compose project
+    /// (its .env names it), no database port (it publishes none), only the services it has.
+    /// </summary>
+    public string[] ToolArguments => Shape == SandboxShape.Real
+        ?
+        [
+            "--compose-file", Sandbox.ComposeFile,
+            "--api-url", Sandbox.BackendUrl,
+            "--frontend-url", Sandbox.FrontendUrl,
+            "--app-services", "backend", "frontend",
+            "--protected-services", "db",
+            "--stop-services", "backend",
+            "--github-api-url", Sandbox.GitHubApiUrl,
+            "--backup-directory", Sandbox.BackupDirectory,
+            "--agent-hosts-file", Sandbox.AgentHostsFile,
+        ]
+        : Sandbox.ToolArguments;
 
-    public string[] RollbackArguments(params string[] extra) => ["Rollback", "--no-logo", .. Sandbox.ToolArguments, .. extra];
+    public string[] UpgradeArguments(string version, params string[] extra) =>
+        ["Upgrade", "--no-logo", "--version", version, "--accept-breaking-changes", .. ToolArguments, .. extra];
+
+    public string[] RollbackArguments(params string[] extra) => ["Rollback", "--no-logo", .. ToolArguments, .. extra];
 
     public Task<BuildScriptResult> UpgradeAsync(string version, params string[] extra) =>
         BuildScript.RunAsync(UpgradeArguments(version, extra), timeout: TimeSpan.FromMinutes(4));
@@ -125,7 +156,7 @@ public sealed partial class RollbackDeployment(int number) : IAsyncLifetime
         Assert.Equal(before.Snapshot.AlembicRevisions, after.AlembicRevisions);
         Assert.Equal(before.Snapshot.RowCounts, after.RowCounts);
         Assert.Equal(ProtectedContainers(before.Snapshot), ProtectedContainers(after));
-        Assert.Equal(2, ProtectedContainers(after).Length);
+        Assert.Equal(Shape == SandboxShape.Real ? 1 : 2, ProtectedContainers(after).Length);
     }
 
     static string[] ProtectedContainers(DeploymentSnapshot snapshot) =>

@@ -42,16 +42,42 @@ public sealed record DeploymentSnapshot(
             string.Join("\n", containers), string.Join(",", revisions), string.Join(",", counts));
     }
 
-    /// <summary>Opens the instance's database with the password from its .env, as the tool itself does.</summary>
+    /// <summary>
+    /// Opens the instance's database with the password from its .env, as the tool itself does: on the host network at
+    /// the instance's port, or (the real shape publishes no db port) at the db container's own address.
+    /// </summary>
     public static async Task<NpgsqlConnection> OpenDatabaseAsync(SandboxInstance sandbox)
     {
         var password = File.ReadLines(sandbox.EnvFile).First(line => line.StartsWith("POSTGRES_PASSWORD=", StringComparison.Ordinal))["POSTGRES_PASSWORD=".Length..];
+        var (host, port) = await DatabaseAddressAsync(sandbox);
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
         {
-            Host = "127.0.0.1", Port = sandbox.DatabasePort, Database = "nexplane", Username = "nexplane", Password = password, Pooling = false,
+            Host = host, Port = port, Database = "nexplane", Username = "nexplane", Password = password, Pooling = false,
         }.ConnectionString);
         await connection.OpenAsync();
         return connection;
+    }
+
+    static async Task<(string Host, int Port)> DatabaseAddressAsync(SandboxInstance sandbox)
+    {
+        using var docker = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
+        var listed = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool>
+                {
+                    [$"com.docker.compose.project={sandbox.Project}"] = true,
+                    ["com.docker.compose.service=db"] = true,
+                },
+            },
+        });
+        if (listed.FirstOrDefault() is not { } db)
+            return ("127.0.0.1", sandbox.DatabasePort);
+        var inspected = await docker.Containers.InspectContainerAsync(db.ID);
+        return inspected.HostConfig.NetworkMode == "host"
+            ? ("127.0.0.1", sandbox.DatabasePort)
+            : (inspected.NetworkSettings.Networks.Values.First(n => !string.IsNullOrEmpty(n.IPAddress)).IPAddress, 5432);
     }
 
     static async Task<(IReadOnlyList<string> Revisions, IReadOnlyList<string> Counts)> ReadDatabaseAsync(SandboxInstance sandbox)
