@@ -22,10 +22,12 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
     {
         if (skipNames is null)
             return;
-        var skipped = skipNames.Count == 0
-            ? Plan
-            : ExecutionPlanner.Resolve(session.Targets, skipNames);
-        foreach (var target in Plan.Where(x => skipped.Contains(x) && !x.Invoked).ToList())
+        // NUKE only filters the plan by these names (BuildExecutor.Execute:
+        // ExecutionPlan.Where(x => skippedTargets.Count == 0 || skippedTargets.Contains(x.Name, OrdinalIgnoreCase))),
+        // so a name that matches no target is ignored without a message; and MarkTargetSkipped returns at once for an
+        // invoked target, so naming it changes nothing (no skip, no cascade to its dependencies).
+        var names = skipNames.Select(x => x.Replace("-", "")).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var target in Plan.Where(x => (names.Count == 0 || names.Contains(x.Name)) && !x.Invoked).ToList())
             SkipMarker.Skip(target, Plan, "via parameter");
     }
 
