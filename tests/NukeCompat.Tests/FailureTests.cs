@@ -116,27 +116,66 @@ public class FailureTests
         Assert.Equal(3, TestBuild.Run<ExitCodeBuild>("Check").ExitCode);
     }
 
+    // NUKE (source/Nuke.Build/Execution/BuildExecutor.cs, CheckConditions) logs "Invocation of condition for
+    // {TargetName} has thrown an exception" and throws TargetExecutionException without touching the target's status.
+    // So the target stays Scheduled and BuildManager.Execute's Finish turns it into NotRun (it never fired
+    // OnTargetFailed and is not in FailedTargets), ProceedAfterFailure does not apply, and only a throw from a
+    // dynamic condition happens inside Execute's try, whose catch runs the assured targets (ExecuteAssuredTargets).
     private sealed class ConditionThrowsBuild : NukeBuild
     {
         public List<string> Ran { get; } = [];
+        public bool ThrowStatically { get; init; }
+        public bool SecondProceedsAfterFailure { get; init; }
 
         public Target First => _ => _.Executes(() => Ran.Add("First"));
-        public Target Second => _ => _
-            .DependsOn(First)
-            .OnlyWhenDynamic(() => throw new InvalidOperationException("cannot decide"))
-            .Executes(() => Ran.Add("Second"));
-        public Target Always => _ => _.TriggeredBy(First).After(Second).AssuredAfterFailure().Executes(() => Ran.Add("Always"));
+        public Target Second => _ =>
+        {
+            var definition = _.DependsOn(First).Executes(() => Ran.Add("Second"));
+            if (SecondProceedsAfterFailure)
+                definition.ProceedAfterFailure();
+            return ThrowStatically
+                ? definition.OnlyWhenStatic(() => throw new InvalidOperationException("cannot decide"))
+                : definition.OnlyWhenDynamic(() => throw new InvalidOperationException("cannot decide"));
+        };
+        public Target Third => _ => _.DependsOn(Second).Executes(() => Ran.Add("Third"));
+        public Target Always => _ => _.TriggeredBy(First).After(Third).AssuredAfterFailure().Executes(() => Ran.Add("Always"));
     }
 
     [Fact]
-    public void A_throwing_dynamic_condition_fails_the_target_and_aborts_the_plan()
+    public void A_throwing_dynamic_condition_ends_the_build_with_the_target_NotRun_and_assured_targets_still_run()
     {
-        var result = TestBuild.Run<ConditionThrowsBuild>("Second");
+        var result = TestBuild.Run<ConditionThrowsBuild>("Third");
+
+        Assert.Equal(-1, result.ExitCode);
+        Assert.Contains("Invocation of condition for Second has thrown an exception", result.Output);
+        Assert.Equal(["First", "Always"], result.Build.Ran);
+        Assert.Equal(ExecutionStatus.NotRun, result.StatusOf("Second"));
+        Assert.Equal(ExecutionStatus.NotRun, result.StatusOf("Third"));
+        Assert.Equal(ExecutionStatus.Succeeded, result.StatusOf("Always"));
+        Assert.Empty(result.Build.FailedTargets);
+        Assert.StartsWith("Build failed", result.Output.Split('\n').Last(x => x.Length > 0));
+    }
+
+    [Fact]
+    public void A_throwing_dynamic_condition_ends_the_build_even_when_the_target_proceeds_after_failure()
+    {
+        var result = TestBuild.Run<ConditionThrowsBuild>("Third", create: () => new ConditionThrowsBuild { SecondProceedsAfterFailure = true });
 
         Assert.Equal(-1, result.ExitCode);
         Assert.Equal(["First", "Always"], result.Build.Ran);
-        Assert.Equal(ExecutionStatus.Failed, result.StatusOf("Second"));
+        Assert.Equal(ExecutionStatus.NotRun, result.StatusOf("Second"));
+        Assert.Equal(ExecutionStatus.NotRun, result.StatusOf("Third"));
+    }
+
+    [Fact]
+    public void A_throwing_static_condition_ends_the_build_before_any_target_and_assured_targets_do_not_run()
+    {
+        var result = TestBuild.Run<ConditionThrowsBuild>("Third", create: () => new ConditionThrowsBuild { ThrowStatically = true });
+
+        Assert.Equal(-1, result.ExitCode);
         Assert.Contains("Invocation of condition for Second has thrown an exception", result.Output);
+        Assert.Empty(result.Build.Ran);
+        Assert.All(result.Plan, name => Assert.Equal(ExecutionStatus.NotRun, result.StatusOf(name)));
     }
 
     private sealed class SummaryBuild : NukeBuild

@@ -79,6 +79,32 @@ public class SkipTests
         Assert.Equal(ExecutionStatus.Skipped, result.StatusOf("Restore"));
     }
 
+    // NUKE (BuildExecutor.MarkTargetSkipped) returns at once for an invoked target: it is neither skipped nor cascaded
+    // from, so naming it in --skip changes nothing.
+    [Fact]
+    public void Skip_naming_only_the_invoked_target_changes_nothing_so_its_dependencies_run()
+    {
+        var result = TestBuild.Run<PublishBuild>("Pack --skip Pack");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["Restore", "Compile", "Pack"], result.Executed);
+        Assert.DoesNotContain("// Skipped", result.Output);
+    }
+
+    // NUKE (BuildExecutor.Execute) only filters the plan by the --skip names (ExecutionPlan.Where(... skippedTargets
+    // .Contains(x.Name, OrdinalIgnoreCase))); a name that matches no target is never resolved, so nothing reports it.
+    [Fact]
+    public void Unknown_names_in_skip_are_ignored_without_a_message()
+    {
+        var result = TestBuild.Run<PublishBuild>("Pack --skip Nonexistent compile");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["Pack"], result.Executed);
+        Assert.EndsWith("// Skipped: via parameter", result.SummaryLine("Compile").TrimEnd());
+        Assert.DoesNotContain("Nonexistent", result.Output);
+        Assert.StartsWith("Build succeeded", result.Output.Split('\n').Last(x => x.Length > 0));
+    }
+
     private sealed class SharedDependencyBuild : NukeBuild
     {
         public Target Restore => _ => _.Executes(() => { });

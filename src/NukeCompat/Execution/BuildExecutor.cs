@@ -22,10 +22,12 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
     {
         if (skipNames is null)
             return;
-        var skipped = skipNames.Count == 0
-            ? Plan
-            : ExecutionPlanner.Resolve(session.Targets, skipNames);
-        foreach (var target in Plan.Where(x => skipped.Contains(x) && !x.Invoked).ToList())
+        // NUKE only filters the plan by these names (BuildExecutor.Execute:
+        // ExecutionPlan.Where(x => skippedTargets.Count == 0 || skippedTargets.Contains(x.Name, OrdinalIgnoreCase))),
+        // so a name that matches no target is ignored without a message; and MarkTargetSkipped returns at once for an
+        // invoked target, so naming it changes nothing (no skip, no cascade to its dependencies).
+        var names = skipNames.Select(x => x.Replace("-", "")).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var target in Plan.Where(x => (names.Count == 0 || names.Contains(x.Name)) && !x.Invoked).ToList())
             SkipMarker.Skip(target, Plan, "via parameter");
     }
 
@@ -33,7 +35,9 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
     {
         foreach (var target in Plan.Where(x => x.Status == ExecutionStatus.Scheduled).ToList())
         {
-            if (ConditionsOrFailure(target, target.StaticConditions) is not { } violated)
+            // Outside the plan loop, as in NUKE: no assured targets run, and every target still scheduled (this one
+            // too) ends as NotRun.
+            if (ViolatedConditionsOrLogged(target, target.StaticConditions) is not { } violated)
                 throw new BuildStoppedException();
 
             if (violated.Count == 0)
@@ -61,12 +65,15 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
     {
         _attemptLog = attemptLog;
         var stopped = false;
+        var conditionThrew = false;
         foreach (var target in Plan)
         {
             if (session.Cancellation.IsInterrupted)
                 break;
             var status = await RunTargetAsync(target);
-            if (status == ExecutionStatus.Aborted || status == ExecutionStatus.Failed && !target.ProceedAfterFailure)
+            if (status is null)
+                conditionThrew = true;
+            if (status is null or ExecutionStatus.Aborted || status == ExecutionStatus.Failed && !target.ProceedAfterFailure)
             {
                 stopped = true;
                 break;
@@ -83,15 +90,27 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
                 continue;
             if (session.Cancellation.Token.IsCancellationRequested)
                 break;
-            await RunTargetAsync(target);
+            // A condition that throws here ends the assured phase too: NUKE's ExecuteAssuredTargets runs inside the
+            // catch block, and CheckConditions throws whatever the failure mode.
+            if (await RunTargetAsync(target) is null)
+            {
+                conditionThrew = true;
+                break;
+            }
         }
+
+        if (conditionThrew)
+            throw new BuildStoppedException();
     }
 
     /// <summary>
-    /// The texts of the violated conditions; null when a condition threw, which counts as the target's failure
-    /// (logged, marked Failed, hooks notified) as in NUKE.
+    /// The texts of the violated conditions; null when a condition threw, which ends the build. As in NUKE
+    /// (BuildExecutor.CheckConditions: Log.Error(exception, "Invocation of condition for {TargetName} has thrown an
+    /// exception"), then throw new TargetExecutionException) the error is logged and the target's status is left
+    /// alone: it is still Scheduled, so the end of the build shows it as NotRun. It does not count as a failed target
+    /// (no OnTargetFailed, not in FailedTargets, no summary pair) and ProceedAfterFailure does not apply.
     /// </summary>
-    private List<string>? ConditionsOrFailure(ExecutableTarget target, List<TargetCondition> conditions)
+    private List<string>? ViolatedConditionsOrLogged(ExecutableTarget target, List<TargetCondition> conditions)
     {
         try
         {
@@ -100,19 +119,18 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
         catch (Exception exception)
         {
             Logger.Error(Unwrap(exception), "Invocation of condition for {TargetName} has thrown an exception", target.Name);
-            target.Status = ExecutionStatus.Failed;
-            Build.OnTargetFailed(target.Name);
             return null;
         }
     }
 
-    private async Task<ExecutionStatus> RunTargetAsync(ExecutableTarget target)
+    /// <returns>The target's new status; null when one of its dynamic conditions threw, which ends the build.</returns>
+    private async Task<ExecutionStatus?> RunTargetAsync(ExecutableTarget target)
     {
         if (target.Status == ExecutionStatus.Skipped || _attemptLog!.PreviouslySucceeded.Contains(target.Name))
             return MarkSkipped(target);
 
-        if (ConditionsOrFailure(target, target.DynamicConditions) is not { } violated)
-            return ExecutionStatus.Failed;
+        if (ViolatedConditionsOrLogged(target, target.DynamicConditions) is not { } violated)
+            return null;
 
         if (violated.Count > 0 || _staticallyViolated.Contains(target))
         {
