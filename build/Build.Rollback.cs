@@ -73,8 +73,7 @@ partial class Build
             finally
             {
                 if (journal.MigrationErrorFile is not null)
-                    Log.Warning("The new backend failed while migrating or starting. Please file an issue at " +
-                                "https://github.com/youbetyourballs/nexplane/issues with its full output, saved in {File}", journal.MigrationErrorFile);
+                    ReportBackendFailureCause(journal.MigrationErrorFile);
             }
             if (agentsLeft.Count > 0)
             {
@@ -84,6 +83,20 @@ partial class Build
                     $"{journal.ToVersion}:" + Environment.NewLine + string.Join(Environment.NewLine, agentsLeft.Select(o => "  " + o)));
             }
         });
+
+    /// <summary>
+    /// After a failed start of the new backend: its configuration for the operator to fix, or else an issue to file
+    /// with the saved output (the tracker of --github-repository).
+    /// </summary>
+    void ReportBackendFailureCause(string outputFile)
+    {
+        if (File.Exists(outputFile) && StartupFailure.ConfigurationLine(File.ReadAllText(outputFile)) is { } configuration)
+            Log.Warning("The new backend stopped on its configuration: {Line}. Set what it names in the deployment's .env (or compose file), " +
+                        "then upgrade again; its full output is saved in {File}", configuration, outputFile);
+        else
+            Log.Warning("The new backend failed while migrating or starting. Please file an issue at {Tracker} with its full output, saved in {File}",
+                $"https://github.com/{GitHubRepository}/issues", outputFile);
+    }
 
     /// <summary>
     /// Follows the previous backend's startup like StartBackend does, so a previous version that cannot start (a

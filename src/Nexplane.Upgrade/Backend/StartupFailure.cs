@@ -1,0 +1,19 @@
+using System.Text.RegularExpressions;
+
+namespace Nexplane.Upgrade.Backend;
+
+/// <summary>
+/// What a failed backend start says about its cause. A backend that stops on its own configuration (a variable the
+/// new release requires and the deployment lacks) is the operator's to fix, not a bug to report upstream; anything
+/// else (a migration's traceback, a crash) goes to the issue tracker with the saved output.
+/// </summary>
+public static partial class StartupFailure
+{
+    /// <summary>The first line of <paramref name="output"/> that blames the configuration, or null.</summary>
+    public static string? ConfigurationLine(string output) =>
+        output.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => ConfigurationProblem().IsMatch(line));
+
+    [GeneratedRegex(@"configuration error|environment variable \S+ (is )?(not set|missing|required)|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+ (is not set|must be set|is required)|missing required (setting|environment)",
+        RegexOptions.IgnoreCase)]
+    private static partial Regex ConfigurationProblem();
+}

@@ -1,0 +1,21 @@
+using Nexplane.Upgrade.Backend;
+
+namespace Nexplane.Upgrade.Tests.Backend;
+
+/// <summary>A backend that stops on its configuration is the operator's to fix, not an issue to file.</summary>
+public sealed class StartupFailureTests
+{
+    [Theory]
+    [InlineData("2026-12-05T19:00:01Z stderr Configuration error: NEXPLANE_ENCRYPTION_KEY is not set (required since Nexplane 0.3.5). The backend will not start.")]
+    [InlineData("ValueError: WEBHOOK_SECRET must be set")]
+    [InlineData("RuntimeError: environment variable SECRET_KEY is required")]
+    public void A_line_blaming_a_variable_or_the_configuration_is_found(string line) =>
+        Assert.Equal(line, StartupFailure.ConfigurationLine("INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.\n" + line + "\nExiting."));
+
+    [Theory]
+    [InlineData("sqlalchemy.exc.ProgrammingError: column \"owner_team_id\" does not exist")]
+    [InlineData("FAILED: Can't locate revision identified by '006_agent_groups'")]
+    [InlineData("AttributeError: 'NoneType' object has no attribute 'owner'")]
+    public void A_migration_error_or_a_crash_is_not_a_configuration_problem(string line) =>
+        Assert.Null(StartupFailure.ConfigurationLine("Traceback (most recent call last):\n" + line));
+}
