@@ -88,7 +88,7 @@ partial class Build
     /// </summary>
     DatabaseTarget DatabaseTarget => _databaseTarget ??= DatabaseAddressResolver.ResolveAsync(
         new DatabaseTarget(DatabaseHost, DatabasePort, DatabaseName, DatabaseUser, SecretFromDeployment(DatabasePassword, DatabasePasswordVariable)),
-        configuredExplicitly: ParameterOrigin(nameof(DatabaseHost)) is not null || ParameterOrigin(nameof(DatabasePort)) is not null,
+        hostNamedExplicitly: ParameterOrigin(nameof(DatabaseHost)) is not null,
         async cancellationToken =>
         {
             try

@@ -12,21 +12,21 @@ public sealed record DatabaseContainerEndpoint(string? Address, string? Publishe
 /// published port; Nexplane's production compose publishes none. So the deployment's own db container decides: its
 /// published port, else (host network) the configured port on this machine, else its own address on its compose
 /// network (a Linux host reaches its bridge networks directly). Whatever else listens on 127.0.0.1:5432 (a host
-/// PostgreSQL, another deployment) is never taken for this deployment's database unless the operator named that
-/// address.
+/// PostgreSQL, another deployment's port that a shared parameter file names) is never taken for this deployment's
+/// database unless the operator named its host.
 /// </summary>
 public static class DatabaseAddressResolver
 {
-    /// <param name="configuredExplicitly">The operator named the host or port: that address is tried first.</param>
+    /// <param name="hostNamedExplicitly">The operator named the database host (e.g. a database outside compose): that address is tried first.</param>
     public static async Task<DatabaseTarget> ResolveAsync(
         DatabaseTarget configured,
-        bool configuredExplicitly,
+        bool hostNamedExplicitly,
         Func<CancellationToken, Task<DatabaseContainerEndpoint?>> container,
         int containerPort,
         Action<string> log,
         CancellationToken cancellationToken)
     {
-        if (configuredExplicitly && await AnswersAsync(configured.Host, configured.Port, cancellationToken))
+        if (hostNamedExplicitly && await AnswersAsync(configured.Host, configured.Port, cancellationToken))
             return configured;
         var endpoint = await container(cancellationToken);
         if (endpoint is null)
@@ -49,7 +49,9 @@ public static class DatabaseAddressResolver
                 log($"Database: {host}:{port} ({why}).");
             return configured with { Host = host, Port = port };
         }
-        return configured;
+        // None answers yet: the connection fails at the container's own address with the operator-worded error, rather
+        // than reaching whatever else answers at the configured one.
+        return candidates.Count > 0 ? configured with { Host = candidates[0].Host, Port = candidates[0].Port } : configured;
     }
 
     static async Task<bool> AnswersAsync(string host, int port, CancellationToken cancellationToken)

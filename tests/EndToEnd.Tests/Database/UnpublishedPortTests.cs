@@ -51,7 +51,7 @@ public sealed class UnpublishedPortTests : IAsyncLifetime
         DatabaseTarget resolved = unpublished;
         for (var attempt = 0; attempt < 100 && resolved == unpublished; attempt++)
         {
-            resolved = await DatabaseAddressResolver.ResolveAsync(unpublished, configuredExplicitly: true, ct => containers.EndpointOfAsync("db", 5432, ct), 5432,
+            resolved = await DatabaseAddressResolver.ResolveAsync(unpublished, hostNamedExplicitly: true, ct => containers.EndpointOfAsync("db", 5432, ct), 5432,
                 logged.Add, CancellationToken.None);
             if (resolved == unpublished)
                 await Task.Delay(200);

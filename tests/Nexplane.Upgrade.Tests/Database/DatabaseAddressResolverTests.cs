@@ -38,11 +38,21 @@ public sealed class DatabaseAddressResolverTests : IDisposable
     }
 
     [Fact]
-    public async Task An_address_the_operator_named_is_used_when_it_answers()
+    public async Task A_host_the_operator_named_is_used_when_it_answers()
     {
         var resolved = await ResolveAsync(explicitly: true, new DatabaseContainerEndpoint("172.18.0.2", null, null, HostNetwork: false));
 
         Assert.Equal(Configured, resolved);
+    }
+
+    [Fact]
+    public async Task A_port_from_a_parameter_file_that_another_deployment_answers_on_is_not_taken_for_a_bridged_db()
+    {
+        // The sandbox's parameters.json names 55432; a deployment whose db publishes nothing is reached at its own address.
+        var resolved = await ResolveAsync(explicitly: false, new DatabaseContainerEndpoint("127.0.0.9", null, null, HostNetwork: false));
+
+        // Nothing answers on 127.0.0.9:5432 here: the connection is left to fail there, never sent to the decoy that answers.
+        Assert.Equal(("127.0.0.9", 5432), (resolved.Host, resolved.Port));
     }
 
     [Fact]
