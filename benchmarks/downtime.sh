@@ -6,17 +6,21 @@
 #   tool   ./build.sh Upgrade --version <to> (every step; the instance's own agent hosts file)
 # The instance is recreated on <from> before each run. Prints one table; not a test (figures vary by machine).
 #
-# Usage: benchmarks/downtime.sh [--instance 27] [--from 0.2.0] [--to 0.3.0]
+# With --shape real the instance is shaped like Nexplane's production compose (db, backend, frontend; the tag in .env's
+# IMAGE_TAG; db port unpublished): the bare runbook edits IMAGE_TAG and stops/starts the backend alone.
+#
+# Usage: benchmarks/downtime.sh [--instance 27] [--from 0.2.0] [--to 0.3.0] [--shape runbook|real]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-instance=27 from=0.2.0 to=0.3.0
+instance=27 from=0.2.0 to=0.3.0 shape=runbook
 while (($#)); do
   case "$1" in
     --instance) instance="${2:?}"; shift 2 ;;
     --from) from="${2:?}"; shift 2 ;;
     --to) to="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --shape) shape="${2:?}"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -38,7 +42,7 @@ compose() {
 
 fresh_sandbox() {
   "$root/scripts/sandbox-down.sh" --instance "$instance" >/dev/null
-  "$root/scripts/sandbox-up.sh" --instance "$instance" --version "$from" >/dev/null
+  "$root/scripts/sandbox-up.sh" --instance "$instance" --version "$from" --shape "$shape" >/dev/null
   # A journal left by an earlier run on this (recreated) deployment would make the tool refuse to start.
   { grep -l "\"compose_file\": \"$compose_file\"" "$root"/.nuke/temp/upgrade/*.json 2>/dev/null || true; } | xargs -r rm -f
 }
@@ -62,16 +66,26 @@ outage_of() {
 
 backend_container() { docker ps -aq --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=backend" | head -1; }
 
+# The app services the runbook stops: backend and worker; the real shape has no worker.
+app_services() { if [[ $shape == real ]]; then echo backend; else echo backend worker; fi; }
+
 run_bare() {
-  sed -i -E "s#(image: .*/nexplane-(backend|worker|frontend)):$from\$#\1:$to#" "$compose_file"
-  compose pull --quiet backend worker frontend 2>/dev/null
+  if [[ $shape == real ]]; then
+    sed -i -E "s#^IMAGE_TAG=.*#IMAGE_TAG=v$to#" "$deploy/.env"
+  else
+    sed -i -E "s#(image: .*/nexplane-(backend|worker|frontend)):$from\$#\1:$to#" "$compose_file"
+  fi
+  # shellcheck disable=SC2046
+  compose pull --quiet $(app_services) frontend 2>/dev/null
   local old; old=$(backend_container)
   local start; start=$(date +%s%3N)
-  compose stop backend worker 2>/dev/null
+  # shellcheck disable=SC2046
+  compose stop $(app_services) 2>/dev/null
   echo "stop_seconds $(( $(date +%s%3N) - start ))" >>"$results/bare.meta"
   echo "stop_exit $(docker inspect -f '{{.State.ExitCode}}' "$old")" >>"$results/bare.meta"
   start=$(date +%s%3N)
-  compose up -d --no-deps backend worker 2>/dev/null
+  # shellcheck disable=SC2046
+  compose up -d --no-deps $(app_services) 2>/dev/null
   echo "up_seconds $(( $(date +%s%3N) - start ))" >>"$results/bare.meta"
   until curl -fsS -o /dev/null --max-time 0.5 "$backend_url/health" 2>/dev/null; do sleep 0.05; done
   compose up -d --no-deps frontend 2>/dev/null
@@ -79,9 +93,12 @@ run_bare() {
 
 run_tool() {
   local output="$results/tool.out"
+  local described=(--compose-project "$project" --database-port "$((20002 + 10 * instance))")
+  # The real shape is described as its operator would: the project from .env, the db found through its container.
+  [[ $shape == real ]] && described=(--app-services backend frontend --protected-services db --stop-services backend)
   "$root/build.sh" Upgrade --no-logo --version "$to" --accept-breaking-changes \
-    --compose-file "$compose_file" --compose-project "$project" --api-url "$backend_url" \
-    --frontend-url "http://127.0.0.1:$((20001 + 10 * instance))" --database-port "$((20002 + 10 * instance))" \
+    --compose-file "$compose_file" --api-url "$backend_url" "${described[@]}" \
+    --frontend-url "http://127.0.0.1:$((20001 + 10 * instance))" \
     --github-api-url "http://127.0.0.1:$((20004 + 10 * instance))/" --backup-directory "$deploy/backups" \
     --agent-hosts-file "$deploy/agent-hosts.json" >"$output" 2>&1 || { tail -30 "$output" >&2; return 1; }
   local line; line=$(grep -E 'backend: \S+ stopped in' "$output" | head -1)
@@ -116,7 +133,7 @@ measure() {
 meta() { awk -v key="$2" '$1 == key { print $2 }' "$results/$1.meta"; }
 ms() { awk -v ms="$1" 'BEGIN { printf "%.2f s", ms / 1000 }'; }
 
-echo "Downtime benchmark: $from -> $to on sandbox instance $instance ($backend_url/health polled every 10 ms)"
+echo "Downtime benchmark: $from -> $to on sandbox instance $instance, shape $shape ($backend_url/health polled every 10 ms)"
 measure bare
 measure tool
 
@@ -125,7 +142,7 @@ for name in bare tool; do
   printf '%-6s %12s %10s %10s %14s %14s %8s\n' "$name" "$(ms "$(meta "$name" total_seconds)")" "$(ms "$(meta "$name" stop_seconds)")" \
     "$(meta "$name" stop_exit)" "$(meta "$name" outage) s" "$( [[ $name == tool ]] && echo "$(meta tool reported_downtime) s" || echo -)" "$(meta "$name" polls)"
 done
-echo "(bare: compose up -d backend worker alone took $(ms "$(meta bare up_seconds)"))"
+echo "(bare: compose up -d $(app_services) alone took $(ms "$(meta bare up_seconds)"))"
 awk -v bare="$(meta bare outage)" -v tool="$(meta tool outage)" \
   'BEGIN { if (bare > 0) printf "\ntool outage / bare outage = %.2f (target <= 1.10)\n", tool / bare }'
 "$root/scripts/sandbox-down.sh" --instance "$instance" >/dev/null
