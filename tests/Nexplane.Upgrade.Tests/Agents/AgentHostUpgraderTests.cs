@@ -110,7 +110,7 @@ public sealed class AgentHostUpgraderTests : IDisposable
     [Fact]
     public async Task A_host_already_registered_on_the_new_version_is_not_even_connected_to()
     {
-        await UpgradeTo040Async();
+        Assert.Equal(AgentHostResult.Upgraded, (await UpgradeTo040Async()).Result);
         _connections = 0;
 
         var outcome = await UpgradeTo040Async();
@@ -150,7 +150,7 @@ public sealed class AgentHostUpgraderTests : IDisposable
     [Fact]
     public async Task Rolling_back_a_finished_upgrade_puts_the_kept_binary_back_and_waits_for_the_old_version_to_register()
     {
-        await UpgradeTo040Async();
+        Assert.Equal(AgentHostResult.Upgraded, (await UpgradeTo040Async()).Result);
 
         var outcome = await Upgrader().RollBackAsync(_host.Host, "0.3.0", "0.4.0", CancellationToken.None);
 
@@ -164,7 +164,7 @@ public sealed class AgentHostUpgraderTests : IDisposable
     [Fact]
     public async Task Rolling_back_a_host_whose_old_binary_does_not_come_up_needs_a_human_and_says_what_to_run()
     {
-        await UpgradeTo040Async();
+        Assert.Equal(AgentHostResult.Upgraded, (await UpgradeTo040Async()).Result);
         _host.CrashingVersion = "0.3.0";
 
         var outcome = await Upgrader(TimeSpan.FromMilliseconds(300)).RollBackAsync(_host.Host, "0.3.0", "0.4.0", CancellationToken.None);
