@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 
 namespace EndToEnd.Tests.Sandbox;
@@ -213,9 +211,9 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
     public async Task Worker_heartbeats_to_redis_and_stops_on_SIGTERM()
     {
         var environment = await MigratedEnvironmentAsync("0.3.0");
-        using var redis = new FakeRedis();
+        await using var redis = await RedisServer.StartAsync();
         await using var worker = await SandboxProcess.StartAsync(["worker", "--release", "0.3.0"],
-            environment.With("REDIS_URL", $"redis://127.0.0.1:{redis.Port}/0").With("NEXPLANE_HEARTBEAT_SECONDS", "60"));
+            environment.With("REDIS_URL", redis.Url).With("NEXPLANE_HEARTBEAT_SECONDS", "60"));
 
         await worker.WaitForLineAsync("heartbeat");
         var stopTime = await worker.StopAsync();
@@ -223,8 +221,10 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
         Assert.Equal(0, worker.ExitCode);
         // SIGTERM cuts the 60 s wait for the next heartbeat short.
         Assert.True(stopTime < TimeSpan.FromSeconds(10), $"stopping took {stopTime}");
-        Assert.Contains("PING", redis.Commands);
-        Assert.Contains(redis.Commands, command => command.StartsWith("SET nexplane:worker:heartbeat ", StringComparison.Ordinal));
+        Assert.True(await redis.CallsOfAsync("PING") >= 1, "the worker never sent PING");
+        // The heartbeat key holds the time of the heartbeat and expires after three intervals (EX 180).
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", await redis.CommandAsync("GET", "nexplane:worker:heartbeat"));
+        Assert.InRange(int.Parse(await redis.CommandAsync("TTL", "nexplane:worker:heartbeat")), 1, 180);
     }
 
     [Fact]
@@ -242,9 +242,9 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
     [Fact]
     public async Task Worker_fails_fast_when_the_database_is_unreachable()
     {
-        using var redis = new FakeRedis();
+        await using var redis = await RedisServer.StartAsync();
         var environment = SandboxEnvironment.For($"postgresql://nexplane:secret@127.0.0.1:{FreePort.Next()}/nexplane")
-            .With("REDIS_URL", $"redis://127.0.0.1:{redis.Port}/0");
+            .With("REDIS_URL", redis.Url);
 
         var worker = await SandboxProcess.RunToExitAsync(["worker", "--release", "0.3.0"], environment);
 
@@ -273,62 +273,5 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
     {
         await process.StopAsync();
         return process.ExitCode;
-    }
-
-    /// <summary>Answers RESP commands with +PONG / +OK and records them: the worker's redis, without installing redis.</summary>
-    sealed class FakeRedis : IDisposable
-    {
-        readonly TcpListener listener = new(IPAddress.Loopback, 0);
-        readonly List<string> commands = [];
-
-        public FakeRedis()
-        {
-            listener.Start();
-            _ = AcceptAsync();
-        }
-
-        public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
-
-        public IReadOnlyList<string> Commands { get { lock (commands) return commands.ToList(); } }
-
-        async Task AcceptAsync()
-        {
-            try
-            {
-                while (true)
-                    _ = ServeAsync(await listener.AcceptTcpClientAsync());
-            }
-            catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-            {
-            }
-        }
-
-        async Task ServeAsync(TcpClient client)
-        {
-            using var _ = client;
-            var stream = client.GetStream();
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            try
-            {
-                while (await reader.ReadLineAsync() is { } header && header.StartsWith('*'))
-                {
-                    var parts = new List<string>();
-                    for (var index = 0; index < int.Parse(header[1..]); index++)
-                    {
-                        await reader.ReadLineAsync();
-                        parts.Add((await reader.ReadLineAsync())!);
-                    }
-                    lock (commands)
-                        commands.Add(string.Join(' ', parts));
-                    var reply = parts[0].Equals("PING", StringComparison.OrdinalIgnoreCase) ? "+PONG\r\n" : "+OK\r\n";
-                    await stream.WriteAsync(Encoding.UTF8.GetBytes(reply));
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        public void Dispose() => listener.Stop();
     }
 }

@@ -18,8 +18,4 @@ public sealed class GracefulServiceStopperTests
             stopper.StopAsync(["backend", protectedService], TimeSpan.FromSeconds(5), CancellationToken.None));
         Assert.Contains(protectedService, exception.Message);
     }
-
-    [Fact]
-    public void The_app_is_signalled_from_inside_the_container_never_its_pid_1() =>
-        Assert.Equal(["sh", "-c", "kill -TERM -1"], GracefulServiceStopper.SignalAppProcesses);
 }
