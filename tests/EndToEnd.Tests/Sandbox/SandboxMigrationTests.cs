@@ -237,11 +237,10 @@ public sealed class SandboxMigrationTests(PostgresCluster postgres)
             environment.With("NEXPLANE_MIGRATION_DELAY_MS", "20000"));
         await migrate.WaitForLineAsync("Running upgrade  -> 001_initial");
 
-        var stopTime = await migrate.StopAsync();
+        await migrate.StopAsync(); // SIGTERM; it fails the test if the process outlives it by 10 s (the migration takes 20 s)
 
         Assert.Equal(0, migrate.ExitCode);
-        // It did not finish the 20 s migration first.
-        Assert.True(stopTime < TimeSpan.FromSeconds(10), $"stopping took {stopTime}");
+        Assert.DoesNotContain("Application startup complete", migrate.AllOutput);
         Assert.Null(await RevisionAsync(database));
     }
 

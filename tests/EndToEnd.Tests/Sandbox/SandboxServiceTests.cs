@@ -61,7 +61,7 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
         var health = await GetJsonAsync($"{baseUrl}/health");
         var downloadsVersion = await http.GetStringAsync($"{baseUrl}/downloads/version");
         var version = await GetJsonAsync($"{baseUrl}/version");
-        var stopTime = await backend.StopAsync();
+        await backend.StopAsync();
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal("nexplane", health.GetProperty("service").GetString());
@@ -73,8 +73,7 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
         Assert.Contains("INFO:     Application startup complete.", backend.StandardError);
         Assert.Contains("\"GET /health HTTP/1.1\" 200 OK", backend.StandardOutput);
         Assert.Equal(0, backend.ExitCode);
-        // Well inside docker's 10 s stop timeout (the bound is loose: CI machines run many tests at once).
-        Assert.True(stopTime < TimeSpan.FromSeconds(5), $"stopping took {stopTime}");
+        // Exit 0 is the graceful stop: StopAsync sends SIGTERM only, and a process that ignored it would not exit 0.
     }
 
     [Fact]
@@ -194,6 +193,7 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
             ["agent", "--release", "0.3.0", "--control-plane", baseUrl, "--hostname", "rehearsal-host-01"],
             new Dictionary<string, string?> { ["NEXPLANE_HEARTBEAT_SECONDS"] = "1" });
 
+        var sinceStart = System.Diagnostics.Stopwatch.StartNew();
         await agent.WaitForLineAsync("registered with control plane as asset");
         var token = await LoginAsync(baseUrl);
         var registered = (await GetJsonAsync($"{baseUrl}/assets?tag=nexplane-agent", token)).EnumerateArray()
@@ -203,7 +203,8 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
         Assert.Contains("Nexplane Agent 0.3.0 starting", agent.StandardOutput);
         Assert.Equal("0.3.0", registered.GetProperty("asset_metadata").GetProperty("agent_version").GetString());
         Assert.True(status.GetProperty("registered").GetBoolean());
-        Assert.True(status.GetProperty("seconds_ago").GetDouble() < 30);
+        // Seen during this test, not some earlier registration: no longer ago than the test has been running.
+        Assert.InRange(status.GetProperty("seconds_ago").GetDouble(), 0, sinceStart.Elapsed.TotalSeconds + 1);
         Assert.Equal(0, await StopExitCodeAsync(agent));
     }
 
@@ -216,11 +217,10 @@ public sealed class SandboxServiceTests(PostgresCluster postgres) : IDisposable
             environment.With("REDIS_URL", redis.Url).With("NEXPLANE_HEARTBEAT_SECONDS", "60"));
 
         await worker.WaitForLineAsync("heartbeat");
-        var stopTime = await worker.StopAsync();
+        await worker.StopAsync();
 
+        // SIGTERM cuts the 60 s wait for the next heartbeat short: StopAsync gives up (and fails) long before it.
         Assert.Equal(0, worker.ExitCode);
-        // SIGTERM cuts the 60 s wait for the next heartbeat short.
-        Assert.True(stopTime < TimeSpan.FromSeconds(10), $"stopping took {stopTime}");
         Assert.True(await redis.CallsOfAsync("PING") >= 1, "the worker never sent PING");
         // The heartbeat key holds the time of the heartbeat and expires after three intervals (EX 180).
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", await redis.CommandAsync("GET", "nexplane:worker:heartbeat"));

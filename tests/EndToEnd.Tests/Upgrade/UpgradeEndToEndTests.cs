@@ -123,8 +123,8 @@ public sealed class UpgradeEndToEndTests(UpgradedSandbox fixture) : IClassFixtur
         Assert.Equal(["backend", "worker"], stopped.Select(s => s.Service).Order());
         Assert.All(stopped, s =>
         {
-            // The fallback (--stop-timeout) is 5 s; the 2 s target is measured by benchmarks/downtime.sh.
-            Assert.True(s.Seconds < 5, $"{s.Service} took {s.Seconds} s to stop");
+            // Exit 0, not 137: stopped by its TERM, not killed by the --stop-timeout fallback. Its speed is measured by
+            // benchmarks/downtime.sh, not here.
             Assert.Equal(0, s.ExitCode);
         });
     }
