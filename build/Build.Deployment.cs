@@ -27,7 +27,10 @@ partial class Build
     /// <summary>Resolves the deployment, refusing (with <paramref name="problems"/> found before) every bad value at once.</summary>
     Deployment ResolveDeployment(ParameterProblems problems)
     {
-        problems.ExistingFile("--compose-file", ComposeFile);
+        if (ComposeFile is not null && !File.Exists(ComposeFile))
+            problems.Add($"The compose file {ComposeFile} does not exist. Pass the deployment's compose file with --compose-file.");
+        else
+            problems.ExistingFile("--compose-file", ComposeFile);
         var api = problems.HttpUrl("--api-url", ApiUrl, "http://127.0.0.1:8000 or https://nexplane.example.com/api");
         problems.ServiceNames("--app-services", AppServices);
         problems.ServiceNames("--protected-services", ProtectedServices, allowNone: true);

@@ -48,12 +48,13 @@ public sealed class UnpublishedPortTests : IAsyncLifetime
         var unpublished = new DatabaseTarget("127.0.0.1", FreePort.Next(), "nexplane", "nexplane", _password);
         var logged = new List<string>();
 
+        // Until the container's server accepts connections the resolver names its address without having reached it.
         DatabaseTarget resolved = unpublished;
-        for (var attempt = 0; attempt < 100 && resolved == unpublished; attempt++)
+        for (var attempt = 0; attempt < 100 && logged.Count == 0; attempt++)
         {
             resolved = await DatabaseAddressResolver.ResolveAsync(unpublished, hostNamedExplicitly: true, ct => containers.EndpointOfAsync("db", 5432, ct), 5432,
                 logged.Add, CancellationToken.None);
-            if (resolved == unpublished)
+            if (logged.Count == 0)
                 await Task.Delay(200);
         }
 
