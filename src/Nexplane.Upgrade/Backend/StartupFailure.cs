@@ -9,9 +9,15 @@ namespace Nexplane.Upgrade.Backend;
 /// </summary>
 public static partial class StartupFailure
 {
-    /// <summary>The first line of <paramref name="output"/> that blames the configuration, or null.</summary>
+    /// <summary>The first line of <paramref name="output"/> that blames the configuration (without the saved log's timestamp and stream), or null.</summary>
     public static string? ConfigurationLine(string output) =>
-        output.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => ConfigurationProblem().IsMatch(line));
+        output.Split('\n')
+            .Select(line => SavedLinePrefix().Replace(line.Trim(), "").TrimEnd('.'))
+            .FirstOrDefault(line => ConfigurationProblem().IsMatch(line));
+
+    /// <summary>The saved output's "&lt;timestamp&gt; stderr " before each line the backend printed.</summary>
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\S+\s+(stdout|stderr)\s+")]
+    private static partial Regex SavedLinePrefix();
 
     [GeneratedRegex(@"configuration error|environment variable \S+ (is )?(not set|missing|required)|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+ (is not set|must be set|is required)|missing required (setting|environment)",
         RegexOptions.IgnoreCase)]

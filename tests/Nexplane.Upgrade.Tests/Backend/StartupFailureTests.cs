@@ -5,8 +5,17 @@ namespace Nexplane.Upgrade.Tests.Backend;
 /// <summary>A backend that stops on its configuration is the operator's to fix, not an issue to file.</summary>
 public sealed class StartupFailureTests
 {
+    [Fact]
+    public void The_saved_outputs_timestamp_and_stream_are_left_off()
+    {
+        const string saved = "2026-12-05T20:29:10.406Z stderr Configuration error: NEXPLANE_ENCRYPTION_KEY is too weak: it must be at least 32 characters. The backend will not start.";
+
+        Assert.Equal("Configuration error: NEXPLANE_ENCRYPTION_KEY is too weak: it must be at least 32 characters. The backend will not start",
+            StartupFailure.ConfigurationLine(saved));
+    }
+
     [Theory]
-    [InlineData("2026-12-05T19:00:01Z stderr Configuration error: NEXPLANE_ENCRYPTION_KEY is not set (required since Nexplane 0.3.5). The backend will not start.")]
+    [InlineData("Configuration error: NEXPLANE_ENCRYPTION_KEY is not set (required since Nexplane 0.3.5)")]
     [InlineData("ValueError: WEBHOOK_SECRET must be set")]
     [InlineData("RuntimeError: environment variable SECRET_KEY is required")]
     public void A_line_blaming_a_variable_or_the_configuration_is_found(string line) =>
