@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Journal;
 using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 using Serilog;
 
@@ -18,7 +19,11 @@ partial class Build
     UpgradeLock? HeldLock;
 
     /// <summary>The journal of the upgrade this run performs (or resumes); null before Preflight starts one.</summary>
-    UpgradeJournal? Journal;
+    UpgradeJournal? Journal
+    {
+        get => Run.Journal;
+        set => Run.Journal = value;
+    }
 
     /// <summary>
     /// Takes the lock and starts the journal, refusing when an earlier upgrade of this deployment never finished:
@@ -81,19 +86,10 @@ partial class Build
     /// <summary>Records the outcome and lets the next upgrade in. Called when the build finishes, however it ends.</summary>
     void EndUpgradeJournal()
     {
-        if (Journal is not null && Journal.Outcome is null)
-        {
-            // Finished means: the control plane is healthy on the new version (Verify passed; agents are upgraded
-            // host by host afterwards and never roll the control plane back) or back on the old one (Rollback
-            // passed). Anything else stays unfinished, so the next run refuses to start over.
-            if (SucceededTargets.Contains(Rollback))
-                Journal.Outcome = "rolled-back";
-            else if (SucceededTargets.Contains(Verify))
-                Journal.Outcome = "succeeded";
-            else if (!Journal.HasCompleted(nameof(Stop)) && !FailedTargets.Contains(Stop) && !AbortedTargets.Contains(Stop))
-                Journal.Outcome = "nothing-changed";
-            Journal.Save();
-        }
+        Run.EndJournal(
+            rollbackSucceeded: SucceededTargets.Contains(Rollback),
+            verifySucceeded: SucceededTargets.Contains(Verify),
+            stopBegan: Journal?.HasCompleted(RunbookStep.Stop) == true || FailedTargets.Contains(Stop) || AbortedTargets.Contains(Stop));
         HeldLock?.Dispose();
         HeldLock = null;
     }

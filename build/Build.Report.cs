@@ -9,7 +9,7 @@ using Serilog;
 /// </summary>
 partial class Build
 {
-    readonly UpgradeReport Report = new();
+    UpgradeReport Report => Run.Report;
 
     AbsolutePath UpgradeStateDirectory => TemporaryDirectory / "upgrade";
 

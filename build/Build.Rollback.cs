@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Journal;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 using Serilog;
 
@@ -14,11 +15,13 @@ partial class Build
     [Parameter("Journal id of the upgrade to roll back (default: the unfinished one, else the last one)")]
     readonly string? UpgradeId;
 
-    /// <summary>Steps after the point of no return: if one of them fails, the deployment must be rolled back.</summary>
-    Target[] StepsPastPointOfNoReturn => [Stop, BackupAfterStopping, StartBackend, VerifyMigrations, Frontend, Verify];
-
     bool UpgradeFailedPastPointOfNoReturn =>
-        StepsPastPointOfNoReturn.Any(step => FailedTargets.Contains(step) || AbortedTargets.Contains(step));
+        Runbook.PastPointOfNoReturn.Any(step => FailedTargets.Contains(step.ToString()) || AbortedTargets.Contains(step.ToString()));
+
+    /// <summary>The target that performs a runbook step: NUKE's targets are properties named like the step.</summary>
+    Target TargetOf(RunbookStep step) =>
+        (Target)typeof(Build).GetProperty(step.ToString(), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .GetValue(this)!;
 
     /// <summary>Printed as the skip reason, so it reads as the rule it is.</summary>
     bool RollbackNeeded => InvokedTargets.Contains(Rollback) || UpgradeFailedPastPointOfNoReturn;
@@ -31,7 +34,7 @@ partial class Build
     /// </summary>
     Target Rollback => _ => _
         .Description("Undoes an upgrade from its journal: old images, restored database, old version verified")
-        .TriggeredBy(Stop, BackupAfterStopping, StartBackend, VerifyMigrations, Frontend, Verify)
+        .TriggeredBy(Runbook.PastPointOfNoReturn.Select(TargetOf).ToArray())
         .AssuredAfterFailure()
         .OnlyWhenDynamic(() => RollbackNeeded)
         .Requires(() => ComposeFile)
@@ -41,15 +44,15 @@ partial class Build
             var upgradeRanInThisRun = Journal is not null;
             var journal = JournalToRollBack();
             var startedSteps = upgradeRanInThisRun
-                ? ExecutionPlan.Where(t => t.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted or ExecutionStatus.Succeeded)
-                    .Select(t => t.Name).ToArray()
+                ? Runbook.Named(ExecutionPlan.Where(t => t.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted or ExecutionStatus.Succeeded)
+                    .Select(t => t.Name))
                 : RollbackPlan.StartedStepsOfInterruptedRun(journal);
             var plan = RollbackPlan.For(journal, startedSteps);
             Log.Information("Rolling back upgrade {Id} ({From} -> {To}): {Explanation}", journal.Id, journal.FromVersion ?? "?",
                 journal.ToVersion ?? "?", plan.Explanation);
             if (plan.NothingToUndo)
             {
-                journal.Outcome = "nothing-changed";
+                journal.Outcome = UpgradeOutcome.NothingChanged;
                 journal.Save();
                 ReportSummary(summary => summary["Undone"] = "nothing to undo");
                 return;
@@ -131,8 +134,8 @@ partial class Build
             ?? throw new InvalidOperationException(
                 $"No upgrade of {ComposeFilePath} is recorded in {UpgradeStateDirectory}" + (UpgradeId is null ? "" : $" with id {UpgradeId}") +
                 ": there is nothing to roll back. To put a backup back alone, run ./build.sh Restore --backup-file <file>.");
-        if (Journal.Outcome is "rolled-back" or "nothing-changed")
-            throw new InvalidOperationException($"Upgrade {Journal.Id} ({Journal.FromVersion} -> {Journal.ToVersion}) is already {Journal.Outcome}; nothing to roll back.");
+        if (Journal.Outcome is UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged)
+            throw new InvalidOperationException($"Upgrade {Journal.Id} ({Journal.FromVersion} -> {Journal.ToVersion}) is already {Journal.Outcome.Value.ToText()}; nothing to roll back.");
         return Journal;
     }
 
@@ -176,7 +179,7 @@ partial class Build
 
         // The control plane is back, and recorded so: a rerun must not restore the database again. Then the agents
         // this upgrade moved follow it (they were upgraded only after Verify); a host that cannot is reported, not retried.
-        journal.Outcome = "rolled-back";
+        journal.Outcome = UpgradeOutcome.RolledBack;
         journal.Save();
         var agentsLeft = journal.UpgradedAgents.Count > 0 ? await RollBackAgentsAsync(journal, cancellationToken) : [];
         var agents = journal.UpgradedAgents.Count == 0
