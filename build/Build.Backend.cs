@@ -94,8 +94,7 @@ partial class Build
                 ? "No migration was pending; startup completed"
                 : $"{outcome.Migrations.Count} migration(s) applied, head {outcome.Head}; startup completed");
 
-            Report.DowntimeEndedAt = await new HealthWaiter(Http).WaitAsync(new Uri(ApiUri.ToString().TrimEnd('/') + "/health"),
-                HealthTimeout, "--health-timeout", cancellationToken);
+            Report.DowntimeEndedAt = await WaitUntilHealthyAsync(cancellationToken);
             Log.Information("The backend answers /health again after {Seconds:0.00} s of downtime", Report.DowntimeSeconds);
 
             await ConfirmStableAsync(containers, services, cancellationToken);
@@ -123,6 +122,10 @@ partial class Build
                         "a rollback keeps those writes in the replaced database, not in the restored one. --backup-after-stop avoids the window.",
                 written.Count, Report.WriteWindowSeconds, string.Join(", ", written.Select(t => $"{t.Key}: {t.Value} rows")));
     }
+
+    /// <summary>Waits for the backend's /health to answer; returns when it first did.</summary>
+    Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken) =>
+        new HealthWaiter(Http).WaitAsync(new Uri(ApiUri.ToString().TrimEnd('/') + "/health"), HealthTimeout, "--health-timeout", cancellationToken);
 
     /// <summary>The Alembic head the backend's log reported while migrating; VerifyMigrations checks the database against it.</summary>
     string? MigrationHeadFromLogs;

@@ -102,7 +102,7 @@ partial class Build
                 BackupDirectory = BackupDirectoryPath,
                 TagFormat = TagFormat,
                 LoginEmail = LoginEmail,
-                LoginPassword = SecretFromDeployment(LoginPassword, LoginPasswordVariable),
+                LoginPassword = LoginPasswordOfDeployment,
                 AgentHostsFile = AgentHostsFile,
                 SkipAgents = SkipAgents,
                 UpgradeAgents = UpgradeAgents,

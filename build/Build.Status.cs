@@ -15,7 +15,7 @@ partial class Build
         {
             try
             {
-                var reported = await new VersionProbe(Http).GetVersionAsync(ApiUri, VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(), cancellationToken);
+                var reported = await new VersionProbe(Http).GetVersionAsync(ApiUri, Deployment.VersionEndpoints, cancellationToken);
                 Log.Information("Running version: {Version} (from {Endpoint} at {Api})", reported.Version.ToString(), reported.Endpoint.ToString(), ApiUrl);
                 ReportSummary(summary => summary["Version"] = reported.Version.ToString());
             }

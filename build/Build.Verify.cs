@@ -16,11 +16,17 @@ partial class Build
     [Parameter("Variable in the deployment's .env that holds the login password")]
     readonly string LoginPasswordVariable = "NEXPLANE_ADMIN_PASSWORD";
 
+    /// <summary>The login password: --login-password, else the deployment's .env.</summary>
+    string? LoginPasswordOfDeployment => SecretFromDeployment(LoginPassword, LoginPasswordVariable);
+
+    /// <summary>The version endpoint, a real login and the asset inventory, judged against <paramref name="version"/>; Verify and Rollback ask it.</summary>
+    Task<IReadOnlyList<VerificationGate>> VerifyDeploymentAsync(NexplaneVersion version, CancellationToken cancellationToken) =>
+        new DeploymentVerifier(Http).VerifyAsync(ApiUri, Deployment.VersionEndpoints, version, LoginEmail, LoginPasswordOfDeployment, cancellationToken);
+
     /// <summary>The operator's login to the control plane's API; the token is masked in every output from here on.</summary>
     async Task<(VerificationGate Gate, string? Token)> ControlPlaneLoginAsync(CancellationToken cancellationToken)
     {
-        var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail,
-            SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
+        var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail, LoginPasswordOfDeployment, cancellationToken);
         if (token is not null)
             SecretRedactor.Register(token);
         return (login, token);
@@ -66,11 +72,7 @@ partial class Build
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Verify)))
         .Executes(async cancellationToken =>
         {
-            var gates = await new DeploymentVerifier(Http).VerifyAsync(
-                ApiUri, VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(), TargetVersion,
-                LoginEmail, SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
-            foreach (var gate in gates)
-                Log.Information("{Gate}", gate.ToString());
+            var gates = Run.LogGates(await VerifyDeploymentAsync(TargetVersion, cancellationToken));
             await ReportOutdatedAgentsAsync(cancellationToken);
             var failed = gates.Where(g => !g.Passed).ToArray();
             ReportSummary(summary => summary["Gates"] = $"{gates.Count - failed.Length}/{gates.Count} passed");

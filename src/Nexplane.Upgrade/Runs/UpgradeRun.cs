@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Journal;
 
 namespace Nexplane.Upgrade.Runs;
@@ -26,6 +27,14 @@ public sealed partial class UpgradeRun(IRunOutput output)
             return;
         Journal.Outcome = OutcomeAtEnd(rollbackSucceeded, verifySucceeded, stopBegan);
         Journal.Save();
+    }
+
+    /// <summary>Each verification gate on its own line, passed or not.</summary>
+    public IReadOnlyList<VerificationGate> LogGates(IReadOnlyList<VerificationGate> gates)
+    {
+        foreach (var gate in gates)
+            output.Information("{Gate}", gate.ToString());
+        return gates;
     }
 
     public static UpgradeOutcome? OutcomeAtEnd(bool rollbackSucceeded, bool verifySucceeded, bool stopBegan) =>

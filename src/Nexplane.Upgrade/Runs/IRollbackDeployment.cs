@@ -1,0 +1,33 @@
+using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Releases;
+
+namespace Nexplane.Upgrade.Runs;
+
+/// <summary>
+/// What a rollback does to the deployment, one operation each (the engine, compose, the database, HTTP). The run
+/// decides which ones and in what order; tests record the calls instead of making them.
+/// </summary>
+public interface IRollbackDeployment
+{
+    /// <summary>Stops the app services gracefully; never a protected one.</summary>
+    Task StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);
+
+    Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken);
+
+    /// <summary><c>compose up</c> of the services on the tags now pinned; returns the time from which their logs belong to this run.</summary>
+    Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);
+
+    /// <summary>Follows the backend's startup; throws <see cref="MigrationFailedException"/> when it does not start.</summary>
+    Task WatchBackendStartAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken);
+
+    Task WaitUntilHealthyAsync(CancellationToken cancellationToken);
+
+    /// <summary>The version endpoint, a real login and the asset inventory, judged against <paramref name="version"/>.</summary>
+    Task<IReadOnlyList<VerificationGate>> VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken);
+
+    /// <summary>Puts back the old binary on the agent hosts the journal says the upgrade moved; returns those that could not be.</summary>
+    Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsAsync(UpgradeJournal journal, CancellationToken cancellationToken);
+}
