@@ -62,11 +62,11 @@ partial class Build
             var agentList = new AgentInventory(Http);
             var registry = new ControlPlaneAgentRegistry(agentList, ApiUri, token);
             var upgrader = new AgentHostUpgrader(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout), registry,
-                new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, line => Log.Information("{Line}", line));
+                new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, LogLine);
 
             Log.Information("Agents: upgrading {Count} host(s) to {Version}, canary first, then waves of {WaveSize}",
                 hosts.Count, TargetVersion.ToString(), AgentWaveSize);
-            var outcomes = await new AgentRollout((host, token) => upgrader.UpgradeAsync(host, binaries[host.Platform], token), line => Log.Information("{Line}", line))
+            var outcomes = await new AgentRollout((host, token) => upgrader.UpgradeAsync(host, binaries[host.Platform], token), LogLine)
                 .RunAsync(hosts, AgentWaveSize, cancellationToken);
             Report.Agents.AddRange(outcomes);
             if (Journal is not null)
@@ -126,7 +126,7 @@ partial class Build
             }
             var upgrader = new AgentHostUpgrader(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout),
                 new ControlPlaneAgentRegistry(new AgentInventory(Http), ApiUri, token),
-                new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, line => Log.Information("{Line}", line));
+                new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, LogLine);
             Log.Information("Agents: putting the old binary back on {Count} host(s) this upgrade moved to {Version}", reachable.Length, newVersion);
             foreach (var host in reachable)
                 outcomes.Add(await upgrader.RollBackAsync(host, journal.UpgradedAgents[host.Name], newVersion, cancellationToken));

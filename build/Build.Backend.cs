@@ -35,7 +35,7 @@ partial class Build
         {
             var services = PresentServices(StopServices);
             var stopper = new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
-                new ProtectedServices(ProtectedServices), line => Log.Information("{Line}", line));
+                new ProtectedServices(ProtectedServices), LogLine);
             var stopped = await stopper.StopAsync(services, StopTimeout, cancellationToken);
 
             Report.DowntimeStartedAt = stopped.Where(c => c.Service == BackendService).Select(c => (DateTimeOffset?)c.AppSignalledAt).Min()
@@ -51,55 +51,7 @@ partial class Build
         .DependsOn(Stop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(StartBackend)))
         .Executes(async cancellationToken =>
-        {
-            var services = PresentServices(StopServices);
-            PinTags(services);
-            var startedSince = await ComposeUpAsync(services, cancellationToken);
-
-            var containers = await ContainersAsync(cancellationToken);
-            var backend = await NewestContainerAsync(containers, BackendService, cancellationToken);
-            var failureOutput = UpgradeStateDirectory / $"migration-output-{Report.Id}.log";
-            var watcher = new MigrationLogWatcher(await DockerAsync(cancellationToken), line => Log.Information("{Line}", line), SecretRedactor.Redact);
-            MigrationOutcome outcome;
-            try
-            {
-                outcome = await watcher.WatchAsync(backend.Id, MigrationTimeout, failureOutput, StartedSince(startedSince, backend), cancellationToken);
-            }
-            catch (MigrationFailedException failure)
-            {
-                if (Journal is not null)
-                {
-                    Journal.MigrationErrorFile = failure.OutputFile;
-                    Journal.Save();
-                }
-                Report.NextSteps.Add($"Read the backend's full output in {failure.OutputFile} and attach it to the bug report.");
-                Report.NextSteps.Add("The Rollback step restores the backup and the previous images; check its result above.");
-                Log.Error("The backend's full output is saved in {OutputFile}", failure.OutputFile);
-                Log.Error("What next: the Rollback step restores the backup and the previous images; attach that file when you report the failed migration");
-                throw;
-            }
-
-            Report.Migrations.AddRange(outcome.Migrations.Select(m => m.ToString()));
-            // The head the log reported is what VerifyMigrations checks alembic_version against. It stays null when
-            // nothing was pending (the log names no revision): VerifyMigrations then has only the database to go on.
-            MigrationHeadFromLogs = outcome.Head;
-            if (Journal is not null)
-            {
-                Journal.MigrationHead = outcome.Head;
-                Journal.Save();
-            }
-            if (outcome.Head is not null)
-                Report.MigrationHead = outcome.Head;
-            Log.Information(outcome.Migrations.Count == 0
-                ? "No migration was pending; startup completed"
-                : $"{outcome.Migrations.Count} migration(s) applied, head {outcome.Head}; startup completed");
-
-            Report.DowntimeEndedAt = await WaitUntilHealthyAsync(cancellationToken);
-            Log.Information("The backend answers /health again after {Seconds:0.00} s of downtime", Report.DowntimeSeconds);
-
-            await ConfirmStableAsync(containers, services, cancellationToken);
-            ReportSummary(summary => summary["Migrations"] = $"{outcome.Migrations.Count}, head {outcome.Head ?? "unchanged"}");
-        });
+            await Run.StartBackendAsync(PresentServices(StopServices), UpgradeStateDirectory, this, cancellationToken));
 
     /// <summary>
     /// The runbook backs up while the app still serves: writes after the backup's snapshot are not in it. Once the
@@ -127,9 +79,6 @@ partial class Build
     Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken) =>
         new HealthWaiter(Http).WaitAsync(new Uri(ApiUri.ToString().TrimEnd('/') + "/health"), HealthTimeout, "--health-timeout", cancellationToken);
 
-    /// <summary>The Alembic head the backend's log reported while migrating; VerifyMigrations checks the database against it.</summary>
-    string? MigrationHeadFromLogs;
-
     /// <summary>
     /// Pins the Preflight-resolved tag of each service where the deployment keeps it. The journal keeps the copy a
     /// rollback restores (it survives a killed run); the pinner's copy beside the file is for the operator.
@@ -153,8 +102,9 @@ partial class Build
         return present;
     }
 
-    async Task ConfirmStableAsync(DeploymentContainers containers, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    async Task ConfirmStableAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
+        var containers = await ContainersAsync(cancellationToken);
         var stability = new ContainerStability(await DockerAsync(cancellationToken));
         await Task.WhenAll(services.Select(async service =>
         {
@@ -171,7 +121,7 @@ partial class Build
     {
         var before = DateTimeOffset.UtcNow;
         await CommandRunner.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services),
-            line => Log.Information("{Line}", line), line => Log.Information("{Line}", line), cancellationToken);
+            LogLine, LogLine, cancellationToken);
         return before;
     }
 

@@ -82,7 +82,7 @@ partial class Build
         var preflight = PreflightResult ?? throw new InvalidOperationException("Backup needs Preflight's findings; run it through Upgrade or with Preflight.");
         var files = new BackupFiles(BackupDirectoryPath);
         var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        var manifest = await new BackupService(files, exec, line => Log.Information("{Line}", line)).BackUpAsync(new BackupRequest(
+        var manifest = await new BackupService(files, exec, LogLine).BackUpAsync(new BackupRequest(
             DatabaseTarget, BackupMode, BackupFormat,
             preflight.Current?.ToString() ?? "unknown",
             preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()),

@@ -101,6 +101,6 @@ partial class Build
             }
         },
         DatabaseContainerPort,
-        line => Log.Information("{Line}", line),
+        LogLine,
         CancellationToken).GetAwaiter().GetResult();
 }

@@ -39,7 +39,7 @@ partial class Build
             // --no-deps: the frontend depends_on the backend, and a plain up would recreate the backend too.
             await ComposeUpAsync([FrontendService], cancellationToken);
             var verdict = await new FrontendVerifier(Http, new DockerRunningImages(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken)),
-                    line => Log.Information("{Line}", line))
+                    LogLine)
                 .VerifyAsync(new FrontendExpectation(frontendUrl, TargetVersion, ExpectedFrontendImage,
                     string.IsNullOrWhiteSpace(FrontendVersionEndpoint) ? null : VersionEndpoint.Parse(FrontendVersionEndpoint),
                     HealthTimeout, StabilityWindow), cancellationToken);

@@ -18,7 +18,7 @@ partial class Build
         .Executes(async cancellationToken =>
         {
             var upgrades = ServiceUpgrades;
-            var puller = new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(), line => Log.Information("{Line}", line));
+            var puller = new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(), LogLine);
             var pulled = await puller.PullAllAsync(upgrades.Select(u => (u.Service, u.To)).ToArray(), cancellationToken);
             foreach (var image in pulled)
             {

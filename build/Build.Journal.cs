@@ -67,7 +67,7 @@ partial class Build
             throw new InvalidOperationException(
                 $"--resume continues the upgrade to {journal.ToVersion}, not {Version}. Resume it with --version {journal.ToVersion}, or roll it back: ./build.sh Rollback.");
         PreflightResult = ResumedPreflight.FromJournal(journal);
-        MigrationHeadFromLogs = journal.MigrationHead;
+        Run.MigrationHeadFromLogs = journal.MigrationHead;
         Report.FromVersion = journal.FromVersion;
         Report.ToVersion = journal.ToVersion;
         Log.Information("Preflight passed in the interrupted run; continuing {From} -> {To} with the images it chose", journal.FromVersion, journal.ToVersion);

@@ -116,7 +116,7 @@ partial class Build
                 ContinueFromJournal();
                 return;
             }
-            var report = await new PreflightCheck(Http, line => Log.Information("{Line}", line)).RunAsync(settings, cancellationToken);
+            var report = await new PreflightCheck(Http, LogLine).RunAsync(settings, cancellationToken);
             PreflightResult = report;
             Report.FromVersion = report.Current?.ToString();
             Report.ToVersion = report.Target.ToString();

@@ -12,7 +12,7 @@ partial class Build
         .Executes(async cancellationToken =>
         {
             var expectation = new MigrationExpectation(
-                MigrationHeadFromLogs,
+                Run.MigrationHeadFromLogs,
                 PreflightResult?.AlembicRevisions ?? [],
                 AnnouncesMigrations);
             var head = await new MigrationVerifier(new DatabaseInspector(DatabaseTarget)).VerifyAsync(expectation, cancellationToken);
