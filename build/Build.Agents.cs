@@ -52,7 +52,7 @@ partial class Build
         {
             var hosts = PreflightResult?.AgentHosts is { Count: > 0 } checkedHosts
                 ? checkedHosts
-                : Nexplane.Upgrade.Agents.AgentHostsFile.Load(AgentHostsFile
+                : AgentHostsFileReader.Load(AgentHostsFile
                     ?? throw new InvalidOperationException("The release requires an agent upgrade, but no --agent-hosts-file is given (or pass --skip-agents)."));
             var binaries = await AgentBinariesAsync(hosts, cancellationToken);
 
@@ -61,8 +61,7 @@ partial class Build
                 throw new InvalidOperationException($"The agent step confirms each agent through the control plane, but the login failed: {login.Detail}. No agent host was touched.");
             var agentList = new AgentInventory(Http);
             var registry = new ControlPlaneAgentRegistry(agentList, ApiUri, token);
-            var upgrader = new AgentHostUpgrader(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout), registry,
-                new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, LogLine);
+            var upgrader = AgentUpgrader(registry);
 
             Log.Information("Agents: upgrading {Count} host(s) to {Version}, canary first, then waves of {WaveSize}",
                 hosts.Count, TargetVersion.ToString(), AgentWaveSize);
@@ -87,53 +86,10 @@ partial class Build
                     "or upgrade these hosts by hand:" + Environment.NewLine + string.Join(Environment.NewLine, failed.Select(o => "  " + o)));
         });
 
-    /// <summary>
-    /// Rollback of a whole upgrade whose Agents step upgraded hosts: each gets its kept <c>.old</c> binary back and
-    /// must register on its previous version again. Returns the hosts that could not be rolled back (already said why).
-    /// </summary>
-    async Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsAsync(UpgradeJournal journal, CancellationToken cancellationToken)
-    {
-        var newVersion = journal.ToVersion ?? "?";
-        var file = AgentHostsFile;
-        IReadOnlyList<AgentHost> named = [];
-        var fileProblem = file is null ? "no --agent-hosts-file is given" : $"{file} does not name it";
-        try
-        {
-            if (file is not null)
-                named = Nexplane.Upgrade.Agents.AgentHostsFile.Load(file);
-        }
-        catch (AgentHostsFileException exception)
-        {
-            fileProblem = exception.Message;
-        }
-        var hosts = journal.UpgradedAgents.Keys
-            .Select(name => (Name: name, Host: named.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))))
-            .ToArray();
-        var outcomes = new List<AgentHostOutcome>();
-        foreach (var (name, _) in hosts.Where(h => h.Host is null))
-            outcomes.Add(new AgentHostOutcome(name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[name],
-                $"not rolled back ({fileProblem}); on {name} put <binary>.old back in place of the binary and restart the agent service", 0));
-        var reachable = hosts.Where(h => h.Host is not null).Select(h => h.Host!).ToArray();
-        if (reachable.Length > 0)
-        {
-            var (login, token) = await ControlPlaneLoginAsync(cancellationToken);
-            if (!login.Passed || token is null)
-            {
-                outcomes.AddRange(reachable.Select(host => new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[host.Name],
-                    $"not touched: each host is confirmed through the control plane, but the login failed ({login.Detail}). {AgentHostUpgrader.ManualRecovery(host)}", 0)));
-                Report.Agents.AddRange(outcomes);
-                return outcomes;
-            }
-            var upgrader = new AgentHostUpgrader(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout),
-                new ControlPlaneAgentRegistry(new AgentInventory(Http), ApiUri, token),
-                new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, LogLine);
-            Log.Information("Agents: putting the old binary back on {Count} host(s) this upgrade moved to {Version}", reachable.Length, newVersion);
-            foreach (var host in reachable)
-                outcomes.Add(await upgrader.RollBackAsync(host, journal.UpgradedAgents[host.Name], newVersion, cancellationToken));
-        }
-        Report.Agents.AddRange(outcomes);
-        return outcomes.Where(o => o.Result != AgentHostResult.RolledBack).ToArray();
-    }
+    /// <summary>Upgrades or rolls back one agent host at a time, confirming each through <paramref name="registry"/>.</summary>
+    AgentHostUpgrader AgentUpgrader(IAgentRegistry registry) =>
+        new(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout), registry,
+            new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, LogLine);
 
     /// <summary>The binaries Preflight verified; a resumed run fetches them again (the cache makes that cheap, and re-hashes).</summary>
     async Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> AgentBinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken)

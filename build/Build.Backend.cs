@@ -35,7 +35,7 @@ partial class Build
         {
             var services = PresentServices(StopServices);
             var stopper = new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
-                new ProtectedServices(ProtectedServices), LogLine);
+                new ProtectedServiceGuard(ProtectedServices), LogLine);
             var stopped = await stopper.StopAsync(services, StopTimeout, cancellationToken);
 
             Report.DowntimeStartedAt = stopped.Where(c => c.Service == BackendService).Select(c => (DateTimeOffset?)c.AppSignalledAt).Min()
@@ -63,7 +63,7 @@ partial class Build
         if (WritesAtBackup is null || BackupTakenAt is null)
             return;
         var written = WriteActivity.Written(WritesAtBackup,
-            await new WriteActivity(new Nexplane.Upgrade.Database.DatabaseInspector(DatabaseTarget)).CaptureAsync(cancellationToken));
+            await new WriteActivity(new DatabaseInspector(DatabaseTarget)).CaptureAsync(cancellationToken));
         Report.WriteWindowSeconds = Math.Round((DateTimeOffset.UtcNow - BackupTakenAt.Value).TotalSeconds, 3);
         foreach (var (table, rows) in written)
             Report.TablesWrittenAfterBackup[table] = rows;
@@ -153,5 +153,5 @@ partial class Build
     async Task<ComposeCli> ComposeAsync(CancellationToken cancellationToken) =>
         _compose ??= new ComposeCli(await ComposeCli.DetectAsync(cancellationToken), ComposeFilePath,
             Deployment.Project.Name,
-            EnvFilePath, new ProtectedServices(ProtectedServices));
+            EnvFilePath, new ProtectedServiceGuard(ProtectedServices));
 }

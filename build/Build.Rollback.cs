@@ -45,9 +45,10 @@ partial class Build
                 ? Runbook.Named(ExecutionPlan.Where(t => t.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted or ExecutionStatus.Succeeded)
                     .Select(t => t.Name))
                 : null;
-            await Run.RollBackAsync(stepsStartedInThisRun, new RollbackSettings(ProtectedServices, FrontendService, OperatorCommands), this,
-                cancellationToken);
+            await Run.RollBackAsync(stepsStartedInThisRun, RollbackSettings, this, cancellationToken);
         });
+
+    RollbackSettings RollbackSettings => new(ProtectedServices, FrontendService, OperatorCommands, AgentHostsFile, "--agent-hosts-file");
 
     /// <summary>The commands the run's advice names, spelled as this build takes them.</summary>
     OperatorCommands OperatorCommands => new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",

@@ -2,7 +2,6 @@ using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Journal;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 using Nuke.Common;
@@ -12,7 +11,7 @@ partial class Build : IRollbackDeployment
 {
     async Task IRollbackDeployment.StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken) =>
         await new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
-            new ProtectedServices(ProtectedServices), LogLine).StopAsync(services, StopTimeout, cancellationToken);
+            new ProtectedServiceGuard(ProtectedServices), LogLine).StopAsync(services, StopTimeout, cancellationToken);
 
     Task<RestoreResult> IRollbackDeployment.RestoreDatabaseAsync(string archive, CancellationToken cancellationToken) =>
         RestoreBackupAsync(archive, cancellationToken);
@@ -35,6 +34,10 @@ partial class Build : IRollbackDeployment
     Task<IReadOnlyList<VerificationGate>> IRollbackDeployment.VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken) =>
         VerifyDeploymentAsync(version, cancellationToken);
 
-    Task<IReadOnlyList<AgentHostOutcome>> IRollbackDeployment.RollBackAgentsAsync(UpgradeJournal journal, CancellationToken cancellationToken) =>
-        RollBackAgentsAsync(journal, cancellationToken);
+    Task<(VerificationGate Gate, string? Token)> IRollbackDeployment.LogInAsync(CancellationToken cancellationToken) =>
+        ControlPlaneLoginAsync(cancellationToken);
+
+    Task<AgentHostOutcome> IRollbackDeployment.RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token,
+        CancellationToken cancellationToken) =>
+        AgentUpgrader(new ControlPlaneAgentRegistry(new AgentInventory(Http), ApiUri, token)).RollBackAsync(host, oldVersion, newVersion, cancellationToken);
 }

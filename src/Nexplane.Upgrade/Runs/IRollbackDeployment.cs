@@ -1,7 +1,6 @@
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Journal;
 using Nexplane.Upgrade.Releases;
 
 namespace Nexplane.Upgrade.Runs;
@@ -28,6 +27,9 @@ public interface IRollbackDeployment
     /// <summary>The version endpoint, a real login and the asset inventory, judged against <paramref name="version"/>.</summary>
     Task<IReadOnlyList<VerificationGate>> VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken);
 
-    /// <summary>Puts back the old binary on the agent hosts the journal says the upgrade moved; returns those that could not be.</summary>
-    Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsAsync(UpgradeJournal journal, CancellationToken cancellationToken);
+    /// <summary>The operator's login to the control plane, through which each agent's registration is confirmed.</summary>
+    Task<(VerificationGate Gate, string? Token)> LogInAsync(CancellationToken cancellationToken);
+
+    /// <summary>Puts the kept old binary back on one agent host and waits for it to register on <paramref name="oldVersion"/>.</summary>
+    Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken);
 }

@@ -109,7 +109,7 @@ public sealed partial class UpgradeRun
         // this upgrade moved follow it (they were upgraded only after Verify); a host that cannot is reported, not retried.
         journal.Outcome = UpgradeOutcome.RolledBack;
         journal.Save();
-        var agentsLeft = journal.UpgradedAgents.Count > 0 ? await deployment.RollBackAgentsAsync(journal, cancellationToken) : [];
+        var agentsLeft = journal.UpgradedAgents.Count > 0 ? await RollBackAgentsAsync(journal, settings, deployment, cancellationToken) : [];
         var agents = journal.UpgradedAgents.Count == 0
             ? ""
             : $", agents {journal.UpgradedAgents.Count - agentsLeft.Count}/{journal.UpgradedAgents.Count} back on their previous version";

@@ -59,10 +59,19 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
         return Task.FromResult(gates);
     }
 
-    public Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsAsync(UpgradeJournal journal, CancellationToken cancellationToken)
+    public Task<(VerificationGate Gate, string? Token)> LogInAsync(CancellationToken cancellationToken)
     {
-        Calls.Add("roll back agents " + string.Join(",", journal.UpgradedAgents.Keys));
-        OutcomeOnDiskWhenAgentsMoved = UpgradeJournal.Load(journal.FilePath).Outcome;
-        return Task.FromResult<IReadOnlyList<AgentHostOutcome>>([]);
+        Calls.Add("log in");
+        return Task.FromResult<(VerificationGate, string?)>((new VerificationGate("login", true, "token received"), "token"));
     }
+
+    public Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken)
+    {
+        Calls.Add($"roll back agent {host.Name} to {oldVersion}");
+        OutcomeOnDiskWhenAgentsMoved = UpgradeJournal.Load(JournalFile!).Outcome;
+        return Task.FromResult(new AgentHostOutcome(host.Name, AgentHostResult.RolledBack, newVersion, oldVersion, "registered again", 0));
+    }
+
+    /// <summary>The journal of the upgrade rolled back, read when the agents move.</summary>
+    public string? JournalFile { get; set; }
 }

@@ -77,17 +77,42 @@ public sealed class UpgradeRunRollbackTests : IDisposable
         var run = RunOf(Runbook.Steps.ToArray());
         run.Journal!.UpgradedAgents["agent-1"] = "0.2.0";
         run.Journal.Save();
+        _deployment.JournalFile = run.Journal.FilePath;
 
         // Invoked directly, after the upgrade's own run ended: the journal alone says how far it got.
-        await run.RollBackAsync(null, Settings, _deployment, CancellationToken.None);
+        await run.RollBackAsync(null, Settings with { AgentHostsFile = AgentHostsFile("agent-1") }, _deployment, CancellationToken.None);
 
         Assert.Equal(
             ["stop backend,worker,frontend", "restore /backups/before.dump", "start backend,worker,frontend", "watch backend start",
-             "wait for health", "verify 0.2.0", "roll back agents agent-1"],
+             "wait for health", "verify 0.2.0", "log in", "roll back agent agent-1 to 0.2.0"],
             _deployment.Calls);
         // Recorded before the agents move: a rerun after a failed agent must not restore the database again.
         Assert.Equal(UpgradeOutcome.RolledBack, _deployment.OutcomeOnDiskWhenAgentsMoved);
         Assert.Equal("rolled back and healthy on 0.2.0, agents 1/1 back on their previous version", run.Report.Outcome);
+    }
+
+    [Fact]
+    public async Task A_moved_agent_the_hosts_file_does_not_name_is_left_to_a_human_after_the_control_plane_is_back()
+    {
+        var run = RunOf(Runbook.Steps.ToArray());
+        run.Journal!.UpgradedAgents["agent-2"] = "0.2.0";
+        run.Journal.Save();
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            run.RollBackAsync(null, Settings with { AgentHostsFileOption = "--agent-hosts-file" }, _deployment, CancellationToken.None));
+
+        Assert.Contains("The control plane is rolled back and healthy on 0.2.0, but 1 agent host(s) still run 0.3.0", exception.Message);
+        Assert.Contains("not rolled back (no --agent-hosts-file is given)", exception.Message);
+        Assert.Equal(UpgradeOutcome.RolledBack, UpgradeJournal.Load(run.Journal.FilePath).Outcome);
+        Assert.DoesNotContain(_deployment.Calls, call => call.StartsWith("roll back agent", StringComparison.Ordinal));
+    }
+
+    string AgentHostsFile(params string[] names)
+    {
+        var path = Path.Combine(_directory, "agent-hosts.json");
+        File.WriteAllText(path, "{ \"hosts\": [" +
+            string.Join(", ", names.Select(name => $"{{ \"name\": \"{name}\", \"connection\": \"local\", \"platform\": \"linux-amd64\" }}")) + "] }");
+        return path;
     }
 
     [Fact]
