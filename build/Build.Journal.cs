@@ -33,30 +33,13 @@ partial class Build
     {
         HeldLock = UpgradeLock.Acquire(UpgradeStateDirectory, ComposeFilePath,
             SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), RemoveStaleLock);
-        var unfinished = Journals.Unfinished(ComposeFilePath);
-        if (unfinished is not null && !Resume)
-            throw new InvalidOperationException(
-                $"An earlier upgrade {unfinished.FromVersion ?? "?"} -> {unfinished.ToVersion ?? "?"} (journal {unfinished.FilePath}) stopped " +
-                $"after {unfinished.LastCompletedStep ?? "no step"} and never finished. Nothing was changed now. Either roll it back: " +
-                "./build.sh Rollback, or continue it: ./build.sh Upgrade --version " + (unfinished.ToVersion ?? "<version>") + " --resume.");
-        if (unfinished is null && Resume)
-            throw new InvalidOperationException($"--resume: no unfinished upgrade of {ComposeFilePath} is recorded in {UpgradeStateDirectory}; nothing to resume.");
-        Journal = unfinished ?? UpgradeJournal.Create(UpgradeStateDirectory, Report.Id, ComposeFilePath);
-        if (unfinished is not null)
-        {
-            StepsDoneBeforeResuming = unfinished.CompletedSteps.Select(s => s.Name).ToHashSet();
-            Log.Information("Resuming upgrade {Id} ({From} -> {To}); done before: {Steps}", unfinished.Id, unfinished.FromVersion ?? "?",
-                unfinished.ToVersion ?? "?", StepsDoneBeforeResuming.Count == 0 ? "nothing" : string.Join(", ", unfinished.CompletedSteps.Select(s => s.Name)));
-        }
+        Run.BeginJournal(Journals, ComposeFilePath, Resume, OperatorCommands);
     }
 
-    /// <summary>The steps an interrupted run completed; a resumed run skips them. Empty for a fresh upgrade.</summary>
-    IReadOnlySet<string> StepsDoneBeforeResuming = new HashSet<string>();
-
     /// <summary>Printed as the skip reason of the steps a resumed upgrade does not repeat.</summary>
-    bool NotDoneBeforeResuming(string step) => !StepsDoneBeforeResuming.Contains(step);
+    bool NotDoneBeforeResuming(string step) => !Run.StepsDoneBeforeResuming.Contains(step);
 
-    bool ResumingAfterPreflight => StepsDoneBeforeResuming.Contains(nameof(Preflight));
+    bool ResumingAfterPreflight => Run.StepsDoneBeforeResuming.Contains(nameof(Preflight));
 
     /// <summary>A resumed upgrade continues with the versions and images the interrupted run's Preflight chose.</summary>
     void ContinueFromJournal()

@@ -52,5 +52,5 @@ partial class Build
 
     /// <summary>The commands the run's advice names, spelled as this build takes them.</summary>
     OperatorCommands OperatorCommands => new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
-        $"https://github.com/{GitHubRepository}/issues");
+        $"https://github.com/{GitHubRepository}/issues", "./build.sh Upgrade --version", "--resume");
 }

@@ -11,7 +11,7 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     readonly RecordedRollbackDeployment _deployment = new();
 
     static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
-        "https://github.com/owner/nexplane/issues");
+        "https://github.com/owner/nexplane/issues", "./build.sh Upgrade --version", "--resume");
 
     static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", Commands);
 
