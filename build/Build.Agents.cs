@@ -37,7 +37,7 @@ partial class Build
     AbsolutePath AgentBinaryCacheDirectory => TemporaryDirectory / "agent-binaries";
 
     /// <summary>The release notes on the upgrade path say so, or the operator asked for it.</summary>
-    bool AgentUpgradeRequired => UpgradeAgents || (PreflightResult?.Path?.AgentUpgradeRequired ?? Journal?.AgentUpgradeRequired ?? false);
+    bool AgentUpgradeRequired => UpgradeAgents || (Run.Preflight?.Path?.AgentUpgradeRequired ?? Journal?.AgentUpgradeRequired ?? false);
 
     /// <summary>Printed as the skip reason when the operator upgrades the agents by hand.</summary>
     bool AgentsNotLeftToOperator => !SkipAgents;
@@ -50,7 +50,7 @@ partial class Build
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Agents)))
         .Executes(async cancellationToken =>
         {
-            var hosts = PreflightResult?.AgentHosts is { Count: > 0 } checkedHosts
+            var hosts = Run.Preflight?.AgentHosts is { Count: > 0 } checkedHosts
                 ? checkedHosts
                 : AgentHostsFileReader.Load(AgentHostsFile
                     ?? throw new InvalidOperationException("The release requires an agent upgrade, but no --agent-hosts-file is given (or pass --skip-agents)."));
@@ -94,7 +94,7 @@ partial class Build
     /// <summary>The binaries Preflight verified; a resumed run fetches them again (the cache makes that cheap, and re-hashes).</summary>
     async Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> AgentBinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken)
     {
-        var binaries = (PreflightResult?.AgentBinaries ?? []).ToDictionary(b => b.Platform);
+        var binaries = (Run.Preflight?.AgentBinaries ?? []).ToDictionary(b => b.Platform);
         var downloader = new AgentBinaryDownloader(new GitHubReleaseSource(GitHubApiUrl, GitHubRepository, GitHubToken), AgentBinaryCacheDirectory);
         foreach (var platform in hosts.Select(h => h.Platform).Distinct().Where(p => !binaries.ContainsKey(p)))
             binaries[platform] = await downloader.GetAsync(TargetVersion, platform, cancellationToken);

@@ -40,7 +40,7 @@ partial class Build
 
             Report.DowntimeStartedAt = stopped.Where(c => c.Service == BackendService).Select(c => (DateTimeOffset?)c.AppSignalledAt).Min()
                                        ?? DateTimeOffset.UtcNow;
-            await ReportWriteWindowAsync(cancellationToken);
+            await Run.ReportWriteWindowAsync(CaptureWriteCountersAsync, "--backup-after-stop avoids the window.", cancellationToken);
             foreach (var killed in stopped.Where(c => c.WasKilled))
                 Log.Warning("{Service} was killed after --stop-timeout {Timeout}: requests it was serving were cut off", killed.Service, StopTimeout);
             ReportSummary(summary => summary["Stopped"] = string.Join(", ", stopped.Select(c => $"{c.Service} {c.Seconds:0.0}s exit {c.ExitCode}")));
@@ -52,28 +52,6 @@ partial class Build
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(StartBackend)))
         .Executes(async cancellationToken =>
             await Run.StartBackendAsync(PresentServices(StopServices), UpgradeStateDirectory, this, cancellationToken));
-
-    /// <summary>
-    /// The runbook backs up while the app still serves: writes after the backup's snapshot are not in it. Once the
-    /// app is stopped, name the tables written in that window (the rollback keeps the failed database, so they are
-    /// never destroyed, but a restore does not carry them).
-    /// </summary>
-    async Task ReportWriteWindowAsync(CancellationToken cancellationToken)
-    {
-        if (WritesAtBackup is null || BackupTakenAt is null)
-            return;
-        var written = WriteActivity.Written(WritesAtBackup,
-            await new WriteActivity(new DatabaseInspector(DatabaseTarget)).CaptureAsync(cancellationToken));
-        Report.WriteWindowSeconds = Math.Round((DateTimeOffset.UtcNow - BackupTakenAt.Value).TotalSeconds, 3);
-        foreach (var (table, rows) in written)
-            Report.TablesWrittenAfterBackup[table] = rows;
-        if (written.Count == 0)
-            Log.Information("Write window: no table was written in the {Seconds:0.0} s between the backup and the stop", Report.WriteWindowSeconds);
-        else
-            Log.Warning("Write window: {Count} table(s) were written in the {Seconds:0.0} s between the backup and the stop ({Tables}); " +
-                        "a rollback keeps those writes in the replaced database, not in the restored one. --backup-after-stop avoids the window.",
-                written.Count, Report.WriteWindowSeconds, string.Join(", ", written.Select(t => $"{t.Key}: {t.Value} rows")));
-    }
 
     /// <summary>Waits for the backend's /health to answer; returns when it first did.</summary>
     Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken) =>

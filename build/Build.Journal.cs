@@ -49,16 +49,11 @@ partial class Build
             && !requested.Equals(NexplaneVersion.Parse(journal.ToVersion)))
             throw new InvalidOperationException(
                 $"--resume continues the upgrade to {journal.ToVersion}, not {Version}. Resume it with --version {journal.ToVersion}, or roll it back: ./build.sh Rollback.");
-        PreflightResult = ResumedPreflight.FromJournal(journal);
-        Run.MigrationHeadFromLogs = journal.MigrationHead;
-        Report.FromVersion = journal.FromVersion;
-        Report.ToVersion = journal.ToVersion;
-        Log.Information("Preflight passed in the interrupted run; continuing {From} -> {To} with the images it chose", journal.FromVersion, journal.ToVersion);
-        ReportSummary(summary => summary["Resumed"] = $"{journal.FromVersion} -> {journal.ToVersion}");
+        Run.ContinueFromJournal();
     }
 
     /// <summary>What the release notes announced, from this run's Preflight or the resumed upgrade's journal.</summary>
-    bool AnnouncesMigrations => PreflightResult?.Path?.AnnouncesMigrations ?? Journal?.AnnouncesMigrations ?? false;
+    bool AnnouncesMigrations => Run.AnnouncesMigrations;
 
     protected override void OnTargetSucceeded(string target)
     {

@@ -64,7 +64,7 @@ partial class Build
         : SkipAgents ? "--skip-agents: upgrade them by hand."
         : "The Agents step upgrades the hosts in the agent hosts file next.";
 
-    NexplaneVersion TargetVersion => PreflightResult?.Target ?? NexplaneVersion.Parse(Version!);
+    NexplaneVersion TargetVersion => Run.Preflight?.Target ?? NexplaneVersion.Parse(Version!);
 
     Target Verify => _ => _
         .Description("Checks the version endpoint, a real login and the asset inventory")

@@ -13,7 +13,7 @@ partial class Build
         {
             var expectation = new MigrationExpectation(
                 Run.MigrationHeadFromLogs,
-                PreflightResult?.AlembicRevisions ?? [],
+                Run.Preflight?.AlembicRevisions ?? [],
                 AnnouncesMigrations);
             var head = await new MigrationVerifier(new DatabaseInspector(DatabaseTarget)).VerifyAsync(expectation, cancellationToken);
             Log.Information("alembic_version holds the single head {Head}, as the backend reported", head);
