@@ -54,36 +54,8 @@ partial class Build
                 ? checkedHosts
                 : AgentHostsFileReader.Load(AgentHostsFile
                     ?? throw new InvalidOperationException("The release requires an agent upgrade, but no --agent-hosts-file is given (or pass --skip-agents)."));
-            var binaries = await AgentBinariesAsync(hosts, cancellationToken);
-
-            var (login, token) = await ControlPlaneLoginAsync(cancellationToken);
-            if (!login.Passed || token is null)
-                throw new InvalidOperationException($"The agent step confirms each agent through the control plane, but the login failed: {login.Detail}. No agent host was touched.");
-            var agentList = new AgentInventory(Http);
-            var registry = new ControlPlaneAgentRegistry(agentList, ApiUri, token);
-            var upgrader = AgentUpgrader(registry);
-
-            Log.Information("Agents: upgrading {Count} host(s) to {Version}, canary first, then waves of {WaveSize}",
-                hosts.Count, TargetVersion.ToString(), AgentWaveSize);
-            var outcomes = await new AgentRollout((host, token) => upgrader.UpgradeAsync(host, binaries[host.Platform], token), LogLine)
-                .RunAsync(hosts, AgentWaveSize, cancellationToken);
-            Report.Agents.AddRange(outcomes);
-            if (Journal is not null)
-            {
-                // A later ./build.sh Rollback of this upgrade puts these hosts' old binaries back.
-                foreach (var upgraded in outcomes.Where(o => o.Result == AgentHostResult.Upgraded))
-                    Journal.UpgradedAgents[upgraded.Host] = upgraded.FromVersion;
-                Journal.Save();
-            }
-            ReportSummary(summary => summary["Agents"] = string.Join(", ", outcomes.GroupBy(o => o.Result).Select(g => $"{g.Count()} {g.Key}")));
-
-            await ReportAgentsOutsideTheFileAsync(agentList, token, hosts, cancellationToken);
-            var failed = outcomes.Where(o => !o.IsSuccess).ToArray();
-            if (failed.Length > 0)
-                throw new InvalidOperationException(
-                    $"{failed.Length} of {outcomes.Count} agent host(s) are not on {TargetVersion}; the control plane stays upgraded and healthy " +
-                    "(older agents keep working against it). Fix the cause and rerun the agents alone with the same command plus --upgrade-agents, " +
-                    "or upgrade these hosts by hand:" + Environment.NewLine + string.Join(Environment.NewLine, failed.Select(o => "  " + o)));
+            await Run.UpgradeAgentsAsync(hosts, TargetVersion, AgentWaveSize,
+                "Fix the cause and rerun the agents alone with the same command plus --upgrade-agents", this, cancellationToken);
         });
 
     /// <summary>Upgrades or rolls back one agent host at a time, confirming each through <paramref name="registry"/>.</summary>
@@ -99,24 +71,5 @@ partial class Build
         foreach (var platform in hosts.Select(h => h.Platform).Distinct().Where(p => !binaries.ContainsKey(p)))
             binaries[platform] = await downloader.GetAsync(TargetVersion, platform, cancellationToken);
         return binaries;
-    }
-
-    /// <summary>Registered agents the file does not name stay on their version: say which, so none is forgotten.</summary>
-    async Task ReportAgentsOutsideTheFileAsync(AgentInventory agentList, string token, IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var managed = hosts.Select(h => h.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var outside = (await agentList.ListAsync(ApiUri, token, cancellationToken))
-                .Where(agent => !managed.Contains(agent.Hostname) && agent.IsOlderThan(TargetVersion)).ToArray();
-            if (outside.Length > 0)
-                Log.Warning("{Count} registered agent(s) not in the agent hosts file still run an older version; upgrade them by hand " +
-                            "(nexplane-agent-<platform>-{Version} from release {Tag}): {Agents}",
-                    outside.Length, TargetVersion.ToString(), TargetVersion.GitTag, string.Join("; ", outside.Select(a => a.ToString())));
-        }
-        catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException)
-        {
-            Log.Warning("Agents: the agent list could not be read ({Reason}); agents outside the file are not reported", exception.Message);
-        }
     }
 }

@@ -34,9 +34,6 @@ partial class Build : IRollbackDeployment
     Task<IReadOnlyList<VerificationGate>> IRollbackDeployment.VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken) =>
         VerifyDeploymentAsync(version, cancellationToken);
 
-    Task<(VerificationGate Gate, string? Token)> IRollbackDeployment.LogInAsync(CancellationToken cancellationToken) =>
-        ControlPlaneLoginAsync(cancellationToken);
-
     Task<AgentHostOutcome> IRollbackDeployment.RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token,
         CancellationToken cancellationToken) =>
         AgentUpgrader(new ControlPlaneAgentRegistry(new AgentInventory(Http), ApiUri, token)).RollBackAsync(host, oldVersion, newVersion, cancellationToken);

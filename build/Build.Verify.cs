@@ -32,32 +32,6 @@ partial class Build
         return (login, token);
     }
 
-    /// <summary>
-    /// The runbook says Nexplane warns about agents older than the control plane; the shipped code does not, so the
-    /// tool does. A report, never a gate: agents keep working, and the Agents step (when required) upgrades them.
-    /// </summary>
-    async Task ReportOutdatedAgentsAsync(CancellationToken cancellationToken)
-    {
-        var (login, token) = await ControlPlaneLoginAsync(cancellationToken);
-        if (!login.Passed || token is null)
-            return;
-        try
-        {
-            var agents = await new AgentInventory(Http).ListAsync(ApiUri, token, cancellationToken);
-            var outdated = agents.Where(agent => agent.IsOlderThan(TargetVersion)).ToArray();
-            if (outdated.Length == 0)
-                Log.Information("Agents: all {Count} registered agent(s) run {Version} or newer", agents.Count, TargetVersion.ToString());
-            else
-                Log.Warning("Agents: {Count} of {Total} registered agent(s) run a version older than the control plane ({Version}): {Agents}. {WhatNext:l}",
-                    outdated.Length, agents.Count, TargetVersion.ToString(), string.Join("; ", outdated.Select(a => a.ToString())), WhatHappensToOutdatedAgents);
-            ReportSummary(summary => summary["Outdated agents"] = outdated.Length.ToString());
-        }
-        catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException or InvalidOperationException)
-        {
-            Log.Warning("Agents: the agent list could not be read ({Reason}); agent versions are not checked", exception.Message);
-        }
-    }
-
     /// <summary>Tells the operator reading the warning above whether the tool will deal with those agents.</summary>
     string WhatHappensToOutdatedAgents =>
         !AgentUpgradeRequired ? "The release notes require no agent upgrade: they keep working (--upgrade-agents would upgrade the hosts in the agent hosts file)."
@@ -73,7 +47,7 @@ partial class Build
         .Executes(async cancellationToken =>
         {
             var gates = Run.LogGates(await VerifyDeploymentAsync(TargetVersion, cancellationToken));
-            await ReportOutdatedAgentsAsync(cancellationToken);
+            await Run.ReportOutdatedAgentsAsync(TargetVersion, WhatHappensToOutdatedAgents, this, cancellationToken);
             var failed = gates.Where(g => !g.Passed).ToArray();
             ReportSummary(summary => summary["Gates"] = $"{gates.Count - failed.Length}/{gates.Count} passed");
             if (failed.Length > 0)

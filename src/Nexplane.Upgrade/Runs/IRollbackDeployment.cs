@@ -9,7 +9,7 @@ namespace Nexplane.Upgrade.Runs;
 /// What a rollback does to the deployment, one operation each (the engine, compose, the database, HTTP). The run
 /// decides which ones and in what order; tests record the calls instead of making them.
 /// </summary>
-public interface IRollbackDeployment
+public interface IRollbackDeployment : IControlPlane
 {
     /// <summary>Stops the app services gracefully; never a protected one.</summary>
     Task StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);
@@ -26,9 +26,6 @@ public interface IRollbackDeployment
 
     /// <summary>The version endpoint, a real login and the asset inventory, judged against <paramref name="version"/>.</summary>
     Task<IReadOnlyList<VerificationGate>> VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken);
-
-    /// <summary>The operator's login to the control plane, through which each agent's registration is confirmed.</summary>
-    Task<(VerificationGate Gate, string? Token)> LogInAsync(CancellationToken cancellationToken);
 
     /// <summary>Puts the kept old binary back on one agent host and waits for it to register on <paramref name="oldVersion"/>.</summary>
     Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken);

@@ -72,6 +72,9 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
         return Task.FromResult(new AgentHostOutcome(host.Name, AgentHostResult.RolledBack, newVersion, oldVersion, "registered again", 0));
     }
 
+    public Task<IReadOnlyList<RegisteredAgent>> RegisteredAgentsAsync(string token, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RegisteredAgent>>([]);
+
     /// <summary>The journal of the upgrade rolled back, read when the agents move.</summary>
     public string? JournalFile { get; set; }
 }
