@@ -52,9 +52,6 @@ partial class Build
         Run.ContinueFromJournal();
     }
 
-    /// <summary>What the release notes announced, from this run's Preflight or the resumed upgrade's journal.</summary>
-    bool AnnouncesMigrations => Run.AnnouncesMigrations;
-
     protected override void OnTargetSucceeded(string target)
     {
         if (Journal is not null && target != nameof(Upgrade))

@@ -31,7 +31,7 @@ partial class Build : IRollbackDeployment
 
     Task IRollbackDeployment.WaitUntilHealthyAsync(CancellationToken cancellationToken) => WaitUntilHealthyAsync(cancellationToken);
 
-    Task<IReadOnlyList<VerificationGate>> IRollbackDeployment.VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken) =>
+    Task<IReadOnlyList<VerificationGate>> IDeploymentVerification.VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken) =>
         VerifyDeploymentAsync(version, cancellationToken);
 
     Task<AgentHostOutcome> IRollbackDeployment.RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token,

@@ -9,7 +9,7 @@ namespace Nexplane.Upgrade.Runs;
 /// What a rollback does to the deployment, one operation each (the engine, compose, the database, HTTP). The run
 /// decides which ones and in what order; tests record the calls instead of making them.
 /// </summary>
-public interface IRollbackDeployment : IControlPlane
+public interface IRollbackDeployment : IControlPlane, IDeploymentVerification
 {
     /// <summary>Stops the app services gracefully; never a protected one.</summary>
     Task StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);
@@ -23,9 +23,6 @@ public interface IRollbackDeployment : IControlPlane
     Task WatchBackendStartAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken);
 
     Task WaitUntilHealthyAsync(CancellationToken cancellationToken);
-
-    /// <summary>The version endpoint, a real login and the asset inventory, judged against <paramref name="version"/>.</summary>
-    Task<IReadOnlyList<VerificationGate>> VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken);
 
     /// <summary>Puts the kept old binary back on one agent host and waits for it to register on <paramref name="oldVersion"/>.</summary>
     Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken);
