@@ -3,6 +3,7 @@ using Docker.DotNet;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Processes;
+using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 using Serilog;
 
@@ -32,19 +33,8 @@ partial class Build
         .DependsOn(Pull)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Stop)))
         .Executes(async cancellationToken =>
-        {
-            var services = PresentServices(StopServices);
-            var stopper = new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
-                new ProtectedServiceGuard(ProtectedServices), LogLine);
-            var stopped = await stopper.StopAsync(services, StopTimeout, cancellationToken);
-
-            Report.DowntimeStartedAt = stopped.Where(c => c.Service == BackendService).Select(c => (DateTimeOffset?)c.AppSignalledAt).Min()
-                                       ?? DateTimeOffset.UtcNow;
-            await Run.ReportWriteWindowAsync(CaptureWriteCountersAsync, "--backup-after-stop avoids the window.", cancellationToken);
-            foreach (var killed in stopped.Where(c => c.WasKilled))
-                Log.Warning("{Service} was killed after --stop-timeout {Timeout}: requests it was serving were cut off", killed.Service, StopTimeout);
-            ReportSummary(summary => summary["Stopped"] = string.Join(", ", stopped.Select(c => $"{c.Service} {c.Seconds:0.0}s exit {c.ExitCode}")));
-        });
+            await Run.StopAppAsync(PresentServices(StopServices),
+                new StopSettings(BackendService, StopTimeout, "--stop-timeout", "--backup-after-stop avoids the window."), this, cancellationToken));
 
     Target StartBackend => _ => _
         .Description("Pins the new tag, starts backend and worker, and follows the migrations to startup")

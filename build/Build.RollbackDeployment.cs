@@ -9,9 +9,12 @@ using Nuke.Common;
 /// <summary>The rollback's operations on this deployment, with the parameters they take; the run decides which and when.</summary>
 partial class Build : IRollbackDeployment
 {
-    async Task IRollbackDeployment.StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken) =>
+    async Task<IReadOnlyList<StoppedContainer>> IAppStop.StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken) =>
         await new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
             new ProtectedServiceGuard(ProtectedServices), LogLine).StopAsync(services, StopTimeout, cancellationToken);
+
+    Task<IReadOnlyDictionary<string, long>> IAppStop.CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
+        CaptureWriteCountersAsync(cancellationToken);
 
     Task<RestoreResult> IRollbackDeployment.RestoreDatabaseAsync(string archive, CancellationToken cancellationToken) =>
         RestoreBackupAsync(archive, cancellationToken);

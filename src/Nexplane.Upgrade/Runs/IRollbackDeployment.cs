@@ -9,11 +9,8 @@ namespace Nexplane.Upgrade.Runs;
 /// What a rollback does to the deployment, one operation each (the engine, compose, the database, HTTP). The run
 /// decides which ones and in what order; tests record the calls instead of making them.
 /// </summary>
-public interface IRollbackDeployment : IControlPlane, IDeploymentVerification
+public interface IRollbackDeployment : IAppStop, IControlPlane, IDeploymentVerification
 {
-    /// <summary>Stops the app services gracefully; never a protected one.</summary>
-    Task StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);
-
     Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken);
 
     /// <summary><c>compose up</c> of the services on the tags now pinned; returns the time from which their logs belong to this run.</summary>

@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Journal;
 using Nexplane.Upgrade.Releases;
@@ -18,11 +19,14 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
     /// <summary>The journal's outcome on disk when the agents were asked to move back.</summary>
     public UpgradeOutcome? OutcomeOnDiskWhenAgentsMoved { get; private set; }
 
-    public Task StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoppedContainer>> StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
         Calls.Add("stop " + string.Join(",", services));
-        return Task.CompletedTask;
+        return Task.FromResult<IReadOnlyList<StoppedContainer>>([]);
     }
+
+    public Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("a rollback does not measure the write window");
 
     public Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken)
     {
