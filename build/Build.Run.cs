@@ -5,9 +5,10 @@ using Serilog;
 /// <summary>The run object every target calls: it holds the run's journal, report and findings.</summary>
 partial class Build
 {
-    UpgradeRun? _run;
+    /// <summary>Created with the build, so the report's id and start time are the run's, as before any target.</summary>
+    readonly UpgradeRun Run;
 
-    UpgradeRun Run => _run ??= new UpgradeRun(new BuildOutput(this));
+    public Build() => Run = new UpgradeRun(new BuildOutput(this));
 
     /// <summary>Relays one line of a tool's output to the log.</summary>
     static void LogLine(string line) => Log.Information("{Line}", line);
