@@ -55,7 +55,7 @@ partial class Build
             VersionEndpoints = VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(),
         };
         foreach (var line in deployment.Describe(ParameterSource))
-            Log.Information("{Line}", line);
+            LogLine(line);
         return deployment;
     }
 
