@@ -37,7 +37,7 @@ partial class Build
     AbsolutePath AgentBinaryCacheDirectory => TemporaryDirectory / "agent-binaries";
 
     /// <summary>The release notes on the upgrade path say so, or the operator asked for it.</summary>
-    bool AgentUpgradeRequired => UpgradeAgents || (PreflightResult?.Path?.AgentUpgradeRequired ?? Journal?.AgentUpgradeRequired ?? false);
+    bool AgentUpgradeRequired => UpgradeAgents || (Run.Preflight?.Path?.AgentUpgradeRequired ?? Journal?.AgentUpgradeRequired ?? false);
 
     /// <summary>Printed as the skip reason when the operator upgrades the agents by hand.</summary>
     bool AgentsNotLeftToOperator => !SkipAgents;
@@ -50,117 +50,26 @@ partial class Build
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Agents)))
         .Executes(async cancellationToken =>
         {
-            var hosts = PreflightResult?.AgentHosts is { Count: > 0 } checkedHosts
+            var hosts = Run.Preflight?.AgentHosts is { Count: > 0 } checkedHosts
                 ? checkedHosts
-                : Nexplane.Upgrade.Agents.AgentHostsFile.Load(AgentHostsFile
+                : AgentHostsFileReader.Load(AgentHostsFile
                     ?? throw new InvalidOperationException("The release requires an agent upgrade, but no --agent-hosts-file is given (or pass --skip-agents)."));
-            var binaries = await AgentBinariesAsync(hosts, cancellationToken);
-
-            var (login, token) = await ControlPlaneLoginAsync(cancellationToken);
-            if (!login.Passed || token is null)
-                throw new InvalidOperationException($"The agent step confirms each agent through the control plane, but the login failed: {login.Detail}. No agent host was touched.");
-            var agentList = new AgentInventory(Http);
-            var registry = new ControlPlaneAgentRegistry(agentList, ApiUri, token);
-            var upgrader = new AgentHostUpgrader(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout), registry,
-                new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, line => Log.Information("{Line}", line));
-
-            Log.Information("Agents: upgrading {Count} host(s) to {Version}, canary first, then waves of {WaveSize}",
-                hosts.Count, TargetVersion.ToString(), AgentWaveSize);
-            var outcomes = await new AgentRollout((host, token) => upgrader.UpgradeAsync(host, binaries[host.Platform], token), line => Log.Information("{Line}", line))
-                .RunAsync(hosts, AgentWaveSize, cancellationToken);
-            Report.Agents.AddRange(outcomes);
-            if (Journal is not null)
-            {
-                // A later ./build.sh Rollback of this upgrade puts these hosts' old binaries back.
-                foreach (var upgraded in outcomes.Where(o => o.Result == AgentHostResult.Upgraded))
-                    Journal.UpgradedAgents[upgraded.Host] = upgraded.FromVersion;
-                Journal.Save();
-            }
-            ReportSummary(summary => summary["Agents"] = string.Join(", ", outcomes.GroupBy(o => o.Result).Select(g => $"{g.Count()} {g.Key}")));
-
-            await ReportAgentsOutsideTheFileAsync(agentList, token, hosts, cancellationToken);
-            var failed = outcomes.Where(o => !o.IsSuccess).ToArray();
-            if (failed.Length > 0)
-                throw new InvalidOperationException(
-                    $"{failed.Length} of {outcomes.Count} agent host(s) are not on {TargetVersion}; the control plane stays upgraded and healthy " +
-                    "(older agents keep working against it). Fix the cause and rerun the agents alone with the same command plus --upgrade-agents, " +
-                    "or upgrade these hosts by hand:" + Environment.NewLine + string.Join(Environment.NewLine, failed.Select(o => "  " + o)));
+            await Run.UpgradeAgentsAsync(hosts, TargetVersion, AgentWaveSize,
+                "Fix the cause and rerun the agents alone with the same command plus --upgrade-agents", this, cancellationToken);
         });
 
-    /// <summary>
-    /// Rollback of a whole upgrade whose Agents step upgraded hosts: each gets its kept <c>.old</c> binary back and
-    /// must register on its previous version again. Returns the hosts that could not be rolled back (already said why).
-    /// </summary>
-    async Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsAsync(UpgradeJournal journal, CancellationToken cancellationToken)
-    {
-        var newVersion = journal.ToVersion ?? "?";
-        var file = AgentHostsFile;
-        IReadOnlyList<AgentHost> named = [];
-        var fileProblem = file is null ? "no --agent-hosts-file is given" : $"{file} does not name it";
-        try
-        {
-            if (file is not null)
-                named = Nexplane.Upgrade.Agents.AgentHostsFile.Load(file);
-        }
-        catch (AgentHostsFileException exception)
-        {
-            fileProblem = exception.Message;
-        }
-        var hosts = journal.UpgradedAgents.Keys
-            .Select(name => (Name: name, Host: named.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))))
-            .ToArray();
-        var outcomes = new List<AgentHostOutcome>();
-        foreach (var (name, _) in hosts.Where(h => h.Host is null))
-            outcomes.Add(new AgentHostOutcome(name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[name],
-                $"not rolled back ({fileProblem}); on {name} put <binary>.old back in place of the binary and restart the agent service", 0));
-        var reachable = hosts.Where(h => h.Host is not null).Select(h => h.Host!).ToArray();
-        if (reachable.Length > 0)
-        {
-            var (login, token) = await ControlPlaneLoginAsync(cancellationToken);
-            if (!login.Passed || token is null)
-            {
-                outcomes.AddRange(reachable.Select(host => new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[host.Name],
-                    $"not touched: each host is confirmed through the control plane, but the login failed ({login.Detail}). {AgentHostUpgrader.ManualRecovery(host)}", 0)));
-                Report.Agents.AddRange(outcomes);
-                return outcomes;
-            }
-            var upgrader = new AgentHostUpgrader(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout),
-                new ControlPlaneAgentRegistry(new AgentInventory(Http), ApiUri, token),
-                new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, line => Log.Information("{Line}", line));
-            Log.Information("Agents: putting the old binary back on {Count} host(s) this upgrade moved to {Version}", reachable.Length, newVersion);
-            foreach (var host in reachable)
-                outcomes.Add(await upgrader.RollBackAsync(host, journal.UpgradedAgents[host.Name], newVersion, cancellationToken));
-        }
-        Report.Agents.AddRange(outcomes);
-        return outcomes.Where(o => o.Result != AgentHostResult.RolledBack).ToArray();
-    }
+    /// <summary>Upgrades or rolls back one agent host at a time, confirming each through <paramref name="registry"/>.</summary>
+    AgentHostUpgrader AgentUpgrader(IAgentRegistry registry) =>
+        new(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout), registry,
+            new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, LogLine);
 
     /// <summary>The binaries Preflight verified; a resumed run fetches them again (the cache makes that cheap, and re-hashes).</summary>
     async Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> AgentBinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken)
     {
-        var binaries = (PreflightResult?.AgentBinaries ?? []).ToDictionary(b => b.Platform);
+        var binaries = (Run.Preflight?.AgentBinaries ?? []).ToDictionary(b => b.Platform);
         var downloader = new AgentBinaryDownloader(new GitHubReleaseSource(GitHubApiUrl, GitHubRepository, GitHubToken), AgentBinaryCacheDirectory);
         foreach (var platform in hosts.Select(h => h.Platform).Distinct().Where(p => !binaries.ContainsKey(p)))
             binaries[platform] = await downloader.GetAsync(TargetVersion, platform, cancellationToken);
         return binaries;
-    }
-
-    /// <summary>Registered agents the file does not name stay on their version: say which, so none is forgotten.</summary>
-    async Task ReportAgentsOutsideTheFileAsync(AgentInventory agentList, string token, IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var managed = hosts.Select(h => h.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var outside = (await agentList.ListAsync(ApiUri, token, cancellationToken))
-                .Where(agent => !managed.Contains(agent.Hostname) && agent.IsOlderThan(TargetVersion)).ToArray();
-            if (outside.Length > 0)
-                Log.Warning("{Count} registered agent(s) not in the agent hosts file still run an older version; upgrade them by hand " +
-                            "(nexplane-agent-<platform>-{Version} from release {Tag}): {Agents}",
-                    outside.Length, TargetVersion.ToString(), TargetVersion.GitTag, string.Join("; ", outside.Select(a => a.ToString())));
-        }
-        catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException)
-        {
-            Log.Warning("Agents: the agent list could not be read ({Reason}); agents outside the file are not reported", exception.Message);
-        }
     }
 }

@@ -3,6 +3,7 @@ using Docker.DotNet;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Processes;
+using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 using Serilog;
 
@@ -32,100 +33,19 @@ partial class Build
         .DependsOn(Pull)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Stop)))
         .Executes(async cancellationToken =>
-        {
-            var services = PresentServices(StopServices);
-            var stopper = new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
-                new ProtectedServices(ProtectedServices), line => Log.Information("{Line}", line));
-            var stopped = await stopper.StopAsync(services, StopTimeout, cancellationToken);
-
-            Report.DowntimeStartedAt = stopped.Where(c => c.Service == BackendService).Select(c => (DateTimeOffset?)c.AppSignalledAt).Min()
-                                       ?? DateTimeOffset.UtcNow;
-            await ReportWriteWindowAsync(cancellationToken);
-            foreach (var killed in stopped.Where(c => c.WasKilled))
-                Log.Warning("{Service} was killed after --stop-timeout {Timeout}: requests it was serving were cut off", killed.Service, StopTimeout);
-            ReportSummary(summary => summary["Stopped"] = string.Join(", ", stopped.Select(c => $"{c.Service} {c.Seconds:0.0}s exit {c.ExitCode}")));
-        });
+            await Run.StopAppAsync(PresentServices(StopServices),
+                new StopSettings(BackendService, StopTimeout, "--stop-timeout", "--backup-after-stop avoids the window."), this, cancellationToken));
 
     Target StartBackend => _ => _
         .Description("Pins the new tag, starts backend and worker, and follows the migrations to startup")
         .DependsOn(Stop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(StartBackend)))
         .Executes(async cancellationToken =>
-        {
-            var services = PresentServices(StopServices);
-            PinTags(services);
-            var startedSince = await ComposeUpAsync(services, cancellationToken);
+            await Run.StartBackendAsync(PresentServices(StopServices), UpgradeStateDirectory, this, cancellationToken));
 
-            var containers = await ContainersAsync(cancellationToken);
-            var backend = await NewestContainerAsync(containers, BackendService, cancellationToken);
-            var failureOutput = UpgradeStateDirectory / $"migration-output-{Report.Id}.log";
-            var watcher = new MigrationLogWatcher(await DockerAsync(cancellationToken), line => Log.Information("{Line}", line), SecretRedactor.Redact);
-            MigrationOutcome outcome;
-            try
-            {
-                outcome = await watcher.WatchAsync(backend.Id, MigrationTimeout, failureOutput, StartedSince(startedSince, backend), cancellationToken);
-            }
-            catch (MigrationFailedException failure)
-            {
-                if (Journal is not null)
-                {
-                    Journal.MigrationErrorFile = failure.OutputFile;
-                    Journal.Save();
-                }
-                Report.NextSteps.Add($"Read the backend's full output in {failure.OutputFile} and attach it to the bug report.");
-                Report.NextSteps.Add("The Rollback step restores the backup and the previous images; check its result above.");
-                Log.Error("The backend's full output is saved in {OutputFile}", failure.OutputFile);
-                Log.Error("What next: the Rollback step restores the backup and the previous images; attach that file when you report the failed migration");
-                throw;
-            }
-
-            Report.Migrations.AddRange(outcome.Migrations.Select(m => m.ToString()));
-            // The head the log reported is what VerifyMigrations checks alembic_version against. It stays null when
-            // nothing was pending (the log names no revision): VerifyMigrations then has only the database to go on.
-            MigrationHeadFromLogs = outcome.Head;
-            if (Journal is not null)
-            {
-                Journal.MigrationHead = outcome.Head;
-                Journal.Save();
-            }
-            if (outcome.Head is not null)
-                Report.MigrationHead = outcome.Head;
-            Log.Information(outcome.Migrations.Count == 0
-                ? "No migration was pending; startup completed"
-                : $"{outcome.Migrations.Count} migration(s) applied, head {outcome.Head}; startup completed");
-
-            Report.DowntimeEndedAt = await new HealthWaiter(Http).WaitAsync(new Uri(ApiUri.ToString().TrimEnd('/') + "/health"),
-                HealthTimeout, "--health-timeout", cancellationToken);
-            Log.Information("The backend answers /health again after {Seconds:0.00} s of downtime", Report.DowntimeSeconds);
-
-            await ConfirmStableAsync(containers, services, cancellationToken);
-            ReportSummary(summary => summary["Migrations"] = $"{outcome.Migrations.Count}, head {outcome.Head ?? "unchanged"}");
-        });
-
-    /// <summary>
-    /// The runbook backs up while the app still serves: writes after the backup's snapshot are not in it. Once the
-    /// app is stopped, name the tables written in that window (the rollback keeps the failed database, so they are
-    /// never destroyed, but a restore does not carry them).
-    /// </summary>
-    async Task ReportWriteWindowAsync(CancellationToken cancellationToken)
-    {
-        if (WritesAtBackup is null || BackupTakenAt is null)
-            return;
-        var written = WriteActivity.Written(WritesAtBackup,
-            await new WriteActivity(new Nexplane.Upgrade.Database.DatabaseInspector(DatabaseTarget)).CaptureAsync(cancellationToken));
-        Report.WriteWindowSeconds = Math.Round((DateTimeOffset.UtcNow - BackupTakenAt.Value).TotalSeconds, 3);
-        foreach (var (table, rows) in written)
-            Report.TablesWrittenAfterBackup[table] = rows;
-        if (written.Count == 0)
-            Log.Information("Write window: no table was written in the {Seconds:0.0} s between the backup and the stop", Report.WriteWindowSeconds);
-        else
-            Log.Warning("Write window: {Count} table(s) were written in the {Seconds:0.0} s between the backup and the stop ({Tables}); " +
-                        "a rollback keeps those writes in the replaced database, not in the restored one. --backup-after-stop avoids the window.",
-                written.Count, Report.WriteWindowSeconds, string.Join(", ", written.Select(t => $"{t.Key}: {t.Value} rows")));
-    }
-
-    /// <summary>The Alembic head the backend's log reported while migrating; VerifyMigrations checks the database against it.</summary>
-    string? MigrationHeadFromLogs;
+    /// <summary>Waits for the backend's /health to answer; returns when it first did.</summary>
+    Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken) =>
+        new HealthWaiter(Http).WaitAsync(new Uri(ApiUri.ToString().TrimEnd('/') + "/health"), HealthTimeout, "--health-timeout", cancellationToken);
 
     /// <summary>
     /// Pins the Preflight-resolved tag of each service where the deployment keeps it. The journal keeps the copy a
@@ -150,8 +70,9 @@ partial class Build
         return present;
     }
 
-    async Task ConfirmStableAsync(DeploymentContainers containers, IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    async Task ConfirmStableAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
+        var containers = await ContainersAsync(cancellationToken);
         var stability = new ContainerStability(await DockerAsync(cancellationToken));
         await Task.WhenAll(services.Select(async service =>
         {
@@ -168,7 +89,7 @@ partial class Build
     {
         var before = DateTimeOffset.UtcNow;
         await CommandRunner.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services),
-            line => Log.Information("{Line}", line), line => Log.Information("{Line}", line), cancellationToken);
+            LogLine, LogLine, cancellationToken);
         return before;
     }
 
@@ -200,5 +121,5 @@ partial class Build
     async Task<ComposeCli> ComposeAsync(CancellationToken cancellationToken) =>
         _compose ??= new ComposeCli(await ComposeCli.DetectAsync(cancellationToken), ComposeFilePath,
             Deployment.Project.Name,
-            EnvFilePath, new ProtectedServices(ProtectedServices));
+            EnvFilePath, new ProtectedServiceGuard(ProtectedServices));
 }

@@ -70,36 +70,28 @@ partial class Build
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(BackupAfterStopping)))
         .Executes(BackUpAsync);
 
-    /// <summary>Write counters of every table when the backup's snapshot was taken; Stop compares against them.</summary>
-    IReadOnlyDictionary<string, long>? WritesAtBackup;
-
-    DateTimeOffset? BackupTakenAt;
-
     async Task BackUpAsync(CancellationToken cancellationToken)
     {
-        WritesAtBackup = await new WriteActivity(new DatabaseInspector(DatabaseTarget)).CaptureAsync(cancellationToken);
-        BackupTakenAt = DateTimeOffset.UtcNow;
-        var preflight = PreflightResult ?? throw new InvalidOperationException("Backup needs Preflight's findings; run it through Upgrade or with Preflight.");
+        Run.BackupStarting(await CaptureWriteCountersAsync(cancellationToken));
+        var preflight = Run.Preflight ?? throw new InvalidOperationException("Backup needs Preflight's findings; run it through Upgrade or with Preflight.");
         var files = new BackupFiles(BackupDirectoryPath);
         var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        var manifest = await new BackupService(files, exec, line => Log.Information("{Line}", line)).BackUpAsync(new BackupRequest(
+        var manifest = await new BackupService(files, exec, LogLine).BackUpAsync(new BackupRequest(
             DatabaseTarget, BackupMode, BackupFormat,
             preflight.Current?.ToString() ?? "unknown",
             preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()),
             containerId), cancellationToken);
 
         var archive = Path.Combine(files.Directory, manifest.ArchiveFile);
-        Report.BackupFile = archive;
-        if (Journal is not null)
-        {
-            Journal.BackupFile = archive;
-            Journal.RevisionBefore = string.Join(",", manifest.AlembicRevisions);
-            Journal.Save();
-        }
+        Run.RecordBackup(archive, manifest.AlembicRevisions);
         foreach (var deleted in files.Prune(BackupRetention))
             Log.Information("Retention ({Keep}): deleted the older backup {Archive}", BackupRetention, Path.GetFileName(deleted));
         ReportSummary(summary => summary["Backup"] = $"{manifest.ArchiveFile} ({manifest.SizeBytes / 1024.0 / 1024.0:0.0} MB, verified)");
     }
+
+    /// <summary>Every table's write counters (PostgreSQL's own, no scan): the backup and Stop compare them.</summary>
+    Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
+        new WriteActivity(new DatabaseInspector(DatabaseTarget)).CaptureAsync(cancellationToken);
 
     /// <summary>
     /// The db container and a way to run programs in it, when Docker answers and the container exists. Host mode

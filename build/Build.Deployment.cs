@@ -35,7 +35,7 @@ partial class Build
         problems.ServiceNames("--app-services", AppServices);
         problems.ServiceNames("--protected-services", ProtectedServices, allowNone: true);
         problems.VersionEndpoints("--version-endpoints", VersionEndpoints);
-        var compose = File.Exists(ComposeFile) ? Nexplane.Upgrade.Compose.ComposeFile.Load(ComposeFile!) : null;
+        var compose = File.Exists(ComposeFile) ? ComposeDocument.Load(ComposeFile!) : null;
         var composeServices = compose?.Services.Select(s => s.Name).ToArray() ?? [];
         // A frontend that is upgraded is checked at its address: an empty or malformed one must stop the run now,
         // not after the migration.
@@ -43,7 +43,7 @@ partial class Build
             ? problems.HttpUrl("--frontend-url", FrontendUrl, "http://127.0.0.1:3000 or https://nexplane.example.com")
             : null;
         problems.ThrowIfAny();
-        var envFile = Nexplane.Upgrade.Compose.EnvFile.Load(EnvFile ?? compose!.DefaultEnvFilePath);
+        var envFile = DotEnvFile.Load(EnvFile ?? compose!.DefaultEnvFilePath);
 
         var deployment = new Deployment
         {
@@ -58,7 +58,7 @@ partial class Build
             VersionEndpoints = VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(),
         };
         foreach (var line in deployment.Describe(ParameterSource))
-            Log.Information("{Line}", line);
+            LogLine(line);
         return deployment;
     }
 
@@ -74,7 +74,7 @@ partial class Build
     /// <summary>A secret from a parameter, or else from the deployment's .env; never logged either way.</summary>
     string? SecretFromDeployment(string? parameterValue, string variable)
     {
-        var value = parameterValue ?? Nexplane.Upgrade.Compose.EnvFile.Load(EnvFilePath)[variable];
+        var value = parameterValue ?? DotEnvFile.Load(EnvFilePath)[variable];
         if (!string.IsNullOrEmpty(value))
             SecretRedactor.Register(value);
         return value;
@@ -104,6 +104,6 @@ partial class Build
             }
         },
         DatabaseContainerPort,
-        line => Log.Information("{Line}", line),
+        LogLine,
         CancellationToken).GetAwaiter().GetResult();
 }

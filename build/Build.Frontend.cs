@@ -15,7 +15,7 @@ partial class Build
                "app's page is no answer, never a failure); empty for none. Default: /version#version")]
     readonly string FrontendVersionEndpoint = "/version#version";
 
-    bool DeploymentHasFrontend => PreflightResult?.Services.Any(u => u.Service == FrontendService) ?? true;
+    bool DeploymentHasFrontend => Run.Preflight?.Services.Any(u => u.Service == FrontendService) ?? true;
 
     /// <summary>What Pull recorded (<c>repo:tag@digest</c>); in a resumed run whose Pull ran earlier, what Preflight resolved.</summary>
     ExpectedImage ExpectedFrontendImage =>
@@ -39,7 +39,7 @@ partial class Build
             // --no-deps: the frontend depends_on the backend, and a plain up would recreate the backend too.
             await ComposeUpAsync([FrontendService], cancellationToken);
             var verdict = await new FrontendVerifier(Http, new DockerRunningImages(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken)),
-                    line => Log.Information("{Line}", line))
+                    LogLine)
                 .VerifyAsync(new FrontendExpectation(frontendUrl, TargetVersion, ExpectedFrontendImage,
                     string.IsNullOrWhiteSpace(FrontendVersionEndpoint) ? null : VersionEndpoint.Parse(FrontendVersionEndpoint),
                     HealthTimeout, StabilityWindow), cancellationToken);

@@ -7,7 +7,7 @@ partial class Build
 {
     /// <summary>The images Preflight resolved for the app services present in the compose file.</summary>
     IReadOnlyList<ServiceUpgrade> ServiceUpgrades =>
-        PreflightResult?.Services ?? throw new InvalidOperationException(
+        Run.Preflight?.Services ?? throw new InvalidOperationException(
             "Preflight has not run in this build, so the images to move to are unknown. Run Upgrade, or do not --skip Preflight.");
 
     /// <summary>Every new image is pulled while the old version still serves, so a failed pull changes nothing.</summary>
@@ -18,7 +18,7 @@ partial class Build
         .Executes(async cancellationToken =>
         {
             var upgrades = ServiceUpgrades;
-            var puller = new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(), line => Log.Information("{Line}", line));
+            var puller = new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(), LogLine);
             var pulled = await puller.PullAllAsync(upgrades.Select(u => (u.Service, u.To)).ToArray(), cancellationToken);
             foreach (var image in pulled)
             {

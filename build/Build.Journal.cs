@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Journal;
 using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 using Serilog;
 
@@ -18,7 +19,11 @@ partial class Build
     UpgradeLock? HeldLock;
 
     /// <summary>The journal of the upgrade this run performs (or resumes); null before Preflight starts one.</summary>
-    UpgradeJournal? Journal;
+    UpgradeJournal? Journal
+    {
+        get => Run.Journal;
+        set => Run.Journal = value;
+    }
 
     /// <summary>
     /// Takes the lock and starts the journal, refusing when an earlier upgrade of this deployment never finished:
@@ -28,30 +33,13 @@ partial class Build
     {
         HeldLock = UpgradeLock.Acquire(UpgradeStateDirectory, ComposeFilePath,
             SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), RemoveStaleLock);
-        var unfinished = Journals.Unfinished(ComposeFilePath);
-        if (unfinished is not null && !Resume)
-            throw new InvalidOperationException(
-                $"An earlier upgrade {unfinished.FromVersion ?? "?"} -> {unfinished.ToVersion ?? "?"} (journal {unfinished.FilePath}) stopped " +
-                $"after {unfinished.LastCompletedStep ?? "no step"} and never finished. Nothing was changed now. Either roll it back: " +
-                "./build.sh Rollback, or continue it: ./build.sh Upgrade --version " + (unfinished.ToVersion ?? "<version>") + " --resume.");
-        if (unfinished is null && Resume)
-            throw new InvalidOperationException($"--resume: no unfinished upgrade of {ComposeFilePath} is recorded in {UpgradeStateDirectory}; nothing to resume.");
-        Journal = unfinished ?? UpgradeJournal.Create(UpgradeStateDirectory, Report.Id, ComposeFilePath);
-        if (unfinished is not null)
-        {
-            StepsDoneBeforeResuming = unfinished.CompletedSteps.Select(s => s.Name).ToHashSet();
-            Log.Information("Resuming upgrade {Id} ({From} -> {To}); done before: {Steps}", unfinished.Id, unfinished.FromVersion ?? "?",
-                unfinished.ToVersion ?? "?", StepsDoneBeforeResuming.Count == 0 ? "nothing" : string.Join(", ", unfinished.CompletedSteps.Select(s => s.Name)));
-        }
+        Run.BeginJournal(Journals, ComposeFilePath, Resume, OperatorCommands);
     }
 
-    /// <summary>The steps an interrupted run completed; a resumed run skips them. Empty for a fresh upgrade.</summary>
-    IReadOnlySet<string> StepsDoneBeforeResuming = new HashSet<string>();
-
     /// <summary>Printed as the skip reason of the steps a resumed upgrade does not repeat.</summary>
-    bool NotDoneBeforeResuming(string step) => !StepsDoneBeforeResuming.Contains(step);
+    bool NotDoneBeforeResuming(string step) => !Run.StepsDoneBeforeResuming.Contains(step);
 
-    bool ResumingAfterPreflight => StepsDoneBeforeResuming.Contains(nameof(Preflight));
+    bool ResumingAfterPreflight => Run.StepsDoneBeforeResuming.Contains(nameof(Preflight));
 
     /// <summary>A resumed upgrade continues with the versions and images the interrupted run's Preflight chose.</summary>
     void ContinueFromJournal()
@@ -61,16 +49,8 @@ partial class Build
             && !requested.Equals(NexplaneVersion.Parse(journal.ToVersion)))
             throw new InvalidOperationException(
                 $"--resume continues the upgrade to {journal.ToVersion}, not {Version}. Resume it with --version {journal.ToVersion}, or roll it back: ./build.sh Rollback.");
-        PreflightResult = ResumedPreflight.FromJournal(journal);
-        MigrationHeadFromLogs = journal.MigrationHead;
-        Report.FromVersion = journal.FromVersion;
-        Report.ToVersion = journal.ToVersion;
-        Log.Information("Preflight passed in the interrupted run; continuing {From} -> {To} with the images it chose", journal.FromVersion, journal.ToVersion);
-        ReportSummary(summary => summary["Resumed"] = $"{journal.FromVersion} -> {journal.ToVersion}");
+        Run.ContinueFromJournal();
     }
-
-    /// <summary>What the release notes announced, from this run's Preflight or the resumed upgrade's journal.</summary>
-    bool AnnouncesMigrations => PreflightResult?.Path?.AnnouncesMigrations ?? Journal?.AnnouncesMigrations ?? false;
 
     protected override void OnTargetSucceeded(string target)
     {
@@ -81,19 +61,10 @@ partial class Build
     /// <summary>Records the outcome and lets the next upgrade in. Called when the build finishes, however it ends.</summary>
     void EndUpgradeJournal()
     {
-        if (Journal is not null && Journal.Outcome is null)
-        {
-            // Finished means: the control plane is healthy on the new version (Verify passed; agents are upgraded
-            // host by host afterwards and never roll the control plane back) or back on the old one (Rollback
-            // passed). Anything else stays unfinished, so the next run refuses to start over.
-            if (SucceededTargets.Contains(Rollback))
-                Journal.Outcome = "rolled-back";
-            else if (SucceededTargets.Contains(Verify))
-                Journal.Outcome = "succeeded";
-            else if (!Journal.HasCompleted(nameof(Stop)) && !FailedTargets.Contains(Stop) && !AbortedTargets.Contains(Stop))
-                Journal.Outcome = "nothing-changed";
-            Journal.Save();
-        }
+        Run.EndJournal(
+            rollbackSucceeded: SucceededTargets.Contains(Rollback),
+            verifySucceeded: SucceededTargets.Contains(Verify),
+            stopBegan: Journal?.HasCompleted(RunbookStep.Stop) == true || FailedTargets.Contains(Stop) || AbortedTargets.Contains(Stop));
         HeldLock?.Dispose();
         HeldLock = null;
     }

@@ -66,9 +66,6 @@ partial class Build
         return problems;
     }
 
-    /// <summary>What Preflight found; the later steps read the versions and images from it.</summary>
-    PreflightReport? PreflightResult;
-
     /// <summary>Read-only: the runbook's "before you start", checked for the operator. Changes nothing.</summary>
     Target Preflight => _ => _
         .Description("Checks the release notes, the upgrade path and the deployment; changes nothing")
@@ -101,7 +98,7 @@ partial class Build
                 BackupDirectory = BackupDirectoryPath,
                 TagFormat = TagFormat,
                 LoginEmail = LoginEmail,
-                LoginPassword = SecretFromDeployment(LoginPassword, LoginPasswordVariable),
+                LoginPassword = LoginPasswordOfDeployment,
                 AgentHostsFile = AgentHostsFile,
                 SkipAgents = SkipAgents,
                 UpgradeAgents = UpgradeAgents,
@@ -115,28 +112,6 @@ partial class Build
                 ContinueFromJournal();
                 return;
             }
-            var report = await new PreflightCheck(Http, line => Log.Information("{Line}", line)).RunAsync(settings, cancellationToken);
-            PreflightResult = report;
-            Report.FromVersion = report.Current?.ToString();
-            Report.ToVersion = report.Target.ToString();
-
-            if (report.Path is { } path)
-                foreach (var line in PreflightDigest.Lines(path))
-                    Log.Information("{Line}", line);
-            foreach (var upgrade in report.Services)
-                Log.Information("{Service}: {From} -> {To}", upgrade.Service, upgrade.From.ToString(), upgrade.To.ToString());
-            foreach (var notice in report.Notices)
-                Log.Warning("{Notice}", notice);
-
-            ReportSummary(summary => summary["Path"] = $"{report.Current?.ToString() ?? "?"} -> {report.Target}");
-            if (report.CanUpgrade)
-            {
-                Journal!.BackupAfterStop = BackupAfterStop;
-                ResumedPreflight.Record(Journal, report);
-            }
-            if (!report.CanUpgrade)
-                throw new InvalidOperationException(
-                    $"Preflight found {report.Failures.Count} problem(s); nothing was changed:" + Environment.NewLine +
-                    string.Join(Environment.NewLine, report.Failures.Select(f => $"  [{f.Gate}] {f.Message}")));
+            Run.RecordPreflight(await new PreflightCheck(Http, LogLine).RunAsync(settings, cancellationToken), BackupAfterStop);
         });
 }

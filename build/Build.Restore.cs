@@ -32,7 +32,7 @@ partial class Build
     async Task<RestoreResult> RestoreBackupAsync(string archive, CancellationToken cancellationToken)
     {
         var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        var result = await new RestoreService(exec, line => Log.Information("{Line}", line), line => Log.Warning("{Warning}", line))
+        var result = await new RestoreService(exec, LogLine, line => Log.Warning("{Warning}", line))
             .RestoreAsync(new RestoreRequest(DatabaseTarget, archive, BackupMode, containerId, Math.Max(RestoreJobs, 1)), cancellationToken);
         if (result.KeptFailedDatabase is not null)
             Report.NextSteps.Add($"The replaced database is kept as {result.KeptFailedDatabase}; attach a dump of it to the bug report, then drop it.");

@@ -39,8 +39,8 @@ partial class Build
         Log.Debug("Running {Command}", command);
         await CommandRunner.RunCheckedAsync(
             command,
-            line => Log.Information("{Line}", line),
-            line => Log.Information("{Line}", line),
+            LogLine,
+            LogLine,
             cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Journal;
 using Nuke.Common;
 using Serilog;
 
@@ -14,7 +15,7 @@ partial class Build
         {
             try
             {
-                var reported = await new VersionProbe(Http).GetVersionAsync(ApiUri, VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(), cancellationToken);
+                var reported = await new VersionProbe(Http).GetVersionAsync(ApiUri, Deployment.VersionEndpoints, cancellationToken);
                 Log.Information("Running version: {Version} (from {Endpoint} at {Api})", reported.Version.ToString(), reported.Endpoint.ToString(), ApiUrl);
                 ReportSummary(summary => summary["Version"] = reported.Version.ToString());
             }
@@ -30,7 +31,7 @@ partial class Build
                     unfinished.FilePath, unfinished.ToVersion ?? "?");
             else if (Journals.LatestThatChangedSomething(ComposeFilePath) is { } latest)
                 Log.Information("Last upgrade: {From} -> {To} started {Started:u}: {Outcome}",
-                    latest.FromVersion ?? "?", latest.ToVersion ?? "?", latest.StartedAt, latest.Outcome ?? "unfinished");
+                    latest.FromVersion ?? "?", latest.ToVersion ?? "?", latest.StartedAt, latest.Outcome?.ToText() ?? "unfinished");
             else
                 Log.Information("No upgrade of {ComposeFile} recorded in {Directory}", ComposeFilePath, UpgradeStateDirectory.ToString());
 

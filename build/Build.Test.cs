@@ -37,8 +37,8 @@ partial class Build
             };
             var result = await CommandRunner.RunAsync(
                 dotnetTest,
-                line => Log.Information("{Line}", line),
-                line => Log.Information("{Line}", line),
+                LogLine,
+                LogLine,
                 cancellationToken);
 
             var counts = TestCounts.FromTrxDirectory(TestResultsDirectory);

@@ -16,40 +16,20 @@ partial class Build
     [Parameter("Variable in the deployment's .env that holds the login password")]
     readonly string LoginPasswordVariable = "NEXPLANE_ADMIN_PASSWORD";
 
+    /// <summary>The login password: --login-password, else the deployment's .env.</summary>
+    string? LoginPasswordOfDeployment => SecretFromDeployment(LoginPassword, LoginPasswordVariable);
+
+    /// <summary>The version endpoint, a real login and the asset inventory, judged against <paramref name="version"/>; Verify and Rollback ask it.</summary>
+    Task<IReadOnlyList<VerificationGate>> VerifyDeploymentAsync(NexplaneVersion version, CancellationToken cancellationToken) =>
+        new DeploymentVerifier(Http).VerifyAsync(ApiUri, Deployment.VersionEndpoints, version, LoginEmail, LoginPasswordOfDeployment, cancellationToken);
+
     /// <summary>The operator's login to the control plane's API; the token is masked in every output from here on.</summary>
     async Task<(VerificationGate Gate, string? Token)> ControlPlaneLoginAsync(CancellationToken cancellationToken)
     {
-        var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail,
-            SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
+        var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail, LoginPasswordOfDeployment, cancellationToken);
         if (token is not null)
             SecretRedactor.Register(token);
         return (login, token);
-    }
-
-    /// <summary>
-    /// The runbook says Nexplane warns about agents older than the control plane; the shipped code does not, so the
-    /// tool does. A report, never a gate: agents keep working, and the Agents step (when required) upgrades them.
-    /// </summary>
-    async Task ReportOutdatedAgentsAsync(CancellationToken cancellationToken)
-    {
-        var (login, token) = await ControlPlaneLoginAsync(cancellationToken);
-        if (!login.Passed || token is null)
-            return;
-        try
-        {
-            var agents = await new AgentInventory(Http).ListAsync(ApiUri, token, cancellationToken);
-            var outdated = agents.Where(agent => agent.IsOlderThan(TargetVersion)).ToArray();
-            if (outdated.Length == 0)
-                Log.Information("Agents: all {Count} registered agent(s) run {Version} or newer", agents.Count, TargetVersion.ToString());
-            else
-                Log.Warning("Agents: {Count} of {Total} registered agent(s) run a version older than the control plane ({Version}): {Agents}. {WhatNext:l}",
-                    outdated.Length, agents.Count, TargetVersion.ToString(), string.Join("; ", outdated.Select(a => a.ToString())), WhatHappensToOutdatedAgents);
-            ReportSummary(summary => summary["Outdated agents"] = outdated.Length.ToString());
-        }
-        catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException or InvalidOperationException)
-        {
-            Log.Warning("Agents: the agent list could not be read ({Reason}); agent versions are not checked", exception.Message);
-        }
     }
 
     /// <summary>Tells the operator reading the warning above whether the tool will deal with those agents.</summary>
@@ -58,25 +38,12 @@ partial class Build
         : SkipAgents ? "--skip-agents: upgrade them by hand."
         : "The Agents step upgrades the hosts in the agent hosts file next.";
 
-    NexplaneVersion TargetVersion => PreflightResult?.Target ?? NexplaneVersion.Parse(Version!);
+    NexplaneVersion TargetVersion => Run.Preflight?.Target ?? NexplaneVersion.Parse(Version!);
 
     Target Verify => _ => _
         .Description("Checks the version endpoint, a real login and the asset inventory")
         .DependsOn(Frontend)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Verify)))
         .Executes(async cancellationToken =>
-        {
-            var gates = await new DeploymentVerifier(Http).VerifyAsync(
-                ApiUri, VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(), TargetVersion,
-                LoginEmail, SecretFromDeployment(LoginPassword, LoginPasswordVariable), cancellationToken);
-            foreach (var gate in gates)
-                Log.Information("{Gate}", gate.ToString());
-            await ReportOutdatedAgentsAsync(cancellationToken);
-            var failed = gates.Where(g => !g.Passed).ToArray();
-            ReportSummary(summary => summary["Gates"] = $"{gates.Count - failed.Length}/{gates.Count} passed");
-            if (failed.Length > 0)
-                throw new InvalidOperationException(
-                    $"Verify failed {failed.Length} of {gates.Count} gate(s); the deployment does not run {TargetVersion} correctly:" + Environment.NewLine +
-                    string.Join(Environment.NewLine, failed.Select(g => "  " + g)));
-        });
+            await Run.VerifyAsync(TargetVersion, WhatHappensToOutdatedAgents, this, this, cancellationToken));
 }

@@ -1,6 +1,5 @@
 using Nexplane.Upgrade.Database;
 using Nuke.Common;
-using Serilog;
 
 partial class Build
 {
@@ -10,14 +9,5 @@ partial class Build
         .DependsOn(StartBackend)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(VerifyMigrations)))
         .Executes(async cancellationToken =>
-        {
-            var expectation = new MigrationExpectation(
-                MigrationHeadFromLogs,
-                PreflightResult?.AlembicRevisions ?? [],
-                AnnouncesMigrations);
-            var head = await new MigrationVerifier(new DatabaseInspector(DatabaseTarget)).VerifyAsync(expectation, cancellationToken);
-            Log.Information("alembic_version holds the single head {Head}, as the backend reported", head);
-            Report.MigrationHead = head;
-            ReportSummary(summary => summary["Head"] = head);
-        });
+            await Run.VerifyMigrationsAsync(new MigrationVerifier(new DatabaseInspector(DatabaseTarget)).VerifyAsync, cancellationToken));
 }

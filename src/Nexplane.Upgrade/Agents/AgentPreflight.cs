@@ -18,7 +18,7 @@ public sealed class AgentPreflight(AgentHostConnector connect, Func<NexplaneVers
         IReadOnlyList<AgentHost> hosts;
         try
         {
-            hosts = AgentHostsFile.Load(hostsFile);
+            hosts = AgentHostsFileReader.Load(hostsFile);
         }
         catch (AgentHostsFileException exception)
         {

@@ -11,7 +11,7 @@ public sealed class ComposeCli
 {
     readonly IReadOnlyList<string> _baseCommand;
 
-    public ComposeCli(ComposeVariant variant, string composeFile, string? projectName, string? envFile, ProtectedServices protectedServices)
+    public ComposeCli(ComposeVariant variant, string composeFile, string? projectName, string? envFile, ProtectedServiceGuard protectedServices)
     {
         Variant = variant;
         ComposeFile = composeFile;
@@ -29,7 +29,7 @@ public sealed class ComposeCli
 
     public string ComposeFile { get; }
 
-    public ProtectedServices Protected { get; }
+    public ProtectedServiceGuard Protected { get; }
 
     string WorkingDirectory => Path.GetDirectoryName(ComposeFile) ?? ".";
 

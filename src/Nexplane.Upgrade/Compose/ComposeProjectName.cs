@@ -14,7 +14,7 @@ public sealed partial record ComposeProjectName(string Name, string Source)
 
     /// <param name="explicitName">The operator's own choice (a parameter), or null.</param>
     /// <param name="explicitSource">Where that choice came from, for the run's description of its deployment.</param>
-    public static ComposeProjectName Resolve(string? explicitName, string explicitSource, ComposeFile compose, EnvFile envFile)
+    public static ComposeProjectName Resolve(string? explicitName, string explicitSource, ComposeDocument compose, DotEnvFile envFile)
     {
         if (!string.IsNullOrWhiteSpace(explicitName))
             return new(explicitName, explicitSource);

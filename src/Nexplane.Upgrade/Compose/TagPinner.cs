@@ -11,8 +11,8 @@ public sealed class TagPinner(string composeFilePath, string envFilePath, string
     /// <summary>Pins each service to its tag and returns the files that changed (none when already pinned).</summary>
     public IReadOnlyList<PinnedFile> Pin(IReadOnlyList<(string Service, string Tag)> pins)
     {
-        var compose = ComposeFile.Load(composeFilePath);
-        var env = EnvFile.Load(envFilePath);
+        var compose = ComposeDocument.Load(composeFilePath);
+        var env = DotEnvFile.Load(envFilePath);
         var composeChanges = new List<PinnedTag>();
         var envChanges = new List<PinnedTag>();
 
@@ -67,8 +67,8 @@ public sealed class TagPinner(string composeFilePath, string envFilePath, string
     /// </summary>
     void VerifyResolvesTo(IReadOnlyList<(string Service, string Tag)> pins)
     {
-        var compose = ComposeFile.Load(composeFilePath);
-        var env = EnvFile.Load(envFilePath).Variables;
+        var compose = ComposeDocument.Load(composeFilePath);
+        var env = DotEnvFile.Load(envFilePath).Variables;
         foreach (var (service, tag) in pins)
         {
             var resolved = compose.ResolveImage(service, env);

@@ -27,7 +27,7 @@ public sealed class JournalStore(string directory)
 
     /// <summary>The newest upgrade of this compose file that got past Preflight's checks (not a dry run that changed nothing).</summary>
     public UpgradeJournal? LatestThatChangedSomething(string composeFile) =>
-        All().FirstOrDefault(j => j.ComposeFile == Path.GetFullPath(composeFile) && j.Outcome != "nothing-changed");
+        All().FirstOrDefault(j => j.ComposeFile == Path.GetFullPath(composeFile) && j.Outcome != UpgradeOutcome.NothingChanged);
 
     public UpgradeJournal? Find(string id) => All().FirstOrDefault(j => j.Id == id);
 

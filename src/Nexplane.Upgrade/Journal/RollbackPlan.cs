@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Runs;
+
 namespace Nexplane.Upgrade.Journal;
 
 /// <summary>
@@ -16,24 +18,20 @@ public sealed record RollbackPlan(
     /// <summary>The frontend keeps serving the old version until its own step; only then does it need undoing.</summary>
     public bool RevertFrontend { get; init; }
 
-    /// <summary>The runbook's steps in order; the ones from Stop on change the deployment.</summary>
-    public static readonly IReadOnlyList<string> Steps =
-        ["Preflight", "Backup", "Pull", "Stop", "StartBackend", "VerifyMigrations", "Frontend", "Verify", "Agents"];
-
     /// <summary>
     /// <paramref name="startedSteps"/> are the steps that began (finished or not). For a run that died without a
     /// word (SIGKILL) use <see cref="StartedStepsOfInterruptedRun"/>, which assumes the step after the last
     /// completed one had begun: undoing a step that never ran is harmless, missing one that did is not.
     /// </summary>
-    public static RollbackPlan For(UpgradeJournal journal, IReadOnlyCollection<string> startedSteps)
+    public static RollbackPlan For(UpgradeJournal journal, IReadOnlyCollection<RunbookStep> startedSteps)
     {
-        bool Started(string step) => startedSteps.Contains(step) || journal.HasCompleted(step);
+        bool Started(RunbookStep step) => startedSteps.Contains(step) || journal.HasCompleted(step);
 
-        if (!Started("Stop"))
+        if (!Started(RunbookStep.Stop))
             return new RollbackPlan(true, false, false, false, false,
                 "Nothing to undo: the upgrade ended before Stop, so the deployment was never changed.");
 
-        var migrated = Started("StartBackend");
+        var migrated = Started(RunbookStep.StartBackend);
         if (migrated && journal.BackupFile is null)
             throw new InvalidOperationException(
                 $"The journal {journal.FilePath} records no backup, yet the new backend may have migrated the database. " +
@@ -44,18 +42,15 @@ public sealed record RollbackPlan(
                 ? "The new backend may have migrated the database: restore the backup, the previous tags and the previous version."
                 : "The app was stopped but not upgraded: restore the previous tags and start the previous version.")
         {
-            RevertFrontend = Started("Frontend"),
+            RevertFrontend = Started(RunbookStep.Frontend),
         };
     }
 
-    public static IReadOnlyCollection<string> StartedStepsOfInterruptedRun(UpgradeJournal journal)
+    public static IReadOnlyCollection<RunbookStep> StartedStepsOfInterruptedRun(UpgradeJournal journal)
     {
-        // With --backup-after-stop the backup runs between Stop and StartBackend.
-        var order = journal.BackupAfterStop
-            ? Steps.Where(s => s != "Backup").SelectMany(s => s == "Stop" ? new[] { "Stop", "BackupAfterStopping" } : [s]).ToList()
-            : Steps.ToList();
-        var completed = journal.CompletedSteps.Select(s => s.Name).ToList();
-        var last = completed.Select(name => order.IndexOf(name)).DefaultIfEmpty(-1).Max();
+        var order = Runbook.InOrder(journal.BackupAfterStop).ToList();
+        var completed = Runbook.Named(journal.CompletedSteps.Select(s => s.Name)).ToList();
+        var last = completed.Select(step => order.IndexOf(step)).DefaultIfEmpty(-1).Max();
         if (last + 1 < order.Count)
             completed.Add(order[last + 1]);
         return completed;

@@ -46,8 +46,8 @@ public sealed class UpgradeJournal
     public List<ChangedFile> ChangedFiles { get; init; } = [];
     public string? MigrationErrorFile { get; set; }
 
-    /// <summary>null while the upgrade is unfinished; then "succeeded", "rolled-back" or "needs-human".</summary>
-    public string? Outcome { get; set; }
+    /// <summary>null while the upgrade is unfinished (also when its rollback needs a human); then how it ended.</summary>
+    public UpgradeOutcome? Outcome { get; set; }
 
     [JsonIgnore]
     public string FilePath { get; private set; } = "";
@@ -55,6 +55,8 @@ public sealed class UpgradeJournal
     public bool IsFinished => Outcome is not null;
 
     public bool HasCompleted(string step) => CompletedSteps.Any(s => s.Name == step);
+
+    public bool HasCompleted(Runs.RunbookStep step) => HasCompleted(step.ToString());
 
     public string? LastCompletedStep => CompletedSteps.LastOrDefault()?.Name;
 

@@ -22,8 +22,8 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         var notices = new List<string>();
 
         // The compose file and its services: what there is to upgrade.
-        var compose = ComposeFile.Load(settings.ComposeFile);
-        var envFile = EnvFile.Load(settings.EnvFile ?? compose.DefaultEnvFilePath);
+        var compose = ComposeDocument.Load(settings.ComposeFile);
+        var envFile = DotEnvFile.Load(settings.EnvFile ?? compose.DefaultEnvFilePath);
         var services = SelectServices(settings, compose, failures);
         CheckComposeVariables(compose, envFile, failures);
 
@@ -159,7 +159,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
     /// The deployment itself, not only the notes: a variable the compose file needs but nobody sets would reach the
     /// new release as an empty value (compose only warns), and a release that requires it crash-loops after migrating.
     /// </summary>
-    static void CheckComposeVariables(ComposeFile compose, EnvFile envFile, List<UpgradeGateFailure> failures)
+    static void CheckComposeVariables(ComposeDocument compose, DotEnvFile envFile, List<UpgradeGateFailure> failures)
     {
         foreach (var missing in ComposeVariables.Missing(compose.Text, envFile.Variables, Environment.GetEnvironmentVariable))
         {
@@ -173,7 +173,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
     }
 
     /// <summary>Every container of the project must come from this compose file: one deployment, never two.</summary>
-    static async Task CheckOwnContainersAsync(ComposeFile compose, DeploymentContainers containers, List<UpgradeGateFailure> failures,
+    static async Task CheckOwnContainersAsync(ComposeDocument compose, DeploymentContainers containers, List<UpgradeGateFailure> failures,
         CancellationToken cancellationToken)
     {
         foreach (var service in compose.Services)
@@ -191,7 +191,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             throw new ForeignContainerException("foreign containers");
     }
 
-    static async Task CheckProtectedImagesAsync(PreflightSettings settings, ComposeFile compose, EnvFile envFile, DeploymentContainers containers,
+    static async Task CheckProtectedImagesAsync(PreflightSettings settings, ComposeDocument compose, DotEnvFile envFile, DeploymentContainers containers,
         List<UpgradeGateFailure> failures, CancellationToken cancellationToken)
     {
         foreach (var service in settings.ProtectedServices.Where(s => compose.Find(s)?.Image is not null))
@@ -204,7 +204,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         }
     }
 
-    static List<string> SelectServices(PreflightSettings settings, ComposeFile compose, List<UpgradeGateFailure> failures)
+    static List<string> SelectServices(PreflightSettings settings, ComposeDocument compose, List<UpgradeGateFailure> failures)
     {
         var selected = new List<string>();
         foreach (var service in settings.AppServices)
@@ -226,7 +226,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         return selected;
     }
 
-    static Dictionary<string, NexplaneVersion> PinnedVersions(ComposeFile compose, EnvFile envFile, IEnumerable<string> services)
+    static Dictionary<string, NexplaneVersion> PinnedVersions(ComposeDocument compose, DotEnvFile envFile, IEnumerable<string> services)
     {
         var pinned = new Dictionary<string, NexplaneVersion>();
         foreach (var service in services)

@@ -36,7 +36,7 @@ public sealed class BackupAndRestoreTargetTests(DatabaseTargetSandbox fixture) :
         Assert.Equal("0.2.0", manifest.NexplaneVersion);
         Assert.Equal(["002_asset_tags"], manifest.AlembicRevisions);
         Assert.Contains("backend", manifest.Images.Keys);
-        var password = Nexplane.Upgrade.Compose.EnvFile.Load(sandbox.EnvFile)["POSTGRES_PASSWORD"]!;
+        var password = Nexplane.Upgrade.Compose.DotEnvFile.Load(sandbox.EnvFile)["POSTGRES_PASSWORD"]!;
         Assert.DoesNotContain(password, backup.Output);
 
         var refused = await BuildScript.RunAsync(["Restore", "--no-logo", .. sandbox.ToolArguments]);

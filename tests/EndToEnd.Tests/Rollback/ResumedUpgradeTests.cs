@@ -53,7 +53,7 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
     }
 
     static IEnumerable<string> RollbackStepsUpTo(string step) =>
-        Nexplane.Upgrade.Journal.RollbackPlan.Steps.TakeWhile(s => s != step).Append(step);
+        Nexplane.Upgrade.Runs.Runbook.Steps.Select(s => s.ToString()).TakeWhile(s => s != step).Append(step);
 
     static string Protected(DeploymentSnapshot snapshot) =>
         string.Join("\n", snapshot.Containers.Split('\n').Where(l => l.StartsWith("db ", StringComparison.Ordinal) || l.StartsWith("redis ", StringComparison.Ordinal)));

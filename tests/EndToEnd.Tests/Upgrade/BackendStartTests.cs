@@ -32,7 +32,7 @@ public sealed class BackendStartTests : IAsyncLifetime
     DeploymentContainers Containers => new(_docker, _sandbox.Project);
 
     async Task<ComposeCli> ComposeAsync() =>
-        new(await ComposeCli.DetectAsync(CancellationToken.None), _sandbox.ComposeFile, _sandbox.Project, _sandbox.EnvFile, new ProtectedServices(["db", "redis"]));
+        new(await ComposeCli.DetectAsync(CancellationToken.None), _sandbox.ComposeFile, _sandbox.Project, _sandbox.EnvFile, new ProtectedServiceGuard(["db", "redis"]));
 
     async Task<string> StartOnAsync(string version, string upgradeId)
     {
@@ -44,7 +44,7 @@ public sealed class BackendStartTests : IAsyncLifetime
     [Fact]
     public async Task A_container_started_again_is_judged_only_by_what_it_printed_since_this_start()
     {
-        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServices(["db", "redis"]), _log.Add);
+        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServiceGuard(["db", "redis"]), _log.Add);
         await stopper.StopAsync(["backend", "worker"], TimeSpan.FromSeconds(5), CancellationToken.None);
         var before = (await Containers.OfServiceAsync("backend", CancellationToken.None)).Single().Id;
 
@@ -74,7 +74,7 @@ public sealed class BackendStartTests : IAsyncLifetime
         var protectedBefore = await UpgradedSandbox.ProtectedContainersAsync(_sandbox);
 
         // Stop: the shell as PID 1 ignores TERM; the app must still stop cleanly and fast, and stay stopped.
-        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServices(["db", "redis"]), _log.Add);
+        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServiceGuard(["db", "redis"]), _log.Add);
         var stopped = await stopper.StopAsync(["backend", "worker"], TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.Equal(2, stopped.Count);
         Assert.All(stopped, s =>
@@ -114,7 +114,7 @@ public sealed class BackendStartTests : IAsyncLifetime
     [Fact]
     public async Task A_backend_that_migrates_then_crash_loops_is_a_failure_even_when_one_sample_looks_running()
     {
-        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServices(["db", "redis"]), _log.Add);
+        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServiceGuard(["db", "redis"]), _log.Add);
         await stopper.StopAsync(["backend", "worker"], TimeSpan.FromSeconds(5), CancellationToken.None);
 
         var backend = await StartOnAsync("0.3.2", "test-crash");

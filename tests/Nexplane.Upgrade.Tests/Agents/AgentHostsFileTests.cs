@@ -32,7 +32,7 @@ public sealed class AgentHostsFileTests : IDisposable
             }
             """);
 
-        var hosts = AgentHostsFile.Load(path);
+        var hosts = AgentHostsFileReader.Load(path);
 
         Assert.Equal(2, hosts.Count);
         var canary = hosts[0];
@@ -58,7 +58,7 @@ public sealed class AgentHostsFileTests : IDisposable
             }
             """);
 
-        var hosts = AgentHostsFile.Load(path);
+        var hosts = AgentHostsFileReader.Load(path);
 
         var local = hosts[0];
         Assert.True(local.Local);
@@ -79,7 +79,7 @@ public sealed class AgentHostsFileTests : IDisposable
             ] }
             """);
 
-        var problem = Assert.Throws<AgentHostsFileException>(() => AgentHostsFile.Load(path)).Message;
+        var problem = Assert.Throws<AgentHostsFileException>(() => AgentHostsFileReader.Load(path)).Message;
 
         Assert.Contains("host 'docker-host': \"address\" is for SSH hosts; a \"local\" host runs its commands on this machine", problem);
         Assert.Contains("host 'docker-host': \"hostKeySha256\" is for SSH hosts", problem);
@@ -99,7 +99,7 @@ public sealed class AgentHostsFileTests : IDisposable
             ] }
             """);
 
-        var problem = Assert.Throws<AgentHostsFileException>(() => AgentHostsFile.Load(path)).Message;
+        var problem = Assert.Throws<AgentHostsFileException>(() => AgentHostsFileReader.Load(path)).Message;
 
         Assert.Contains("identity file " + Path.Combine(_directory, "missing-key") + " does not exist", problem);
         Assert.Contains("host 'a': \"hostKeySha256\" must look like ssh-keygen -lf prints it", problem);
@@ -119,7 +119,7 @@ public sealed class AgentHostsFileTests : IDisposable
               "hosts": [ { "name": "web-01" }, { "name": "WEB-01" } ] }
             """);
 
-        Assert.Contains("host name 'web-01' appears 2 times", Assert.Throws<AgentHostsFileException>(() => AgentHostsFile.Load(path)).Message);
+        Assert.Contains("host name 'web-01' appears 2 times", Assert.Throws<AgentHostsFileException>(() => AgentHostsFileReader.Load(path)).Message);
     }
 
     [Theory]
@@ -128,13 +128,13 @@ public sealed class AgentHostsFileTests : IDisposable
     [InlineData("{ \"hosts\": [ ", "is not valid JSON")]
     public void Refuses_a_file_without_hosts(string json, string expected)
     {
-        Assert.Contains(expected, Assert.Throws<AgentHostsFileException>(() => AgentHostsFile.Load(Write(json))).Message);
+        Assert.Contains(expected, Assert.Throws<AgentHostsFileException>(() => AgentHostsFileReader.Load(Write(json))).Message);
     }
 
     [Fact]
     public void Says_when_the_file_does_not_exist()
     {
         var missing = Path.Combine(_directory, "nope.json");
-        Assert.Equal($"The agent hosts file {missing} does not exist.", Assert.Throws<AgentHostsFileException>(() => AgentHostsFile.Load(missing)).Message);
+        Assert.Equal($"The agent hosts file {missing} does not exist.", Assert.Throws<AgentHostsFileException>(() => AgentHostsFileReader.Load(missing)).Message);
     }
 }

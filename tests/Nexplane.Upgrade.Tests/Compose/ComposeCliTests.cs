@@ -6,7 +6,7 @@ namespace Nexplane.Upgrade.Tests.Compose;
 public sealed class ComposeCliTests
 {
     static ComposeCli Cli(ComposeVariant variant = ComposeVariant.V2) =>
-        new(variant, "/srv/nexplane/docker-compose.yml", "nexplane", "/srv/nexplane/.env", new ProtectedServices(["db", "redis"]));
+        new(variant, "/srv/nexplane/docker-compose.yml", "nexplane", "/srv/nexplane/.env", new ProtectedServiceGuard(["db", "redis"]));
 
     [Fact]
     public void Up_recreates_exactly_the_named_services_without_their_dependencies()

@@ -27,7 +27,7 @@ public sealed class ComposeFileTests
             build: ./nginx
         """;
 
-    static ComposeFile Parse(string text) => ComposeFile.Parse("/deploy/docker-compose.yml", text);
+    static ComposeDocument Parse(string text) => ComposeDocument.Parse("/deploy/docker-compose.yml", text);
 
     [Fact]
     public void Finds_services_images_environment_and_build_only_services()
@@ -107,7 +107,7 @@ public sealed class ComposeFileTests
     public void Invalid_yaml_and_a_missing_file_give_clear_errors()
     {
         Assert.Contains("not valid YAML", Assert.Throws<ComposeFileException>(() => Parse("services:\n  a: [\n")).Message);
-        Assert.Contains("does not exist", Assert.Throws<ComposeFileException>(() => ComposeFile.Load("/nonexistent/compose.yml")).Message);
+        Assert.Contains("does not exist", Assert.Throws<ComposeFileException>(() => ComposeDocument.Load("/nonexistent/compose.yml")).Message);
         Assert.Contains("no 'services:'", Assert.Throws<ComposeFileException>(() => Parse("version: '3'\n")).Message);
     }
 }

@@ -7,10 +7,10 @@ public sealed class ComposeProjectNameTests
 {
     const string ComposePath = "/srv/Nexplane_Prod-1.x/docker-compose.yml";
 
-    static ComposeFile Compose(string topLevel = "") =>
-        ComposeFile.Parse(ComposePath, topLevel + "services:\n  backend:\n    image: nexplane-backend:0.2.0\n");
+    static ComposeDocument Compose(string topLevel = "") =>
+        ComposeDocument.Parse(ComposePath, topLevel + "services:\n  backend:\n    image: nexplane-backend:0.2.0\n");
 
-    static EnvFile Env(string text = "") => EnvFile.Parse("/srv/Nexplane_Prod-1.x/.env", text);
+    static DotEnvFile Env(string text = "") => DotEnvFile.Parse("/srv/Nexplane_Prod-1.x/.env", text);
 
     [Fact]
     public void An_explicit_name_wins_and_keeps_its_source()

@@ -12,7 +12,7 @@ public sealed class GracefulServiceStopperTests
     {
         // An engine that does not exist: reaching it would fail differently, so the refusal must come first.
         using var docker = new DockerClientConfiguration(new Uri("unix:///nonexistent/docker.sock")).CreateClient();
-        var stopper = new GracefulServiceStopper(docker, new DeploymentContainers(docker, "nexplane"), new ProtectedServices(["db", "redis"]), _ => { });
+        var stopper = new GracefulServiceStopper(docker, new DeploymentContainers(docker, "nexplane"), new ProtectedServiceGuard(["db", "redis"]), _ => { });
 
         var exception = await Assert.ThrowsAsync<ProtectedServiceException>(() =>
             stopper.StopAsync(["backend", protectedService], TimeSpan.FromSeconds(5), CancellationToken.None));

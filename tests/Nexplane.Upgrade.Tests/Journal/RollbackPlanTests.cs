@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runs;
 
 namespace Nexplane.Upgrade.Tests.Journal;
 
@@ -23,7 +24,7 @@ public sealed class RollbackPlanTests : IDisposable
     [Fact]
     public void Before_stop_there_is_nothing_to_undo()
     {
-        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup"), ["Pull"]);
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup"), [RunbookStep.Pull]);
 
         Assert.True(plan.NothingToUndo);
         Assert.Contains("never changed", plan.Explanation);
@@ -32,7 +33,7 @@ public sealed class RollbackPlanTests : IDisposable
     [Fact]
     public void After_stop_the_previous_version_is_started_again_without_touching_the_database()
     {
-        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull"), ["Stop"]);
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull"), [RunbookStep.Stop]);
 
         Assert.False(plan.NothingToUndo);
         Assert.True(plan.StopAppServices && plan.StartPreviousVersion);
@@ -42,7 +43,7 @@ public sealed class RollbackPlanTests : IDisposable
     [Fact]
     public void Once_the_new_backend_started_the_database_is_restored_too()
     {
-        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop"), ["StartBackend"]);
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop"), [RunbookStep.StartBackend]);
 
         Assert.True(plan.RestoreDatabase);
         Assert.True(plan.StartPreviousVersion);
@@ -52,7 +53,7 @@ public sealed class RollbackPlanTests : IDisposable
     [Fact]
     public void The_frontend_is_reverted_only_once_its_own_step_began()
     {
-        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop", "StartBackend", "VerifyMigrations"), ["Frontend"]);
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop", "StartBackend", "VerifyMigrations"), [RunbookStep.Frontend]);
 
         Assert.True(plan.RevertFrontend);
     }

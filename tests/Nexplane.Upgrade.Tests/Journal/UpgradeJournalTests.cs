@@ -41,7 +41,7 @@ public sealed class UpgradeJournalTests : IDisposable
     public void A_finished_upgrade_is_not_unfinished()
     {
         var journal = UpgradeJournal.Create(StateDirectory, "u1", _composeFile);
-        journal.Outcome = "succeeded";
+        journal.Outcome = UpgradeOutcome.Succeeded;
         journal.Save();
 
         Assert.Null(new JournalStore(StateDirectory).Unfinished(_composeFile));

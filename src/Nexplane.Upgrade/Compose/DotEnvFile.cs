@@ -6,13 +6,13 @@ namespace Nexplane.Upgrade.Compose;
 /// A compose <c>.env</c> file, read and edited as text so comments, order and unrelated lines survive an edit
 /// byte for byte. Values may be quoted; <c>export</c> prefixes are tolerated.
 /// </summary>
-public sealed partial class EnvFile
+public sealed partial class DotEnvFile
 {
     readonly List<string> _lines;
     readonly string _newLine;
     readonly bool _endsWithNewLine;
 
-    EnvFile(string path, string text)
+    DotEnvFile(string path, string text)
     {
         Path = path;
         _newLine = text.Contains("\r\n") ? "\r\n" : "\n";
@@ -25,9 +25,9 @@ public sealed partial class EnvFile
     public string Path { get; }
 
     /// <summary>Loads the file, or an empty one when it does not exist yet.</summary>
-    public static EnvFile Load(string path) => new(path, File.Exists(path) ? File.ReadAllText(path) : "");
+    public static DotEnvFile Load(string path) => new(path, File.Exists(path) ? File.ReadAllText(path) : "");
 
-    public static EnvFile Parse(string path, string text) => new(path, text);
+    public static DotEnvFile Parse(string path, string text) => new(path, text);
 
     public IReadOnlyDictionary<string, string> Variables =>
         _lines.Select(line => AssignmentPattern().Match(line))

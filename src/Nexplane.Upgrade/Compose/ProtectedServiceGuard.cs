@@ -5,7 +5,7 @@ namespace Nexplane.Upgrade.Compose;
 /// Every operation that stops, starts or recreates services asks this guard first; it throws rather than
 /// letting a mistyped parameter take the database down.
 /// </summary>
-public sealed class ProtectedServices(IEnumerable<string> names)
+public sealed class ProtectedServiceGuard(IEnumerable<string> names)
 {
     readonly HashSet<string> _names = names.ToHashSet(StringComparer.Ordinal);
 

@@ -14,7 +14,7 @@ namespace Nexplane.Upgrade.Agents;
 /// Relative <c>identityFile</c> paths are relative to the file's directory; <c>defaults</c> fills what a host leaves out.
 /// <c>"connection": "local"</c> (default <c>"ssh"</c>) is the agent on the machine the tool runs on: no SSH fields.
 /// </summary>
-public static class AgentHostsFile
+public static class AgentHostsFileReader
 {
     static readonly string[] KnownFields =
         ["name", "connection", "address", "port", "user", "identityFile", "hostKeySha256", "platform", "binaryPath", "service", "canary", "sudo"];

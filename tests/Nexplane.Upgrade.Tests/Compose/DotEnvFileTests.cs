@@ -2,14 +2,14 @@ using Nexplane.Upgrade.Compose;
 
 namespace Nexplane.Upgrade.Tests.Compose;
 
-public sealed class EnvFileTests
+public sealed class DotEnvFileTests
 {
     const string Text = "# Nexplane settings\nPOSTGRES_PASSWORD='s3cret value'\nexport IMAGE_TAG=0.2.0  # pinned\n\nEMPTY=\n";
 
     [Fact]
     public void Reads_quoted_exported_commented_and_empty_values()
     {
-        var env = EnvFile.Parse(".env", Text);
+        var env = DotEnvFile.Parse(".env", Text);
 
         Assert.Equal("s3cret value", env["POSTGRES_PASSWORD"]);
         Assert.Equal("0.2.0", env["IMAGE_TAG"]);
@@ -20,7 +20,7 @@ public sealed class EnvFileTests
     [Fact]
     public void Setting_a_variable_changes_only_its_value()
     {
-        var env = EnvFile.Parse(".env", Text);
+        var env = DotEnvFile.Parse(".env", Text);
 
         env.Set("IMAGE_TAG", "0.3.0");
         env.Set("POSTGRES_PASSWORD", "other");
@@ -31,7 +31,7 @@ public sealed class EnvFileTests
     [Fact]
     public void Setting_an_absent_variable_appends_it_and_keeps_crlf_line_endings()
     {
-        var env = EnvFile.Parse(".env", "A=1\r\nB=2\r\n");
+        var env = DotEnvFile.Parse(".env", "A=1\r\nB=2\r\n");
 
         env.Set("NEXPLANE_VERSION", "0.3.0");
 
@@ -47,7 +47,7 @@ public sealed class EnvFileTests
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         try
         {
-            var env = EnvFile.Load(path);
+            var env = DotEnvFile.Load(path);
             env.Set("IMAGE_TAG", "0.3.0");
             env.Save();
 

@@ -8,11 +8,11 @@ namespace Nexplane.Upgrade.Compose;
 /// A deployment's compose file: parsed with YamlDotNet to find services and their images, and edited as text
 /// (only the characters of one <c>image:</c> value change) so comments and layout survive.
 /// </summary>
-public sealed partial class ComposeFile
+public sealed partial class ComposeDocument
 {
     readonly Dictionary<string, YamlScalarNode> _imageNodes;
 
-    ComposeFile(string path, string text, string? projectName, IReadOnlyList<ComposeService> services, Dictionary<string, YamlScalarNode> imageNodes)
+    ComposeDocument(string path, string text, string? projectName, IReadOnlyList<ComposeService> services, Dictionary<string, YamlScalarNode> imageNodes)
     {
         Path = path;
         ProjectName = projectName;
@@ -35,14 +35,14 @@ public sealed partial class ComposeFile
 
     public ComposeService? Find(string service) => Services.FirstOrDefault(s => s.Name == service);
 
-    public static ComposeFile Load(string path)
+    public static ComposeDocument Load(string path)
     {
         if (!File.Exists(path))
             throw new ComposeFileException($"The compose file {path} does not exist. Pass the deployment's compose file with --compose-file.");
         return Parse(path, File.ReadAllText(path));
     }
 
-    public static ComposeFile Parse(string path, string text)
+    public static ComposeDocument Parse(string path, string text)
     {
         var stream = new YamlStream();
         try
@@ -75,7 +75,7 @@ public sealed partial class ComposeFile
                 ReadEnvironment(Child(service, "environment")),
                 ReadEnvFiles(Child(service, "env_file"))));
         }
-        return new ComposeFile(path, text, (Child(root, "name") as YamlScalarNode)?.Value, services, imageNodes);
+        return new ComposeDocument(path, text, (Child(root, "name") as YamlScalarNode)?.Value, services, imageNodes);
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ public sealed partial class ComposeFile
         ImageReference.Parse(Interpolate(RequireImage(service), envFile));
 
     /// <summary>A copy of this file whose <paramref name="service"/> image line carries <paramref name="tag"/>.</summary>
-    public ComposeFile WithImageTag(string service, string tag)
+    public ComposeDocument WithImageTag(string service, string tag)
     {
         var node = _imageNodes.GetValueOrDefault(service)
             ?? throw new ComposeFileException($"Service '{service}' has no image: line in {Path}.");

@@ -1,0 +1,26 @@
+using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Releases;
+
+namespace Nexplane.Upgrade.Runs;
+
+/// <summary>
+/// What a rollback does to the deployment, one operation each (the engine, compose, the database, HTTP). The run
+/// decides which ones and in what order; tests record the calls instead of making them.
+/// </summary>
+public interface IRollbackDeployment : IAppStop, IControlPlane, IDeploymentVerification
+{
+    Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken);
+
+    /// <summary><c>compose up</c> of the services on the tags now pinned; returns the time from which their logs belong to this run.</summary>
+    Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);
+
+    /// <summary>Follows the backend's startup; throws <see cref="MigrationFailedException"/> when it does not start.</summary>
+    Task WatchBackendStartAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken);
+
+    Task WaitUntilHealthyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Puts the kept old binary back on one agent host and waits for it to register on <paramref name="oldVersion"/>.</summary>
+    Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken);
+}

@@ -1,0 +1,38 @@
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Runs;
+
+namespace Nexplane.Upgrade.Tests.Runs;
+
+/// <summary>A backend start that records what the run asks of it, in order, and reports the migrations it is told to.</summary>
+sealed class RecordedBackendStart(Func<string, MigrationOutcome> migrations) : IBackendStart
+{
+    public List<string> Calls { get; } = [];
+
+    public static readonly DateTimeOffset HealthyAt = new(2026, 1, 1, 12, 0, 5, TimeSpan.Zero);
+
+    public void PinTags(IReadOnlyCollection<string> services) => Calls.Add("pin " + string.Join(",", services));
+
+    public Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        Calls.Add("start " + string.Join(",", services));
+        return Task.FromResult(DateTimeOffset.UnixEpoch);
+    }
+
+    public Task<MigrationOutcome> WatchMigrationsAsync(string failureOutputFile, DateTimeOffset startedSince, CancellationToken cancellationToken)
+    {
+        Calls.Add("watch migrations");
+        return Task.FromResult(migrations(failureOutputFile));
+    }
+
+    public Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("wait for health");
+        return Task.FromResult(HealthyAt);
+    }
+
+    public Task ConfirmStableAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        Calls.Add("confirm stable " + string.Join(",", services));
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,84 @@
+using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Runs;
+
+namespace Nexplane.Upgrade.Tests.Runs;
+
+/// <summary>A deployment that records what the rollback asks of it, in order, and answers as told.</summary>
+sealed class RecordedRollbackDeployment : IRollbackDeployment
+{
+    public List<string> Calls { get; } = [];
+
+    /// <summary>What Verify's gates say about the version asked for.</summary>
+    public bool PreviousVersionVerifies { get; init; } = true;
+
+    /// <summary>The journal's outcome on disk when the agents were asked to move back.</summary>
+    public UpgradeOutcome? OutcomeOnDiskWhenAgentsMoved { get; private set; }
+
+    public Task<IReadOnlyList<StoppedContainer>> StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        Calls.Add("stop " + string.Join(",", services));
+        return Task.FromResult<IReadOnlyList<StoppedContainer>>([]);
+    }
+
+    public Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("a rollback does not measure the write window");
+
+    public Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken)
+    {
+        Calls.Add("restore " + archive);
+        return Task.FromResult(new RestoreResult(archive, "nexplane", "nexplane_failed", false, BackupMode.Host, 1.5));
+    }
+
+    public Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        Calls.Add("start " + string.Join(",", services));
+        return Task.FromResult(DateTimeOffset.UnixEpoch);
+    }
+
+    public Task WatchBackendStartAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken)
+    {
+        Calls.Add("watch backend start");
+        return Task.CompletedTask;
+    }
+
+    public Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("wait for health");
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<VerificationGate>> VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken)
+    {
+        Calls.Add("verify " + version);
+        IReadOnlyList<VerificationGate> gates =
+        [
+            new("version", PreviousVersionVerifies, PreviousVersionVerifies ? $"reports {version}" : "reports 0.3.0"),
+            new("login", true, "token received"),
+        ];
+        return Task.FromResult(gates);
+    }
+
+    public Task<(VerificationGate Gate, string? Token)> LogInAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("log in");
+        return Task.FromResult<(VerificationGate, string?)>((new VerificationGate("login", true, "token received"), "token"));
+    }
+
+    public Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken)
+    {
+        Calls.Add($"roll back agent {host.Name} to {oldVersion}");
+        OutcomeOnDiskWhenAgentsMoved = UpgradeJournal.Load(JournalFile!).Outcome;
+        return Task.FromResult(new AgentHostOutcome(host.Name, AgentHostResult.RolledBack, newVersion, oldVersion, "registered again", 0));
+    }
+
+    public Task<IReadOnlyList<RegisteredAgent>> RegisteredAgentsAsync(string token, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RegisteredAgent>>([]);
+
+    /// <summary>The journal of the upgrade rolled back, read when the agents move.</summary>
+    public string? JournalFile { get; set; }
+}

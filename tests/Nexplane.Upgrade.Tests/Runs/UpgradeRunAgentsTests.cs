@@ -1,0 +1,75 @@
+using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Runs;
+
+namespace Nexplane.Upgrade.Tests.Runs;
+
+/// <summary>The Agents step's and Verify's judgement of the agents, with the hosts and the control plane recorded.</summary>
+public sealed class UpgradeRunAgentsTests : IDisposable
+{
+    readonly string _directory = Path.Combine(Path.GetTempPath(), $"run-agents-{Guid.NewGuid():N}");
+    readonly RecordedOutput _output = new();
+    static readonly NexplaneVersion Target = NexplaneVersion.Parse("0.4.0");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    IReadOnlyList<AgentHost> Hosts(params string[] names)
+    {
+        var path = Path.Combine(_directory, "agent-hosts.json");
+        File.WriteAllText(path, "{ \"hosts\": [" +
+            string.Join(", ", names.Select(name => $"{{ \"name\": \"{name}\", \"connection\": \"local\", \"platform\": \"linux-amd64\" }}")) + "] }");
+        return AgentHostsFileReader.Load(path);
+    }
+
+    UpgradeRun NewRun()
+    {
+        Directory.CreateDirectory(_directory);
+        var compose = Path.Combine(_directory, "docker-compose.yml");
+        File.WriteAllText(compose, "services: {}\n");
+        return new UpgradeRun(_output) { Journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose) };
+    }
+
+    [Fact]
+    public async Task The_hosts_it_moved_are_in_the_journal_and_a_host_left_behind_fails_the_step_with_the_rerun_advice()
+    {
+        var run = NewRun();
+        var agents = new RecordedAgentHosts([], "web-02");
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            run.UpgradeAgentsAsync(Hosts("web-01", "web-02"), Target, 5, "Rerun the agents alone", agents, CancellationToken.None));
+
+        Assert.Equal(["web-01"], UpgradeJournal.Load(run.Journal!.FilePath).UpgradedAgents.Keys);
+        Assert.Contains("1 of 2 agent host(s) are not on 0.4.0; the control plane stays upgraded and healthy", exception.Message);
+        Assert.Contains("Rerun the agents alone, or upgrade these hosts by hand:", exception.Message);
+        Assert.Equal(2, run.Report.Agents.Count);
+    }
+
+    [Fact]
+    public async Task Registered_agents_the_hosts_file_does_not_name_are_reported_when_older()
+    {
+        var run = NewRun();
+        var agents = new RecordedAgentHosts([new RegisteredAgent(1, "web-01", "linux", "0.3.0", null), new RegisteredAgent(2, "db-07", "linux", "0.3.0", null)]);
+
+        await run.UpgradeAgentsAsync(Hosts("web-01"), Target, 5, "", agents, CancellationToken.None);
+
+        var warning = Assert.Single(_output.Lines, line => line.StartsWith("WRN"));
+        Assert.Contains("1 registered agent(s) not in the agent hosts file still run an older version", warning);
+        Assert.Contains("db-07", warning);
+        Assert.DoesNotContain("web-01", warning);
+    }
+
+    [Fact]
+    public async Task Verify_reports_agents_older_than_the_control_plane_and_what_happens_to_them()
+    {
+        var run = NewRun();
+        var agents = new RecordedAgentHosts([new RegisteredAgent(1, "web-01", "linux", "0.3.0", null), new RegisteredAgent(2, "web-02", "linux", "0.4.0", null)]);
+
+        await run.ReportOutdatedAgentsAsync(Target, "The Agents step upgrades them next.", agents, CancellationToken.None);
+
+        var warning = Assert.Single(_output.Lines);
+        Assert.StartsWith("WRN Agents: 1 of 2 registered agent(s) run a version older than the control plane (0.4.0)", warning);
+        Assert.EndsWith("The Agents step upgrades them next.", warning);
+        Assert.Equal("1", _output.Summary["Outdated agents"]);
+    }
+}

@@ -1,0 +1,85 @@
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runs;
+
+namespace Nexplane.Upgrade.Tests.Runs;
+
+/// <summary>How StartBackend judges the new backend's start, with the deployment's operations recorded instead of made.</summary>
+public sealed class UpgradeRunStartBackendTests : IDisposable
+{
+    readonly string _directory = Path.Combine(Path.GetTempPath(), $"run-start-{Guid.NewGuid():N}");
+    readonly RecordedOutput _output = new();
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    UpgradeRun NewRun()
+    {
+        Directory.CreateDirectory(_directory);
+        var compose = Path.Combine(_directory, "docker-compose.yml");
+        File.WriteAllText(compose, "services: {}\n");
+        var run = new UpgradeRun(_output);
+        run.Journal = UpgradeJournal.Create(_directory, run.Report.Id, compose);
+        return run;
+    }
+
+    static AppliedMigration Migration(string from, string to) => new(from, to, "add a column", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1));
+
+    [Fact]
+    public async Task A_migration_failure_is_recorded_in_the_journal_with_the_file_that_keeps_the_output()
+    {
+        var run = NewRun();
+        var deployment = new RecordedBackendStart(file => throw new MigrationFailedException("the backend exited with code 1", file));
+
+        await Assert.ThrowsAsync<MigrationFailedException>(() => run.StartBackendAsync(["backend", "worker"], _directory, deployment, CancellationToken.None));
+
+        var outputFile = Path.Combine(_directory, $"migration-output-{run.Report.Id}.log");
+        Assert.Equal(outputFile, UpgradeJournal.Load(run.Journal!.FilePath).MigrationErrorFile);
+        Assert.Contains(run.Report.NextSteps, step => step.Contains(outputFile));
+        Assert.Contains($"ERR The backend's full output is saved in {outputFile}", _output.Lines);
+        // A backend that did not start is not waited for: the rollback comes next.
+        Assert.Equal(["pin backend,worker", "start backend,worker", "watch migrations"], deployment.Calls);
+    }
+
+    [Fact]
+    public async Task The_head_the_log_reported_is_recorded_for_VerifyMigrations_and_a_resumed_run()
+    {
+        var run = NewRun();
+        var deployment = new RecordedBackendStart(_ => new MigrationOutcome([Migration("003", "004"), Migration("004", "005")], "005", DateTimeOffset.UnixEpoch));
+
+        await run.StartBackendAsync(["backend", "worker"], _directory, deployment, CancellationToken.None);
+
+        Assert.Equal("005", run.MigrationHeadFromLogs);
+        Assert.Equal("005", UpgradeJournal.Load(run.Journal!.FilePath).MigrationHead);
+        Assert.Equal("005", run.Report.MigrationHead);
+        Assert.Equal(2, run.Report.Migrations.Count);
+        Assert.Equal("2, head 005", _output.Summary["Migrations"]);
+        Assert.Equal(
+            ["pin backend,worker", "start backend,worker", "watch migrations", "wait for health", "confirm stable backend,worker"],
+            deployment.Calls);
+    }
+
+    [Fact]
+    public async Task The_downtime_ends_when_the_backend_first_answers_its_health_endpoint()
+    {
+        var run = NewRun();
+        var deployment = new RecordedBackendStart(_ => new MigrationOutcome([], null, DateTimeOffset.UnixEpoch));
+
+        await run.StartBackendAsync(["backend"], _directory, deployment, CancellationToken.None);
+
+        Assert.Equal(RecordedBackendStart.HealthyAt, run.Report.DowntimeEndedAt);
+    }
+
+    [Fact]
+    public async Task With_nothing_pending_the_head_stays_unknown_and_the_database_alone_decides()
+    {
+        var run = NewRun();
+        var deployment = new RecordedBackendStart(_ => new MigrationOutcome([], null, DateTimeOffset.UnixEpoch));
+
+        await run.StartBackendAsync(["backend"], _directory, deployment, CancellationToken.None);
+
+        Assert.Null(run.MigrationHeadFromLogs);
+        Assert.Null(run.Report.MigrationHead);
+        Assert.Contains("INF No migration was pending; startup completed", _output.Lines);
+        Assert.Equal("0, head unchanged", _output.Summary["Migrations"]);
+    }
+}
