@@ -31,10 +31,17 @@ public sealed partial class UpgradeRun
                 Journal.MigrationErrorFile = failure.OutputFile;
                 Journal.Save();
             }
-            Report.NextSteps.Add($"Read the backend's full output in {failure.OutputFile} and attach it to the bug report.");
+            // A backend that stops on its own configuration is the operator's to fix, not a bug to report.
+            var configuration = File.Exists(failure.OutputFile) ? StartupFailure.ConfigurationLine(File.ReadAllText(failure.OutputFile)) : null;
+            Report.NextSteps.Add(configuration is null
+                ? $"Read the backend's full output in {failure.OutputFile} and attach it to the bug report."
+                : $"The new backend stopped on its configuration ({configuration}): set what it names, then upgrade again.");
             Report.NextSteps.Add("The Rollback step restores the backup and the previous images; check its result above.");
             output.Error("The backend's full output is saved in {OutputFile}", failure.OutputFile);
-            output.Error("What next: the Rollback step restores the backup and the previous images; attach that file when you report the failed migration");
+            if (configuration is null)
+                output.Error("What next: the Rollback step restores the backup and the previous images; attach that file when you report the failed migration");
+            else
+                output.Error("What next: the Rollback step restores the backup and the previous images; then set what the backend names in the deployment's .env and upgrade again");
             throw;
         }
 

@@ -41,6 +41,23 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task A_backend_that_stops_on_its_configuration_is_named_for_the_operator_not_reported_as_a_bug()
+    {
+        var run = NewRun();
+        var deployment = new RecordedBackendStart(file =>
+        {
+            File.WriteAllText(file, "2026-12-05T20:29:10.406Z stderr Configuration error: NEXPLANE_ENCRYPTION_KEY is not set. The backend will not start.\n");
+            throw new MigrationFailedException("the backend exited with code 1", file);
+        });
+
+        await Assert.ThrowsAsync<MigrationFailedException>(() => run.StartBackendAsync(["backend"], _directory, deployment, CancellationToken.None));
+
+        Assert.Contains(run.Report.NextSteps, step => step.Contains("Configuration error: NEXPLANE_ENCRYPTION_KEY is not set") && step.Contains("set what it names"));
+        Assert.DoesNotContain(run.Report.NextSteps, step => step.Contains("bug report"));
+        Assert.DoesNotContain(_output.Lines, line => line.Contains("report the failed migration"));
+    }
+
+    [Fact]
     public async Task The_head_the_log_reported_is_recorded_for_VerifyMigrations_and_a_resumed_run()
     {
         var run = NewRun();
