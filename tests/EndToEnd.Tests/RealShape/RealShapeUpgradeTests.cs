@@ -155,13 +155,7 @@ public sealed class RealShapeInterruptedTests(RealShapeInterruptedDeployment fix
         await File.AppendAllTextAsync(_deployment.Sandbox.EnvFile, "NEXPLANE_MIGRATION_DELAY_MS=3000\n");
         var before = await _deployment.CaptureAsync();
 
-        BuildScriptResult run;
-        using (var upgrade = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.0")))
-        {
-            await upgrade.WaitForLineAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", TimeSpan.FromMinutes(3));
-            upgrade.Signal(InterruptibleRun.SigInt);
-            run = await upgrade.WaitForExitAsync(TimeSpan.FromMinutes(2));
-        }
+        var run = await _deployment.CtrlCInsideTheMigrationsAsync();
 
         Assert.Matches(@"StartBackend\s+Aborted", run.Output);
         await _deployment.AssertRolledBackAsync(before, run);

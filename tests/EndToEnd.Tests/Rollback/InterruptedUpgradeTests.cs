@@ -112,13 +112,7 @@ public sealed class CtrlCDuringStartBackendTests(CtrlCDeployment fixture, ITestO
         await File.WriteAllTextAsync(_deployment.Sandbox.ComposeFile, compose.Replace(anchor, anchor + "      NEXPLANE_MIGRATION_DELAY_MS: \"3000\"\n"));
         var before = await _deployment.CaptureAsync();
 
-        BuildScriptResult run;
-        using (var upgrade = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.0")))
-        {
-            await upgrade.WaitForLineAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", TimeSpan.FromMinutes(3));
-            upgrade.Signal(InterruptibleRun.SigInt);
-            run = await upgrade.WaitForExitAsync(TimeSpan.FromMinutes(2));
-        }
+        var run = await _deployment.CtrlCInsideTheMigrationsAsync();
 
         Assert.Matches(@"StartBackend\s+Aborted", run.Output);
         Assert.Matches(@"Rollback\s+Succeeded", run.Output);

@@ -110,6 +110,18 @@ public sealed partial class RollbackDeployment(int number, SandboxShape shape = 
     public Task<BuildScriptResult> RollbackAsync(params string[] extra) =>
         BuildScript.RunAsync(RollbackArguments(extra), timeout: TimeSpan.FromMinutes(4));
 
+    /// <summary>
+    /// Upgrades 0.2.0 -> 0.3.0 and sends Ctrl+C (SIGINT to the tool's process group, as a terminal does) once the new
+    /// backend reports its first migration; returns the run as it ended.
+    /// </summary>
+    public async Task<BuildScriptResult> CtrlCInsideTheMigrationsAsync()
+    {
+        using var upgrade = InterruptibleRun.Start(UpgradeArguments("0.3.0"));
+        await upgrade.WaitForLineAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", TimeSpan.FromMinutes(3));
+        upgrade.Signal(InterruptibleRun.SigInt);
+        return await upgrade.WaitForExitAsync(TimeSpan.FromMinutes(2));
+    }
+
     /// <summary>The lock file the tool names after the compose file (UpgradeLock.PathFor).</summary>
     public string LockFile => Nexplane.Upgrade.Journal.UpgradeLock.PathFor(JournalDirectory, Sandbox.ComposeFile);
 
