@@ -32,16 +32,13 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         {
             using var docker = await DeploymentContainers.ConnectAsync(cancellationToken);
             var containers = new DeploymentContainers(docker, settings.ComposeProject, settings.ComposeFile);
-            await CheckOwnContainersAsync(compose, containers, failures, cancellationToken);
-            await CheckProtectedImagesAsync(settings, compose, envFile, containers, failures, cancellationToken);
+            // Another deployment's containers are not inspected any further.
+            if (await CheckOwnContainersAsync(compose, containers, failures, cancellationToken))
+                await CheckProtectedImagesAsync(settings, compose, envFile, containers, failures, cancellationToken);
         }
         catch (DockerUnavailableException exception)
         {
             failures.Add(new("docker", exception.Message));
-        }
-        catch (ForeignContainerException)
-        {
-            // Already reported by CheckOwnContainersAsync, service by service.
         }
 
         // The running version, from the backend, cross-checked with the tags the deployment pins.
@@ -173,9 +170,11 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
     }
 
     /// <summary>Every container of the project must come from this compose file: one deployment, never two.</summary>
-    static async Task CheckOwnContainersAsync(ComposeDocument compose, DeploymentContainers containers, List<UpgradeGateFailure> failures,
+    /// <returns>Whether every container is this deployment's own.</returns>
+    static async Task<bool> CheckOwnContainersAsync(ComposeDocument compose, DeploymentContainers containers, List<UpgradeGateFailure> failures,
         CancellationToken cancellationToken)
     {
+        var own = true;
         foreach (var service in compose.Services)
         {
             try
@@ -185,10 +184,10 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             catch (ForeignContainerException exception)
             {
                 failures.Add(new("deployment", exception.Message));
+                own = false;
             }
         }
-        if (failures.Any(f => f.Gate == "deployment"))
-            throw new ForeignContainerException("foreign containers");
+        return own;
     }
 
     static async Task CheckProtectedImagesAsync(PreflightSettings settings, ComposeDocument compose, DotEnvFile envFile, DeploymentContainers containers,
