@@ -1,10 +1,6 @@
 using Nexplane.Upgrade.Agents;
-using Nexplane.Upgrade.Backend;
-using Nexplane.Upgrade.Journal;
-using Nexplane.Upgrade.Releases;
 using Nuke.Common;
 using Nuke.Common.IO;
-using Serilog;
 
 /// <summary>
 /// The runbook's "upgrade agents (if required)": over SSH (or on this machine), canary first, then waves; each host keeps its old binary
@@ -32,12 +28,19 @@ partial class Build
     [Secret]
     readonly string? AgentSshKeyPassphrase;
 
-    static readonly TimeSpan AgentConnectTimeout = TimeSpan.FromSeconds(10);
-
-    AbsolutePath AgentBinaryCacheDirectory => TemporaryDirectory / "agent-binaries";
+    AgentSettings AgentSettings => new()
+    {
+        HostsFile = AgentHostsFile,
+        Skip = SkipAgents,
+        UpgradeRequested = UpgradeAgents,
+        WaveSize = AgentWaveSize,
+        RegistrationTimeout = AgentRegistrationTimeout,
+        SshKeyPassphrase = AgentSshKeyPassphrase,
+        BinaryCacheDirectory = TemporaryDirectory / "agent-binaries",
+    };
 
     /// <summary>The release notes on the upgrade path say so, or the operator asked for it.</summary>
-    bool AgentUpgradeRequired => UpgradeAgents || (Run.Preflight?.Path?.AgentUpgradeRequired ?? Journal?.AgentUpgradeRequired ?? false);
+    bool AgentUpgradeRequired => UpgradeAgents || Run.AgentUpgradeRequired;
 
     /// <summary>Printed as the skip reason when the operator upgrades the agents by hand.</summary>
     bool AgentsNotLeftToOperator => !SkipAgents;
@@ -48,28 +51,6 @@ partial class Build
         .OnlyWhenDynamic(() => AgentUpgradeRequired)
         .OnlyWhenDynamic(() => AgentsNotLeftToOperator)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Agents)))
-        .Executes(async cancellationToken =>
-        {
-            var hosts = Run.Preflight?.AgentHosts is { Count: > 0 } checkedHosts
-                ? checkedHosts
-                : AgentHostsFileReader.Load(AgentHostsFile
-                    ?? throw new InvalidOperationException("The release requires an agent upgrade, but no --agent-hosts-file is given (or pass --skip-agents)."));
-            await Run.UpgradeAgentsAsync(hosts, TargetVersion, AgentWaveSize,
-                "Fix the cause and rerun the agents alone with the same command plus --upgrade-agents", this, cancellationToken);
-        });
-
-    /// <summary>Upgrades or rolls back one agent host at a time, confirming each through <paramref name="registry"/>.</summary>
-    AgentHostUpgrader AgentUpgrader(IAgentRegistry registry) =>
-        new(AgentHostShells.Connector(AgentSshKeyPassphrase, AgentConnectTimeout), registry,
-            new AgentUpgradeTimings { RegistrationTimeout = AgentRegistrationTimeout }, LogLine);
-
-    /// <summary>The binaries Preflight verified; a resumed run fetches them again (the cache makes that cheap, and re-hashes).</summary>
-    async Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> AgentBinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken)
-    {
-        var binaries = (Run.Preflight?.AgentBinaries ?? []).ToDictionary(b => b.Platform);
-        var downloader = new AgentBinaryDownloader(new GitHubReleaseSource(GitHubApiUrl, GitHubRepository, GitHubToken), AgentBinaryCacheDirectory);
-        foreach (var platform in hosts.Select(h => h.Platform).Distinct().Where(p => !binaries.ContainsKey(p)))
-            binaries[platform] = await downloader.GetAsync(TargetVersion, platform, cancellationToken);
-        return binaries;
-    }
+        .Executes(async cancellationToken => await Run.UpgradeAgentsAsync(AgentSettings,
+            "Fix the cause and rerun the agents alone with the same command plus --upgrade-agents", Live, cancellationToken));
 }

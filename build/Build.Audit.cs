@@ -16,7 +16,7 @@ partial class Build
             .Filter.ByExcluding(logEvent => logEvent.Properties.ContainsKey("HostStyle"))
             .WriteTo.File(new CompactJsonFormatter(), AuditLogFile, shared: true));
 
-    protected override void OnBuildInitialized() =>
+    void LogWhoRanWhat() =>
         Log.Debug("Run by {User} on {Host}: ./build.sh {Arguments}", Environment.UserName, Environment.MachineName,
             string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
 }

@@ -1,9 +1,6 @@
-using Docker.DotNet;
-using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nuke.Common;
 using Nuke.Common.IO;
-using Serilog;
 
 partial class Build
 {
@@ -47,6 +44,8 @@ partial class Build
     [Parameter("Take the backup after the app is stopped: no writes are lost, at the cost of a longer outage")]
     readonly bool BackupAfterStop;
 
+    BackupPolicy BackupPolicy => new(BackupDirectoryPath, BackupFormat, BackupRetention);
+
     /// <summary>
     /// The runbook's "back up the database", verified so the rollback can trust it. A backup that does not verify
     /// fails this target, and with it the upgrade, before anything is pulled or stopped.
@@ -56,7 +55,7 @@ partial class Build
         .DependsOn(Preflight)
         .OnlyWhenStatic(() => !BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Backup)))
-        .Executes(BackUpAsync);
+        .Executes(async cancellationToken => await Run.BackUpAsync(Live, BackupPolicy, cancellationToken));
 
     /// <summary>
     /// The same backup taken once the app is stopped (--backup-after-stop): no write is left out of it, at the
@@ -68,53 +67,5 @@ partial class Build
         .DependentFor(StartBackend)
         .OnlyWhenStatic(() => BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(BackupAfterStopping)))
-        .Executes(BackUpAsync);
-
-    async Task BackUpAsync(CancellationToken cancellationToken)
-    {
-        Run.BackupStarting(await CaptureWriteCountersAsync(cancellationToken));
-        var preflight = Run.Preflight ?? throw new InvalidOperationException("Backup needs Preflight's findings; run it through Upgrade or with Preflight.");
-        var files = new BackupFiles(BackupDirectoryPath);
-        var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        var manifest = await new BackupService(files, exec, LogLine).BackUpAsync(new BackupRequest(
-            DatabaseTarget, BackupMode, BackupFormat,
-            preflight.Current?.ToString() ?? "unknown",
-            preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()),
-            containerId), cancellationToken);
-
-        var archive = Path.Combine(files.Directory, manifest.ArchiveFile);
-        Run.RecordBackup(archive, manifest.AlembicRevisions);
-        foreach (var deleted in files.Prune(BackupRetention))
-            Log.Information("Retention ({Keep}): deleted the older backup {Archive}", BackupRetention, Path.GetFileName(deleted));
-        ReportSummary(summary => summary["Backup"] = $"{manifest.ArchiveFile} ({manifest.SizeBytes / 1024.0 / 1024.0:0.0} MB, verified)");
-    }
-
-    /// <summary>Every table's write counters (PostgreSQL's own, no scan): the backup and Stop compare them.</summary>
-    Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
-        new WriteActivity(new DatabaseInspector(DatabaseTarget)).CaptureAsync(cancellationToken);
-
-    /// <summary>
-    /// The db container and a way to run programs in it, when Docker answers and the container exists. Host mode
-    /// needs neither; Auto copes without them; Container mode fails later with what to check.
-    /// </summary>
-    async Task<(ContainerExec? Exec, string? ContainerId)> DatabaseContainerAsync(CancellationToken cancellationToken)
-    {
-        if (BackupMode == BackupMode.Host)
-            return (null, null);
-        DockerClient docker;
-        try
-        {
-            docker = await DockerAsync(cancellationToken);
-        }
-        catch (DockerUnavailableException exception) when (BackupMode == BackupMode.Auto)
-        {
-            Log.Warning("Docker does not answer, so the db container's own tools are not available: {Reason}", exception.Message);
-            return (null, null);
-        }
-        var containers = await (await ContainersAsync(cancellationToken)).OfServiceAsync(DatabaseService, cancellationToken);
-        var running = containers.FirstOrDefault(container => container.State == "running");
-        if (running is null)
-            Log.Warning("No running {Service} container in compose project {Project}", DatabaseService, (await ContainersAsync(cancellationToken)).Project);
-        return (new ContainerExec(docker), running?.Id);
-    }
+        .Executes(async cancellationToken => await Run.BackUpAsync(Live, BackupPolicy, cancellationToken));
 }

@@ -1,28 +1,34 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
-using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Database;
-using Serilog;
+using Nexplane.Upgrade.Deployments;
+using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 
 /// <summary>
-/// The deployment the parameters describe, shared by the runbook's steps: its compose and .env files, its
-/// database, and the secrets read from its .env (registered for redaction the moment they are read).
+/// The deployment the parameters describe, resolved once per run and printed with where each value came from, and
+/// the live deployment every step acts on. Secrets read from its .env are registered for redaction as they are read.
 /// </summary>
 partial class Build
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
 
     Deployment? _deployment;
+    LiveDeployment? _live;
 
     /// <summary>The deployment this run acts on, resolved (and printed with where each value came from) once per run.</summary>
     Deployment Deployment => _deployment ??= ResolveDeployment(new ParameterProblems());
 
-    string ComposeFilePath => Deployment.ComposeFile;
-
-    string EnvFilePath => Deployment.EnvFile;
-
-    Uri ApiUri => Deployment.ApiUrl;
+    LiveDeployment Live => _live ??= new LiveDeployment(Deployment, new LiveDeploymentSettings
+    {
+        Timeouts = new StepTimeouts(StopTimeout, MigrationTimeout, HealthTimeout, StabilityWindow),
+        Login = Login,
+        Agents = AgentSettings,
+        Releases = Releases,
+        BackupMode = BackupMode,
+        RestoreJobs = RestoreJobs,
+        Secrets = new SecretMask(SecretRedactor.Register, SecretRedactor.Redact),
+    }, Run, Http);
 
     /// <summary>Resolves the deployment, refusing (with <paramref name="problems"/> found before) every bad value at once.</summary>
     Deployment ResolveDeployment(ParameterProblems problems)
@@ -35,6 +41,8 @@ partial class Build
         problems.ServiceNames("--app-services", AppServices);
         problems.ServiceNames("--protected-services", ProtectedServices, allowNone: true);
         problems.VersionEndpoints("--version-endpoints", VersionEndpoints);
+        if (!string.IsNullOrWhiteSpace(FrontendVersionEndpoint))
+            problems.VersionEndpoints("--frontend-version-endpoint", [FrontendVersionEndpoint]);
         var compose = File.Exists(ComposeFile) ? ComposeDocument.Load(ComposeFile!) : null;
         var composeServices = compose?.Services.Select(s => s.Name).ToArray() ?? [];
         // A frontend that is upgraded is checked at its address: an empty or malformed one must stop the run now,
@@ -53,9 +61,18 @@ partial class Build
             AppServices = AppServices,
             ProtectedServices = ProtectedServices,
             ComposeServices = composeServices,
+            StopServices = StopServices,
+            BackendService = BackendService,
+            FrontendService = FrontendService,
+            DatabaseService = DatabaseService,
             ApiUrl = api!,
             FrontendUrl = frontendUrl,
             VersionEndpoints = VersionEndpoints.Select(VersionEndpoint.Parse).ToArray(),
+            FrontendVersionEndpoint = string.IsNullOrWhiteSpace(FrontendVersionEndpoint) ? null : VersionEndpoint.Parse(FrontendVersionEndpoint),
+            Database = new DatabaseTarget(DatabaseHost, DatabasePort, DatabaseName, DatabaseUser,
+                SecretFromEnvFile(DatabasePassword, DatabasePasswordVariable, envFile)),
+            DatabaseHostNamed = ParameterOrigin(nameof(DatabaseHost)) is not null,
+            DatabaseContainerPort = DatabaseContainerPort,
         };
         foreach (var line in deployment.Describe(ParameterSource))
             LogLine(line);
@@ -67,14 +84,10 @@ partial class Build
         ? $"{ParameterFlag(parameter)} from {origin}"
         : parameter == nameof(EnvFile) ? "beside the compose file" : "default";
 
-    /// <summary>The command-line spelling of a parameter: ComposeProject -> --compose-project.</summary>
-    static string ParameterFlag(string parameter) =>
-        "--" + string.Concat(parameter.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
-
     /// <summary>A secret from a parameter, or else from the deployment's .env; never logged either way.</summary>
-    string? SecretFromDeployment(string? parameterValue, string variable)
+    static string? SecretFromEnvFile(string? parameterValue, string variable, DotEnvFile envFile)
     {
-        var value = parameterValue ?? DotEnvFile.Load(EnvFilePath)[variable];
+        var value = parameterValue ?? envFile[variable];
         if (!string.IsNullOrEmpty(value))
             SecretRedactor.Register(value);
         return value;
@@ -82,28 +95,4 @@ partial class Build
 
     /// <summary>Where backups go: --backup-directory, else .nuke/temp/backups of this checkout.</summary>
     string BackupDirectoryPath => BackupDirectory ?? RootDirectory / ".nuke" / "temp" / "backups";
-
-    DatabaseTarget? _databaseTarget;
-
-    /// <summary>
-    /// The database as this machine reaches it: --database-host/--database-port when they answer, else (a port the
-    /// compose file does not publish) the db container's own address. Resolved once per run.
-    /// </summary>
-    DatabaseTarget DatabaseTarget => _databaseTarget ??= DatabaseAddressResolver.ResolveAsync(
-        new DatabaseTarget(DatabaseHost, DatabasePort, DatabaseName, DatabaseUser, SecretFromDeployment(DatabasePassword, DatabasePasswordVariable)),
-        hostNamedExplicitly: ParameterOrigin(nameof(DatabaseHost)) is not null,
-        async cancellationToken =>
-        {
-            try
-            {
-                return await (await ContainersAsync(cancellationToken)).EndpointOfAsync(DatabaseService, DatabaseContainerPort, cancellationToken);
-            }
-            catch (DockerUnavailableException)
-            {
-                return null;
-            }
-        },
-        DatabaseContainerPort,
-        LogLine,
-        CancellationToken).GetAwaiter().GetResult();
 }

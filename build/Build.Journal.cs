@@ -31,26 +31,15 @@ partial class Build
     /// </summary>
     void BeginUpgradeJournal()
     {
-        HeldLock = UpgradeLock.Acquire(UpgradeStateDirectory, ComposeFilePath,
+        HeldLock = UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile,
             SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), RemoveStaleLock);
-        Run.BeginJournal(Journals, ComposeFilePath, Resume, OperatorCommands);
+        Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, OperatorCommands);
     }
 
     /// <summary>Printed as the skip reason of the steps a resumed upgrade does not repeat.</summary>
     bool NotDoneBeforeResuming(string step) => !Run.StepsDoneBeforeResuming.Contains(step);
 
     bool ResumingAfterPreflight => Run.StepsDoneBeforeResuming.Contains(nameof(Preflight));
-
-    /// <summary>A resumed upgrade continues with the versions and images the interrupted run's Preflight chose.</summary>
-    void ContinueFromJournal()
-    {
-        var journal = Journal!;
-        if (Version is not null && NexplaneVersion.TryParse(Version, out var requested) && journal.ToVersion is not null
-            && !requested.Equals(NexplaneVersion.Parse(journal.ToVersion)))
-            throw new InvalidOperationException(
-                $"--resume continues the upgrade to {journal.ToVersion}, not {Version}. Resume it with --version {journal.ToVersion}, or roll it back: ./build.sh Rollback.");
-        Run.ContinueFromJournal();
-    }
 
     protected override void OnTargetSucceeded(string target)
     {

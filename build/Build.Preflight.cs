@@ -33,6 +33,8 @@ partial class Build
     [Parameter("Tag format of the images: Detect (from the running tags), Plain (0.3.0) or V (v0.3.0)")]
     readonly TagFormat TagFormat = TagFormat.Detect;
 
+    ReleaseSettings Releases => new(GitHubRepository, GitHubApiUrl, GitHubToken, ReleaseNotesFile);
+
     /// <summary>
     /// The values the later steps will use, checked while nothing has changed: a bad one found at its step (an empty
     /// frontend URL once measured) would come after the migration and cost a rollback.
@@ -54,8 +56,6 @@ partial class Build
         problems.ServiceNames("--database-service", [DatabaseService]);
         if (!AppServices.Contains(BackendService))
             problems.Add($"--backend-service '{BackendService}' is not one of --app-services ({string.Join(", ", AppServices)}).");
-        if (!string.IsNullOrWhiteSpace(FrontendVersionEndpoint))
-            problems.VersionEndpoints("--frontend-version-endpoint", [FrontendVersionEndpoint]);
         problems.NotEmpty("--login-email", LoginEmail);
         problems.NotEmpty("--github-repository", GitHubRepository);
         if (GitHubApiUrl is not null && ReleaseNotesFile is null)
@@ -79,39 +79,24 @@ partial class Build
             if (ParameterOrigin(nameof(Version)) is { } origin && origin.StartsWith("environment variable", StringComparison.Ordinal))
                 Log.Warning("The target version {Version} comes from the {Origin}, not from --version on the command line; " +
                             "if that variable means something else here, unset it and pass --version", Version, origin);
-            var settings = new PreflightSettings
-            {
-                TargetVersion = Version!,
-                ComposeFile = ComposeFilePath,
-                EnvFile = EnvFilePath,
-                ComposeProject = Deployment.Project.Name,
-                AppServices = AppServices,
-                ProtectedServices = ProtectedServices,
-                ApiUrl = ApiUri,
-                VersionEndpoints = Deployment.VersionEndpoints,
-                GitHubRepository = GitHubRepository,
-                GitHubApiUrl = GitHubApiUrl,
-                GitHubToken = GitHubToken,
-                ReleaseNotesFile = ReleaseNotesFile,
-                Overrides = new UpgradePathOverrides(AcceptBreakingChanges, ForceDowngrade),
-                Database = DatabaseTarget,
-                BackupDirectory = BackupDirectoryPath,
-                TagFormat = TagFormat,
-                LoginEmail = LoginEmail,
-                LoginPassword = LoginPasswordOfDeployment,
-                AgentHostsFile = AgentHostsFile,
-                SkipAgents = SkipAgents,
-                UpgradeAgents = UpgradeAgents,
-                AgentBinaryCacheDirectory = AgentBinaryCacheDirectory,
-                AgentSshKeyPassphrase = AgentSshKeyPassphrase,
-                AgentConnectTimeout = AgentConnectTimeout,
-            };
+            var database = await Live.DatabaseAsync(cancellationToken);
             BeginUpgradeJournal();
             if (ResumingAfterPreflight)
             {
-                ContinueFromJournal();
+                Run.ContinueFromJournal(OperatorCommands);
                 return;
             }
-            Run.RecordPreflight(await new PreflightCheck(Http, LogLine).RunAsync(settings, cancellationToken), BackupAfterStop);
+            Run.RecordPreflight(await new PreflightCheck(Http, LogLine).RunAsync(new PreflightSettings
+            {
+                TargetVersion = Version!,
+                Deployment = Deployment,
+                Releases = Releases,
+                Overrides = new UpgradePathOverrides(AcceptBreakingChanges, ForceDowngrade),
+                Database = database,
+                BackupDirectory = BackupDirectoryPath,
+                TagFormat = TagFormat,
+                Login = Login,
+                Agents = AgentSettings,
+            }, cancellationToken), BackupAfterStop);
         });
 }

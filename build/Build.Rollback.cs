@@ -39,18 +39,18 @@ partial class Build
         {
             var upgradeRanInThisRun = Journal is not null;
             if (!upgradeRanInThisRun)
-                HeldLock ??= UpgradeLock.Acquire(UpgradeStateDirectory, ComposeFilePath, "./build.sh Rollback", RemoveStaleLock);
-            Run.ChooseJournalToRollBack(Journals, ComposeFilePath, UpgradeId, OperatorCommands);
+                HeldLock ??= UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile, OperatorCommands.Rollback, RemoveStaleLock);
+            Run.ChooseJournalToRollBack(Journals, Deployment.ComposeFile, UpgradeId, OperatorCommands);
             var stepsStartedInThisRun = upgradeRanInThisRun
                 ? Runbook.Named(ExecutionPlan.Where(t => t.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted or ExecutionStatus.Succeeded)
                     .Select(t => t.Name))
                 : null;
-            await Run.RollBackAsync(stepsStartedInThisRun, RollbackSettings, this, cancellationToken);
+            await Run.RollBackAsync(stepsStartedInThisRun, RollbackSettings, Live, cancellationToken);
         });
 
-    RollbackSettings RollbackSettings => new(ProtectedServices, FrontendService, OperatorCommands, AgentHostsFile, "--agent-hosts-file");
+    RollbackSettings RollbackSettings => new(ProtectedServices, FrontendService, OperatorCommands, AgentHostsFile, ParameterFlag(nameof(AgentHostsFile)));
 
     /// <summary>The commands the run's advice names, spelled as this build takes them.</summary>
     OperatorCommands OperatorCommands => new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
-        $"https://github.com/{GitHubRepository}/issues", "./build.sh Upgrade --version", "--resume");
+        Releases.IssueTracker, "./build.sh Upgrade --version", "--resume");
 }

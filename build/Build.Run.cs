@@ -1,3 +1,5 @@
+using System.Reflection;
+using Nexplane.Upgrade;
 using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 using Serilog;
@@ -8,7 +10,31 @@ partial class Build
     /// <summary>Created with the build, so the report's id and start time are the run's, as before any target.</summary>
     readonly UpgradeRun Run;
 
-    public Build() => Run = new UpgradeRun(new BuildOutput(this));
+    public Build()
+    {
+        SpellSettingsAsThisBuild();
+        Run = new UpgradeRun(new BuildOutput(this));
+    }
+
+    /// <summary>
+    /// The messages in src name settings (<see cref="Setting"/>); they are spelled as this build's parameters, and a
+    /// setting that names no parameter (one renamed here) fails every run at once instead of misleading an operator.
+    /// </summary>
+    static void SpellSettingsAsThisBuild()
+    {
+        var parameters = typeof(Build).GetFields(BindingFlags.Instance | BindingFlags.NonPublic)
+            .Where(field => field.IsDefined(typeof(ParameterAttribute))).Select(field => field.Name).ToHashSet();
+        if (Enum.GetNames<Setting>().Where(setting => !parameters.Contains(setting)).ToArray() is { Length: > 0 } unknown)
+            throw new InvalidOperationException($"Messages name settings that are no parameter of this build: {string.Join(", ", unknown)}.");
+        Settings.SpellWith(ParameterFlag, "./build.sh");
+    }
+
+    /// <summary>The parameters are set by now: the run learns the version asked for.</summary>
+    protected override void OnBuildInitialized()
+    {
+        LogWhoRanWhat();
+        Run.RequestedVersion = Version;
+    }
 
     /// <summary>Relays one line of a tool's output to the log.</summary>
     static void LogLine(string line) => Log.Information("{Line}", line);

@@ -1,8 +1,6 @@
-using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
-using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Compose;
 using Nuke.Common;
-using Serilog;
 
 partial class Build
 {
@@ -16,21 +14,10 @@ partial class Build
     [Parameter("Variable in the deployment's .env that holds the login password")]
     readonly string LoginPasswordVariable = "NEXPLANE_ADMIN_PASSWORD";
 
-    /// <summary>The login password: --login-password, else the deployment's .env.</summary>
-    string? LoginPasswordOfDeployment => SecretFromDeployment(LoginPassword, LoginPasswordVariable);
+    LoginAccount? _login;
 
-    /// <summary>The version endpoint, a real login and the asset inventory, judged against <paramref name="version"/>; Verify and Rollback ask it.</summary>
-    Task<IReadOnlyList<VerificationGate>> VerifyDeploymentAsync(NexplaneVersion version, CancellationToken cancellationToken) =>
-        new DeploymentVerifier(Http).VerifyAsync(ApiUri, Deployment.VersionEndpoints, version, LoginEmail, LoginPasswordOfDeployment, cancellationToken);
-
-    /// <summary>The operator's login to the control plane's API; the token is masked in every output from here on.</summary>
-    async Task<(VerificationGate Gate, string? Token)> ControlPlaneLoginAsync(CancellationToken cancellationToken)
-    {
-        var (login, token) = await new DeploymentVerifier(Http).LoginGateAsync(ApiUri, LoginEmail, LoginPasswordOfDeployment, cancellationToken);
-        if (token is not null)
-            SecretRedactor.Register(token);
-        return (login, token);
-    }
+    /// <summary>The login account; its password is --login-password, else read from the deployment's .env.</summary>
+    LoginAccount Login => _login ??= new(LoginEmail, SecretFromEnvFile(LoginPassword, LoginPasswordVariable, DotEnvFile.Load(Deployment.EnvFile)));
 
     /// <summary>Tells the operator reading the warning above whether the tool will deal with those agents.</summary>
     string WhatHappensToOutdatedAgents =>
@@ -38,12 +25,9 @@ partial class Build
         : SkipAgents ? "--skip-agents: upgrade them by hand."
         : "The Agents step upgrades the hosts in the agent hosts file next.";
 
-    NexplaneVersion TargetVersion => Run.Preflight?.Target ?? NexplaneVersion.Parse(Version!);
-
     Target Verify => _ => _
         .Description("Checks the version endpoint, a real login and the asset inventory")
         .DependsOn(Frontend)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Verify)))
-        .Executes(async cancellationToken =>
-            await Run.VerifyAsync(TargetVersion, WhatHappensToOutdatedAgents, this, this, cancellationToken));
+        .Executes(async cancellationToken => await Run.VerifyAsync(Run.TargetVersion, WhatHappensToOutdatedAgents, Live, Live, cancellationToken));
 }

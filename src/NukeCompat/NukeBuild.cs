@@ -29,6 +29,9 @@ public abstract partial class NukeBuild
 
     public static bool IsLocalBuild => !IsServerBuild;
 
+    /// <summary>How the command line spells a parameter member, by NUKE's naming rules: <c>GitHubToken</c> is <c>--github-token</c>.</summary>
+    public static string ParameterFlag(string memberName) => "--" + Parameters.ParameterNaming.ToKebabCase(memberName);
+
     /// <summary>The console's verbosity (<c>--verbosity</c>).</summary>
     public static Verbosity Verbosity { get; private set; } = Verbosity.Normal;
 

@@ -28,7 +28,7 @@ public sealed class SshAgentHostShell : IAgentHostShell
         {
             // The message never contains the key or the passphrase, only why the file could not be used.
             throw new AgentHostConnectionException($"{host}: the SSH key {host.IdentityFile} cannot be used: {exception.Message}" +
-                                                   (string.IsNullOrEmpty(keyPassphrase) ? " (if it has a passphrase, pass --agent-ssh-key-passphrase)" : ""));
+                                                   (string.IsNullOrEmpty(keyPassphrase) ? $" (if it has a passphrase, pass {Setting.AgentSshKeyPassphrase.Flag()})" : ""));
         }
 
         var connection = new ConnectionInfo(host.Address, host.Port, host.User, new PrivateKeyAuthenticationMethod(host.User, key)) { Timeout = timeout };

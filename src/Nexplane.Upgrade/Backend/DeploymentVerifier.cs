@@ -53,7 +53,7 @@ public sealed class DeploymentVerifier(HttpClient http)
     {
         if (string.IsNullOrEmpty(password))
             return (new VerificationGate("login", false,
-                "no password for the login check: pass --login-password or set it in the deployment's .env (--login-password-variable)"), null);
+                $"no password for the login check: pass {Setting.LoginPassword.Flag()} or set it in the deployment's .env ({Setting.LoginPasswordVariable.Flag()})"), null);
         var url = Combine(apiUrl, "/auth/login");
         try
         {

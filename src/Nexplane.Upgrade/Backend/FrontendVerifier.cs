@@ -124,7 +124,7 @@ public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Ac
             }
             if (DateTimeOffset.UtcNow >= deadline)
                 throw new FrontendVerificationException(
-                    $"The frontend at {page} did not answer 2xx within {timeout.TotalSeconds:0} s (--health-timeout); last: {lastAnswer}.");
+                    $"The frontend at {page} did not answer 2xx within {timeout.TotalSeconds:0} s ({Setting.HealthTimeout.Flag()}); last: {lastAnswer}.");
             await Task.Delay(PollInterval, cancellationToken);
         }
     }
@@ -203,7 +203,7 @@ public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Ac
             if (!answer.IsSuccess)
                 throw new FrontendVerificationException(
                     $"The frontend at {page} answered 2xx, then {answer.Describe()} {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s later, " +
-                    $"inside the {window.TotalSeconds:0.#} s --stability-window: the new frontend does not stay up.");
+                    $"inside the {window.TotalSeconds:0.#} s {Setting.StabilityWindow.Flag()}: the new frontend does not stay up.");
         }
     }
 
@@ -212,9 +212,9 @@ public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Ac
         var after = await images!.OfServiceAsync(expected.Service, cancellationToken);
         if (after is null || after.Container != before.Container || after.RestartCount > before.RestartCount || after.State != "running")
             throw new FrontendVerificationException(after is null
-                ? $"{expected.Service}'s container {before.Container} disappeared inside the --stability-window."
+                ? $"{expected.Service}'s container {before.Container} disappeared inside the {Setting.StabilityWindow.Flag()}."
                 : $"{expected.Service}'s container {after.Container} is {after.State} with {after.RestartCount} restart(s) " +
-                  $"(was {before.Container}, {before.RestartCount}) at the end of the --stability-window: it crash-loops.");
+                  $"(was {before.Container}, {before.RestartCount}) at the end of the {Setting.StabilityWindow.Flag()}: it crash-loops.");
     }
 
     /// <summary>One GET, its body read up to <see cref="MaxBytesRead"/>; a refused connection or a timeout is an answer too.</summary>

@@ -41,7 +41,7 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            reason = $"the backend did not report 'Application startup complete.' within {timeout.TotalSeconds:0} s (--migration-timeout)";
+            reason = $"the backend did not report 'Application startup complete.' within {timeout.TotalSeconds:0} s ({Setting.MigrationTimeout.Flag()})";
         }
 
         if (reason is null && progress.StartupCompletedAt is { } completed)

@@ -45,7 +45,7 @@ public sealed class VersionProbe(HttpClient http)
         throw new VersionProbeException(
             $"The backend at {apiUrl} reported no version. Tried:{Environment.NewLine}  - " +
             string.Join(Environment.NewLine + "  - ", attempts) + Environment.NewLine +
-            "Check --api-url, or set --version-endpoints to where this deployment reports its version.");
+            $"Check {Setting.ApiUrl.Flag()}, or set {Setting.VersionEndpoints.Flag()} to where this deployment reports its version.");
     }
 
     static string Shorten(string text) => text.Length > 60 ? text[..60] + "..." : text.Trim();

@@ -38,7 +38,7 @@ public sealed partial class ComposeDocument
     public static ComposeDocument Load(string path)
     {
         if (!File.Exists(path))
-            throw new ComposeFileException($"The compose file {path} does not exist. Pass the deployment's compose file with --compose-file.");
+            throw new ComposeFileException($"The compose file {path} does not exist. Pass the deployment's compose file with {Setting.ComposeFile.Flag()}.");
         return Parse(path, File.ReadAllText(path));
     }
 

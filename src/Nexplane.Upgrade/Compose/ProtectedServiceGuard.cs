@@ -20,7 +20,7 @@ public sealed class ProtectedServiceGuard(IEnumerable<string> names)
         if (refused.Length > 0)
             throw new ProtectedServiceException(
                 $"Refusing to {action} {string.Join(", ", refused)}: protected services are never stopped or restarted by an upgrade " +
-                $"(protected: {string.Join(", ", _names)}). Remove them from --app-services / --stop-services.");
+                $"(protected: {string.Join(", ", _names)}). Remove them from {Setting.AppServices.Flag()} / {Setting.StopServices.Flag()}.");
         if (services.Count == 0)
             throw new ArgumentException($"No services to {action}.", nameof(services));
         return services;

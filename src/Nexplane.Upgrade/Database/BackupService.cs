@@ -173,7 +173,7 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
 
     static string DiskFullMessage(string directory) =>
         $"The backup directory {directory} ran out of space during the dump; the partial file was deleted and nothing else changed. " +
-        "Free space there (or point --backup-directory at a larger disk) and run the upgrade again.";
+        $"Free space there (or point {Setting.BackupDirectory.Flag()} at a larger disk) and run the upgrade again.";
 
     static string Megabytes(long bytes) => $"{bytes / 1024.0 / 1024.0:0.0} MB";
 

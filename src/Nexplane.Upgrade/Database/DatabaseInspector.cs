@@ -41,19 +41,19 @@ public sealed class DatabaseInspector(DatabaseTarget database)
             await connection.DisposeAsync();
             throw new DatabaseAccessException(
                 $"PostgreSQL at {Database.Host}:{Database.Port} refused user '{Database.User}': wrong password or user. " +
-                "Check --database-user and --database-password (or the deployment's .env); the password is not printed.");
+                $"Check {Setting.DatabaseUser.Flag()} and {Setting.DatabasePassword.Flag()} (or the deployment's .env); the password is not printed.");
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidCatalogName)
         {
             await connection.DisposeAsync();
-            throw new DatabaseAccessException($"PostgreSQL at {Database.Host}:{Database.Port} has no database '{databaseName}'. Check --database-name.");
+            throw new DatabaseAccessException($"PostgreSQL at {Database.Host}:{Database.Port} has no database '{databaseName}'. Check {Setting.DatabaseName.Flag()}.");
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             await connection.DisposeAsync();
             throw new DatabaseAccessException(
                 $"PostgreSQL at {Database.Host}:{Database.Port} cannot be reached ({exception.Message}). " +
-                "Check that the db service runs and that --database-host/--database-port point at it.");
+                $"Check that the db service runs and that {Setting.DatabaseHost.Flag()}/{Setting.DatabasePort.Flag()} point at it.");
         }
     }
 

@@ -42,7 +42,7 @@ public static class PostgresTools
             exec ?? throw new DatabaseToolsException("Running the PostgreSQL tools inside the db container needs the Docker engine."),
             containerId ?? throw new DatabaseToolsException(
                 "The db container was not found, so the PostgreSQL tools cannot run inside it. Is the db service running? " +
-                "Check --compose-project and --database-service."),
+                $"Check {Setting.ComposeProject.Flag()} and {Setting.DatabaseService.Flag()}."),
             database);
 
         switch (requested)

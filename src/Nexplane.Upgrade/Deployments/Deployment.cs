@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
 
 namespace Nexplane.Upgrade.Deployments;
 
@@ -24,6 +25,29 @@ public sealed record Deployment
     /// <summary>The services the compose file actually has.</summary>
     public required IReadOnlyList<string> ComposeServices { get; init; }
 
+    /// <summary>The app services that use the database: stopped before the migration, started with the new backend.</summary>
+    public required IReadOnlyList<string> StopServices { get; init; }
+
+    /// <summary>The service whose log reports the migrations and whose stop starts the downtime.</summary>
+    public required string BackendService { get; init; }
+
+    public required string FrontendService { get; init; }
+
+    /// <summary>The PostgreSQL service: never stopped, backed up and restored in place.</summary>
+    public required string DatabaseService { get; init; }
+
+    /// <summary>
+    /// The database as configured (host, port, name, user, password from the parameters or the .env); where this
+    /// machine really reaches it is decided by the db container (<see cref="DatabaseAddressResolver"/>).
+    /// </summary>
+    public required DatabaseTarget Database { get; init; }
+
+    /// <summary>The operator named the database's host: it is tried before the db container's own addresses.</summary>
+    public bool DatabaseHostNamed { get; init; }
+
+    /// <summary>The port PostgreSQL listens on inside the db container.</summary>
+    public int DatabaseContainerPort { get; init; } = 5432;
+
     public required Uri ApiUrl { get; init; }
 
     /// <summary>Null when the deployment upgrades no frontend.</summary>
@@ -31,7 +55,13 @@ public sealed record Deployment
 
     public required IReadOnlyList<VersionEndpoint> VersionEndpoints { get; init; }
 
+    /// <summary>Where the frontend may state its version (asked leniently); null for none.</summary>
+    public VersionEndpoint? FrontendVersionEndpoint { get; init; }
+
     public IReadOnlyList<string> PresentAppServices => AppServices.Where(ComposeServices.Contains).ToArray();
+
+    /// <summary>The backend's health endpoint, which ends the downtime when it answers.</summary>
+    public Uri HealthUrl => new(ApiUrl.ToString().TrimEnd('/') + "/health");
 
     /// <summary>
     /// What the run acts on and where each value came from, printed at its start: a profile that named the wrong

@@ -35,7 +35,7 @@ public sealed record RollbackPlan(
         if (migrated && journal.BackupFile is null)
             throw new InvalidOperationException(
                 $"The journal {journal.FilePath} records no backup, yet the new backend may have migrated the database. " +
-                "Restore a backup by hand: ./build.sh Restore --backup-file <file>.");
+                $"Restore a backup by hand: {Settings.Command("Restore")} {Setting.BackupFile.Flag()} <file>.");
 
         return new RollbackPlan(false, true, migrated, journal.ChangedFiles.Count > 0, true,
             migrated

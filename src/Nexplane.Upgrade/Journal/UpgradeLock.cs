@@ -50,8 +50,8 @@ public sealed class UpgradeLock : IDisposable
                     throw new UpgradeLockedException(
                         $"A stale upgrade lock {path} was left by " +
                         (owner is null ? "an unreadable owner" : $"'{owner.Command}' (pid {owner.ProcessId} on {owner.Host}, started {owner.StartedAt:u}), which is no longer running") +
-                        ". If it was interrupted mid-upgrade, ./build.sh Status shows the unfinished upgrade; roll it back with " +
-                        "./build.sh Rollback --remove-stale-lock, or continue it with ./build.sh Upgrade --version <its version> --resume --remove-stale-lock.");
+                        $". If it was interrupted mid-upgrade, {Settings.Command("Status")} shows the unfinished upgrade; roll it back with " +
+                        $"{Settings.Command("Rollback")} {Setting.RemoveStaleLock.Flag()}, or continue it with {Settings.Command("Upgrade")} {Setting.Version.Flag()} <its version> {Setting.Resume.Flag()} {Setting.RemoveStaleLock.Flag()}.");
                 File.Delete(path);
             }
         }

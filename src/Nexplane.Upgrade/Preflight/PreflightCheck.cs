@@ -22,8 +22,8 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         var notices = new List<string>();
 
         // The compose file and its services: what there is to upgrade.
-        var compose = ComposeDocument.Load(settings.ComposeFile);
-        var envFile = DotEnvFile.Load(settings.EnvFile ?? compose.DefaultEnvFilePath);
+        var compose = ComposeDocument.Load(settings.Deployment.ComposeFile);
+        var envFile = DotEnvFile.Load(settings.Deployment.EnvFile);
         var services = SelectServices(settings, compose, failures);
         CheckComposeVariables(compose, envFile, failures);
 
@@ -31,7 +31,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         try
         {
             using var docker = await DeploymentContainers.ConnectAsync(cancellationToken);
-            var containers = new DeploymentContainers(docker, settings.ComposeProject, settings.ComposeFile);
+            var containers = new DeploymentContainers(docker, settings.Deployment.Project.Name, settings.Deployment.ComposeFile);
             // Another deployment's containers are not inspected any further.
             if (await CheckOwnContainersAsync(compose, containers, failures, cancellationToken))
                 await CheckProtectedImagesAsync(settings, compose, envFile, containers, failures, cancellationToken);
@@ -45,7 +45,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         NexplaneVersion? current = null;
         try
         {
-            var reported = await new VersionProbe(http).GetVersionAsync(settings.ApiUrl, settings.VersionEndpoints, cancellationToken);
+            var reported = await new VersionProbe(http).GetVersionAsync(settings.Deployment.ApiUrl, settings.Deployment.VersionEndpoints, cancellationToken);
             current = reported.Version;
             log($"Running version: {current} (from {reported.Endpoint})");
         }
@@ -57,10 +57,10 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         // the rollback's own verification with it. Try it while the running version still serves.
         if (current is not null)
         {
-            var (login, _) = await new DeploymentVerifier(http).LoginGateAsync(settings.ApiUrl, settings.LoginEmail, settings.LoginPassword, cancellationToken);
+            var (login, _) = await new DeploymentVerifier(http).LoginGateAsync(settings.Deployment.ApiUrl, settings.Login.Email, settings.Login.Password, cancellationToken);
             if (!login.Passed)
                 failures.Add(new("login", $"The login Verify will use fails on the running version: {login.Detail}. " +
-                                          "Fix --login-email/--login-password (or the deployment's .env) before upgrading."));
+                                          $"Fix {Setting.LoginEmail.Flag()}/{Setting.LoginPassword.Flag()} (or the deployment's .env) before upgrading."));
         }
 
         var pinned = PinnedVersions(compose, envFile, services);
@@ -89,7 +89,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         }
 
         // The agents: a required agent upgrade must be possible before the control plane goes down.
-        var agents = path is not null && (path.AgentUpgradeRequired || settings.UpgradeAgents)
+        var agents = path is not null && (path.AgentUpgradeRequired || settings.Agents.UpgradeRequested)
             ? await CheckAgentsAsync(settings, path, failures, notices, cancellationToken)
             : null;
 
@@ -110,7 +110,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             {
                 var digest = await registry.FindManifestDigestAsync(to, cancellationToken);
                 if (digest is null)
-                    failures.Add(new("image", $"The image {to} does not exist in its registry. Check --version and the image tag format (--tag-format)."));
+                    failures.Add(new("image", $"The image {to} does not exist in its registry. Check {Setting.Version.Flag()} and the image tag format ({Setting.TagFormat.Flag()})."));
                 upgrades.Add(new ServiceUpgrade(service, from, to, digest));
             }
             catch (RegistryException exception)
@@ -193,7 +193,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
     static async Task CheckProtectedImagesAsync(PreflightSettings settings, ComposeDocument compose, DotEnvFile envFile, DeploymentContainers containers,
         List<UpgradeGateFailure> failures, CancellationToken cancellationToken)
     {
-        foreach (var service in settings.ProtectedServices.Where(s => compose.Find(s)?.Image is not null))
+        foreach (var service in settings.Deployment.ProtectedServices.Where(s => compose.Find(s)?.Image is not null))
         {
             var running = (await containers.OfServiceAsync(service, cancellationToken)).FirstOrDefault(c => c.State == "running");
             if (running is null)
@@ -206,22 +206,22 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
     static List<string> SelectServices(PreflightSettings settings, ComposeDocument compose, List<UpgradeGateFailure> failures)
     {
         var selected = new List<string>();
-        foreach (var service in settings.AppServices)
+        foreach (var service in settings.Deployment.AppServices)
         {
             var found = compose.Find(service);
-            if (settings.ProtectedServices.Contains(service))
+            if (settings.Deployment.ProtectedServices.Contains(service))
                 failures.Add(new("services", $"'{service}' is both an app service and a protected service; protected services are never restarted."));
             else if (found is null)
                 continue; // Normal (real deployments have no worker); the run's description of its deployment names it.
             else if (found.IsBuildOnly)
                 failures.Add(new("services",
                     $"Service '{service}' is built from source (build: without image:). An image upgrade cannot move it: give it an image: line " +
-                    "with a released image, or leave it out with --app-services."));
+                    $"with a released image, or leave it out with {Setting.AppServices.Flag()}."));
             else
                 selected.Add(service);
         }
         if (selected.Count == 0 && !failures.Any(f => f.Gate == "services"))
-            failures.Add(new("services", $"None of the app services ({string.Join(", ", settings.AppServices)}) is in {compose.Path}."));
+            failures.Add(new("services", $"None of the app services ({string.Join(", ", settings.Deployment.AppServices)}) is in {compose.Path}."));
         return selected;
     }
 
@@ -243,14 +243,14 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
     async Task<(IReadOnlyCollection<NexplaneVersion> Known, IReadOnlyList<ReleaseDigest> Digests, IReadOnlyList<ReleaseDigest> Later)> ReadReleasesAsync(
         PreflightSettings settings, NexplaneVersion current, NexplaneVersion target, CancellationToken cancellationToken)
     {
-        if (settings.ReleaseNotesFile is not null)
+        if (settings.Releases.ReleaseNotesFile is not null)
         {
-            var offline = ReleaseNotesFile.Read(settings.ReleaseNotesFile, target);
-            log($"Release notes: {settings.ReleaseNotesFile} ({offline.Count} release(s))");
+            var offline = ReleaseNotesFile.Read(settings.Releases.ReleaseNotesFile, target);
+            log($"Release notes: {settings.Releases.ReleaseNotesFile} ({offline.Count} release(s))");
             return (offline.Select(r => r.Version).Append(current).ToArray(), offline.Select(r => ReleaseNotesParser.Parse(r.Version, r.Notes)).ToArray(), []);
         }
 
-        var source = new GitHubReleaseSource(settings.GitHubApiUrl, settings.GitHubRepository, settings.GitHubToken);
+        var source = settings.Releases.GitHub();
         var releases = await source.GetAllAsync(cancellationToken);
         var digests = new List<ReleaseDigest>();
         foreach (var release in releases.Where(r => r.Version > current && r.Version <= target))
@@ -260,7 +260,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
                 : null;
             digests.Add(ReleaseNotesParser.Parse(release.Version, release.Notes, releaseYaml));
         }
-        log($"Release notes: {digests.Count} release(s) after {current} up to {target} from {settings.GitHubRepository}");
+        log($"Release notes: {digests.Count} release(s) after {current} up to {target} from {settings.Releases.GitHubRepository}");
         var later = releases.Where(r => r.Version > target).Select(r => ReleaseNotesParser.Parse(r.Version, r.Notes)).ToArray();
         return (releases.Select(r => r.Version).ToArray(), digests, later);
     }
@@ -291,24 +291,24 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         var target = path.Target;
         var why = path.AgentUpgradeRequired
             ? $"the release notes of {string.Join(", ", path.Releases.Where(r => r.AgentUpgradeRequired).Select(r => r.Version))} require an agent upgrade"
-            : "--upgrade-agents was given";
-        if (settings.SkipAgents)
+            : $"{Setting.UpgradeAgents.Flag()} was given";
+        if (settings.Agents.Skip)
         {
-            notices.Add($"Agents: {why}, and --skip-agents leaves it to you: after the upgrade, replace each agent with " +
+            notices.Add($"Agents: {why}, and {Setting.SkipAgents.Flag()} leaves it to you: after the upgrade, replace each agent with " +
                         $"nexplane-agent-<platform>-{target} from release {target.GitTag} (check its .sha256) and restart its service.");
             return null;
         }
-        if (settings.AgentHostsFile is null)
+        if (settings.Agents.HostsFile is null)
         {
             failures.Add(new("agents", $"{char.ToUpperInvariant(why[0])}{why[1..]}, but no agent hosts are given. Name the hosts to upgrade with " +
-                                       "--agent-hosts-file <file> (see the README), or pass --skip-agents to upgrade the agents by hand afterwards."));
+                                       $"{Setting.AgentHostsFile.Flag()} <file> (see the README), or pass {Setting.SkipAgents.Flag()} to upgrade the agents by hand afterwards."));
             return null;
         }
 
-        var downloader = new AgentBinaryDownloader(new GitHubReleaseSource(settings.GitHubApiUrl, settings.GitHubRepository, settings.GitHubToken),
-            settings.AgentBinaryCacheDirectory);
-        var result = await new AgentPreflight(AgentHostShells.Connector(settings.AgentSshKeyPassphrase, settings.AgentConnectTimeout), downloader.GetAsync)
-            .RunAsync(settings.AgentHostsFile, target, cancellationToken);
+        var downloader = new AgentBinaryDownloader(settings.Releases.GitHub(),
+            settings.Agents.BinaryCacheDirectory);
+        var result = await new AgentPreflight(AgentHostShells.Connector(settings.Agents.SshKeyPassphrase, settings.Agents.ConnectTimeout), downloader.GetAsync)
+            .RunAsync(settings.Agents.HostsFile, target, cancellationToken);
         failures.AddRange(result.Problems.Select(problem => new UpgradeGateFailure("agents", problem)));
         foreach (var notice in result.Notices)
             log(notice);
@@ -340,7 +340,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         if (free < needed)
             failures.Add(new("disk",
                 $"The backup directory {backupDirectory} has {free / 1024 / 1024} MB free; the backup needs up to {needed / 1024 / 1024} MB. " +
-                "Free space or choose another --backup-directory."));
+                $"Free space or choose another {Setting.BackupDirectory.Flag()}."));
     }
 }
 

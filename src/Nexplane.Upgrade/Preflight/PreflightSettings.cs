@@ -1,5 +1,7 @@
+using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Releases;
 
 namespace Nexplane.Upgrade.Preflight;
@@ -11,41 +13,18 @@ public enum TagFormat { Detect, Plain, V }
 public sealed record PreflightSettings
 {
     public required string TargetVersion { get; init; }
-    public required string ComposeFile { get; init; }
-    public string? EnvFile { get; init; }
-    /// <summary>The compose project as compose resolves it; its containers must come from <see cref="ComposeFile"/>.</summary>
-    public required string ComposeProject { get; init; }
-    public required IReadOnlyList<string> AppServices { get; init; }
-    public required IReadOnlyList<string> ProtectedServices { get; init; }
-    public required Uri ApiUrl { get; init; }
-    public required IReadOnlyList<VersionEndpoint> VersionEndpoints { get; init; }
-    public required string GitHubRepository { get; init; }
-    public string? GitHubApiUrl { get; init; }
-    public string? GitHubToken { get; init; }
-    public string? ReleaseNotesFile { get; init; }
+    public required Deployment Deployment { get; init; }
+    public required ReleaseSettings Releases { get; init; }
     public required UpgradePathOverrides Overrides { get; init; }
+
+    /// <summary>The database where this machine reaches it (resolved from the deployment's db container).</summary>
     public required DatabaseTarget Database { get; init; }
+
     public required string BackupDirectory { get; init; }
     public TagFormat TagFormat { get; init; } = TagFormat.Detect;
 
     /// <summary>The account Verify logs in with after the upgrade; Preflight tries it first on the running version.</summary>
-    public required string LoginEmail { get; init; }
+    public required LoginAccount Login { get; init; }
 
-    public string? LoginPassword { get; init; }
-
-    /// <summary>The agent hosts file (JSON) the agent step upgrades; checked when the release requires an agent upgrade.</summary>
-    public string? AgentHostsFile { get; init; }
-
-    /// <summary>The operator upgrades the agents by hand: a required agent upgrade does not stop the upgrade.</summary>
-    public bool SkipAgents { get; init; }
-
-    /// <summary>Upgrade the agents even though no release on the path requires it.</summary>
-    public bool UpgradeAgents { get; init; }
-
-    /// <summary>Where verified agent binaries are kept between Preflight and the agent step.</summary>
-    public string AgentBinaryCacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "nexplane-agent-binaries");
-
-    public string? AgentSshKeyPassphrase { get; init; }
-
-    public TimeSpan AgentConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public required AgentSettings Agents { get; init; }
 }

@@ -88,7 +88,7 @@ public sealed class GitHubReleaseSource
         if (string.IsNullOrWhiteSpace(apiUrl))
             return null;
         if (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
-            throw new ReleaseSourceException($"'{apiUrl}' is not an http(s) URL for --github-api-url.");
+            throw new ReleaseSourceException($"'{apiUrl}' is not an http(s) URL for {Setting.GitHubApiUrl.Flag()}.");
         var path = uri.AbsolutePath.TrimEnd('/');
         if (path.EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase))
             path = path[..^"/api/v3".Length];
@@ -111,16 +111,16 @@ public sealed class GitHubReleaseSource
     {
         RateLimitExceededException limit => new ReleaseSourceException(
             $"GitHub's rate limit was reached while trying to {what}; it resets at {limit.Reset:u}. " +
-            "Pass --github-token to raise the limit, or --release-notes-file to upgrade offline."),
+            $"Pass {Setting.GitHubToken.Flag()} to raise the limit, or {Setting.ReleaseNotesFile.Flag()} to upgrade offline."),
         AuthorizationException => new ReleaseSourceException(
-            $"GitHub at {_server} refused the credentials while trying to {what}. Check --github-token (it is not printed)."),
+            $"GitHub at {_server} refused the credentials while trying to {what}. Check {Setting.GitHubToken.Flag()} (it is not printed)."),
         NotFoundException => new ReleaseSourceException(
             $"GitHub at {_server} has no repository {_owner}/{_name} (or the token cannot see it) while trying to {what}."),
         ApiException api when api.StatusCode == HttpStatusCode.Forbidden => new ReleaseSourceException(
             $"GitHub at {_server} answered 403 Forbidden while trying to {what}: {api.Message}"),
         HttpRequestException or TaskCanceledException => new ReleaseSourceException(
             $"GitHub at {_server} cannot be reached to {what}: {exception.Message}. " +
-            "Check --github-api-url and the network, or pass --release-notes-file to upgrade offline."),
+            $"Check {Setting.GitHubApiUrl.Flag()} and the network, or pass {Setting.ReleaseNotesFile.Flag()} to upgrade offline."),
         _ => new ReleaseSourceException($"Could not {what} from GitHub at {_server}: {exception.Message}"),
     };
 }

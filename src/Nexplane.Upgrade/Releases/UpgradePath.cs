@@ -56,8 +56,8 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
             if (!overrides.ForceDowngrade)
                 failures.Add(new("downgrade",
                     $"{Target} is older than the running {Current}. A downgrade runs new-schema data on old code; " +
-                    "restore a backup taken on the older version instead (./build.sh Restore --backup-file <file>), " +
-                    "or pass --force-downgrade if you are sure."));
+                    $"restore a backup taken on the older version instead ({Settings.Command("Restore")} {Setting.BackupFile.Flag()} <file>), " +
+                    $"or pass {Setting.ForceDowngrade.Flag()} if you are sure."));
             return failures;
         }
 
@@ -66,7 +66,7 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
             if (release.MinCompatibleVersion is { } minimum && Current < minimum)
                 failures.Add(new("required-stop",
                     $"{release.Version} can only be reached from {minimum} or later, and {Current} is running. " +
-                    $"Upgrade in steps: ./build.sh Upgrade --version {minimum}, then ./build.sh Upgrade --version {Target}."));
+                    $"Upgrade in steps: {Settings.Command("Upgrade")} {Setting.Version.Flag()} {minimum}, then {Settings.Command("Upgrade")} {Setting.Version.Flag()} {Target}."));
         }
 
         var breaking = Releases.Where(r => r.HasBreakingChanges).ToArray();
@@ -76,7 +76,7 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
             failures.Add(new("breaking-changes",
                 "The release notes announce breaking changes:" + Environment.NewLine +
                 string.Join(Environment.NewLine, items) + Environment.NewLine +
-                "Read them, prepare the deployment, then pass --accept-breaking-changes."));
+                $"Read them, prepare the deployment, then pass {Setting.AcceptBreakingChanges.Flag()}."));
         }
 
         var missing = RequiredEnvironmentVariables.Where(v => !deploymentVariables.Contains(v)).ToArray();

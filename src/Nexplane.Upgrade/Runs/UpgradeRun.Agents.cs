@@ -11,6 +11,22 @@ namespace Nexplane.Upgrade.Runs;
 /// </summary>
 public sealed partial class UpgradeRun
 {
+    /// <summary>The release notes on the upgrade path require an agent upgrade (this run's Preflight, or the resumed upgrade's journal).</summary>
+    public bool AgentUpgradeRequired => Preflight?.Path?.AgentUpgradeRequired ?? Journal?.AgentUpgradeRequired ?? false;
+
+    /// <summary>
+    /// The Agents step: the hosts Preflight checked (a resumed run reads the hosts file again) upgraded to the target
+    /// in waves of <see cref="AgentSettings.WaveSize"/>.
+    /// </summary>
+    public Task UpgradeAgentsAsync(AgentSettings settings, string rerunAdvice, IAgentHosts agents, CancellationToken cancellationToken)
+    {
+        var hosts = Preflight?.AgentHosts is { Count: > 0 } checkedHosts
+            ? checkedHosts
+            : AgentHostsFileReader.Load(settings.HostsFile
+                ?? throw new InvalidOperationException($"The release requires an agent upgrade, but no {Setting.AgentHostsFile.Flag()} is given (or pass {Setting.SkipAgents.Flag()})."));
+        return UpgradeAgentsAsync(hosts, TargetVersion, settings.WaveSize, rerunAdvice, agents, cancellationToken);
+    }
+
     /// <summary>
     /// Upgrades <paramref name="hosts"/> to <paramref name="target"/> and records the hosts it moved in the journal,
     /// for a later rollback. <paramref name="rerunAdvice"/> tells how to rerun the agents alone.

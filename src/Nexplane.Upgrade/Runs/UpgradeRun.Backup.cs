@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Journal;
 
 namespace Nexplane.Upgrade.Runs;
 
@@ -10,11 +11,49 @@ public sealed partial class UpgradeRun
 
     DateTimeOffset? _backupTakenAt;
 
+    /// <summary>
+    /// The runbook's "back up the database", verified so the rollback can trust it, labelled with the running version
+    /// and images, then the retention applied. A backup that does not verify throws, before anything is pulled or stopped.
+    /// </summary>
+    public async Task BackUpAsync(IDatabaseBackup database, BackupPolicy policy, CancellationToken cancellationToken)
+    {
+        BackupStarting(await database.CaptureWriteCountersAsync(cancellationToken));
+        var preflight = Preflight ?? throw new InvalidOperationException("Backup needs Preflight's findings; run it through Upgrade or with Preflight.");
+        var manifest = await database.BackUpAsync(preflight.Current?.ToString() ?? "unknown",
+            preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()), policy, cancellationToken);
+
+        RecordBackup(Path.Combine(policy.Directory, manifest.ArchiveFile), manifest.AlembicRevisions);
+        foreach (var deleted in new BackupFiles(policy.Directory).Prune(policy.Retention))
+            output.Information("Retention ({Keep}): deleted the older backup {Archive}", policy.Retention, Path.GetFileName(deleted));
+        output.Summary("Backup", $"{manifest.ArchiveFile} ({manifest.SizeBytes / 1024.0 / 1024.0:0.0} MB, verified)");
+    }
+
     /// <summary>Marks the moment of the backup's snapshot, with every table's write counters then.</summary>
     public void BackupStarting(IReadOnlyDictionary<string, long> writeCounters)
     {
         _writesAtBackup = writeCounters;
         _backupTakenAt = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>
+    /// The backup a Restore puts back: the named one, else the unfinished upgrade's, else the newest verified one in
+    /// <paramref name="backupDirectory"/>.
+    /// </summary>
+    public string ChooseBackupToRestore(string? named, JournalStore journals, string composeFile, string backupDirectory)
+    {
+        if (named is not null)
+            return named;
+        if (journals.Unfinished(composeFile)?.BackupFile is { } fromUpgrade)
+        {
+            output.Information("Restoring the backup of the unfinished upgrade: {Archive}", fromUpgrade);
+            return fromUpgrade;
+        }
+        var newest = new BackupFiles(backupDirectory).NewestVerified()
+            ?? throw new InvalidOperationException(
+                $"No verified backup in {backupDirectory} (a verified backup has a manifest and still matches its sha256). " +
+                $"Name one with {Setting.BackupFile.Flag()}, or point {Setting.BackupDirectory.Flag()} at the directory that holds them.");
+        output.Information("Restoring the newest verified backup: {Archive}", newest);
+        return newest;
     }
 
     /// <summary>The verified backup is what a rollback restores: into the report and the journal at once.</summary>

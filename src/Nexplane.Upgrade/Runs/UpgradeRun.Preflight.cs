@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Preflight;
 
 namespace Nexplane.Upgrade.Runs;
@@ -8,6 +9,27 @@ public sealed partial class UpgradeRun
 {
     /// <summary>What Preflight found, in this run or (resumed) in the interrupted one; null before it ran.</summary>
     public PreflightReport? Preflight { get; private set; }
+
+    /// <summary>The version asked for (--version); Preflight's parsed target wins once it ran.</summary>
+    public string? RequestedVersion { get; set; }
+
+    /// <summary>The version this run upgrades to.</summary>
+    public NexplaneVersion TargetVersion => Preflight?.Target
+        ?? NexplaneVersion.Parse(RequestedVersion ?? Journal?.ToVersion ?? throw new InvalidOperationException("No version to upgrade to was given."));
+
+    /// <summary>The images Preflight resolved for the app services present in the compose file.</summary>
+    public IReadOnlyList<ServiceUpgrade> ServiceUpgrades =>
+        Preflight?.Services ?? throw new InvalidOperationException(
+            "Preflight has not run in this build, so the images to move to are unknown. Run Upgrade, or do not skip Preflight.");
+
+    /// <summary>The requested services that the deployment upgrades; the others are skipped with a notice.</summary>
+    public IReadOnlyCollection<string> PresentServices(IEnumerable<string> requested)
+    {
+        var present = requested.Where(service => ServiceUpgrades.Any(u => u.Service == service)).ToArray();
+        foreach (var absent in requested.Except(present))
+            output.Information("{Service} is not part of this deployment's upgrade; skipped", absent);
+        return present;
+    }
 
     /// <summary>What the release notes announced, from this run's Preflight or the resumed upgrade's journal.</summary>
     public bool AnnouncesMigrations => Preflight?.Path?.AnnouncesMigrations ?? Journal?.AnnouncesMigrations ?? false;
@@ -43,10 +65,18 @@ public sealed partial class UpgradeRun
                 string.Join(Environment.NewLine, report.Failures.Select(f => $"  [{f.Gate}] {f.Message}")));
     }
 
-    /// <summary>A resumed upgrade continues with the versions and images the interrupted run's Preflight chose.</summary>
-    public void ContinueFromJournal()
+    /// <summary>
+    /// A resumed upgrade continues with the versions and images the interrupted run's Preflight chose; a different
+    /// version asked for (<see cref="RequestedVersion"/>) is refused.
+    /// </summary>
+    public void ContinueFromJournal(OperatorCommands commands)
     {
         var journal = Journal ?? throw new InvalidOperationException("Begin the journal of the upgrade to resume first.");
+        if (RequestedVersion is not null && NexplaneVersion.TryParse(RequestedVersion, out var requested) && journal.ToVersion is not null
+            && !requested.Equals(NexplaneVersion.Parse(journal.ToVersion)))
+            throw new InvalidOperationException(
+                $"{commands.ResumeOption} continues the upgrade to {journal.ToVersion}, not {RequestedVersion}. Resume it with " +
+                $"{commands.Upgrade} {journal.ToVersion} {commands.ResumeOption}, or roll it back: {commands.Rollback}.");
         Preflight = ResumedPreflight.FromJournal(journal);
         MigrationHeadFromLogs = journal.MigrationHead;
         Report.FromVersion = journal.FromVersion;

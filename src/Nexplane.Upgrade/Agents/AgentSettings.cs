@@ -1,0 +1,28 @@
+namespace Nexplane.Upgrade.Agents;
+
+/// <summary>How the agent hosts are reached and upgraded.</summary>
+public sealed record AgentSettings
+{
+    /// <summary>The agent hosts file (JSON); checked when the release requires an agent upgrade.</summary>
+    public string? HostsFile { get; init; }
+
+    /// <summary>The operator upgrades the agents by hand: a required agent upgrade does not stop the upgrade.</summary>
+    public bool Skip { get; init; }
+
+    /// <summary>Upgrade the agents even though no release on the path requires it.</summary>
+    public bool UpgradeRequested { get; init; }
+
+    /// <summary>Hosts upgraded at once after the canary.</summary>
+    public int WaveSize { get; init; } = 5;
+
+    /// <summary>How long a restarted agent has to register on its new version.</summary>
+    public TimeSpan RegistrationTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Passphrase of the SSH key the hosts file names; a secret.</summary>
+    public string? SshKeyPassphrase { get; init; }
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where verified agent binaries are kept between Preflight and the agent step.</summary>
+    public string BinaryCacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "nexplane-agent-binaries");
+}

@@ -1,0 +1,50 @@
+using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Runs;
+
+namespace Nexplane.Upgrade.Deployments;
+
+/// <summary>The control plane's API and the agent hosts as this deployment reaches them.</summary>
+public sealed partial class LiveDeployment
+{
+    /// <summary>The version endpoint, a real login and the asset inventory, judged against <paramref name="version"/>.</summary>
+    public Task<IReadOnlyList<VerificationGate>> VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken) =>
+        new DeploymentVerifier(http).VerifyAsync(deployment.ApiUrl, deployment.VersionEndpoints, version, settings.Login.Email,
+            settings.Login.Password, cancellationToken);
+
+    /// <summary>The operator's login to the control plane's API; the token is masked in every output from here on.</summary>
+    public async Task<(VerificationGate Gate, string? Token)> LogInAsync(CancellationToken cancellationToken)
+    {
+        var (login, token) = await new DeploymentVerifier(http).LoginGateAsync(deployment.ApiUrl, settings.Login.Email, settings.Login.Password,
+            cancellationToken);
+        if (token is not null)
+            settings.Secrets.Register(token);
+        return (login, token);
+    }
+
+    public Task<IReadOnlyList<RegisteredAgent>> RegisteredAgentsAsync(string token, CancellationToken cancellationToken) =>
+        new AgentInventory(http).ListAsync(deployment.ApiUrl, token, cancellationToken);
+
+    /// <summary>The binaries Preflight verified; a resumed run fetches them again (the cache makes that cheap, and re-hashes).</summary>
+    public async Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> BinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken)
+    {
+        var binaries = (run.Preflight?.AgentBinaries ?? []).ToDictionary(b => b.Platform);
+        var downloader = new AgentBinaryDownloader(settings.Releases.GitHub(), settings.Agents.BinaryCacheDirectory);
+        foreach (var platform in hosts.Select(h => h.Platform).Distinct().Where(p => !binaries.ContainsKey(p)))
+            binaries[platform] = await downloader.GetAsync(run.TargetVersion, platform, cancellationToken);
+        return binaries;
+    }
+
+    public Task<AgentHostOutcome> UpgradeAgentAsync(AgentHost host, AgentBinary binary, string token, CancellationToken cancellationToken) =>
+        AgentUpgrader(token).UpgradeAsync(host, binary, cancellationToken);
+
+    public Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken) =>
+        AgentUpgrader(token).RollBackAsync(host, oldVersion, newVersion, cancellationToken);
+
+    /// <summary>Upgrades or rolls back one agent host at a time, confirming each through the control plane's agent list.</summary>
+    AgentHostUpgrader AgentUpgrader(string token) =>
+        new(AgentHostShells.Connector(settings.Agents.SshKeyPassphrase, settings.Agents.ConnectTimeout),
+            new ControlPlaneAgentRegistry(new AgentInventory(http), deployment.ApiUrl, token),
+            new AgentUpgradeTimings { RegistrationTimeout = settings.Agents.RegistrationTimeout }, Line);
+}

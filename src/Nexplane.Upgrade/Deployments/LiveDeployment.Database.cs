@@ -1,0 +1,88 @@
+using Docker.DotNet;
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Runs;
+
+namespace Nexplane.Upgrade.Deployments;
+
+/// <summary>The deployment's PostgreSQL: where this machine reaches it, its backups and restores.</summary>
+public sealed partial class LiveDeployment : IDatabaseBackup
+{
+    DatabaseTarget? _database;
+
+    /// <summary>
+    /// The database as this machine reaches it: the configured address when the operator named it and it answers,
+    /// else (a port the compose file does not publish) the db container's own address. Resolved once per run.
+    /// </summary>
+    public async Task<DatabaseTarget> DatabaseAsync(CancellationToken cancellationToken) =>
+        _database ??= await DatabaseAddressResolver.ResolveAsync(deployment.Database, deployment.DatabaseHostNamed,
+            async cancellation =>
+            {
+                try
+                {
+                    return await (await ContainersAsync(cancellation)).EndpointOfAsync(deployment.DatabaseService, deployment.DatabaseContainerPort, cancellation);
+                }
+                catch (DockerUnavailableException)
+                {
+                    return null;
+                }
+            },
+            deployment.DatabaseContainerPort, Line, cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
+        await new WriteActivity(new DatabaseInspector(await DatabaseAsync(cancellationToken))).CaptureAsync(cancellationToken);
+
+    public async Task<BackupManifest> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
+        CancellationToken cancellationToken)
+    {
+        var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
+        return await new BackupService(new BackupFiles(policy.Directory), exec, Line).BackUpAsync(new BackupRequest(
+            await DatabaseAsync(cancellationToken), settings.BackupMode, policy.Format, nexplaneVersion, images, containerId), cancellationToken);
+    }
+
+    /// <summary>Restores <paramref name="archive"/> into the deployment's database, keeping the replaced one for the bug report.</summary>
+    public async Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken)
+    {
+        var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
+        var result = await new RestoreService(exec, Line, line => run.Output.Warning("{Warning}", line))
+            .RestoreAsync(new RestoreRequest(await DatabaseAsync(cancellationToken), archive, settings.BackupMode, containerId,
+                Math.Max(settings.RestoreJobs, 1)), cancellationToken);
+        if (result.KeptFailedDatabase is not null)
+            run.Report.NextSteps.Add($"The replaced database is kept as {result.KeptFailedDatabase}; attach a dump of it to the bug report, then drop it.");
+        return result;
+    }
+
+    /// <summary>A restore outside an upgrade: refused while the app services that use the database still run.</summary>
+    public async Task EnsureAppStoppedAsync(CancellationToken cancellationToken) =>
+        await AppServicesGuard.EnsureStoppedAsync(await ContainersAsync(cancellationToken), deployment.StopServices,
+            $"docker compose -f {deployment.ComposeFile} stop {string.Join(' ', deployment.StopServices)}", cancellationToken);
+
+    /// <summary>The database holds the single Alembic head the expectation names.</summary>
+    public async Task<string> VerifyMigrationsAsync(MigrationExpectation expectation, CancellationToken cancellationToken) =>
+        await new MigrationVerifier(new DatabaseInspector(await DatabaseAsync(cancellationToken))).VerifyAsync(expectation, cancellationToken);
+
+    /// <summary>
+    /// The db container and a way to run programs in it, when Docker answers and the container exists. Host mode
+    /// needs neither; Auto copes without them; Container mode fails later with what to check.
+    /// </summary>
+    async Task<(ContainerExec? Exec, string? ContainerId)> DatabaseContainerAsync(CancellationToken cancellationToken)
+    {
+        if (settings.BackupMode == BackupMode.Host)
+            return (null, null);
+        DockerClient docker;
+        try
+        {
+            docker = await DockerAsync(cancellationToken);
+        }
+        catch (DockerUnavailableException exception) when (settings.BackupMode == BackupMode.Auto)
+        {
+            run.Output.Warning("Docker does not answer, so the db container's own tools are not available: {Reason}", exception.Message);
+            return (null, null);
+        }
+        var containers = await (await ContainersAsync(cancellationToken)).OfServiceAsync(deployment.DatabaseService, cancellationToken);
+        var running = containers.FirstOrDefault(container => container.State == "running");
+        if (running is null)
+            run.Output.Warning("No running {Service} container in compose project {Project}", deployment.DatabaseService, deployment.Project.Name);
+        return (new ContainerExec(docker), running?.Id);
+    }
+}

@@ -1,0 +1,141 @@
+using Docker.DotNet;
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Processes;
+using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Runs;
+
+namespace Nexplane.Upgrade.Deployments;
+
+/// <summary>
+/// The deployment as a run acts on it: its Docker engine and compose project, its database, its API and its agent
+/// hosts, one operation each. The run (<see cref="UpgradeRun"/>) decides which and when; the engine and compose
+/// clients are connected once per run.
+/// </summary>
+public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, UpgradeRun run, HttpClient http)
+    : IRollbackDeployment, IBackendStart, IAgentHosts
+{
+    DockerClient? _docker;
+    ComposeCli? _compose;
+
+    public Deployment Deployment => deployment;
+
+    StepTimeouts Timeouts => settings.Timeouts;
+
+    void Line(string line) => run.Output.Line(line);
+
+    /// <summary>The Docker engine, connected once per run (and checked to answer).</summary>
+    public async Task<DockerClient> DockerAsync(CancellationToken cancellationToken) =>
+        _docker ??= await DeploymentContainers.ConnectAsync(cancellationToken);
+
+    /// <summary>This deployment's containers: its project's, and only those created from its compose file.</summary>
+    public async Task<DeploymentContainers> ContainersAsync(CancellationToken cancellationToken) =>
+        new(await DockerAsync(cancellationToken), deployment.Project.Name, deployment.ComposeFile);
+
+    /// <summary>The compose CLI (v2, else v1) for this deployment, found once per run; it refuses the protected services.</summary>
+    public async Task<ComposeCli> ComposeAsync(CancellationToken cancellationToken) =>
+        _compose ??= new ComposeCli(await ComposeCli.DetectAsync(cancellationToken), deployment.ComposeFile, deployment.Project.Name,
+            deployment.EnvFile, new ProtectedServiceGuard(deployment.ProtectedServices));
+
+    async Task<IReadOnlyList<StoppedContainer>> IAppStop.StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken) =>
+        await new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
+            new ProtectedServiceGuard(deployment.ProtectedServices), Line).StopAsync(services, Timeouts.Stop, cancellationToken);
+
+    /// <summary>
+    /// Pins the Preflight-resolved tag of each service where the deployment keeps it. The journal keeps the copy a
+    /// rollback restores (it survives a killed run); the pinner's copy beside the file is for the operator.
+    /// </summary>
+    public void PinTags(IReadOnlyCollection<string> services)
+    {
+        var pins = services.Select(service => (service, run.ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray();
+        var pinned = new TagPinner(deployment.ComposeFile, deployment.EnvFile, run.Report.Id, path => run.Journal?.RememberOriginal(path)).Pin(pins);
+        foreach (var file in pinned)
+            foreach (var tag in file.Tags)
+                run.Output.Information("{Service}: pinned {Pinned} ({Location} of {File}, was {Previous}; copy kept as {Copy})",
+                    tag.Service, tag.Pinned, tag.Location, file.Path, tag.Previous, file.PreviousCopy);
+    }
+
+    /// <summary>
+    /// <c>compose up -d --no-deps</c> of <paramref name="services"/>; returns this machine's time just before, from which
+    /// on their logs belong to this run.
+    /// </summary>
+    public async Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        var before = DateTimeOffset.UtcNow;
+        await CommandRunner.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services), Line, Line, cancellationToken);
+        return before;
+    }
+
+    async Task<MigrationOutcome> IBackendStart.WatchMigrationsAsync(string failureOutputFile, DateTimeOffset startedSince, CancellationToken cancellationToken)
+    {
+        var backend = await NewestContainerAsync(deployment.BackendService, cancellationToken)
+            ?? throw new InvalidOperationException($"compose reported {deployment.BackendService} started, but project {deployment.Project.Name} has no {deployment.BackendService} container.");
+        return await WatchBackendAsync(backend, Timeouts.Migration, failureOutputFile, startedSince, cancellationToken);
+    }
+
+    async Task IRollbackDeployment.WatchBackendStartAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken)
+    {
+        if (await NewestContainerAsync(deployment.BackendService, cancellationToken) is { } backend)
+            await WatchBackendAsync(backend, Timeouts.Health, outputFile, startedSince, cancellationToken);
+    }
+
+    async Task<MigrationOutcome> WatchBackendAsync(ServiceContainer backend, TimeSpan timeout, string outputFile, DateTimeOffset startedSince,
+        CancellationToken cancellationToken) =>
+        await new MigrationLogWatcher(await DockerAsync(cancellationToken), Line, settings.Secrets.Redact)
+            .WatchAsync(backend.Id, timeout, outputFile, StartedSince(startedSince, backend), cancellationToken);
+
+    /// <summary>Returns when the backend's health endpoint first answered.</summary>
+    public Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken) =>
+        new HealthWaiter(http).WaitAsync(deployment.HealthUrl, Timeouts.Health, Setting.HealthTimeout.Flag(), cancellationToken);
+
+    Task IRollbackDeployment.WaitUntilHealthyAsync(CancellationToken cancellationToken) => WaitUntilHealthyAsync(cancellationToken);
+
+    /// <summary>Each service keeps running, without a restart, through the stability window.</summary>
+    public async Task ConfirmStableAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
+    {
+        var stability = new ContainerStability(await DockerAsync(cancellationToken));
+        await Task.WhenAll(services.Select(async service =>
+        {
+            var container = await NewestContainerAsync(service, cancellationToken)
+                ?? throw new InvalidOperationException($"compose reported {service} started, but project {deployment.Project.Name} has no {service} container.");
+            await stability.ConfirmStableAsync(service, container.Id, 0, Timeouts.StabilityWindow, cancellationToken);
+        }));
+    }
+
+    /// <summary>
+    /// Where a log watch starts: this run's start of the container. The earlier of this machine's time before the
+    /// up and the engine's start time, so a clock that differs between them cannot hide this run's first lines.
+    /// </summary>
+    static DateTimeOffset StartedSince(DateTimeOffset beforeUp, ServiceContainer container) =>
+        container.StartedAt is { } started && new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc)) < beforeUp
+            ? new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc))
+            : beforeUp;
+
+    async Task<ServiceContainer?> NewestContainerAsync(string service, CancellationToken cancellationToken) =>
+        (await (await ContainersAsync(cancellationToken)).OfServiceAsync(service, cancellationToken))
+        .OrderByDescending(c => c.StartedAt).FirstOrDefault();
+
+    /// <summary>Pulls every new image while the old version still serves; returns what each tag resolved to.</summary>
+    public async Task<IReadOnlyList<PulledImage>> PullAsync(IReadOnlyList<(string Service, ImageReference Image)> images, CancellationToken cancellationToken)
+    {
+        var pulled = await new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(), Line)
+            .PullAllAsync(images, cancellationToken);
+        // Finding the compose CLI costs a process start or two: pay it now, not while the app is down.
+        await ComposeAsync(cancellationToken);
+        return pulled;
+    }
+
+    /// <summary>Recreates the frontend alone and judges its image, its page and any version it states.</summary>
+    public async Task<FrontendVerdict> UpgradeFrontendAsync(ExpectedImage image, NexplaneVersion target, CancellationToken cancellationToken)
+    {
+        // The frontend's address was checked while resolving the deployment, before anything changed.
+        var expectation = new FrontendExpectation(deployment.FrontendUrl!, target, image, deployment.FrontendVersionEndpoint,
+            Timeouts.Health, Timeouts.StabilityWindow);
+        PinTags([deployment.FrontendService]);
+        // --no-deps: the frontend depends_on the backend, and a plain up would recreate the backend too.
+        await StartAsync([deployment.FrontendService], cancellationToken);
+        return await new FrontendVerifier(http, new DockerRunningImages(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken)), Line)
+            .VerifyAsync(expectation, cancellationToken);
+    }
+}

@@ -1,0 +1,31 @@
+using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Runs;
+
+namespace Nexplane.Upgrade.Deployments;
+
+/// <summary>How the run acts on the deployment: its waits, its tools, the accounts and where secrets are masked.</summary>
+public sealed record LiveDeploymentSettings
+{
+    public required StepTimeouts Timeouts { get; init; }
+    public required LoginAccount Login { get; init; }
+    public required AgentSettings Agents { get; init; }
+
+    /// <summary>Where the agent binaries come from.</summary>
+    public required ReleaseSettings Releases { get; init; }
+
+    public BackupMode BackupMode { get; init; } = BackupMode.Auto;
+
+    /// <summary>Parallel COPY connections and pg_restore jobs of a restore; at least 1.</summary>
+    public int RestoreJobs { get; init; } = Environment.ProcessorCount;
+
+    public required SecretMask Secrets { get; init; }
+}
+
+/// <summary>
+/// The log's secret masking: a secret found while the run goes on (a login token) is registered, and the output of
+/// the deployment's services is masked before it is relayed.
+/// </summary>
+public sealed record SecretMask(Action<string> Register, Func<string, string> Redact);

@@ -1,0 +1,45 @@
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Deployments;
+using Nexplane.Upgrade.Journal;
+
+namespace Nexplane.Upgrade.Runs;
+
+/// <summary>What an operator asks first at 3 a.m.: the running version, an unfinished upgrade, the latest backups. Read-only.</summary>
+public sealed class DeploymentStatus(IRunOutput output, HttpClient http)
+{
+    /// <summary>Never fails because the deployment is down: what cannot be read is said.</summary>
+    public async Task ShowAsync(Deployment deployment, JournalStore journals, string backupDirectory, OperatorCommands commands,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reported = await new VersionProbe(http).GetVersionAsync(deployment.ApiUrl, deployment.VersionEndpoints, cancellationToken);
+            output.Information("Running version: {Version} (from {Endpoint} at {Api})", reported.Version.ToString(), reported.Endpoint.ToString(),
+                deployment.ApiUrl);
+            output.Summary("Version", reported.Version.ToString());
+        }
+        catch (VersionProbeException exception)
+        {
+            output.Warning("{Problem}", exception.Message);
+        }
+
+        if (journals.Unfinished(deployment.ComposeFile) is { } unfinished)
+            output.Warning("Unfinished upgrade {From} -> {To} started {Started:u}, stopped after {Step} (journal {File}). " +
+                           $"Roll it back with {commands.Rollback}, or continue with {commands.Upgrade} {{To}} {commands.ResumeOption}.",
+                unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.LastCompletedStep ?? "no step",
+                unfinished.FilePath, unfinished.ToVersion ?? "?");
+        else if (journals.LatestThatChangedSomething(deployment.ComposeFile) is { } latest)
+            output.Information("Last upgrade: {From} -> {To} started {Started:u}: {Outcome}",
+                latest.FromVersion ?? "?", latest.ToVersion ?? "?", latest.StartedAt, latest.Outcome?.ToText() ?? "unfinished");
+        else
+            output.Information("No upgrade of {ComposeFile} recorded in {Directory}", deployment.ComposeFile, journals.Directory);
+
+        var backups = new BackupFiles(backupDirectory).List();
+        if (backups.Count == 0)
+            output.Information("No backups in {Directory}", backupDirectory);
+        foreach (var (archive, manifest, takenAt) in backups.Take(5))
+            output.Information("Backup {TakenAt:u}  {Version,-8} {State,-10} {Archive}", takenAt, manifest?.NexplaneVersion ?? "?",
+                manifest is { Verified: true } ? "verified" : "UNVERIFIED", archive);
+    }
+}

@@ -1,0 +1,14 @@
+using Nexplane.Upgrade.Database;
+
+namespace Nexplane.Upgrade.Runs;
+
+/// <summary>The deployment's database as Backup uses it; tests record the calls instead of making them.</summary>
+public interface IDatabaseBackup
+{
+    /// <summary>Every table's write counters (PostgreSQL's own, no scan).</summary>
+    Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken);
+
+    /// <summary>A verified backup labelled with the running version and images; throws when it does not verify.</summary>
+    Task<BackupManifest> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
+        CancellationToken cancellationToken);
+}
