@@ -12,7 +12,7 @@ partial class Build
     [Parameter("Upgrade the agents even when the release notes do not require it")]
     readonly bool UpgradeAgents;
 
-    [Parameter("JSON file naming the agent hosts to upgrade, over SSH or on this machine (see README: Agents)")]
+    [Parameter("JSON file naming the agent hosts to upgrade, over SSH or on this machine (see docs/runbook-steps.md: Agents)")]
     readonly AbsolutePath? AgentHostsFile;
 
     [Parameter("Leave a required agent upgrade to the operator (Preflight then lists what to do)")]

@@ -26,6 +26,12 @@ public sealed partial class LiveDeployment : IDatabaseBackup
                 {
                     return null;
                 }
+                catch (ForeignContainerException)
+                {
+                    // Another compose file's db is never this deployment's address. Preflight refuses it with its
+                    // [deployment] gate, beside every other problem; any other step refuses it at its first look-up.
+                    return null;
+                }
             },
             deployment.DatabaseContainerPort, Line, cancellationToken);
 

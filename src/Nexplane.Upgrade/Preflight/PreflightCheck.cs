@@ -301,7 +301,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         if (settings.Agents.HostsFile is null)
         {
             failures.Add(new("agents", $"{char.ToUpperInvariant(why[0])}{why[1..]}, but no agent hosts are given. Name the hosts to upgrade with " +
-                                       $"{Setting.AgentHostsFile.Flag()} <file> (see the README), or pass {Setting.SkipAgents.Flag()} to upgrade the agents by hand afterwards."));
+                                       $"{Setting.AgentHostsFile.Flag()} <file> (see docs/runbook-steps.md, Agents), or pass {Setting.SkipAgents.Flag()} to upgrade the agents by hand afterwards."));
             return null;
         }
 

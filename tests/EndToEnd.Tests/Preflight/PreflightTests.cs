@@ -174,6 +174,30 @@ public sealed class PreflightTests(PreflightSandbox fixture)
     }
 
     [Fact]
+    public async Task A_copy_of_the_compose_file_is_refused_as_another_deployment_beside_the_other_problems()
+    {
+        // Same project name (the .env says it), another compose file: its containers are not this file's deployment.
+        var copy = Directory.CreateTempSubdirectory("preflight-copy-").FullName;
+        try
+        {
+            File.Copy(_sandbox.ComposeFile, Path.Combine(copy, "docker-compose.yml"));
+            File.Copy(_sandbox.EnvFile, Path.Combine(copy, ".env"));
+
+            var result = await PreflightAsync("--version", "0.3.0", "--compose-file", Path.Combine(copy, "docker-compose.yml"));
+
+            Assert.Equal(255, result.ExitCode);
+            Assert.Contains("problem(s); nothing was changed", result.Output);
+            Assert.Contains($"[deployment] Container {_sandbox.Project}", result.Output);
+            Assert.Contains($"not from {Path.Combine(copy, "docker-compose.yml")}", result.Output);
+            Assert.Contains("[breaking-changes]", result.Output);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Offline_release_notes_replace_github()
     {
         var notes = WriteNotes("# v0.3.0\n## Environment\n- `BRAND_NEW_SETTING` must be set\n");
