@@ -1,4 +1,8 @@
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 
 namespace Nexplane.Upgrade.Tests.Runs;
@@ -54,5 +58,66 @@ public sealed class UpgradeRunBackupTests : IDisposable
         var saved = UpgradeJournal.Load(run.Journal.FilePath);
         Assert.Equal(("/backups/nexplane-0.2.0.dump", "004"), (saved.BackupFile, saved.RevisionBefore));
         Assert.Equal("/backups/nexplane-0.2.0.dump", run.Report.BackupFile);
+    }
+
+    [Fact]
+    public async Task The_backup_is_labelled_with_the_running_version_and_images_recorded_and_older_backups_pruned()
+    {
+        Directory.CreateDirectory(_directory);
+        var compose = Path.Combine(_directory, "docker-compose.yml");
+        File.WriteAllText(compose, "services: {}\n");
+        var run = new UpgradeRun(_output) { Journal = UpgradeJournal.Create(_directory, "u2", compose) };
+        run.RecordPreflight(new PreflightReport
+        {
+            Current = NexplaneVersion.Parse("0.2.0"),
+            Target = NexplaneVersion.Parse("0.3.0"),
+            Services = [new ServiceUpgrade("backend", ImageReference.Parse("registry/backend:0.2.0"), ImageReference.Parse("registry/backend:0.3.0"), null)],
+        }, backupAfterStop: false);
+        var database = new RecordedDatabaseBackup();
+
+        await run.BackUpAsync(database, new BackupPolicy(_directory, Retention: 1), CancellationToken.None);
+
+        Assert.Equal(("0.2.0", "registry/backend:0.2.0"), (database.Version, database.Images!["backend"]));
+        Assert.Equal((database.Archive, "004"), (UpgradeJournal.Load(run.Journal.FilePath).BackupFile, run.Journal.RevisionBefore));
+        Assert.Contains(_output.Lines, line => line.StartsWith("INF Retention (1): deleted the older backup"));
+    }
+
+    /// <summary>Writes a verified archive as the real backup does, next to an older verified one that retention may delete.</summary>
+    sealed class RecordedDatabaseBackup : IDatabaseBackup
+    {
+        public string? Version { get; private set; }
+        public IReadOnlyDictionary<string, string>? Images { get; private set; }
+
+        public Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
+
+        public Task<BackupManifest> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
+            CancellationToken cancellationToken)
+        {
+            (Version, Images) = (nexplaneVersion, images);
+            Write(policy.Directory, DateTimeOffset.UtcNow.AddDays(-1));
+            var newest = Write(policy.Directory, DateTimeOffset.UtcNow);
+            Archive = Path.Combine(policy.Directory, newest.ArchiveFile);
+            return Task.FromResult(newest);
+        }
+
+        public string? Archive { get; private set; }
+
+        static BackupManifest Write(string directory, DateTimeOffset startedAt)
+        {
+            var archive = new BackupFiles(directory).NewArchivePath(startedAt, "0.2.0", BackupFormat.Custom);
+            var name = Path.GetFileName(archive);
+            File.WriteAllText(archive, name);
+            var manifest = new BackupManifest
+            {
+                ArchiveFile = name, Format = BackupFormat.Custom, Sha256 = BackupFiles.Sha256Of(archive), SizeBytes = name.Length,
+                NexplaneVersion = "0.2.0", Images = new Dictionary<string, string>(), AlembicRevisions = ["004"],
+                RowCounts = new Dictionary<string, long>(), DatabaseSizeBytes = 0, Database = "nexplane", Mode = BackupMode.Host,
+                ToolVersion = "pg_dump (PostgreSQL) 15", StartedAt = startedAt, DumpSeconds = 0, VerifySeconds = 0, Verified = true,
+            };
+            File.WriteAllText(BackupManifest.PathFor(archive), manifest.ToJson());
+            File.SetLastWriteTimeUtc(archive, startedAt.UtcDateTime);
+            return manifest;
+        }
     }
 }
