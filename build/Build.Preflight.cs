@@ -79,39 +79,43 @@ partial class Build
             if (ParameterOrigin(nameof(Version)) is { } origin && origin.StartsWith("environment variable", StringComparison.Ordinal))
                 Log.Warning("The target version {Version} comes from the {Origin}, not from --version on the command line; " +
                             "if that variable means something else here, unset it and pass --version", Version, origin);
-            var settings = new PreflightSettings
-            {
-                TargetVersion = Version!,
-                ComposeFile = ComposeFilePath,
-                EnvFile = EnvFilePath,
-                ComposeProject = Deployment.Project.Name,
-                AppServices = AppServices,
-                ProtectedServices = ProtectedServices,
-                ApiUrl = ApiUri,
-                VersionEndpoints = Deployment.VersionEndpoints,
-                GitHubRepository = GitHubRepository,
-                GitHubApiUrl = GitHubApiUrl,
-                GitHubToken = GitHubToken,
-                ReleaseNotesFile = ReleaseNotesFile,
-                Overrides = new UpgradePathOverrides(AcceptBreakingChanges, ForceDowngrade),
-                Database = DatabaseTarget,
-                BackupDirectory = BackupDirectoryPath,
-                TagFormat = TagFormat,
-                LoginEmail = LoginEmail,
-                LoginPassword = LoginPasswordOfDeployment,
-                AgentHostsFile = AgentHostsFile,
-                SkipAgents = SkipAgents,
-                UpgradeAgents = UpgradeAgents,
-                AgentBinaryCacheDirectory = AgentBinaryCacheDirectory,
-                AgentSshKeyPassphrase = AgentSshKeyPassphrase,
-                AgentConnectTimeout = AgentConnectTimeout,
-            };
+            var settings = PreflightSettingsOfDeployment();
             BeginUpgradeJournal();
             if (ResumingAfterPreflight)
             {
                 ContinueFromJournal();
                 return;
             }
-            Run.RecordPreflight(await new PreflightCheck(Http, LogLine).RunAsync(settings, cancellationToken), BackupAfterStop);
+            Run.RecordPreflight(WithRehearsalGate(await new PreflightCheck(Http, LogLine).RunAsync(settings, cancellationToken)), BackupAfterStop);
         });
+
+    /// <summary>What Preflight checks, from the parameters and the resolved deployment; Rehearse runs the same checks.</summary>
+    PreflightSettings PreflightSettingsOfDeployment() =>
+        new()
+        {
+            TargetVersion = Version!,
+            ComposeFile = ComposeFilePath,
+            EnvFile = EnvFilePath,
+            ComposeProject = Deployment.Project.Name,
+            AppServices = AppServices,
+            ProtectedServices = ProtectedServices,
+            ApiUrl = ApiUri,
+            VersionEndpoints = Deployment.VersionEndpoints,
+            GitHubRepository = GitHubRepository,
+            GitHubApiUrl = GitHubApiUrl,
+            GitHubToken = GitHubToken,
+            ReleaseNotesFile = ReleaseNotesFile,
+            Overrides = new UpgradePathOverrides(AcceptBreakingChanges, ForceDowngrade),
+            Database = DatabaseTarget,
+            BackupDirectory = BackupDirectoryPath,
+            TagFormat = TagFormat,
+            LoginEmail = LoginEmail,
+            LoginPassword = LoginPasswordOfDeployment,
+            AgentHostsFile = AgentHostsFile,
+            SkipAgents = SkipAgents,
+            UpgradeAgents = UpgradeAgents,
+            AgentBinaryCacheDirectory = AgentBinaryCacheDirectory,
+            AgentSshKeyPassphrase = AgentSshKeyPassphrase,
+            AgentConnectTimeout = AgentConnectTimeout,
+        };
 }
