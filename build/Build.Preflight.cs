@@ -79,24 +79,28 @@ partial class Build
             if (ParameterOrigin(nameof(Version)) is { } origin && origin.StartsWith("environment variable", StringComparison.Ordinal))
                 Log.Warning("The target version {Version} comes from the {Origin}, not from --version on the command line; " +
                             "if that variable means something else here, unset it and pass --version", Version, origin);
-            var database = await Live.DatabaseAsync(cancellationToken);
+            var settings = await PreflightSettingsAsync(cancellationToken);
             BeginUpgradeJournal();
             if (ResumingAfterPreflight)
             {
                 Run.ContinueFromJournal(OperatorCommands);
                 return;
             }
-            Run.RecordPreflight(await new PreflightCheck(Http, LogLine).RunAsync(new PreflightSettings
-            {
-                TargetVersion = Version!,
-                Deployment = Deployment,
-                Releases = Releases,
-                Overrides = new UpgradePathOverrides(AcceptBreakingChanges, ForceDowngrade),
-                Database = database,
-                BackupDirectory = BackupDirectoryPath,
-                TagFormat = TagFormat,
-                Login = Login,
-                Agents = AgentSettings,
-            }, cancellationToken), BackupAfterStop);
+            Run.RecordPreflight(Run.WithRehearsalGate(await new PreflightCheck(Http, LogLine).RunAsync(settings, cancellationToken), Rehearsals,
+                Deployment.ComposeFile, RequireRehearsal), BackupAfterStop);
         });
+
+    /// <summary>What Preflight checks, from the parameters and the resolved deployment; Rehearse runs the same checks.</summary>
+    async Task<PreflightSettings> PreflightSettingsAsync(CancellationToken cancellationToken) => new()
+    {
+        TargetVersion = Version!,
+        Deployment = Deployment,
+        Releases = Releases,
+        Overrides = new UpgradePathOverrides(AcceptBreakingChanges, ForceDowngrade),
+        Database = await Live.DatabaseAsync(cancellationToken),
+        BackupDirectory = BackupDirectoryPath,
+        TagFormat = TagFormat,
+        Login = Login,
+        Agents = AgentSettings,
+    };
 }

@@ -37,6 +37,15 @@ public sealed class ComposeCli
     public CommandLine Up(IReadOnlyCollection<string> services) =>
         Command(["up", "-d", "--no-deps", .. Protected.Refuse(services, "start or recreate")]);
 
+    /// <summary>
+    /// <c>config</c>: the compose file as compose resolves it (interpolated, env_file merged). Read-only; its output
+    /// holds the deployment's secrets, so it is parsed, never logged.
+    /// </summary>
+    public CommandLine Config() => Command(["config"]);
+
+    /// <summary><c>ps --quiet</c> of one service: read-only, and as slow to start as any compose command (the rehearsal times it).</summary>
+    public CommandLine ContainerIds(string service) => Command(["ps", "--quiet", service]);
+
     /// <summary><c>stop</c> with a timeout: stops exactly these services.</summary>
     public CommandLine Stop(IReadOnlyCollection<string> services, TimeSpan timeout) =>
         Command(["stop", "--timeout", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(), .. Protected.Refuse(services, "stop")]);

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Processes;
+using Nexplane.Upgrade.Rehearsals;
+
+namespace Nexplane.Upgrade.Deployments;
+
+/// <summary>Preflight's read-only checks of this deployment, and a rehearsal of the upgrade on a throwaway copy of it.</summary>
+public sealed partial class LiveDeployment
+{
+    public Task<PreflightReport> PreflightAsync(PreflightSettings preflightSettings, CancellationToken cancellationToken) =>
+        new PreflightCheck(http, Line).RunAsync(preflightSettings, cancellationToken);
+
+    /// <summary>Runs the upgrade Preflight resolved on a throwaway copy loaded from <paramref name="archive"/>; the deployment is only read.</summary>
+    public async Task<RehearsalReport> RehearseAsync(PreflightReport preflight, string archive, string stateDirectory, CancellationToken cancellationToken)
+    {
+        var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, Line, line => run.Output.Warning("{Warning}", line), settings.Secrets.Redact);
+        return await rehearsal.RunAsync(await RehearsalSettingsAsync(preflight, archive, stateDirectory, cancellationToken),
+            MeasureComposeStartupAsync, cancellationToken);
+    }
+
+    async Task<RehearsalSettings> RehearsalSettingsAsync(PreflightReport preflight, string archive, string stateDirectory,
+        CancellationToken cancellationToken)
+    {
+        // compose's own view of the deployment: interpolated, env_file merged. It holds secrets: parsed, never logged.
+        var config = await CommandRunner.RunAsync((await ComposeAsync(cancellationToken)).Config(), cancellationToken: cancellationToken);
+        if (!config.Succeeded)
+            throw new InvalidOperationException($"compose config of {deployment.ComposeFile} failed (exit code {config.ExitCode}): " +
+                                                settings.Secrets.Redact(string.Join(" ", config.StandardError.TakeLast(5))));
+        var services = ComposeConfig.Parse(string.Join("\n", config.StandardOutput));
+        var frontend = deployment.FrontendUrl is null ? null : preflight.Services.FirstOrDefault(s => s.Service == deployment.FrontendService);
+        var database = services.FirstOrDefault(s => s.Name == deployment.DatabaseService)
+            ?? throw new InvalidOperationException($"The compose file has no {deployment.DatabaseService} service ({Setting.DatabaseService.Flag()}) to copy.");
+        return new RehearsalSettings
+        {
+            Id = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}",
+            ComposeFile = deployment.ComposeFile,
+            From = preflight.Current!,
+            Target = preflight.Target,
+            Services = services,
+            DatabaseService = deployment.DatabaseService,
+            SupportingServices = deployment.ProtectedServices.Where(s => s != deployment.DatabaseService && services.Any(r => r.Name == s)).ToArray(),
+            BackendService = deployment.BackendService,
+            BackendImage = preflight.Services.First(s => s.Service == deployment.BackendService).To,
+            FrontendService = frontend?.Service,
+            FrontendImage = frontend?.To,
+            ApiUrl = deployment.ApiUrl,
+            FrontendUrl = deployment.FrontendUrl,
+            VersionEndpoints = deployment.VersionEndpoints,
+            FrontendVersionEndpoint = deployment.FrontendVersionEndpoint,
+            Database = await DatabaseAsync(cancellationToken),
+            DatabasePortInCopy = database.UsesHostNetwork ? deployment.Database.Port : deployment.DatabaseContainerPort,
+            Archive = archive,
+            RestoreJobs = Math.Max(settings.RestoreJobs, 1),
+            RevisionsBefore = BackupManifest.Read(BackupManifest.PathFor(archive)).AlembicRevisions,
+            AnnouncesMigrations = preflight.Path?.AnnouncesMigrations ?? false,
+            LoginEmail = settings.Login.Email,
+            LoginPassword = settings.Login.Password,
+            MigrationTimeout = Timeouts.Migration,
+            HealthTimeout = Timeouts.Health,
+            StabilityWindow = Timeouts.StabilityWindow,
+            StateDirectory = stateDirectory,
+        };
+    }
+
+    /// <summary>The compose CLI's start, timed on a read-only command: the real upgrade pays it inside the downtime.</summary>
+    async Task<double> MeasureComposeStartupAsync(CancellationToken cancellationToken)
+    {
+        var compose = await ComposeAsync(cancellationToken);
+        var clock = Stopwatch.StartNew();
+        await CommandRunner.RunAsync(compose.ContainerIds(deployment.BackendService), cancellationToken: cancellationToken);
+        return clock.Elapsed.TotalSeconds;
+    }
+}

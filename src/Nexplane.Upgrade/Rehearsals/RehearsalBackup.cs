@@ -1,0 +1,44 @@
+using Nexplane.Upgrade.Database;
+
+namespace Nexplane.Upgrade.Rehearsals;
+
+/// <summary>Which backup the copy is loaded from: an existing archive, or null for a fresh backup, and why.</summary>
+public sealed record RehearsalBackupChoice(string? Archive, string Reason)
+{
+    public bool TakeFreshBackup => Archive is null;
+}
+
+/// <summary>
+/// Chooses the rehearsal's backup: the operator's <c>--backup-file</c>; else the newest verified backup of the
+/// running version that is younger than the age limit (a rehearsal on old data misses what was written since);
+/// else none, and a fresh one is taken.
+/// </summary>
+public static class RehearsalBackup
+{
+    public static RehearsalBackupChoice Choose(
+        string? backupFile,
+        IReadOnlyList<(string Archive, BackupManifest? Manifest, DateTime TakenAt)> backups,
+        string runningVersion,
+        DateTimeOffset now,
+        TimeSpan maxAge,
+        Func<string, BackupManifest, bool> stillMatchesSha256)
+    {
+        if (backupFile is not null)
+            return new(backupFile, Setting.BackupFile.Flag());
+        var ofRunningVersion = backups
+            .Where(entry => entry.Manifest is { Verified: true } manifest && manifest.NexplaneVersion == runningVersion)
+            .ToArray();
+        if (ofRunningVersion.Length == 0)
+            return new(null, $"no verified backup of the running version {runningVersion}");
+        var newest = ofRunningVersion[0];
+        var age = now - newest.Manifest!.StartedAt;
+        if (age > maxAge)
+            return new(null, $"the newest verified backup of {runningVersion} is {Describe(age)} old, over {Setting.RehearsalBackupMaxAge.Flag()} {Describe(maxAge)}");
+        if (!stillMatchesSha256(newest.Archive, newest.Manifest))
+            return new(null, $"{Path.GetFileName(newest.Archive)} no longer matches its sha256");
+        return new(newest.Archive, $"the newest verified backup of {runningVersion}, {Describe(age)} old");
+    }
+
+    static string Describe(TimeSpan span) =>
+        span.TotalHours >= 1 ? $"{span.TotalHours:0.#} h" : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0} min" : $"{span.TotalSeconds:0} s";
+}

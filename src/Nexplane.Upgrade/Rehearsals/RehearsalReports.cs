@@ -1,0 +1,44 @@
+namespace Nexplane.Upgrade.Rehearsals;
+
+/// <summary>The rehearsals' reports in one directory (<c>.nuke/temp/rehearsals</c>), one JSON file each.</summary>
+public sealed class RehearsalReports(string directory)
+{
+    public string Directory { get; } = directory;
+
+    public string Save(RehearsalReport report)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = System.IO.Path.Combine(Directory, $"rehearsal-{report.Id}.json");
+        Compose.TextFiles.WriteAtomically(path, report.ToJson());
+        return path;
+    }
+
+    /// <summary>The newest rehearsal of this deployment from <paramref name="from"/> to <paramref name="to"/>; null when there is none.</summary>
+    public RehearsalReport? LastOf(string composeFile, string from, string to) =>
+        All().Where(report => report.ComposeFile == composeFile && report.FromVersion == from && report.ToVersion == to)
+            .MaxBy(report => report.StartedAt);
+
+    /// <summary>The newest passing one of that path; null when none passed.</summary>
+    public RehearsalReport? LastPassingOf(string composeFile, string from, string to) =>
+        All().Where(report => report.Passed && report.ComposeFile == composeFile && report.FromVersion == from && report.ToVersion == to)
+            .MaxBy(report => report.StartedAt);
+
+    IEnumerable<RehearsalReport> All()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+            yield break;
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "rehearsal-*.json"))
+        {
+            RehearsalReport? report;
+            try
+            {
+                report = RehearsalReport.FromJson(File.ReadAllText(path), path);
+            }
+            catch (Exception exception) when (exception is IOException or System.Text.Json.JsonException or InvalidDataException)
+            {
+                continue; // a half-written or foreign file is no rehearsal
+            }
+            yield return report;
+        }
+    }
+}

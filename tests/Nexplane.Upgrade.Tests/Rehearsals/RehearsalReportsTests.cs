@@ -1,0 +1,94 @@
+using Nexplane.Upgrade.Rehearsals;
+
+namespace Nexplane.Upgrade.Tests.Rehearsals;
+
+/// <summary>Rehearsals are kept as files, found again by deployment and path, and feed the upgrade's Preflight.</summary>
+public sealed class RehearsalReportsTests : IDisposable
+{
+    readonly string _directory = Path.Combine(Path.GetTempPath(), "rehearsal-reports-" + Guid.NewGuid().ToString("N"));
+    static readonly DateTimeOffset Noon = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+
+    static RehearsalReport Report(string id, bool passed, DateTimeOffset at, string from = "0.2.0", string to = "0.3.0", string compose = "/srv/a.yml") => new()
+    {
+        Id = id, ComposeFile = compose, FromVersion = from, ToVersion = to, StartedAt = at, FinishedAt = at.AddSeconds(40), Passed = passed,
+        FailedStep = passed ? null : "StartBackend", Reason = passed ? null : "the container restarted 2 time(s)",
+        PredictedDowntime = new DowntimePrediction(0.5, 0.6, 1.2),
+        Migrations = [new RehearsedMigration("002", "003", "add tunnels", 0.25)],
+    };
+
+    [Fact]
+    public void A_saved_report_reads_back_with_its_verdict_migrations_and_predicted_downtime()
+    {
+        var store = new RehearsalReports(_directory);
+        var path = store.Save(Report("a", true, Noon));
+
+        var read = store.LastOf("/srv/a.yml", "0.2.0", "0.3.0")!;
+
+        Assert.Equal(path, read.Path);
+        Assert.True(read.Passed);
+        Assert.Equal(2.3, read.PredictedDowntime!.Seconds);
+        Assert.Equal([new RehearsedMigration("002", "003", "add tunnels", 0.25)], read.Migrations);
+    }
+
+    [Fact]
+    public void The_last_rehearsal_is_the_newest_of_the_same_deployment_and_versions()
+    {
+        var store = new RehearsalReports(_directory);
+        store.Save(Report("old", true, Noon.AddHours(-2)));
+        store.Save(Report("new", false, Noon));
+        store.Save(Report("other-path", true, Noon.AddHours(1), to: "0.3.1"));
+        store.Save(Report("other-deployment", true, Noon.AddHours(1), compose: "/srv/b.yml"));
+
+        Assert.Equal("new", store.LastOf("/srv/a.yml", "0.2.0", "0.3.0")!.Id);
+        Assert.Equal("old", store.LastPassingOf("/srv/a.yml", "0.2.0", "0.3.0")!.Id);
+        Assert.Null(store.LastOf("/srv/a.yml", "0.3.0", "0.4.0"));
+    }
+
+    [Fact]
+    public void Preflight_describes_the_last_rehearsal_with_when_verdict_and_predicted_downtime()
+    {
+        var line = RehearsalRequirement.Describe(Report("a", true, Noon.AddHours(-3)), "0.2.0", "0.3.0", Noon);
+
+        Assert.StartsWith("Last rehearsal of 0.2.0 -> 0.3.0: 2026-12-05 09:00 UTC (3 h ago), passed, predicted downtime 2.3 s", line);
+    }
+
+    [Fact]
+    public void Without_a_rehearsal_Preflight_names_the_command()
+    {
+        Assert.Equal("No rehearsal of 0.2.0 -> 0.3.0 for this deployment yet (./build.sh Rehearse --version 0.3.0)",
+            RehearsalRequirement.Describe(null, "0.2.0", "0.3.0", Noon));
+    }
+
+    [Fact]
+    public void Require_rehearsal_refuses_without_a_passing_rehearsal_and_says_why_the_last_one_failed()
+    {
+        var failed = Report("f", false, Noon);
+
+        var refusal = RehearsalRequirement.Refusal(true, null, failed, "0.2.0", "0.3.0");
+
+        Assert.Equal("--require-rehearsal: no passing rehearsal of 0.2.0 -> 0.3.0 for this deployment (the last one FAILED at StartBackend: " +
+                     "the container restarted 2 time(s)). Rehearse first: ./build.sh Rehearse --version 0.3.0", refusal);
+    }
+
+    [Fact]
+    public void Require_rehearsal_lets_a_passing_rehearsal_through_and_nothing_is_required_without_it()
+    {
+        Assert.Null(RehearsalRequirement.Refusal(true, Report("p", true, Noon), Report("f", false, Noon.AddHours(1)), "0.2.0", "0.3.0"));
+        Assert.Null(RehearsalRequirement.Refusal(false, null, null, "0.2.0", "0.3.0"));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_report_is_no_rehearsal()
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(Path.Combine(_directory, "rehearsal-broken.json"), "{ not json");
+
+        Assert.Null(new RehearsalReports(_directory).LastOf("/srv/a.yml", "0.2.0", "0.3.0"));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
+    }
+}
