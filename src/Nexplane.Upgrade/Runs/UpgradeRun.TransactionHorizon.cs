@@ -14,7 +14,7 @@ public sealed partial class UpgradeRun
     /// How long the rollback waits for transactions still in progress to end before it gives up the proof: a backend
     /// killed mid-migration leaves its transaction open until the server notices the closed connection.
     /// </summary>
-    static readonly TimeSpan InProgressSettleTime = TimeSpan.FromSeconds(5);
+    public TimeSpan InProgressSettleTime { get; init; } = TimeSpan.FromSeconds(5);
 
     static readonly TimeSpan InProgressPollInterval = TimeSpan.FromMilliseconds(250);
 
