@@ -35,8 +35,9 @@ public sealed record TransactionStatuses(long Checked, long Committed, long Abor
 /// <paramref name="Statuses"/> is null when more transactions than <see cref="TransactionHorizonProbe.MostTransactionsChecked"/>
 /// were assigned since: the probe does not read them all, and the rollback restores.
 /// </summary>
+/// <param name="CheckXid">The check's own transaction id (rolled back): every id below it had been assigned when it asked.</param>
 public sealed record HorizonCheck(
-    long XmaxNow,
+    long CheckXid,
     TransactionStatuses? Statuses,
     DateTimeOffset ServerStartedAt,
     long DatabaseOid,

@@ -4,9 +4,11 @@ namespace Nexplane.Upgrade.Database;
 
 /// <summary>
 /// Records the cluster's transaction horizon when the app stops, and later asks whether any transaction committed
-/// since. Both run in a read-only repeatable-read transaction on a fresh connection: such a transaction is never
-/// assigned a transaction id, so the tool's own questions do not count as commits, and everything read in it (the
-/// snapshot, alembic_version, the schema) belongs to one instant.
+/// since. Both run in a read-only repeatable-read transaction on a fresh connection, so everything read in it (the
+/// snapshot, alembic_version, the schema) belongs to one instant. Recording assigns no transaction id, so it never
+/// counts as a commit. The check must know the newest id assigned so far (a snapshot's xmax is only the newest
+/// completed one + 1: a transaction still running above it would be missed), so it takes an id of its own and rolls
+/// it back: aborted transactions do not count.
 /// </summary>
 public sealed class TransactionHorizonProbe(DatabaseInspector inspector)
 {
@@ -55,21 +57,23 @@ public sealed class TransactionHorizonProbe(DatabaseInspector inspector)
         await using var connection = await inspector.OpenAsync(inspector.Database.Name, cancellationToken);
         await using var transaction = await BeginReadOnlyAsync(connection, cancellationToken);
         var now = await ReadSnapshotAsync(connection, transaction, cancellationToken);
-        var assignedSince = now.Xmax - horizon.Xmax;
+        // Every id below our own had been assigned when we asked; ours ends aborted with this transaction.
+        var ownXid = await DatabaseInspector.ScalarAsync<long>(connection, "select pg_current_xact_id()::text::bigint", cancellationToken);
+        var assignedSince = ownXid - horizon.Xmax;
         var statuses = assignedSince < 0 || assignedSince > MostTransactionsChecked
             ? null
-            : await ReadStatusesAsync(connection, horizon.InProgress, horizon.Xmax, now.Xmax - 1, cancellationToken);
-        var check = new HorizonCheck(now.Xmax, statuses, now.ServerStartedAt, now.DatabaseOid,
+            : await ReadStatusesAsync(connection, horizon.InProgress, horizon.Xmax, ownXid - 1, cancellationToken);
+        var check = new HorizonCheck(ownXid, statuses, now.ServerStartedAt, now.DatabaseOid,
             await DatabaseInspector.AlembicRevisionsAsync(connection, cancellationToken),
             await DatabaseInspector.ScalarAsync<string>(connection, SchemaDigest.Query, cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
+        await transaction.RollbackAsync(cancellationToken);
         return check;
     }
 
     static async Task<NpgsqlTransaction> BeginReadOnlyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        // READ ONLY before the first query: PostgreSQL then refuses any write, so no transaction id can be assigned.
+        // READ ONLY before the first query: PostgreSQL then refuses any write to tables, whatever the queries below do.
         await using var readOnly = new NpgsqlCommand("set transaction read only", connection, transaction);
         await readOnly.ExecuteNonQueryAsync(cancellationToken);
         return transaction;

@@ -28,10 +28,10 @@ public sealed record RestoreDecision(bool Restore, string Reason)
         if (check.DatabaseOid != horizon.DatabaseOid)
             return Restoring($"the database is not the one seen at Stop (oid {horizon.DatabaseOid}, now {check.DatabaseOid}): " +
                              "it was replaced or re-created since");
-        if (check.XmaxNow < horizon.Xmax)
-            return Restoring($"the server's transaction counter is behind the one recorded at Stop ({check.XmaxNow} < {horizon.Xmax})");
+        if (check.CheckXid < horizon.Xmax)
+            return Restoring($"the server's transaction counter is behind the one recorded at Stop ({check.CheckXid} < {horizon.Xmax})");
         if (check.Statuses is not { } statuses)
-            return Restoring($"{check.XmaxNow - horizon.Xmax} transactions were started since Stop, more than the check reads " +
+            return Restoring($"{check.CheckXid - horizon.Xmax} transactions were started since Stop, more than the check reads " +
                              $"({TransactionHorizonProbe.MostTransactionsChecked})");
         if (statuses.Committed > 0)
             return Restoring($"{statuses.Committed} transaction(s) committed since Stop (the first: {statuses.FirstCommitted}); PostgreSQL does not " +

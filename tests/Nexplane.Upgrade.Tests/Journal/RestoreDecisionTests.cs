@@ -33,7 +33,7 @@ public sealed class RestoreDecisionTests
     public void No_transaction_begun_since_Stop_skips_the_restore_too()
     {
         var decision = RestoreDecision.From(AtStop with { Xmin = 1001, InProgress = [] },
-            NothingCommitted with { XmaxNow = 1001, Statuses = new TransactionStatuses(0, 0, 0, 0, 0, null) });
+            NothingCommitted with { CheckXid = 1001, Statuses = new TransactionStatuses(0, 0, 0, 0, 0, null) });
 
         Assert.False(decision.Restore);
         Assert.Contains("(none was begun)", decision.Reason);
@@ -62,7 +62,7 @@ public sealed class RestoreDecisionTests
     {
         // Only the horizon's in-progress id (998) committed: it was not visible at Stop, so its writes are new.
         var decision = RestoreDecision.From(AtStop,
-            NothingCommitted with { XmaxNow = 1001, Statuses = new TransactionStatuses(1, 1, 0, 0, 0, 998) });
+            NothingCommitted with { CheckXid = 1001, Statuses = new TransactionStatuses(1, 1, 0, 0, 0, 998) });
 
         Assert.True(decision.Restore);
         Assert.Contains("(the first: 998)", decision.Reason);
@@ -119,7 +119,7 @@ public sealed class RestoreDecisionTests
     public void A_transaction_counter_behind_the_horizon_restores()
     {
         // Another cluster answers at the same address (re-initialised, or a replica promoted).
-        var decision = RestoreDecision.From(AtStop, NothingCommitted with { XmaxNow = 900, Statuses = null });
+        var decision = RestoreDecision.From(AtStop, NothingCommitted with { CheckXid = 900, Statuses = null });
 
         Assert.True(decision.Restore);
         Assert.Contains("behind the one recorded at Stop (900 < 1001)", decision.Reason);
@@ -128,7 +128,7 @@ public sealed class RestoreDecisionTests
     [Fact]
     public void More_transactions_since_Stop_than_the_check_reads_restores()
     {
-        var decision = RestoreDecision.From(AtStop, NothingCommitted with { XmaxNow = 1001 + 2_000_000, Statuses = null });
+        var decision = RestoreDecision.From(AtStop, NothingCommitted with { CheckXid = 1001 + 2_000_000, Statuses = null });
 
         Assert.True(decision.Restore);
         Assert.Contains("2000000 transactions were started since Stop, more than the check reads", decision.Reason);
