@@ -34,7 +34,7 @@ public sealed class RestoreSkippedRollbackTests(RestoreSkippedDeployment fixture
         using (var upgrade = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.1")))
         {
             // Frozen right after the backup: the app still runs, and whatever commits now is in the write window.
-            await upgrade.WaitForJournalStepAsync(_deployment, journalsBefore, "Backup", TimeSpan.FromMinutes(3));
+            await upgrade.WaitForJournalStepAsync(_deployment, journalsBefore, "Backup", TimeSpan.FromMinutes(6));
             upgrade.Signal(SigStop);
             try
             {
@@ -77,7 +77,7 @@ public sealed class RestoreSkippedRollbackTests(RestoreSkippedDeployment fixture
         BuildScriptResult run;
         using (var upgrade = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.1")))
         {
-            await upgrade.WaitForLineAsync("Transaction horizon at Stop", TimeSpan.FromMinutes(3));
+            await upgrade.WaitForLineAsync("Transaction horizon at Stop", TimeSpan.FromMinutes(6));
             // A monitoring tool's write, in another database of the same cluster: PostgreSQL cannot say whose it is.
             await _deployment.ExecuteAsync("create table if not exists monitoring_heartbeat (at timestamptz); " +
                                            "insert into monitoring_heartbeat values (now())", database: "postgres");
@@ -103,7 +103,7 @@ public sealed class RestoreSkippedRollbackTests(RestoreSkippedDeployment fixture
         var journalsBefore = _deployment.Journals().Select(j => j.FilePath).ToHashSet();
         using (var killed = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.1")))
         {
-            await killed.WaitForJournalStepAsync(_deployment, journalsBefore, "Stop", TimeSpan.FromMinutes(3));
+            await killed.WaitForJournalStepAsync(_deployment, journalsBefore, "Stop", TimeSpan.FromMinutes(6));
             killed.Signal(InterruptibleRun.SigKill);
             await killed.WaitForGroupGoneAsync(TimeSpan.FromSeconds(30));
         }
