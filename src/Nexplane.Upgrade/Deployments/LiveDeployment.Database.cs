@@ -63,6 +63,14 @@ public sealed partial class LiveDeployment : IDatabaseBackup
         await AppServicesGuard.EnsureStoppedAsync(await ContainersAsync(cancellationToken), deployment.StopServices,
             $"docker compose -f {deployment.ComposeFile} stop {string.Join(' ', deployment.StopServices)}", cancellationToken);
 
+    /// <summary>The cluster's transaction horizon at Stop; a rollback checks it before it restores.</summary>
+    public async Task<TransactionHorizon> RecordTransactionHorizonAsync(CancellationToken cancellationToken) =>
+        await new TransactionHorizonProbe(new DatabaseInspector(await DatabaseAsync(cancellationToken))).RecordAsync(cancellationToken);
+
+    /// <summary>Whether anything committed in the cluster since <paramref name="horizon"/>, as PostgreSQL answers it.</summary>
+    public async Task<HorizonCheck> CheckSinceHorizonAsync(TransactionHorizon horizon, CancellationToken cancellationToken) =>
+        await new TransactionHorizonProbe(new DatabaseInspector(await DatabaseAsync(cancellationToken))).CheckSinceAsync(horizon, cancellationToken);
+
     /// <summary>The database holds the single Alembic head the expectation names.</summary>
     public async Task<string> VerifyMigrationsAsync(MigrationExpectation expectation, CancellationToken cancellationToken) =>
         await new MigrationVerifier(new DatabaseInspector(await DatabaseAsync(cancellationToken))).VerifyAsync(expectation, cancellationToken);

@@ -46,6 +46,9 @@ public sealed class UpgradeJournal
     public List<ChangedFile> ChangedFiles { get; init; } = [];
     public string? MigrationErrorFile { get; set; }
 
+    /// <summary>The cluster's transaction horizon at Stop; null in journals written before it was recorded, which means "cannot tell": restore.</summary>
+    public Database.TransactionHorizon? TransactionHorizon { get; set; }
+
     /// <summary>null while the upgrade is unfinished (also when its rollback needs a human); then how it ended.</summary>
     public UpgradeOutcome? Outcome { get; set; }
 

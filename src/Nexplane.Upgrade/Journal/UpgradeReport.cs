@@ -28,6 +28,8 @@ public sealed class UpgradeReport
     public double? WriteWindowSeconds { get; set; }
     /// <summary>Tables written in that window, with how many rows were inserted, updated or deleted.</summary>
     public Dictionary<string, long> TablesWrittenAfterBackup { get; } = new();
+    /// <summary>What the rollback did with the database and why: restored, or not restored because PostgreSQL proved nothing committed.</summary>
+    public string? DatabaseRollback { get; set; }
     public List<StepRecord> Steps { get; } = new();
     /// <summary>Each agent host's result, when the agent step ran.</summary>
     public List<Agents.AgentHostOutcome> Agents { get; } = new();
@@ -59,6 +61,7 @@ public sealed class UpgradeReport
         if (WriteWindowSeconds is { } window)
             markdown.AppendLine($"- Write window (backup to stop): {window:0.0} s, tables written in it: " +
                                 (TablesWrittenAfterBackup.Count == 0 ? "none" : string.Join(", ", TablesWrittenAfterBackup.Select(t => $"{t.Key} ({t.Value} rows)"))));
+        if (DatabaseRollback is not null) markdown.AppendLine($"- Database on rollback: {DatabaseRollback}");
         foreach (var (service, image) in Images) markdown.AppendLine($"- {service}: `{image}`");
         foreach (var agent in Agents) markdown.AppendLine($"- Agent {agent.Host}: {agent.Result} ({agent.FromVersion ?? "?"} -> {agent.ToVersion ?? "?"}, {agent.Seconds:0.0} s)");
         foreach (var next in NextSteps) markdown.AppendLine($"- Next: {next}");

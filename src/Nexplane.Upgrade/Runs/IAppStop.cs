@@ -3,7 +3,7 @@ using Nexplane.Upgrade.Compose;
 namespace Nexplane.Upgrade.Runs;
 
 /// <summary>Stopping the app services, and the database's write counters that tell what the backup missed.</summary>
-public interface IAppStop
+public interface IAppStop : IDatabaseHorizon
 {
     /// <summary>Stops the services gracefully; never a protected one.</summary>
     Task<IReadOnlyList<StoppedContainer>> StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);

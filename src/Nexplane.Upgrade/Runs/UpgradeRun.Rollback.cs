@@ -88,11 +88,22 @@ public sealed partial class UpgradeRun
 
         if (plan.StopAppServices)
             await deployment.StopAsync(services, cancellationToken);
-        if (plan.RestoreDatabase)
+        // The new version is stopped now: nothing of it can commit any more, so PostgreSQL's answer holds.
+        var database = plan.RestoreDatabase ? await DecideRestoreAsync(journal, deployment, cancellationToken) : null;
+        if (database is { Restore: true })
         {
+            output.Information("Restoring the database: {Reason}", database.Reason);
             var restored = await deployment.RestoreDatabaseAsync(journal.BackupFile!, cancellationToken);
             output.Information("Database restored from {Archive} in {Seconds:0.0} s" + (restored.KeptFailedDatabase is null ? "" : "; the upgraded one is kept as {Kept}"),
                 restored.Archive, restored.Seconds, restored.KeptFailedDatabase);
+            Report.DatabaseRollback = $"restored from {restored.Archive}: {database.Reason}";
+        }
+        else if (database is { Restore: false })
+        {
+            output.Information("Database not restored: {Reason}. It is as the previous version left it at Stop; the writes made between the backup " +
+                               "and the stop stay in it", database.Reason);
+            Report.DatabaseRollback = $"not restored: {database.Reason}";
+            output.Summary("Database", "not restored: nothing committed since Stop");
         }
         if (plan.RestoreFiles)
             foreach (var file in journal.RestoreOriginalFiles())
@@ -115,8 +126,13 @@ public sealed partial class UpgradeRun
             : $", agents {journal.UpgradedAgents.Count - agentsLeft.Count}/{journal.UpgradedAgents.Count} back on their previous version";
         Report.Outcome = $"rolled back and healthy on {previous}{agents}";
         output.Information("Rolled back and healthy: Nexplane runs {Version} again{Database}{Agents}", previous.ToString(),
-            plan.RestoreDatabase ? " on the restored database" : "", agents);
-        output.Summary("Outcome", $"rolled back, healthy on {previous}{agents}");
+            database switch
+            {
+                { Restore: true } => " on the restored database",
+                { Restore: false } => " on its own database, not restored: PostgreSQL shows nothing committed since Stop",
+                _ => "",
+            }, agents);
+        output.Summary("Outcome", $"rolled back, healthy on {previous}{agents}{(database is { Restore: false } ? "; database not restored (nothing committed since Stop)" : "")}");
         return agentsLeft;
     }
 

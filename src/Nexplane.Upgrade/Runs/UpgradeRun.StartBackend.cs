@@ -36,12 +36,12 @@ public sealed partial class UpgradeRun
             Report.NextSteps.Add(configuration is null
                 ? $"Read the backend's full output in {failure.OutputFile} and attach it to the bug report."
                 : $"The new backend stopped on its configuration ({configuration}): set what it names, then upgrade again.");
-            Report.NextSteps.Add("The Rollback step restores the backup and the previous images; check its result above.");
+            Report.NextSteps.Add("The Rollback step puts the previous images back, and the backup unless PostgreSQL shows nothing committed; check its result above.");
             output.Error("The backend's full output is saved in {OutputFile}", failure.OutputFile);
             if (configuration is null)
-                output.Error("What next: the Rollback step restores the backup and the previous images; attach that file when you report the failed migration");
+                output.Error("What next: the Rollback step puts the previous images back, and the backup unless PostgreSQL shows nothing committed; attach that file when you report the failed migration");
             else
-                output.Error("What next: the Rollback step restores the backup and the previous images; then set what the backend names in the deployment's .env and upgrade again");
+                output.Error("What next: the Rollback step puts the previous images back, and the backup unless PostgreSQL shows nothing committed; then set what the backend names in the deployment's .env and upgrade again");
             throw;
         }
 

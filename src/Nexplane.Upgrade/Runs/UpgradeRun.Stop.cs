@@ -14,6 +14,7 @@ public sealed partial class UpgradeRun
         Report.DowntimeStartedAt = stopped.Where(c => c.Service == settings.BackendService).Select(c => (DateTimeOffset?)c.AppSignalledAt).Min()
                                    ?? DateTimeOffset.UtcNow;
         await ReportWriteWindowAsync(app.CaptureWriteCountersAsync, settings.AvoidingTheWriteWindow, cancellationToken);
+        await RecordTransactionHorizonAsync(app, cancellationToken);
         foreach (var killed in stopped.Where(c => c.WasKilled))
             output.Warning("{Service} was killed after " + settings.StopTimeoutOption + " {Timeout}: requests it was serving were cut off",
                 killed.Service, settings.StopTimeout);

@@ -21,15 +21,21 @@ public sealed class BrokenReleaseRollbackTests(BrokenReleaseDeployment fixture, 
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 
+    /// <remarks>
+    /// <paramref name="restored"/>: whether the rollback must restore the backup. Only 0.3.1's migration run fails
+    /// inside its one transaction and commits nothing, so PostgreSQL proves the database unchanged and the restore is
+    /// skipped; the others committed their migrations before failing, and only the restore undoes them.
+    /// </remarks>
     [Theory]
-    [InlineData("0.3.1", "StartBackend", "migration fails (exit 1, nothing committed)")]
-    [InlineData("0.3.2", "StartBackend", "backend crash-loops after migrating (database migrated)")]
+    [InlineData("0.3.1", "StartBackend", "migration fails (exit 1, nothing committed)", false)]
+    [InlineData("0.3.2", "StartBackend", "backend crash-loops after migrating (database migrated)", true)]
     // 0.3.3's frontend reports 0.3.0-rc1 like its backend; the Frontend step is the first to compare versions.
-    [InlineData("0.3.3", "Frontend", "wrong version reported (0.3.0-rc1)")]
-    [InlineData("0.3.4", "Frontend", "frontend broken (500 on everything)")]
-    public async Task A_failed_upgrade_ends_rolled_back_and_healthy_on_the_previous_version(string release, string failingStep, string @case)
+    [InlineData("0.3.3", "Frontend", "wrong version reported (0.3.0-rc1)", true)]
+    [InlineData("0.3.4", "Frontend", "frontend broken (500 on everything)", true)]
+    public async Task A_failed_upgrade_ends_rolled_back_and_healthy_on_the_previous_version(string release, string failingStep, string @case, bool restored)
     {
         await _deployment.ReadyOnAsync("0.2.0");
+        await _deployment.HoldAutovacuumAsync();
         var before = await _deployment.CaptureAsync();
 
         var run = await _deployment.UpgradeAsync(release);
@@ -37,6 +43,11 @@ public sealed class BrokenReleaseRollbackTests(BrokenReleaseDeployment fixture, 
         Assert.True(Regex.IsMatch(run.Output, $@"{failingStep}\s+Failed") && Regex.IsMatch(run.Output, @"Rollback\s+Succeeded"),
             $"expected {failingStep} to fail and Rollback to succeed: {run}");
         var timing = await _deployment.AssertRolledBackAsync(before, run);
+        if (restored)
+            Assert.Matches(@"Restoring the database: \d+ transaction\(s\) committed since Stop", run.Output);
+        else
+            Assert.Contains("Database not restored: PostgreSQL shows no transaction committed since Stop", run.Output);
+        Assert.Equal(restored ? "restored" : "not restored (nothing committed since Stop)", timing.Database);
         if (release == "0.3.2")
         {
             // The one case where the new backend committed its migrations: only the restore can undo them.

@@ -78,7 +78,7 @@ public sealed class DatabaseNewerThanCodeTests(DatabaseNewerThanCodeDeployment f
         finally
         {
             RollbackMatrix.Record(output, "database newer than code (alembic 006 under a running 0.3.0), offline notes that cannot tell: 0.3.0 -> 0.3.3",
-                $"StartBackend FAILED exit 255; database and files restored; 0.3.0 cannot start on it: needs a human (exit {run.ExitCode})",
+                $"StartBackend FAILED exit 255; files restored, database as before; 0.3.0 cannot start on it: needs a human (exit {run.ExitCode})",
                 run.Output.Contains("Report: ") ? RollbackTiming.Of(run) : null);
         }
     }

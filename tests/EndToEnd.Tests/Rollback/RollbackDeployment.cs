@@ -145,7 +145,8 @@ public sealed partial class RollbackDeployment(int number, SandboxShape shape = 
 
     /// <summary>
     /// The final state every rolled-back case must reach: the previous version served by backend and frontend,
-    /// compose file and .env byte for byte, alembic revision and row counts as before (= the pre-upgrade backup's),
+    /// compose file and .env byte for byte, alembic revision and row counts as before (= the pre-upgrade backup's, and
+    /// the state at Stop too when nothing was written between the backup and the stop),
     /// db and redis the very same containers, exit code 255, and the outcome said plainly.
     /// </summary>
     public async Task<RollbackTiming> AssertRolledBackAsync(BeforeUpgrade before, BuildScriptResult run)
@@ -179,7 +180,8 @@ public sealed partial class RollbackDeployment(int number, SandboxShape shape = 
 /// How long the Rollback target took, against the budget: the backup's restore time plus 10 s. Recorded in the fault
 /// matrix, never asserted here: a loaded machine is slow, not wrong. benchmarks/fault-matrix.sh judges the budgets.
 /// </summary>
-public sealed partial record RollbackTiming(double RollbackSeconds, double? RestoreSeconds)
+/// <param name="Database">What the rollback did with the database: restored, not restored (PostgreSQL proved nothing committed), or "-" (untouched).</param>
+public sealed partial record RollbackTiming(double RollbackSeconds, double? RestoreSeconds, string Database = "-")
 {
     public double BudgetSeconds => (RestoreSeconds ?? 0) + 10;
 
@@ -191,7 +193,8 @@ public sealed partial record RollbackTiming(double RollbackSeconds, double? Rest
         var rollback = report.GetProperty("steps").EnumerateArray().First(step => step.GetProperty("name").GetString() == "Rollback");
         var restore = RestoreLine().Match(run.Output);
         return new RollbackTiming(rollback.GetProperty("seconds").GetDouble(),
-            restore.Success ? double.Parse(restore.Groups["seconds"].Value, CultureInfo.InvariantCulture) : null);
+            restore.Success ? double.Parse(restore.Groups["seconds"].Value, CultureInfo.InvariantCulture) : null,
+            restore.Success ? "restored" : run.Output.Contains("Database not restored: ", StringComparison.Ordinal) ? "not restored (nothing committed since Stop)" : "-");
     }
 
     public static JsonElement Report(BuildScriptResult run)
@@ -220,7 +223,7 @@ public static class RollbackMatrix
 
     public static string File => Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "rollback-matrix.md");
 
-    const string Header = "| case | outcome | rollback time | budget |";
+    const string Header = "| case | outcome | database | rollback time | budget |";
 
     public static void Record(ITestOutputHelper output, string @case, string outcome, RollbackTiming? timing)
     {
@@ -228,7 +231,7 @@ public static class RollbackMatrix
             ? "-"
             : $"{timing.RollbackSeconds:0.0} s (restore {(timing.RestoreSeconds is { } r ? $"{r:0.0} s" : "none")}, budget {timing.BudgetSeconds:0.0} s)";
         var budget = timing is null ? "-" : timing.WithinBudget ? "within" : "OVER";
-        var row = $"| {@case} | {outcome} | {time} | {budget} |";
+        var row = $"| {@case} | {outcome} | {timing?.Database ?? "-"} | {time} | {budget} |";
         output.WriteLine(Header);
         output.WriteLine(row);
         lock (Gate)
@@ -236,7 +239,7 @@ public static class RollbackMatrix
             Directory.CreateDirectory(Path.GetDirectoryName(File)!);
             if (!_started)
             {
-                System.IO.File.WriteAllText(File, Header + "\n|---|---|---|---|\n");
+                System.IO.File.WriteAllText(File, Header + "\n|---|---|---|---|---|\n");
                 _started = true;
             }
             System.IO.File.AppendAllText(File, row + "\n");

@@ -8,13 +8,16 @@ namespace EndToEnd.Tests.Sandbox;
 /// A private PostgreSQL cluster on the host for one test collection: initdb into /tmp, loopback only, a free port,
 /// its own socket directory. Tests get a fresh database each. Missing PostgreSQL binaries fail the tests loudly.
 /// </summary>
-public sealed class PostgresCluster : IAsyncLifetime
+public class PostgresCluster : IAsyncLifetime
 {
     const string SuperUser = "postgres";
     string dataRoot = "";
     string binDirectory = "";
 
     public int Port { get; private set; }
+
+    /// <summary>Further <c>-c name=value</c> settings for a cluster that needs them.</summary>
+    protected virtual string ExtraServerSettings => "";
 
     public async Task InitializeAsync()
     {
@@ -30,7 +33,7 @@ public sealed class PostgresCluster : IAsyncLifetime
         await RunAsPostgres(Path.Combine(binDirectory, "pg_ctl"),
         [
             "-D", dataDirectory, "-w", "-t", "30", "-l", Path.Combine(dataRoot, "postgres.log"),
-            "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {dataRoot} -c fsync=off -c full_page_writes=off",
+            "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {dataRoot} -c fsync=off -c full_page_writes=off {ExtraServerSettings}",
             "start",
         ]);
     }

@@ -28,6 +28,24 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
     public Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
         throw new InvalidOperationException("a rollback does not measure the write window");
 
+    /// <summary>The horizon Stop records; null: PostgreSQL refuses to give one.</summary>
+    public TransactionHorizon? Horizon { get; init; }
+
+    /// <summary>PostgreSQL's answers to the rollback's checks, in order; when none is left it refuses the query.</summary>
+    public Queue<HorizonCheck> HorizonChecks { get; } = new();
+
+    public Task<TransactionHorizon> RecordTransactionHorizonAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("record horizon");
+        return Horizon is { } horizon ? Task.FromResult(horizon) : throw new InvalidOperationException("permission denied for function pg_current_snapshot");
+    }
+
+    public Task<HorizonCheck> CheckSinceHorizonAsync(TransactionHorizon horizon, CancellationToken cancellationToken)
+    {
+        Calls.Add("check horizon");
+        return HorizonChecks.TryDequeue(out var check) ? Task.FromResult(check) : throw new InvalidOperationException("function pg_xact_status(xid8) does not exist");
+    }
+
     public Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken)
     {
         Calls.Add("restore " + archive);

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runs;
 
 namespace Nexplane.Upgrade.Tests.Runs;
@@ -17,6 +18,13 @@ public sealed class UpgradeRunStopTests
 
         public Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
+
+        // A run without a journal records no horizon (UpgradeRunTransactionHorizonTests covers the one with).
+        public Task<TransactionHorizon> RecordTransactionHorizonAsync(CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("a run without a journal records no horizon");
+
+        public Task<HorizonCheck> CheckSinceHorizonAsync(TransactionHorizon horizon, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Stop does not check the horizon");
     }
 
     static readonly StopSettings Settings = new("backend", TimeSpan.FromSeconds(5), "--stop-timeout", "");

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Journal;
+
+namespace Nexplane.Upgrade.Runs;
+
+/// <summary>
+/// The proof that lets a rollback skip the restore: the transaction horizon recorded at Stop, and PostgreSQL's word
+/// before the rollback restores that nothing committed since. Without the whole proof, the rollback restores.
+/// </summary>
+public sealed partial class UpgradeRun
+{
+    /// <summary>
+    /// How long the rollback waits for transactions still in progress to end before it gives up the proof: a backend
+    /// killed mid-migration leaves its transaction open until the server notices the closed connection.
+    /// </summary>
+    public TimeSpan InProgressSettleTime { get; init; } = TimeSpan.FromSeconds(5);
+
+    static readonly TimeSpan InProgressPollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Once the app is stopped, records the cluster's transaction horizon in the journal. A failure only costs the
+    /// proof (the rollback then restores), so it is a warning, never a failed Stop.
+    /// </summary>
+    public async Task RecordTransactionHorizonAsync(IDatabaseHorizon database, CancellationToken cancellationToken)
+    {
+        if (Journal is null)
+            return;
+        try
+        {
+            var horizon = await database.RecordTransactionHorizonAsync(cancellationToken);
+            Journal.TransactionHorizon = horizon;
+            Journal.Save();
+            output.Information("Transaction horizon at Stop: next transaction id {Xmax}, {Running} in progress, alembic_version {Revisions}; " +
+                               "a rollback skips the restore only if PostgreSQL shows nothing committed after it",
+                horizon.Xmax, horizon.InProgress.Count, string.Join(",", horizon.AlembicRevisions));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            output.Warning("The transaction horizon could not be recorded ({Reason}): a rollback will restore the backup", exception.Message);
+        }
+    }
+
+    /// <summary>Asks PostgreSQL, after the new version has been stopped, whether the rollback must restore the backup.</summary>
+    async Task<RestoreDecision> DecideRestoreAsync(UpgradeJournal journal, IDatabaseHorizon database, CancellationToken cancellationToken)
+    {
+        if (journal.TransactionHorizon is not { } horizon)
+            return RestoreDecision.From(null, null);
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            HorizonCheck check;
+            try
+            {
+                check = await database.CheckSinceHorizonAsync(horizon, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                return RestoreDecision.From(horizon, null, exception.Message);
+            }
+            if (check.Statuses is { InProgress: > 0, Committed: 0 } && waited.Elapsed < InProgressSettleTime)
+            {
+                await Task.Delay(InProgressPollInterval, cancellationToken);
+                continue;
+            }
+            return RestoreDecision.From(horizon, check);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runs;
+
+namespace Nexplane.Upgrade.Tests.Runs;
+
+/// <summary>
+/// The horizon Stop records and the rollback's use of it, with PostgreSQL's answers given as data: the restore is
+/// skipped only on a complete proof, and every journal or answer that cannot give one restores as before.
+/// </summary>
+public sealed class UpgradeRunTransactionHorizonTests : IDisposable
+{
+    readonly string _directory = Path.Combine(Path.GetTempPath(), $"run-horizon-{Guid.NewGuid():N}");
+    readonly RecordedOutput _output = new();
+
+    static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
+        "https://github.com/owner/nexplane/issues", "./build.sh Upgrade --version", "--resume");
+
+    static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", Commands);
+
+    static readonly DateTimeOffset ServerStarted = new(2026, 12, 5, 8, 0, 0, TimeSpan.Zero);
+
+    static readonly TransactionHorizon AtStop = new(1001, 1001, [], ServerStarted, 16384, ["002_asset_tags"], "digest", ServerStarted.AddHours(4));
+
+    static HorizonCheck Check(long committed = 0, long inProgress = 0) =>
+        new(1004, new TransactionStatuses(3, committed, 3 - committed - inProgress, inProgress, 0, committed > 0 ? 1002 : null),
+            ServerStarted, 16384, ["002_asset_tags"], "digest");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
+    }
+
+    UpgradeRun MigrationFailedRun(TransactionHorizon? horizon)
+    {
+        Directory.CreateDirectory(_directory);
+        var compose = Path.Combine(_directory, "docker-compose.yml");
+        File.WriteAllText(compose, "services: {}\n");
+        var journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose);
+        journal.FromVersion = "0.2.0";
+        journal.ToVersion = "0.3.1";
+        journal.BackupFile = "/backups/before.dump";
+        journal.PreviousImages["backend"] = "nexplane-backend:0.2.0";
+        journal.PreviousImages["worker"] = "nexplane-worker:0.2.0";
+        foreach (var step in new[] { RunbookStep.Preflight, RunbookStep.Backup, RunbookStep.Pull, RunbookStep.Stop })
+            journal.MarkCompleted(step.ToString());
+        journal.TransactionHorizon = horizon;
+        journal.Save();
+        // A short wait for transactions in progress keeps these tests quick; the tool waits 5 s.
+        return new UpgradeRun(_output) { Journal = journal, InProgressSettleTime = TimeSpan.FromMilliseconds(600) };
+    }
+
+    [Fact]
+    public async Task Stop_records_the_horizon_in_the_journal_once_the_app_is_stopped()
+    {
+        var run = MigrationFailedRun(null);
+        var app = new RecordedRollbackDeployment { Horizon = AtStop };
+
+        await run.StopAppAsync(["backend", "worker"], new StopSettings("backend", TimeSpan.FromSeconds(5), "--stop-timeout", ""), app,
+            CancellationToken.None);
+
+        Assert.Equal(["stop backend,worker", "record horizon"], app.Calls);
+        var recorded = UpgradeJournal.Load(run.Journal!.FilePath).TransactionHorizon;
+        Assert.NotNull(recorded);
+        Assert.Equal((AtStop.Xmin, AtStop.Xmax, AtStop.ServerStartedAt, AtStop.DatabaseOid, AtStop.SchemaDigest),
+            (recorded.Xmin, recorded.Xmax, recorded.ServerStartedAt, recorded.DatabaseOid, recorded.SchemaDigest));
+        Assert.Equal(AtStop.AlembicRevisions, recorded.AlembicRevisions);
+    }
+
+    [Fact]
+    public async Task A_horizon_PostgreSQL_refuses_to_give_is_a_warning_and_leaves_the_rollback_to_restore()
+    {
+        var run = MigrationFailedRun(null);
+        var app = new RecordedRollbackDeployment();
+
+        await run.RecordTransactionHorizonAsync(app, CancellationToken.None);
+
+        Assert.Null(UpgradeJournal.Load(run.Journal!.FilePath).TransactionHorizon);
+        Assert.Contains("WRN The transaction horizon could not be recorded (permission denied for function pg_current_snapshot): " +
+                        "a rollback will restore the backup", _output.Lines);
+    }
+
+    [Fact]
+    public async Task After_a_failed_migration_that_committed_nothing_the_rollback_skips_the_restore_and_says_why()
+    {
+        var run = MigrationFailedRun(AtStop);
+        var deployment = new RecordedRollbackDeployment();
+        deployment.HorizonChecks.Enqueue(Check());
+
+        await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+
+        Assert.Equal(["stop backend,worker", "check horizon", "start backend,worker", "watch backend start", "wait for health", "verify 0.2.0"],
+            deployment.Calls);
+        Assert.Contains(_output.Lines, line => line.StartsWith("INF Database not restored: PostgreSQL shows no transaction committed since Stop " +
+                                                               "(3 checked, all aborted)", StringComparison.Ordinal)
+                                               && line.EndsWith("the writes made between the backup and the stop stay in it", StringComparison.Ordinal));
+        Assert.Contains("INF Rolled back and healthy: Nexplane runs 0.2.0 again on its own database, not restored: PostgreSQL shows nothing committed since Stop",
+            _output.Lines);
+        Assert.Equal("rolled back, healthy on 0.2.0; database not restored (nothing committed since Stop)", _output.Summary["Outcome"]);
+        Assert.StartsWith("not restored: PostgreSQL shows no transaction committed since Stop", run.Report.DatabaseRollback);
+        Assert.Equal(UpgradeOutcome.RolledBack, UpgradeJournal.Load(run.Journal!.FilePath).Outcome);
+    }
+
+    [Fact]
+    public async Task A_commit_since_Stop_makes_the_rollback_restore_and_say_why()
+    {
+        var run = MigrationFailedRun(AtStop);
+        var deployment = new RecordedRollbackDeployment();
+        deployment.HorizonChecks.Enqueue(Check(committed: 1));
+
+        await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+
+        Assert.Equal(["stop backend,worker", "check horizon", "restore /backups/before.dump", "start backend,worker", "watch backend start",
+            "wait for health", "verify 0.2.0"], deployment.Calls);
+        Assert.Contains(_output.Lines, line => line.StartsWith("INF Restoring the database: 1 transaction(s) committed since Stop (the first: 1002)", StringComparison.Ordinal));
+        Assert.Contains("INF Rolled back and healthy: Nexplane runs 0.2.0 again on the restored database", _output.Lines);
+        Assert.StartsWith("restored from /backups/before.dump: 1 transaction(s) committed since Stop", run.Report.DatabaseRollback);
+    }
+
+    [Fact]
+    public async Task A_check_PostgreSQL_refuses_makes_the_rollback_restore()
+    {
+        var run = MigrationFailedRun(AtStop);
+        var deployment = new RecordedRollbackDeployment();
+
+        await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+
+        Assert.Contains("restore /backups/before.dump", deployment.Calls);
+        Assert.Contains(_output.Lines, line => line.Contains("Restoring the database: PostgreSQL could not be asked whether anything committed since Stop " +
+                                                             "(function pg_xact_status(xid8) does not exist)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_transaction_still_in_progress_is_waited_for_and_once_aborted_the_restore_is_skipped()
+    {
+        // The killed backend's migration transaction ends when the server notices its connection is gone.
+        var run = MigrationFailedRun(AtStop);
+        var deployment = new RecordedRollbackDeployment();
+        deployment.HorizonChecks.Enqueue(Check(inProgress: 1));
+        deployment.HorizonChecks.Enqueue(Check());
+
+        await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+
+        Assert.Equal(2, deployment.Calls.Count(call => call == "check horizon"));
+        Assert.DoesNotContain(deployment.Calls, call => call.StartsWith("restore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_transaction_that_stays_in_progress_makes_the_rollback_restore()
+    {
+        var run = MigrationFailedRun(AtStop);
+        var deployment = new RecordedRollbackDeployment();
+        for (var i = 0; i < 100; i++)
+            deployment.HorizonChecks.Enqueue(Check(inProgress: 1));
+
+        await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+
+        Assert.Contains("restore /backups/before.dump", deployment.Calls);
+        Assert.Contains(_output.Lines, line => line.Contains("Restoring the database: 1 transaction(s) begun since Stop are still in progress", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_journal_written_before_the_horizon_existed_still_restores_without_asking_PostgreSQL()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "state"));
+        var compose = Path.Combine(_directory, "docker-compose.yml");
+        File.WriteAllText(compose, "services: {}\n");
+        // As the tool wrote it before this change, killed during StartBackend: no transaction_horizon.
+        var path = Path.Combine(_directory, "state", "20261201-101010-4242.json");
+        File.WriteAllText(path, $$"""
+            {
+              "id": "20261201-101010-4242",
+              "compose_file": "{{compose}}",
+              "started_at": "2026-12-01T10:10:10+00:00",
+              "from_version": "0.2.0",
+              "to_version": "0.3.1",
+              "completed_steps": [
+                { "name": "Preflight", "completed_at": "2026-12-01T10:10:12+00:00" },
+                { "name": "Backup", "completed_at": "2026-12-01T10:10:13+00:00" },
+                { "name": "Pull", "completed_at": "2026-12-01T10:10:14+00:00" },
+                { "name": "Stop", "completed_at": "2026-12-01T10:10:15+00:00" }
+              ],
+              "backup_file": "/backups/before.dump",
+              "revision_before": "002_asset_tags",
+              "previous_images": { "backend": "nexplane-backend:0.2.0" },
+              "target_images": { "backend": "nexplane-backend:0.3.1" },
+              "announces_migrations": true,
+              "agent_upgrade_required": false,
+              "upgraded_agents": {},
+              "backup_after_stop": false,
+              "migration_head": null,
+              "changed_files": [],
+              "migration_error_file": null,
+              "outcome": null
+            }
+            """);
+        var run = new UpgradeRun(_output) { Journal = UpgradeJournal.Load(path) };
+        var deployment = new RecordedRollbackDeployment();
+        deployment.HorizonChecks.Enqueue(Check());
+
+        // Invoked directly after the kill: the journal alone says how far the run got.
+        await run.RollBackAsync(null, Settings, deployment, CancellationToken.None);
+
+        Assert.Null(run.Journal.TransactionHorizon);
+        Assert.Equal(["stop backend", "restore /backups/before.dump", "start backend", "watch backend start", "wait for health", "verify 0.2.0"],
+            deployment.Calls);
+        Assert.Contains(_output.Lines, line => line.StartsWith("INF Restoring the database: the journal holds no transaction horizon from Stop", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_run_killed_after_Stop_recorded_its_horizon_rolls_back_on_PostgreSQL_s_word()
+    {
+        // SIGKILL right after Stop: the journal says StartBackend may have begun, so the plan would restore;
+        // PostgreSQL shows the new backend never committed anything.
+        var run = MigrationFailedRun(AtStop);
+        var deployment = new RecordedRollbackDeployment();
+        deployment.HorizonChecks.Enqueue(Check());
+
+        await run.RollBackAsync(null, Settings, deployment, CancellationToken.None);
+
+        Assert.Contains("check horizon", deployment.Calls);
+        Assert.DoesNotContain(deployment.Calls, call => call.StartsWith("restore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Before_StartBackend_the_horizon_is_not_even_asked_about()
+    {
+        var run = MigrationFailedRun(AtStop);
+        var deployment = new RecordedRollbackDeployment();
+
+        await run.RollBackAsync([RunbookStep.Stop], Settings, deployment, CancellationToken.None);
+
+        Assert.DoesNotContain("check horizon", deployment.Calls);
+        Assert.Null(run.Report.DatabaseRollback);
+    }
+}
