@@ -33,6 +33,8 @@ public sealed class UpgradeReport
     public List<Agents.AgentHostOutcome> Agents { get; } = new();
     public string? Outcome { get; set; }
     public List<string> NextSteps { get; } = new();
+    /// <summary>What each webhook did with each notice (webhooks named by number and host, never by URL).</summary>
+    public List<string> Notifications { get; } = new();
 
     static readonly JsonSerializerOptions Options = new()
     {
@@ -61,6 +63,7 @@ public sealed class UpgradeReport
                                 (TablesWrittenAfterBackup.Count == 0 ? "none" : string.Join(", ", TablesWrittenAfterBackup.Select(t => $"{t.Key} ({t.Value} rows)"))));
         foreach (var (service, image) in Images) markdown.AppendLine($"- {service}: `{image}`");
         foreach (var agent in Agents) markdown.AppendLine($"- Agent {agent.Host}: {agent.Result} ({agent.FromVersion ?? "?"} -> {agent.ToVersion ?? "?"}, {agent.Seconds:0.0} s)");
+        foreach (var notification in Notifications) markdown.AppendLine($"- Notification: {notification}");
         foreach (var next in NextSteps) markdown.AppendLine($"- Next: {next}");
         return markdown.ToString();
     }
