@@ -31,6 +31,7 @@ partial class Build
     Target Stop => _ => _
         .Description("Stops the app services that use the database; never db or redis")
         .DependsOn(Pull)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Stop)))
         .Executes(async cancellationToken =>
             await Run.StopAppAsync(PresentServices(StopServices),
@@ -39,6 +40,7 @@ partial class Build
     Target StartBackend => _ => _
         .Description("Pins the new tag, starts backend and worker, and follows the migrations to startup")
         .DependsOn(Stop)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(StartBackend)))
         .Executes(async cancellationToken =>
             await Run.StartBackendAsync(PresentServices(StopServices), UpgradeStateDirectory, this, cancellationToken));

@@ -14,6 +14,7 @@ partial class Build
     Target Pull => _ => _
         .Description("Pulls every new image before anything stops and records its digest")
         .DependsOn(Backup)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Pull)))
         .Executes(async cancellationToken =>
         {

@@ -7,6 +7,7 @@ partial class Build
     Target VerifyMigrations => _ => _
         .Description("Checks that alembic_version is the single head the backend reported")
         .DependsOn(StartBackend)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(VerifyMigrations)))
         .Executes(async cancellationToken =>
             await Run.VerifyMigrationsAsync(new MigrationVerifier(new DatabaseInspector(DatabaseTarget)).VerifyAsync, cancellationToken));

@@ -28,3 +28,19 @@ public sealed record LineChange(int Number, string? Before, string? After)
 
 /// <summary>A deployment file a pin would change, with the tags that move and the lines that would differ.</summary>
 public sealed record PlannedFileChange(string Path, IReadOnlyList<PinnedTag> Tags, IReadOnlyList<LineChange> Lines);
+
+public static class PlannedFileChanges
+{
+    /// <summary>
+    /// The lines of <paramref name="all"/> that <paramref name="earlier"/> does not already change: what a later pin
+    /// adds (the frontend's), when an earlier one (the backend's) may already have moved a shared IMAGE_TAG.
+    /// </summary>
+    public static IReadOnlyList<PlannedFileChange> Remaining(IReadOnlyList<PlannedFileChange> all, IReadOnlyList<PlannedFileChange> earlier) =>
+        all.Select(file => file with
+            {
+                Lines = file.Lines.Where(line => !earlier.Any(e => e.Path == file.Path && e.Lines.Contains(line))).ToArray(),
+                Tags = file.Tags.Where(tag => !earlier.Any(e => e.Tags.Any(t => t.Service == tag.Service))).ToArray(),
+            })
+            .Where(file => file.Lines.Count > 0)
+            .ToArray();
+}

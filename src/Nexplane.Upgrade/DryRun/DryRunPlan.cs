@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Runs;
 
 namespace Nexplane.Upgrade.DryRun;
@@ -45,11 +46,12 @@ public static class DryRunPlan
                     : $"stop {string.Join(", ", forecast.StopServices)} (TERM inside the container, the engine's stop after {forecast.StopTimeout.TotalSeconds:0.#} s); the downtime begins",
                 [$"never stopped: {string.Join(", ", forecast.ProtectedServices)}"]),
             RunbookStep.StartBackend => ($"pin the new tag, start {string.Join(", ", forecast.StopServices)} (compose up -d --no-deps) and follow the migrations to startup",
-                PinLines(forecast).Concat(MigrationLines(forecast)).ToArray()),
+                PinLines(forecast.BackendFileChanges, "no file changes: the tags are pinned already").Concat(MigrationLines(forecast)).ToArray()),
             RunbookStep.VerifyMigrations => ("check that alembic_version holds the single head the backend reports" +
                 (preflight.Path?.AnnouncesMigrations == true ? ", moved from " + RevisionBefore(forecast) : ""), []),
             RunbookStep.Frontend => forecast.FrontendService is { } frontend
-                ? ($"recreate {frontend} alone on {preflight.Services.FirstOrDefault(s => s.Service == frontend)?.To.ToString() ?? "its new image"}; {forecast.FrontendUrl} must answer 2xx and stay up", [])
+                ? ($"pin and recreate {frontend} alone on {preflight.Services.FirstOrDefault(s => s.Service == frontend)?.To.ToString() ?? "its new image"}; {forecast.FrontendUrl} must answer 2xx and stay up",
+                    PinLines(forecast.FrontendFileChanges, "no file changes of its own (its tag moves with StartBackend's)").ToArray())
                 : ("no frontend to recreate in this deployment", []),
             RunbookStep.Verify => ($"check version {preflight.Target} at {forecast.ApiUrl}, log in as {forecast.LoginEmail}, GET /assets", []),
             RunbookStep.Agents => forecast.AgentsSkipped is { } reason
@@ -59,11 +61,11 @@ public static class DryRunPlan
         };
     }
 
-    static IEnumerable<string> PinLines(UpgradeForecast forecast)
+    static IEnumerable<string> PinLines(IReadOnlyList<PlannedFileChange> changes, string whenNone)
     {
-        if (forecast.FileChanges.Count == 0)
-            yield return "no file changes: the tags are pinned already";
-        foreach (var file in forecast.FileChanges)
+        if (changes.Count == 0)
+            yield return whenNone;
+        foreach (var file in changes)
             foreach (var line in file.Lines)
                 yield return $"{file.Path} line {line.Number}: {Quote(line.Before)} -> {Quote(line.After)}";
     }

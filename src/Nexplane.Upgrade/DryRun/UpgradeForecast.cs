@@ -21,7 +21,10 @@ public sealed record UpgradeForecast
     public required IReadOnlyList<string> StopServices { get; init; }
     public required IReadOnlyList<string> ProtectedServices { get; init; }
     public required TimeSpan StopTimeout { get; init; }
-    public required IReadOnlyList<PlannedFileChange> FileChanges { get; init; }
+    /// <summary>The lines StartBackend's pin would change.</summary>
+    public required IReadOnlyList<PlannedFileChange> BackendFileChanges { get; init; }
+    /// <summary>The lines the Frontend step's pin would change on top of those (none when they share IMAGE_TAG).</summary>
+    public IReadOnlyList<PlannedFileChange> FrontendFileChanges { get; init; } = [];
     /// <summary>The frontend service, when the upgrade recreates one; null otherwise.</summary>
     public string? FrontendService { get; init; }
     public string? FrontendUrl { get; init; }

@@ -71,4 +71,29 @@ public sealed class TagPinPreviewTests : IDisposable
     [Fact]
     public void A_line_added_at_the_end_has_no_before() =>
         Assert.Equal([new LineChange(2, null, "IMAGE_TAG=0.3.0")], LineChange.Between("A=1\n", "A=1\nIMAGE_TAG=0.3.0\n"));
+
+    [Fact]
+    public void A_later_pin_of_a_shared_env_variable_adds_no_line_of_its_own()
+    {
+        File.WriteAllText(ComposePath, "services:\n  backend:\n    image: g/nexplane-backend:${IMAGE_TAG}\n  frontend:\n    image: g/nexplane-frontend:${IMAGE_TAG}\n");
+        File.WriteAllText(EnvPath, "IMAGE_TAG=v0.2.0\n");
+
+        var backend = Pinner.Preview([("backend", "v0.3.0")]);
+        var frontend = PlannedFileChanges.Remaining(Pinner.Preview([("backend", "v0.3.0"), ("frontend", "v0.3.0")]), backend);
+
+        Assert.Equal([new LineChange(1, "IMAGE_TAG=v0.2.0", "IMAGE_TAG=v0.3.0")], Assert.Single(backend).Lines);
+        Assert.Empty(frontend);
+    }
+
+    [Fact]
+    public void A_later_pin_of_its_own_image_line_keeps_that_line()
+    {
+        File.WriteAllText(ComposePath, "services:\n  backend:\n    image: r/nexplane-backend:0.2.0\n  frontend:\n    image: r/nexplane-frontend:0.2.0\n");
+        File.WriteAllText(EnvPath, "");
+
+        var backend = Pinner.Preview([("backend", "0.3.0")]);
+        var frontend = PlannedFileChanges.Remaining(Pinner.Preview([("backend", "0.3.0"), ("frontend", "0.3.0")]), backend);
+
+        Assert.Equal([new LineChange(5, "    image: r/nexplane-frontend:0.2.0", "    image: r/nexplane-frontend:0.3.0")], Assert.Single(frontend).Lines);
+    }
 }

@@ -34,7 +34,7 @@ public sealed class DryRunPlanTests
         StopServices = ["backend", "worker"],
         ProtectedServices = ["db", "redis"],
         StopTimeout = TimeSpan.FromSeconds(5),
-        FileChanges = [new PlannedFileChange("/srv/nexplane/docker-compose.yml", [],
+        BackendFileChanges = [new PlannedFileChange("/srv/nexplane/docker-compose.yml", [],
             [new LineChange(7, "    image: reg/nexplane-backend:0.2.0", "    image: reg/nexplane-backend:0.3.0")])],
         FrontendService = "frontend",
         FrontendUrl = "https://nexplane.example.com",
@@ -66,6 +66,7 @@ public sealed class DryRunPlanTests
         Assert.Contains("stop backend, worker", text);
         Assert.Contains("never stopped: db, redis", text);
         Assert.Contains("/srv/nexplane/docker-compose.yml line 7: `image: reg/nexplane-backend:0.2.0` -> `image: reg/nexplane-backend:0.3.0`", text);
+        Assert.Contains("no file changes of its own (its tag moves with StartBackend's)", text);
         Assert.Contains("into /var/backups/nexplane-backup-20261205-120000-0.2.0.dump", text);
         Assert.Contains("migration announced by 0.3.0: `003_tags`: adds asset tags", text);
         Assert.Contains("moved from 002_base", text);
