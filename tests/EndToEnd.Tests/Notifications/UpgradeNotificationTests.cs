@@ -26,7 +26,7 @@ public sealed class UpgradeNotificationTests(NotifiedUpgradeDeployment fixture) 
         using var broken = new WebhookReceiver("/hooks/second-webhook-token") { Status = HttpStatusCode.InternalServerError };
 
         var run = await BuildScript.RunAsync(_deployment.UpgradeArguments("0.3.0"),
-            new Dictionary<string, string?> { ["WEBHOOK_URL"] = $"{chat.Url} {broken.Url}" }, TimeSpan.FromMinutes(4));
+            new Dictionary<string, string?> { ["WEBHOOK_URL"] = $"{chat.Url} {broken.Url}" }, TimeSpan.FromMinutes(8));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var events = chat.Bodies.Select(body => JsonDocument.Parse(body).RootElement).ToArray();
@@ -63,7 +63,7 @@ public sealed class RollbackNotificationTests(NotifiedRollbackDeployment fixture
         using var hanging = new WebhookReceiver("/hooks/hanging") { Hang = true };
 
         var run = await BuildScript.RunAsync(_deployment.UpgradeArguments("0.3.1", "--webhook-timeout", "2s"),
-            new Dictionary<string, string?> { ["NUKE_WEBHOOK_URL"] = $"{chat.Url} {hanging.Url}" }, TimeSpan.FromMinutes(4));
+            new Dictionary<string, string?> { ["NUKE_WEBHOOK_URL"] = $"{chat.Url} {hanging.Url}" }, TimeSpan.FromMinutes(8));
 
         await _deployment.AssertRolledBackAsync(before, run);
         var events = chat.Bodies.Select(body => JsonDocument.Parse(body).RootElement.GetProperty("event")).ToArray();
