@@ -48,6 +48,7 @@ partial class Build
     Target Agents => _ => _
         .Description("Upgrades the agents (SSH or local) when the release requires it: canary, then waves, each host rolled back on its own")
         .DependsOn(Verify)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => AgentUpgradeRequired)
         .OnlyWhenDynamic(() => AgentsNotLeftToOperator)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Agents)))

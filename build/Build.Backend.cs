@@ -25,6 +25,7 @@ partial class Build
     Target Stop => _ => _
         .Description("Stops the app services that use the database; never db or redis")
         .DependsOn(Pull)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Stop)))
         .Executes(async cancellationToken =>
             await Run.StopAppAsync(Run.PresentServices(StopServices),
@@ -33,6 +34,7 @@ partial class Build
     Target StartBackend => _ => _
         .Description("Pins the new tag, starts backend and worker, and follows the migrations to startup")
         .DependsOn(Stop)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(StartBackend)))
         .Executes(async cancellationToken =>
             await Run.StartBackendAsync(Run.PresentServices(StopServices), UpgradeStateDirectory, Live, cancellationToken));
@@ -41,6 +43,7 @@ partial class Build
     Target VerifyMigrations => _ => _
         .Description("Checks that alembic_version is the single head the backend reported")
         .DependsOn(StartBackend)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(VerifyMigrations)))
         .Executes(async cancellationToken => await Run.VerifyMigrationsAsync(Live.VerifyMigrationsAsync, cancellationToken));
 }

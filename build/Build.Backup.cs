@@ -53,6 +53,7 @@ partial class Build
     Target Backup => _ => _
         .Description("Backs up the database with pg_dump, verifies the archive and writes its manifest")
         .DependsOn(Preflight)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenStatic(() => !BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Backup)))
         .Executes(async cancellationToken => await Run.BackUpAsync(Live, BackupPolicy, cancellationToken));
@@ -65,6 +66,7 @@ partial class Build
         .Description("With --backup-after-stop: the backup, taken once the app is stopped so no write is left out")
         .DependsOn(Stop)
         .DependentFor(StartBackend)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenStatic(() => BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(BackupAfterStopping)))
         .Executes(async cancellationToken => await Run.BackUpAsync(Live, BackupPolicy, cancellationToken));

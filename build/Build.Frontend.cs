@@ -15,6 +15,7 @@ partial class Build
     Target Frontend => _ => _
         .Description("Recreates the frontend alone on the new tag and checks its image, its page and any version it states")
         .DependsOn(VerifyMigrations)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Frontend)))
         .OnlyWhenDynamic(() => Run.UpgradesFrontend(FrontendService))
         .Executes(async cancellationToken => await Run.UpgradeFrontendAsync(Live, cancellationToken));

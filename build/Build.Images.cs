@@ -6,6 +6,7 @@ partial class Build
     Target Pull => _ => _
         .Description("Pulls every new image before anything stops and records its digest")
         .DependsOn(Backup)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Pull)))
         .Executes(async cancellationToken => await Run.PullAsync(Live, cancellationToken));
 }

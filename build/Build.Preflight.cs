@@ -62,6 +62,7 @@ partial class Build
             problems.HttpUrl("--github-api-url", GitHubApiUrl, "https://api.github.com or http://127.0.0.1:18089/");
         if (ReleaseNotesFile is not null)
             problems.ExistingFile("--release-notes-file", ReleaseNotesFile);
+        NotificationParameterProblems(problems);
         // The agent hosts file is checked by Preflight's agent check, only when agents are to be upgraded (--skip-agents).
         return problems;
     }

@@ -19,6 +19,7 @@ partial class Build
     /// <summary>Read-only for the deployment: Preflight's checks (no journal, no lock), a backup when there is no recent one, and a throwaway copy.</summary>
     Target Rehearse => _ => _
         .Description("Runs the upgrade to --version on a throwaway copy (database from a backup); changes nothing of the deployment")
+        .OnlyWhenStatic(() => NotDryRun)
         .Requires(() => Version)
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)

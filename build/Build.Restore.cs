@@ -15,6 +15,7 @@ partial class Build
     /// </summary>
     Target Restore => _ => _
         .Description("Restores a backup into a new database and swaps it in, keeping the old one")
+        .OnlyWhenStatic(() => NotDryRun)
         .Requires(() => ComposeFile)
         .Executes(async cancellationToken =>
         {

@@ -31,6 +31,7 @@ partial class Build
     Target Rollback => _ => _
         .Description("Undoes an upgrade from its journal: old images, restored database, old version verified")
         .TriggeredBy(Runbook.PastPointOfNoReturn.Select(TargetOf).ToArray())
+        .OnlyWhenStatic(() => NotDryRun)
         .AssuredAfterFailure()
         .OnlyWhenDynamic(() => RollbackNeeded)
         .Requires(() => ComposeFile)

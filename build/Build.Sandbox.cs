@@ -19,6 +19,7 @@ partial class Build
     /// </summary>
     Target Sandbox => _ => _
         .Description("Starts a local Nexplane deployment (Docker, registry, images, compose) to rehearse upgrades on")
+        .OnlyWhenStatic(() => NotDryRun)
         // `./build.sh Sandbox Upgrade --version 0.3.0` brings the sandbox up first, then upgrades it.
         .Before(Preflight)
         // sandbox-up.sh checks first whether the sandbox is already up and healthy (a no-op then); otherwise it
@@ -27,6 +28,7 @@ partial class Build
 
     Target SandboxDown => _ => _
         .Description("Removes the sandbox's containers, volumes and data, and nothing else")
+        .OnlyWhenStatic(() => NotDryRun)
         .Executes(async cancellationToken => await RunScriptAsync("sandbox-down.sh", [], cancellationToken));
 
     /// <summary>Runs one of the project's own environment scripts, relaying its output line by line.</summary>

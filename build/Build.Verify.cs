@@ -28,6 +28,7 @@ partial class Build
     Target Verify => _ => _
         .Description("Checks the version endpoint, a real login and the asset inventory")
         .DependsOn(Frontend)
+        .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Verify)))
         .Executes(async cancellationToken => await Run.VerifyAsync(Run.TargetVersion, WhatHappensToOutdatedAgents, Live, Live, cancellationToken));
 }

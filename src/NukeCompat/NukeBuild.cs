@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Nuke.Common.Execution;
+using Nuke.Common.Hosts;
 using Nuke.Common.IO;
 using Serilog;
 
@@ -35,11 +36,15 @@ public abstract partial class NukeBuild
     /// <summary>The console's verbosity (<c>--verbosity</c>).</summary>
     public static Verbosity Verbosity { get; private set; } = Verbosity.Normal;
 
-    internal static void InitializeRun(AbsolutePath rootDirectory, bool isServerBuild, Verbosity verbosity)
+    /// <summary>Where the build runs (<c>--host</c>, else detected): a terminal, GitHub Actions or GitLab CI.</summary>
+    public static BuildHost Host { get; private set; } = new TerminalHost();
+
+    internal static void InitializeRun(AbsolutePath rootDirectory, bool isServerBuild, Verbosity verbosity, BuildHost host)
     {
         _rootDirectory = rootDirectory;
-        IsServerBuild = isServerBuild;
+        IsServerBuild = isServerBuild || host.IsServer;
         Verbosity = verbosity;
+        Host = host;
     }
 
     /// <summary>Runs the build with the process's command line and console, and returns the exit code.</summary>

@@ -11,6 +11,35 @@ public sealed class TagPinner(string composeFilePath, string envFilePath, string
     /// <summary>Pins each service to its tag and returns the files that changed (none when already pinned).</summary>
     public IReadOnlyList<PinnedFile> Pin(IReadOnlyList<(string Service, string Tag)> pins)
     {
+        var planned = PlanPins(pins);
+        var changed = new List<PinnedFile>();
+        if (planned.EnvChanges.Count > 0)
+            changed.Add(Write(envFilePath, planned.EnvText, planned.EnvChanges));
+        if (planned.ComposeChanges.Count > 0)
+            changed.Add(Write(composeFilePath, planned.ComposeText, planned.ComposeChanges));
+
+        VerifyResolvesTo(pins);
+        return changed;
+    }
+
+    /// <summary>
+    /// What <see cref="Pin"/> would change, line by line, without writing anything (the dry run prints it). A variable
+    /// the .env lacks shows as a line added at its end.
+    /// </summary>
+    public IReadOnlyList<PlannedFileChange> Preview(IReadOnlyList<(string Service, string Tag)> pins)
+    {
+        var planned = PlanPins(pins);
+        var changes = new List<PlannedFileChange>();
+        if (planned.EnvChanges.Count > 0)
+            changes.Add(new PlannedFileChange(envFilePath, planned.EnvChanges, LineChange.Between(File.Exists(envFilePath) ? File.ReadAllText(envFilePath) : "", planned.EnvText)));
+        if (planned.ComposeChanges.Count > 0)
+            changes.Add(new PlannedFileChange(composeFilePath, planned.ComposeChanges, LineChange.Between(File.ReadAllText(composeFilePath), planned.ComposeText)));
+        return changes;
+    }
+
+    /// <summary>The files' new texts and the tags that move, computed in memory.</summary>
+    PlannedPins PlanPins(IReadOnlyList<(string Service, string Tag)> pins)
+    {
         var compose = ComposeDocument.Load(composeFilePath);
         var env = DotEnvFile.Load(envFilePath);
         var composeChanges = new List<PinnedTag>();
@@ -36,16 +65,10 @@ public sealed class TagPinner(string composeFilePath, string envFilePath, string
                     break;
             }
         }
-
-        var changed = new List<PinnedFile>();
-        if (envChanges.Count > 0)
-            changed.Add(Write(envFilePath, env.ToText(), envChanges));
-        if (composeChanges.Count > 0)
-            changed.Add(Write(composeFilePath, compose.Text, composeChanges));
-
-        VerifyResolvesTo(pins);
-        return changed;
+        return new PlannedPins(compose.Text, composeChanges, env.ToText(), envChanges);
     }
+
+    sealed record PlannedPins(string ComposeText, IReadOnlyList<PinnedTag> ComposeChanges, string EnvText, IReadOnlyList<PinnedTag> EnvChanges);
 
     /// <summary>The path of the copy kept of <paramref name="path"/> from before this upgrade changed it.</summary>
     public string PreviousCopyOf(string path) => $"{path}.pre-upgrade-{upgradeId}";

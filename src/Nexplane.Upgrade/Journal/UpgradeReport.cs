@@ -35,6 +35,8 @@ public sealed class UpgradeReport
     public List<Agents.AgentHostOutcome> Agents { get; } = new();
     public string? Outcome { get; set; }
     public List<string> NextSteps { get; } = new();
+    /// <summary>What each webhook did with each notice (webhooks named by number and host, never by URL).</summary>
+    public List<string> Notifications { get; } = new();
 
     static readonly JsonSerializerOptions Options = new()
     {
@@ -64,6 +66,7 @@ public sealed class UpgradeReport
         if (DatabaseRollback is not null) markdown.AppendLine($"- Database on rollback: {DatabaseRollback}");
         foreach (var (service, image) in Images) markdown.AppendLine($"- {service}: `{image}`");
         foreach (var agent in Agents) markdown.AppendLine($"- Agent {agent.Host}: {agent.Result} ({agent.FromVersion ?? "?"} -> {agent.ToVersion ?? "?"}, {agent.Seconds:0.0} s)");
+        foreach (var notification in Notifications) markdown.AppendLine($"- Notification: {notification}");
         foreach (var next in NextSteps) markdown.AppendLine($"- Next: {next}");
         return markdown.ToString();
     }

@@ -24,7 +24,7 @@ public sealed partial class UpgradeRun
                 Report.DowntimeSeconds ?? 0, Report.BackupFile ?? "none", AgentsClause(agentsBehind));
 
         Directory.CreateDirectory(directory);
-        var jsonFile = Path.Combine(directory, $"report-{Report.Id}.json");
+        var jsonFile = JsonReportFile(directory);
         File.WriteAllText(jsonFile, Report.ToJson());
         File.WriteAllText(Path.Combine(directory, $"report-{Report.Id}.md"), Report.ToMarkdown());
         if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)

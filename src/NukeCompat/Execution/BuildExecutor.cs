@@ -183,6 +183,7 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
         }
         finally
         {
+            WriteFooter(target.Name);
             session.RunningTarget = null;
         }
 
@@ -199,13 +200,17 @@ internal sealed class BuildExecutor(BuildSession session, IReadOnlyList<string>?
     private static List<string> ViolatedConditions(List<TargetCondition> conditions) =>
         conditions.Where(condition => !condition.Predicate()).Select(condition => condition.Text).ToList();
 
+    /// <summary>NUKE's box on a terminal; a CI host's collapsible block around the target's output.</summary>
     private void WriteHeader(string name)
     {
-        session.Host.Blank();
-        session.Host.Write("╬" + new string('═', name.Length + 5));
-        session.Host.Write("║ " + name);
-        session.Host.Write("╬" + new string('═', Math.Max(name.Length - 4, 2)));
-        session.Host.Blank();
+        foreach (var line in NukeBuild.Host.TargetStart(name))
+            session.Host.Write(line);
+    }
+
+    private void WriteFooter(string name)
+    {
+        foreach (var line in NukeBuild.Host.TargetEnd(name))
+            session.Host.Write(line);
     }
 
     private static Exception Unwrap(Exception exception) => exception switch

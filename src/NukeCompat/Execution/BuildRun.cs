@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text;
+using Nuke.Common.Hosts;
 using Nuke.Common.IO;
 using Nuke.Common.Output;
 using Nuke.Common.Parameters;
@@ -40,7 +41,7 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         {
             var verbosity = ReadVerbosity();
             var root = RootDirectoryLocator.Locate(options, _arguments);
-            NukeBuild.InitializeRun(root, IsServerBuild(_environment), verbosity);
+            NukeBuild.InitializeRun(root, IsServerBuild(_environment), verbosity, BuildHost.Choose(ReadHost(), _environment));
             NukeBuild.TemporaryDirectory.CreateDirectory();
             build = createBuild();
         }
@@ -55,7 +56,7 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         build.Session = session;
         var previousLogger = Log.Logger;
         using var logging = BuildLogging.Create(output, palette, NukeBuild.Verbosity,
-            NukeBuild.IsServerBuild ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging);
+            NukeBuild.IsServerBuild ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging, NukeBuild.Host);
         session.Logger = logging.Logger;
         session.Host = logging.Host;
         Log.Logger = logging.Logger;
@@ -220,6 +221,14 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         foreach (var token in unknown)
             logger.Warning("Unknown option '{Option:l}' was ignored; see --help for the parameters", token);
     }
+
+    private string? ReadHost() => _arguments.GetValues("host") switch
+    {
+        null => null,
+        [var name] => name,
+        var values => throw new BuildConfigurationException(
+            $"Value [ {string.Join(", ", values)} ] is not a host; use one of: {string.Join(", ", BuildHost.Known.Select(host => host.Name))}."),
+    };
 
     private Verbosity ReadVerbosity()
     {

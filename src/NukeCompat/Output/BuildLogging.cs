@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nuke.Common.Hosts;
 using Nuke.Common.IO;
 using Serilog;
 using Serilog.Core;
@@ -34,13 +35,14 @@ internal sealed class BuildLogging : IDisposable
         Verbosity verbosity,
         AbsolutePath? logDirectory,
         Func<string?> currentTarget,
-        Action<LoggerConfiguration>? configureSinks)
+        Action<LoggerConfiguration>? configureSinks,
+        BuildHost? host = null)
     {
         var levelSwitch = new LoggingLevelSwitch(ToConsoleLevel(verbosity));
         var warnings = new WarningCollector();
         var sinks = new LoggerConfiguration()
             .MinimumLevel.Verbose()
-            .WriteTo.Sink(new TerminalSink(output, levelSwitch, palette))
+            .WriteTo.Sink(new TerminalSink(output, levelSwitch, palette, host))
             .WriteTo.Sink(warnings);
         if (logDirectory is not null)
         {

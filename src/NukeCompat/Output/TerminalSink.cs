@@ -2,14 +2,16 @@ using System.Globalization;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Display;
+using Nuke.Common.Hosts;
 
 namespace Nuke.Common.Output;
 
 /// <summary>
 /// The console sink: log events in NUKE's template, filtered by <c>--verbosity</c>; the engine's own lines (logo,
-/// headers, summary) as plain text. Writes to any <see cref="TextWriter"/>, so tests can capture it.
+/// headers, summary) as plain text. On a host with annotations (GitHub Actions) a warning or error is written as the
+/// host's annotation instead. Writes to any <see cref="TextWriter"/>, so tests can capture it.
 /// </summary>
-internal sealed class TerminalSink(TextWriter writer, LoggingLevelSwitch levelSwitch, AnsiPalette? palette) : ILogEventSink
+internal sealed class TerminalSink(TextWriter writer, LoggingLevelSwitch levelSwitch, AnsiPalette? palette, BuildHost? host = null) : ILogEventSink
 {
     public const string Template = "{Timestamp:HH:mm:ss} [{Level:u3}] {Message:l}{NewLine}{Exception}";
 
@@ -17,6 +19,8 @@ internal sealed class TerminalSink(TextWriter writer, LoggingLevelSwitch levelSw
 
     /// <summary>Below Verbose, exceptions show their messages only; stack traces go to the log file and --verbosity verbose.</summary>
     private readonly MessageTemplateTextFormatter _withoutException = new("{Timestamp:HH:mm:ss} [{Level:u3}] {Message:l}{NewLine}", CultureInfo.InvariantCulture);
+
+    private readonly MessageTemplateTextFormatter _messageOnly = new("{Message:l}", CultureInfo.InvariantCulture);
 
     public void Emit(LogEvent logEvent)
     {
@@ -31,6 +35,11 @@ internal sealed class TerminalSink(TextWriter writer, LoggingLevelSwitch levelSw
         {
             if (logEvent.Level < levelSwitch.MinimumLevel)
                 return;
+            if (AnnotationOf(logEvent) is { } annotation)
+            {
+                Write(annotation + Environment.NewLine);
+                return;
+            }
             using var buffer = new StringWriter(CultureInfo.InvariantCulture);
             if (logEvent.Exception is { } exception && levelSwitch.MinimumLevel > LogEventLevel.Verbose)
             {
@@ -52,10 +61,31 @@ internal sealed class TerminalSink(TextWriter writer, LoggingLevelSwitch levelSw
             };
         }
 
+        Write(palette?.Paint(text, style) ?? text);
+    }
+
+    private void Write(string text)
+    {
         lock (writer)
         {
-            writer.Write(palette?.Paint(text, style) ?? text);
+            writer.Write(text);
             writer.Flush();
         }
+    }
+
+    /// <summary>The event's message (and its exception's messages, never a stack trace) as the host's annotation.</summary>
+    private string? AnnotationOf(LogEvent logEvent)
+    {
+        if (host is null || logEvent.Level < LogEventLevel.Warning)
+            return null;
+        var target = logEvent.Properties.TryGetValue(ExecutingTargetEnricher.PropertyName, out var value) && value is ScalarValue { Value: string name }
+            ? name
+            : null;
+        using var buffer = new StringWriter(CultureInfo.InvariantCulture);
+        _messageOnly.Format(logEvent, buffer);
+        var message = buffer.ToString();
+        if (logEvent.Exception is { } exception)
+            message += Environment.NewLine + ExceptionText.MessagesOnly(exception);
+        return host.Annotation(logEvent.Level, target, message);
     }
 }

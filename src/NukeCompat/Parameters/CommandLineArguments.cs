@@ -2,7 +2,8 @@ namespace Nuke.Common.Parameters;
 
 /// <summary>
 /// The raw command line: leading positional tokens (target names), then options, each owning the tokens up to the
-/// next token that starts with <c>-</c>. A repeated option keeps its last occurrence.
+/// next token that starts with <c>-</c>. A repeated option keeps its last occurrence, except for list parameters,
+/// which collect every occurrence (<see cref="GetAllValues"/>).
 /// </summary>
 internal sealed class CommandLineArguments
 {
@@ -45,6 +46,14 @@ internal sealed class CommandLineArguments
 
     /// <summary>The values of the option's last occurrence, or null when it was not given.</summary>
     public IReadOnlyList<string>? GetValues(string name) => Find(name)?.Values;
+
+    /// <summary>The values of every occurrence, in order, or null when the option was not given.</summary>
+    public IReadOnlyList<string>? GetAllValues(string name)
+    {
+        var key = ParameterNaming.MatchKey(name);
+        var occurrences = _options.Where(x => x.Key == key).ToList();
+        return occurrences.Count == 0 ? null : occurrences.SelectMany(x => x.Values).ToList();
+    }
 
     /// <summary>A flag: present without a value means true; <c>--flag false</c> turns it off.</summary>
     public bool GetFlag(string name) =>

@@ -19,10 +19,12 @@ internal sealed class ParameterSources(
     /// <summary>The value and where it came from ("the command line", "environment variable X", "parameter file F").</summary>
     public (bool Found, object? Value, string? Origin) Resolve(string name, Type type, string? separator, bool isSecret)
     {
-        if (arguments.GetValues(name) is { } tokens)
+        // A repeated list option adds up (--webhook-url a --webhook-url b is two); NUKE keeps the last one, silently
+        // dropping the others. Every occurrence of a secret is registered, also the ones a scalar does not keep.
+        if (isSecret)
+            (arguments.GetAllValues(name) ?? []).ToList().ForEach(SecretRedactor.Register);
+        if ((type.IsArray ? arguments.GetAllValues(name) : arguments.GetValues(name)) is { } tokens)
         {
-            if (isSecret)
-                tokens.ToList().ForEach(SecretRedactor.Register);
             return (true, Convert(() => ValueConverter.FromTokens(tokens, type, separator, root), () => DescribeArgumentError(name)), "the command line");
         }
 
