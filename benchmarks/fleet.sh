@@ -121,8 +121,11 @@ phase_figures() {
 }
 
 log "instance $instance ($PROJECT): control plane on $to_version, fleet of $fleet_size hosts on $from_version; load average $(load)"
-"$REPO_ROOT/scripts/sandbox-up.sh" --instance "$instance" --version "$from_version" >"$work/sandbox-up.log" 2>&1 \
-  || { cat "$work/sandbox-up.log"; die "sandbox-up.sh --instance $instance failed"; }
+# A kept instance already upgraded by an earlier run is used as it is (sandbox-up.sh refuses to "re-deploy" it).
+if [[ "$(curl -fsS --max-time 2 "$BACKEND_URL/downloads/version" 2>/dev/null)" != "$to_version" ]]; then
+  "$REPO_ROOT/scripts/sandbox-up.sh" --instance "$instance" --version "$from_version" >"$work/sandbox-up.log" 2>&1 \
+    || { cat "$work/sandbox-up.log"; die "sandbox-up.sh --instance $instance failed"; }
+fi
 if [[ "$(curl -fsS "$BACKEND_URL/downloads/version")" != "$to_version" ]]; then
   "$REPO_ROOT/build.sh" Upgrade --version "$to_version" --accept-breaking-changes --skip-agents "${tool_arguments[@]}" \
     --agent-hosts-file "$deploy_dir/agent-hosts.json" >"$work/control-plane.log" 2>&1 \
