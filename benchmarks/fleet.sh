@@ -34,6 +34,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/sandbox-instance.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/agent-hosts.sh"
 # shellcheck disable=SC2034  # read by common.sh and agent-hosts.sh
 SCRIPT_NAME=fleet AGENT_HEARTBEAT_SECONDS="$heartbeat"
+# 50 hosts registering at once on a shared 2-core machine take longer than the sandbox's 3.
+AGENT_REGISTRATION_TIMEOUT=$((30 + 3 * fleet_size))
 
 set_instance "$instance"
 deploy_dir="$DEFAULT_DEPLOY_DIR"
@@ -143,7 +145,7 @@ for run in "waves:$wave_size" "sequential:1"; do
   started=$(date +%s%N)
   status=0
   "$REPO_ROOT/build.sh" Agents --skip --upgrade-agents --version "$to_version" --agent-wave-size "$size" \
-    --agent-hosts-file "$fleet_file" "${tool_arguments[@]}" >"$work/$name.log" 2>&1 || status=$?
+    --agent-registration-timeout 120s --agent-hosts-file "$fleet_file" "${tool_arguments[@]}" >"$work/$name.log" 2>&1 || status=$?
   seconds[$name]="$(( ($(date +%s%N) - started) / 1000000 ))"
   seconds[$name]="$(awk -v ms="${seconds[$name]}" 'BEGIN { printf "%.1f", ms / 1000 }')"
   step="$(grep -oE 'Agents +Succeeded +[0-9:]+|Agents +Failed +[0-9:]+' "$work/$name.log" || true)"
