@@ -137,6 +137,9 @@ if [[ "$(curl -fsS "$BACKEND_URL/downloads/version")" != "$to_version" ]]; then
     || { tail -40 "$work/control-plane.log"; die "the control plane's upgrade to $to_version failed"; }
 fi
 
+# The first ./build.sh after a change compiles the build (10-25 s, minutes under load): never inside a timed run.
+"$REPO_ROOT/build.sh" --help >/dev/null 2>&1 || die "./build.sh --help failed"
+
 declare -A seconds
 for run in "waves:$wave_size" "sequential:1"; do
   name="${run%%:*}" size="${run#*:}"
