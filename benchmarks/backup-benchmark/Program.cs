@@ -5,14 +5,15 @@ using Nexplane.Upgrade.Processes;
 // Side by side on one database, in one run: our backup (dump + full decode + sha256 + manifest) against bare
 // pg_dump of the same format and compression, and our restore (sha256, parallel COPY, pg_restore post-data, verified,
 // swapped in) against the runbook's psql replay of a plain dump. Usage: BackupBenchmark <port> <database> <work directory>
-if (args.Length != 3)
+if (args.Length is < 3 or > 4)
 {
-    Console.Error.WriteLine("usage: BackupBenchmark <port> <database> <work directory>");
+    Console.Error.WriteLine("usage: BackupBenchmark <port> <database> <work directory> [pairs of the default format, 5]");
     return 2;
 }
 var port = int.Parse(args[0]);
 var databaseName = args[1];
 var work = args[2];
+var defaultPairCount = args.Length == 4 ? int.Parse(args[3]) : 5;
 var database = new DatabaseTarget("127.0.0.1", port, databaseName, "postgres", null);
 var rows = new List<(string What, double Seconds, long Bytes)>();
 
@@ -22,6 +23,25 @@ async Task<double> TimeAsync(Func<Task> action)
     await action();
     return clock.Elapsed.TotalSeconds;
 }
+
+// CPU seconds of this process and of its finished children (pg_dump, pg_restore): the client side's work, which a
+// busy machine slows down far less than it slows the wall clock. The server's share is not in it.
+static double ClientCpuSeconds()
+{
+    var fields = File.ReadAllText("/proc/self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    // After the command's closing parenthesis: state is field 3, so utime, stime, cutime, cstime are 14-17 (index 11-14).
+    return fields[11..15].Sum(long.Parse) / 100.0;
+}
+
+async Task<(double Seconds, double Cpu, T Result)> MeasureAsync<T>(Func<Task<T>> action)
+{
+    var cpu = ClientCpuSeconds();
+    var clock = Stopwatch.StartNew();
+    var result = await action();
+    return (clock.Elapsed.TotalSeconds, ClientCpuSeconds() - cpu, result);
+}
+
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
 async Task RunCheckedAsync(CommandLine command) => await CommandRunner.RunCheckedAsync(command);
 
@@ -52,37 +72,56 @@ async Task<(double Seconds, long Bytes, string Archive)> OurBackupAsync(BackupFo
 
 Console.WriteLine($"Backups of {databaseName} (pg_database_size: {(await new DatabaseInspector(database).SnapshotAsync(CancellationToken.None)).SizeBytes / 1e9:0.00} GB), {Environment.ProcessorCount} cores");
 Console.WriteLine();
-Console.WriteLine("| format, compression | bare pg_dump | ours (dump + decode + sha256 + manifest) | overhead | archive |");
-Console.WriteLine("|---|---:|---:|---:|---:|");
+Console.WriteLine("| format, compression | bare pg_dump | ours (dump + decode + sha256 + manifest) | overhead: median of pairs (spread) | client CPU bare / ours | archive |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 string? customArchive = null;
-// The default (custom, level 0) is measured in five interleaved pairs and reported as medians with ranges: one
-// pair on a shared 2-core machine varies by about a second either way. The other formats get one pair each.
-const int DefaultPairs = 5;
-var defaultPairs = new List<(double Bare, double Ours)>();
+// The default (custom, level 0) is measured in interleaved pairs whose order alternates (bare first, then ours first),
+// reported with every pair's overhead and their spread: one pair on a shared 2-core machine varies by about a second
+// either way, so a median alone says little. The overhead is the median of the pairs' own ratios, not the ratio of
+// two medians taken from different pairs. The other formats get one pair each.
+var defaultPairs = new List<(double Bare, double Ours, double BareCpu, double OursCpu, string Load)>();
 foreach (var (format, level) in new[] { (BackupFormat.Custom, 0), (BackupFormat.Custom, 1), (BackupFormat.Custom, 6), (BackupFormat.Plain, 0) })
 {
     var isDefault = format == BackupFormat.Custom && level == PgDumpCommands.CustomCompressionLevel;
-    var pairs = new List<(double Bare, double Ours)>();
+    var pairs = new List<(double Bare, double Ours, double BareCpu, double OursCpu, string Load)>();
     long bytes = 0;
-    for (var pair = 0; pair < (isDefault ? DefaultPairs : 1); pair++)
+    var count = isDefault ? defaultPairCount : 1;
+    for (var pair = 0; pair < count; pair++)
     {
-        var bare = await BarePgDumpAsync(format, level);
-        var ours = await OurBackupAsync(format, level, keep: isDefault && pair == DefaultPairs - 1);
-        if (isDefault && pair == DefaultPairs - 1)
-            customArchive = ours.Archive;
-        pairs.Add((bare.Seconds, ours.Seconds));
-        bytes = ours.Bytes;
+        var load = LoadAverage();
+        var keep = isDefault && pair == count - 1;
+        (double Seconds, double Cpu, (double Seconds, long Bytes) Result) bare;
+        (double Seconds, double Cpu, (double Seconds, long Bytes, string Archive) Result) ours;
+        if (pair % 2 == 0)
+        {
+            bare = await MeasureAsync(() => BarePgDumpAsync(format, level));
+            ours = await MeasureAsync(() => OurBackupAsync(format, level, keep));
+        }
+        else
+        {
+            ours = await MeasureAsync(() => OurBackupAsync(format, level, keep));
+            bare = await MeasureAsync(() => BarePgDumpAsync(format, level));
+        }
+        if (keep)
+            customArchive = ours.Result.Archive;
+        pairs.Add((bare.Result.Seconds, ours.Result.Seconds, bare.Cpu, ours.Cpu, load));
+        bytes = ours.Result.Bytes;
     }
     if (isDefault)
         defaultPairs = pairs;
-    var bareMedian = Median(pairs.Select(p => p.Bare));
-    var oursMedian = Median(pairs.Select(p => p.Ours));
-    var label = (format == BackupFormat.Custom ? $"custom, level {level}" : "plain SQL") + (isDefault ? $" (default; median of {DefaultPairs})" : "");
-    Console.WriteLine($"| {label} | {bareMedian:0.0} s | {oursMedian:0.0} s | {(oursMedian / bareMedian - 1) * 100:+0.0;-0.0} % | {bytes / 1e6:0} MB |");
+    var overheads = pairs.Select(p => p.Ours / p.Bare - 1).ToArray();
+    var label = (format == BackupFormat.Custom ? $"custom, level {level}" : "plain SQL") + (isDefault ? $" (default; {count} pairs)" : "");
+    var spread = overheads.Length > 1 ? $" ({Percent(overheads.Min())} to {Percent(overheads.Max())})" : "";
+    Console.WriteLine($"| {label} | {Median(pairs.Select(p => p.Bare)):0.0} s | {Median(pairs.Select(p => p.Ours)):0.0} s | " +
+                      $"{Percent(Median(overheads))}{spread} | {Median(pairs.Select(p => p.BareCpu)):0.0} / {Median(pairs.Select(p => p.OursCpu)):0.0} s | {bytes / 1e6:0} MB |");
 }
 Console.WriteLine();
-Console.WriteLine("Default format, each pair (bare / ours): " +
-                  string.Join("; ", defaultPairs.Select(p => $"{p.Bare:0.0} / {p.Ours:0.0} s ({(p.Ours / p.Bare - 1) * 100:+0;-0} %)")));
+Console.WriteLine("Default format, each pair (bare / ours, client CPU bare / ours, load average before the pair; odd pairs ran ours first):");
+foreach (var (p, index) in defaultPairs.Select((p, i) => (p, i + 1)))
+    Console.WriteLine($"  {index}. {p.Bare:0.00} / {p.Ours:0.00} s ({Percent(p.Ours / p.Bare - 1)}), CPU {p.BareCpu:0.0} / {p.OursCpu:0.0} s, load {p.Load}");
+var defaultOverheads = defaultPairs.Select(p => p.Ours / p.Bare - 1).Order().ToArray();
+Console.WriteLine($"Default overhead over {defaultOverheads.Length} pairs: min {Percent(defaultOverheads[0])}, median {Percent(Median(defaultOverheads))}, " +
+                  $"max {Percent(defaultOverheads[^1])} (target < +10 %)");
 
 // Restore: the runbook's way (plain dump replayed by psql into a fresh database) against ours.
 var plainFile = Path.Combine(work, "runbook.sql");
@@ -118,6 +157,8 @@ foreach (var (phase, seconds) in restored.Phases)
 Console.WriteLine();
 Console.WriteLine($"(the replaced database was kept as {restored.KeptFailedDatabase})");
 return 0;
+
+static string Percent(double ratio) => $"{ratio * 100:+0.0;-0.0} %";
 
 static double Median(IEnumerable<double> values)
 {

@@ -65,9 +65,10 @@ download_agent_binary() {
 
 # Provisions one host like a real one: the container (PID 1 docker's init, which reaps the detached
 # agent), then its files (binary, host key, root's authorized_keys, agent.env) copied in before the
-# first start, so the entrypoint starts the service on a complete host.
+# first start, so the entrypoint starts the service on a complete host. An optional 4th argument is the
+# loopback address SSH listens on (default 127.0.0.1; benchmarks/fleet.sh spreads 50 hosts over 127.0.N.k).
 create_agent_host() {
-  local host="$1" port="$2" binary="$3" staging
+  local host="$1" port="$2" binary="$3" address="${4:-127.0.0.1}" staging
   staging="$(mktemp -d "$deploy_dir/agent-hosts/.staging.XXXXXX")"
   mkdir -p "$staging/etc/dropbear" "$staging/etc/nexplane" "$staging/root/.ssh" "$staging/usr/local/bin"
   cp "$(agent_host_key "$host")" "$staging/etc/dropbear/dropbear_ed25519_host_key"
@@ -77,13 +78,13 @@ create_agent_host() {
 NEXPLANE_CONTROL_PLANE_URL=$BACKEND_URL
 NEXPLANE_AGENT_HOSTNAME=$host
 NEXPLANE_AGENT_OS_TYPE=linux
-NEXPLANE_HEARTBEAT_SECONDS=2
+NEXPLANE_HEARTBEAT_SECONDS=${AGENT_HEARTBEAT_SECONDS:-2}
 ENV
   chmod 600 "$staging/etc/dropbear/dropbear_ed25519_host_key" "$staging/root/.ssh/authorized_keys" "$staging/etc/nexplane/agent.env"
   chmod 755 "$staging$AGENT_BINARY_PATH"
   docker create --name "$host" --init --network host --restart unless-stopped \
     --label "$AGENT_HOST_LABEL" --label "org.nexplane.sandbox.project=$PROJECT" \
-    -e "SSH_LISTEN=127.0.0.1:$port" "$AGENT_HOST_IMAGE" >/dev/null || die "docker create $host failed"
+    -e "SSH_LISTEN=$address:$port" "$AGENT_HOST_IMAGE" >/dev/null || die "docker create $host failed"
   # Files only, no directory entries: the image's directories keep their owners and modes.
   tar -C "$staging" --owner=0 --group=0 -cf - etc/dropbear/dropbear_ed25519_host_key root/.ssh/authorized_keys \
     etc/nexplane/agent.env "${AGENT_BINARY_PATH#/}" | docker cp - "$host:/" || die "docker cp into $host failed"

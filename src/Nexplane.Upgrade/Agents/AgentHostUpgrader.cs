@@ -24,10 +24,12 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
     public async Task<AgentHostOutcome> UpgradeAsync(AgentHost host, AgentBinary binary, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var phases = new AgentUpgradePhases();
         AgentHostOutcome Outcome(AgentHostResult result, string? from, string detail) =>
             new(host.Name, result, from, binary.Version, detail, Math.Round(clock.Elapsed.TotalSeconds, 2));
 
         var before = await FindQuietlyAsync(host.Name, cancellationToken);
+        phases.End("check");
         if (before?.Version is { } registered && registered.TrimStart('v') == binary.Version)
             return Outcome(AgentHostResult.AlreadyCurrent, registered, $"already registered on {binary.Version}");
         var from = before?.Version;
@@ -41,12 +43,14 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
         {
             return Outcome(AgentHostResult.NotChanged, from, exception.Message);
         }
+        phases.End("connect");
 
         await using (shell)
         {
             var commands = new AgentHostCommands(host);
             if (await PrepareAsync(shell, commands, host, binary, cancellationToken) is { } notReady)
                 return Outcome(AgentHostResult.NotChanged, from, notReady);
+            phases.End("upload");
 
             // From here on the host changes: any failure, and a cancellation, ends with the old binary running again.
             var changed = false;
@@ -67,11 +71,13 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
                 var start = await shell.RunAsync(commands.Start, cancellationToken);
                 if (!start.Succeeded)
                     return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, $"systemctl start {host.Service} failed: {start.Explanation}", clock, cancellationToken);
+                phases.End("swap");
 
                 var registration = await WaitForRegistrationAsync(shell, commands, host, binary.Version, whileStopped, cancellationToken);
                 if (registration is not null)
                     return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, registration, clock, cancellationToken);
-                log($"{host.Name}: agent {binary.Version} registered ({clock.Elapsed.TotalSeconds:0.0} s); the old binary is kept as {commands.OldBinaryPath}");
+                phases.End("registration");
+                log($"{host.Name}: agent {binary.Version} registered ({clock.Elapsed.TotalSeconds:0.0} s: {phases}); the old binary is kept as {commands.OldBinaryPath}");
                 return Outcome(AgentHostResult.Upgraded, from, $"registered on {binary.Version}; old binary kept as {commands.OldBinaryPath}");
             }
             catch (OperationCanceledException) when (changed)

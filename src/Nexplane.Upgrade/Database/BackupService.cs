@@ -94,7 +94,9 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
         BackupRequest request, IPostgresTools tools, string snapshotId, string partial, CancellationToken cancellationToken)
     {
         var decodesWhileDumping = request.Format == BackupFormat.Custom;
-        var decoderInput = decodesWhileDumping ? new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20)) : null;
+        // 32 MiB of slack: the decoder runs at a lower priority (see StreamingDecodeCommand) and may fall behind for a
+        // moment without holding pg_dump up.
+        var decoderInput = decodesWhileDumping ? new Pipe(new PipeOptions(pauseWriterThreshold: 32 << 20, resumeWriterThreshold: 16 << 20)) : null;
         var decodeClock = new Stopwatch();
         var decoding = decoderInput is null
             ? Task.FromResult(new ToolResult(0, ""))
@@ -134,7 +136,7 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
         try
         {
             await using var stream = input.Reader.AsStream(leaveOpen: true);
-            return await tools.RunAsync(["pg_restore", .. PgDumpCommands.FullDecodeArguments(null)],
+            return await tools.RunAsync(PgDumpCommands.StreamingDecodeCommand(tools.Mode),
                 new Dictionary<string, string?>(), null, stream, cancellationToken);
         }
         finally

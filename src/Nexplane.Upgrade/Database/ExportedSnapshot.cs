@@ -11,8 +11,16 @@ public sealed class ExportedSnapshot(NpgsqlConnection connection, NpgsqlTransact
 {
     public string Id { get; } = id;
 
-    public Task<DatabaseSnapshot> ReadAsync(CancellationToken cancellationToken) =>
-        DatabaseInspector.ReadSnapshotAsync(connection, cancellationToken);
+    /// <summary>
+    /// Read beside the running pg_dump, so the counts run without parallel workers: a parallel count(*) takes three
+    /// backends, both cores of a small server, from pg_dump and the server process feeding it (only this
+    /// transaction's setting changes).
+    /// </summary>
+    public async Task<DatabaseSnapshot> ReadAsync(CancellationToken cancellationToken)
+    {
+        await DatabaseInspector.ScalarAsync<string>(connection, "select set_config('max_parallel_workers_per_gather', '0', true)", cancellationToken);
+        return await DatabaseInspector.ReadSnapshotAsync(connection, cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Journal;
 
 namespace Nexplane.Upgrade.Runs;
@@ -16,7 +17,7 @@ public sealed partial class UpgradeRun
         Report.Outcome ??= verifySucceeded
             ? agentsBehind == 0
                 ? $"upgraded and healthy on {Report.ToVersion}"
-                : $"control plane upgraded and healthy on {Report.ToVersion}; {agentsBehind} of {Report.Agents.Count} agent host(s) not upgraded"
+                : $"control plane upgraded and healthy on {Report.ToVersion}; {agentsBehind} of {Report.Agents.Count} agent host(s) not upgraded: {AgentsLeftBehind.Describe(Report.Agents)}"
             : succeeding ? "succeeded" : "failed";
         if (verifySucceeded)
             output.Information("{Headline:l}: Nexplane {From} -> {To}, downtime {Downtime:0.0} s, backup {Backup}{Agents:l}",
@@ -36,5 +37,5 @@ public sealed partial class UpgradeRun
     string AgentsClause(int agentsBehind) =>
         Report.Agents.Count == 0 ? ""
         : agentsBehind == 0 ? $", agents {Report.Agents.Count}/{Report.Agents.Count} on {Report.ToVersion}"
-        : $"; but {agentsBehind} of {Report.Agents.Count} agent host(s) are NOT on {Report.ToVersion} (see Agents above)";
+        : $"; but {agentsBehind} of {Report.Agents.Count} agent host(s) are NOT on {Report.ToVersion}: {AgentsLeftBehind.Describe(Report.Agents)} (see Agents above)";
 }

@@ -52,13 +52,13 @@ sealed class SimulatedAgentHost : IAgentHostShell, IAgentRegistry
     public bool DamageUploads { get; set; }
     public List<string> Commands { get; } = new();
 
-    public SimulatedAgentHost(string runningVersion)
+    public SimulatedAgentHost(string runningVersion, string name = "web-01")
     {
         foreach (var directory in new[] { "usr/local/bin", "shims", "state" })
             Directory.CreateDirectory(Path.Combine(_root, directory));
         Host = new AgentHost
         {
-            Name = "web-01", Address = "10.0.0.5", User = "root", IdentityFile = "/key", HostKeySha256 = "SHA256:x", Platform = AgentPlatform.LinuxAmd64,
+            Name = name, Address = "10.0.0.5", User = "root", IdentityFile = "/key", HostKeySha256 = "SHA256:x", Platform = AgentPlatform.LinuxAmd64,
             BinaryPath = Path.Combine(_root, "usr", "local", "bin", "nexplane-agent"),
         };
         WriteExecutable(Path.Combine(_root, "shims", "systemctl"), SystemctlShim);

@@ -29,7 +29,7 @@ public sealed class UpgradeRunReportTests : IDisposable
     }
 
     [Fact]
-    public void A_verified_control_plane_with_agents_behind_says_how_many()
+    public void A_verified_control_plane_with_agents_behind_says_how_many_and_names_the_failed_host()
     {
         var run = new UpgradeRun(_output);
         run.Report.ToVersion = "0.4.0";
@@ -38,9 +38,9 @@ public sealed class UpgradeRunReportTests : IDisposable
 
         run.FinishReport(Steps, verifySucceeded: true, succeeding: false, _directory);
 
-        Assert.Equal("control plane upgraded and healthy on 0.4.0; 1 of 2 agent host(s) not upgraded", run.Report.Outcome);
+        Assert.Equal("control plane upgraded and healthy on 0.4.0; 1 of 2 agent host(s) not upgraded: web-02 needs a human", run.Report.Outcome);
         Assert.Contains(_output.Lines, line => line.StartsWith("INF Control plane upgraded and healthy: Nexplane ? -> 0.4.0")
-                                               && line.EndsWith("; but 1 of 2 agent host(s) are NOT on 0.4.0 (see Agents above)"));
+                                               && line.EndsWith("; but 1 of 2 agent host(s) are NOT on 0.4.0: web-02 needs a human (see Agents above)"));
     }
 
     [Fact]
