@@ -67,11 +67,12 @@ public sealed class WebhookNotifierTests
         using var hanging = new WebhookReceiver { Hang = true };
         using var working = new WebhookReceiver();
 
-        var deliveries = await new WebhookNotifier([hanging.Url, working.Url], TimeSpan.FromMilliseconds(500)).PostAsync(Started, CancellationToken.None);
+        var deliveries = await new WebhookNotifier([hanging.Url, working.Url], TimeSpan.FromSeconds(5)).PostAsync(Started, CancellationToken.None);
 
-        // That it returns, and says why, is the behaviour; how fast is a benchmark's question.
+        // That it returns, and says why, is the behaviour; how fast is a benchmark's question. The timeout leaves
+        // the working webhook time to answer on a loaded machine.
         Assert.False(deliveries[0].Delivered);
-        Assert.Equal("no answer within 0.5 s (--webhook-timeout)", deliveries[0].Detail);
+        Assert.Equal("no answer within 5 s (--webhook-timeout)", deliveries[0].Detail);
         Assert.True(deliveries[1].Delivered);
         Assert.Single(hanging.Bodies);
     }
