@@ -21,6 +21,8 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
 
     public Deployment Deployment => deployment;
 
+    public LiveDeploymentSettings Settings => settings;
+
     StepTimeouts Timeouts => settings.Timeouts;
 
     void Line(string line) => run.Output.Line(line);

@@ -1,0 +1,63 @@
+using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Deployments;
+using Nexplane.Upgrade.DryRun;
+
+namespace Nexplane.Upgrade.Runs;
+
+/// <summary>--dry-run: every action the upgrade would take, in order, from Preflight's findings; nothing is done.</summary>
+public sealed partial class UpgradeRun
+{
+    /// <summary>Prints the plan and records that nothing changed.</summary>
+    public void DescribeUpgrade(LiveDeployment live, BackupPolicy backups, bool backupAfterStop, IDowntimePrediction downtime)
+    {
+        foreach (var line in DryRunPlan.Lines(Forecast(live, backups, backupAfterStop, downtime)))
+            output.Line(line);
+        Report.Outcome = "dry run: nothing changed";
+    }
+
+    /// <summary>What each step would act on, computed from Preflight's findings and the settings without acting.</summary>
+    UpgradeForecast Forecast(LiveDeployment live, BackupPolicy backups, bool backupAfterStop, IDowntimePrediction downtime)
+    {
+        var preflight = Preflight ?? throw new InvalidOperationException("The dry run describes what Preflight found; Preflight has not run.");
+        var deployment = live.Deployment;
+        var agents = live.Settings.Agents;
+        var backendServices = PresentServices(deployment.StopServices).ToArray();
+        var frontend = deployment.AppServices.Contains(deployment.FrontendService) && UpgradesFrontend(deployment.FrontendService)
+            ? deployment.FrontendService
+            : null;
+        var pinner = new TagPinner(deployment.ComposeFile, deployment.EnvFile, Report.Id);
+        var backendPins = Pins(backendServices);
+        var backendChanges = pinner.Preview(backendPins);
+        var agentsSkipped = !(agents.UpgradeRequested || AgentUpgradeRequired)
+            ? $"the release notes do not require an agent upgrade ({Setting.UpgradeAgents.Flag()} would force it)"
+            : agents.Skip ? $"left to the operator ({Setting.SkipAgents.Flag()})" : null;
+        var agentHosts = preflight.AgentHosts is { Count: > 0 } checkedHosts ? checkedHosts
+            : agents.HostsFile is not null ? AgentHostsFileReader.Load(agents.HostsFile)
+            : [];
+        return new UpgradeForecast
+        {
+            Preflight = preflight,
+            ComposeFile = deployment.ComposeFile,
+            BackupAfterStop = backupAfterStop,
+            BackupArchive = new BackupFiles(backups.Directory).NewArchivePath(DateTimeOffset.UtcNow, preflight.Current?.ToString() ?? "unknown", backups.Format),
+            BackupSource = $"database {deployment.Database.Name} (pg_dump, {live.Settings.BackupMode} mode, {backups.Format} format)",
+            StopServices = backendServices,
+            ProtectedServices = deployment.ProtectedServices,
+            StopTimeout = live.Settings.Timeouts.Stop,
+            BackendFileChanges = backendChanges,
+            FrontendFileChanges = frontend is null ? [] : PlannedFileChanges.Remaining(pinner.Preview([.. backendPins, .. Pins([frontend])]), backendChanges),
+            FrontendService = frontend,
+            FrontendUrl = deployment.FrontendUrl?.ToString(),
+            ApiUrl = deployment.ApiUrl.ToString(),
+            LoginEmail = live.Settings.Login.Email,
+            AgentWaves = agentsSkipped is null ? AgentRollout.PlanWaves(agentHosts, agents.WaveSize) : [],
+            AgentsSkipped = agentsSkipped,
+            Downtime = preflight.Current is { } current ? downtime.Predict(current, preflight.Target) : null,
+        };
+    }
+
+    (string Service, string Tag)[] Pins(IEnumerable<string> services) =>
+        services.Select(service => (service, ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray();
+}
