@@ -27,7 +27,8 @@ deploy="$root/.sandbox/instance-$instance"
 compose_file="$deploy/docker-compose.yml"
 backend_url="http://127.0.0.1:$((20000 + 10 * instance))"   # ports as scripts/lib/sandbox-instance.sh assigns them
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# The instance goes too, also when a run fails half-way (a loaded machine's timeouts).
+trap 'rm -rf "$work"; "$root/scripts/sandbox-down.sh" --instance "$instance" >/dev/null 2>&1 || true' EXIT
 
 described=(--compose-file "$compose_file" --api-url "$backend_url" --frontend-url "http://127.0.0.1:$((20001 + 10 * instance))"
   --github-api-url "http://127.0.0.1:$((20004 + 10 * instance))/" --backup-directory "$deploy/backups"
@@ -87,4 +88,3 @@ for run in $(seq 1 "$runs"); do
   printf '%-4s %9ss %9ss %11ss %13ss %13ss %s\n' "$run" "$rehearsal" "$upgrade" "$predicted" "$measured" "$polled" "$verdict"
   echo "     prediction: $parts"
 done
-"$root/scripts/sandbox-down.sh" --instance "$instance" >/dev/null
