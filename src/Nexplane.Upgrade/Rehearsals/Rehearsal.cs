@@ -67,7 +67,8 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
             log($"Throwaway copy: {supporting.Service} from {supporting.Image} (empty)");
         }
         var copyDatabase = settings.Database with { Host = await copy.AddressOfAsync(databaseId, cancellationToken), Port = settings.DatabasePortInCopy };
-        await WaitForDatabaseAsync(copyDatabase, databaseId, settings.HealthTimeout, cancellationToken);
+        // A new server first initialises its cluster: on a busy machine that outlasts --health-timeout, so it gets the migrations' limit.
+        await WaitForDatabaseAsync(copyDatabase, databaseId, settings.MigrationTimeout, cancellationToken);
         log($"Throwaway copy: {settings.DatabaseService} from {databaseContainer.Image} at {copyDatabase.Host}:{copyDatabase.Port}; loading {Path.GetFileName(settings.Archive)}");
         var restored = await new RestoreService(new ContainerExec(docker), log, warn)
             .RestoreAsync(new RestoreRequest(copyDatabase, settings.Archive, BackupMode.Auto, databaseId, Math.Max(settings.RestoreJobs, 1)), cancellationToken);
@@ -178,7 +179,7 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
             if (!inspected.State.Running)
                 throw new RehearsalException($"The copy's database server exited (code {inspected.State.ExitCode}) before accepting connections.");
             if (DateTimeOffset.UtcNow >= deadline)
-                throw new RehearsalException($"The copy's database server did not accept a login within {timeout.TotalSeconds:0} s ({Setting.HealthTimeout.Flag()}); last: {last}.");
+                throw new RehearsalException($"The copy's database server did not accept a login within {timeout.TotalSeconds:0} s ({Setting.MigrationTimeout.Flag()}); last: {last}.");
             await Task.Delay(200, cancellationToken);
         }
     }

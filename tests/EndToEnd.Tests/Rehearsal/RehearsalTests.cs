@@ -86,22 +86,7 @@ public sealed class RehearsalTests : IClassFixture<RehearsalDeployment>
     }
 
     [Fact]
-    public async Task A_release_that_reports_another_version_fails_the_rehearsals_version_check()
-    {
-        await _deployment.ReadyOnAsync("0.2.0");
-        var before = await DeploymentSnapshot.TakeAsync(_deployment.Sandbox);
-
-        var run = await _deployment.RehearseAsync("0.3.3");
-
-        Assert.True(run.ExitCode != 0, "expected the rehearsal of 0.3.3 to fail: " + run);
-        var report = _deployment.LastReport("0.2.0", "0.3.3");
-        Assert.False(report.Passed);
-        Assert.Contains(report.Gates, gate => gate.StartsWith("[FAILED] version:", StringComparison.Ordinal) && gate.Contains("0.3.0-rc1"));
-        await _deployment.AssertUntouchedAsync(before);
-    }
-
-    [Fact]
-    public async Task Ctrl_C_during_the_rehearsal_removes_the_copy_and_a_killed_rehearsals_copy_is_removed_by_the_next_one()
+    public async Task Ctrl_C_during_the_rehearsal_removes_the_copy_and_a_killed_rehearsals_copy_is_removed_by_the_next_one_which_judges_a_wrong_version()
     {
         await _deployment.ReadyOnAsync("0.2.0");
         var before = await DeploymentSnapshot.TakeAsync(_deployment.Sandbox);
@@ -123,10 +108,14 @@ public sealed class RehearsalTests : IClassFixture<RehearsalDeployment>
         }
         Assert.NotEmpty(await _deployment.LeftoversAsync());
 
-        var next = await _deployment.RehearseAsync("0.3.0");
+        // The next rehearsal (of 0.3.3, which reports another version: one rehearsal less for CI) starts by removing them.
+        var next = await _deployment.RehearseAsync("0.3.3");
 
-        Assert.True(next.ExitCode == 0, "the next rehearsal should pass: " + next);
         Assert.Matches(@"Removed \d+ container\(s\) and network\(s\) of the throwaway copy \(nexplane-upgrade\.rehearsal\.compose-file=", next.Output);
+        Assert.True(next.ExitCode != 0, "expected the rehearsal of 0.3.3 to fail: " + next);
+        var report = _deployment.LastReport("0.2.0", "0.3.3");
+        Assert.False(report.Passed);
+        Assert.Contains(report.Gates, gate => gate.StartsWith("[FAILED] version:", StringComparison.Ordinal) && gate.Contains("0.3.0-rc1"));
         await _deployment.AssertUntouchedAsync(before);
     }
 }

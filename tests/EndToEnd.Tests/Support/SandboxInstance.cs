@@ -8,7 +8,8 @@ namespace EndToEnd.Tests.Support;
 /// GitHub stand-in and ports, so test classes can upgrade, break and roll back deployments side by side.
 /// Instance numbers are handed out per test class; 0 is the developers' sandbox and never used by tests.
 /// Allocation: 11-19 Preflight, 21-29 upgrade steps, 31-39 rollback, 41-49 database, 51-59 sandbox (agent hosts),
-/// 60-69 the real-shaped sandbox (<c>--shape real</c>; 60-61 its shape tests), 80-83 dry run, CI output and notifications.
+/// 60-69 the real-shaped sandbox (<c>--shape real</c>; 60-61 its shape tests), 70-74 rehearsals (70 runbook shape, 71 real shape,
+/// 72-73 benchmarks/rehearsal.sh), 75-79 the rollback without a restore, 80-83 dry run, CI output and notifications.
 /// </summary>
 public sealed class SandboxInstance(int number)
 {
