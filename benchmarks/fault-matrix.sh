@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fault-matrix benchmark: how long each rollback of the fault matrix takes, against its budget (the backup's
 # restore time + 10 s). The cases are the end-to-end tests in tests/EndToEnd.Tests/Rollback: they assert the
-# outcomes (rolled back, healthy, nothing lost) and record each case's time in .nuke/temp/rollback-matrix.md;
-# this script runs them, prints that table, and exits 1 when a case went over its budget. Durations are judged
+# outcomes (rolled back, healthy, nothing lost) and record each case's time in .nuke/temp/rollback-matrix.md, with
+# what its rollback did with the database (restored, or not restored because PostgreSQL proved nothing committed
+# since Stop); this script runs them, prints that table, and exits 1 when a case went over its budget. Durations are judged
 # here and only here: a pass/fail test on a busy machine must not depend on its speed.
 #
 # Usage: benchmarks/fault-matrix.sh [--filter <dotnet test filter>] [--no-run]

@@ -44,6 +44,9 @@ psql_app() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $((base + 2)) -U nexp
 echo "generating $rows rows in the instance's database (load average $(load))"
 started=$(date +%s)
 psql_app -d nexplane <<SQL
+-- The db container's /dev/shm is docker's default 64 MB, too small for parallel workers on this much data.
+set max_parallel_workers_per_gather = 0;
+set max_parallel_maintenance_workers = 0;
 create table events as
   select n as id, n % 5000 as host_id, (array['login','patch','scan','alert'])[1 + n % 4] as kind,
          md5(n::text) || ' ' || md5((n * 31)::text) as message,
