@@ -52,6 +52,11 @@ partial class Build
         .OnlyWhenDynamic(() => AgentUpgradeRequired)
         .OnlyWhenDynamic(() => AgentsNotLeftToOperator)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Agents)))
-        .Executes(async cancellationToken => await Run.UpgradeAgentsAsync(AgentSettings,
-            "Fix the cause and rerun the agents alone with the same command plus --upgrade-agents", Live, cancellationToken));
+        .Executes(async cancellationToken =>
+        {
+            // The hosts first: a missing hosts file fails before the deployment is resolved or any host is touched.
+            var hosts = Run.AgentHostsToUpgrade(AgentSettings);
+            await Run.UpgradeAgentsAsync(hosts, Run.TargetVersion, AgentWaveSize,
+                $"Fix the cause and rerun the agents alone with the same command plus {ParameterFlag(nameof(UpgradeAgents))}", Live, cancellationToken);
+        });
 }

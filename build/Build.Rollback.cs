@@ -20,7 +20,7 @@ partial class Build
             .GetValue(this)!;
 
     /// <summary>Printed as the skip reason, so it reads as the rule it is.</summary>
-    bool RollbackNeeded => InvokedTargets.Contains(Rollback) || UpgradeFailedPastPointOfNoReturn;
+    bool RollbackNeeded => !DryRun && (InvokedTargets.Contains(Rollback) || UpgradeFailedPastPointOfNoReturn);
 
     /// <summary>
     /// NUKE's rollback pattern: planned with the upgrade steps, assured to run after a failure (and after Ctrl+C),
@@ -31,7 +31,6 @@ partial class Build
     Target Rollback => _ => _
         .Description("Undoes an upgrade from its journal: old images, restored database, old version verified")
         .TriggeredBy(Runbook.PastPointOfNoReturn.Select(TargetOf).ToArray())
-        .OnlyWhenStatic(() => NotDryRun)
         .AssuredAfterFailure()
         .OnlyWhenDynamic(() => RollbackNeeded)
         .Requires(() => ComposeFile)

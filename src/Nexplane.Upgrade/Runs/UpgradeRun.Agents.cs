@@ -15,17 +15,14 @@ public sealed partial class UpgradeRun
     public bool AgentUpgradeRequired => Preflight?.Path?.AgentUpgradeRequired ?? Journal?.AgentUpgradeRequired ?? false;
 
     /// <summary>
-    /// The Agents step: the hosts Preflight checked (a resumed run reads the hosts file again) upgraded to the target
-    /// in waves of <see cref="AgentSettings.WaveSize"/>.
+    /// The hosts the Agents step upgrades: those Preflight checked, else (a resumed run, or the step alone) the hosts
+    /// file read again. Read before anything else of the deployment is touched, so a missing file fails first.
     /// </summary>
-    public Task UpgradeAgentsAsync(AgentSettings settings, string rerunAdvice, IAgentHosts agents, CancellationToken cancellationToken)
-    {
-        var hosts = Preflight?.AgentHosts is { Count: > 0 } checkedHosts
+    public IReadOnlyList<AgentHost> AgentHostsToUpgrade(AgentSettings settings) =>
+        Preflight?.AgentHosts is { Count: > 0 } checkedHosts
             ? checkedHosts
             : AgentHostsFileReader.Load(settings.HostsFile
                 ?? throw new InvalidOperationException($"The release requires an agent upgrade, but no {Setting.AgentHostsFile.Flag()} is given (or pass {Setting.SkipAgents.Flag()})."));
-        return UpgradeAgentsAsync(hosts, TargetVersion, settings.WaveSize, rerunAdvice, agents, cancellationToken);
-    }
 
     /// <summary>
     /// Upgrades <paramref name="hosts"/> to <paramref name="target"/> and records the hosts it moved in the journal,
