@@ -49,8 +49,10 @@ public enum Setting
 /// <summary>How the operator names a <see cref="Setting"/> and a target, as the build spells them.</summary>
 public static class Settings
 {
+    // Until the build installs its spelling (unit tests, tools): NUKE's rule for these names, GitHub kept as one word.
     static Func<string, string> _flagOf = name =>
-        "--" + string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        "--" + string.Concat(name.Replace("GitHub", "Github").Select((c, i) =>
+            char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     static string _buildCommand = "./build.sh";
 
