@@ -33,6 +33,8 @@ partial class Build
         .TriggeredBy(Runbook.PastPointOfNoReturn.Select(TargetOf).ToArray())
         .AssuredAfterFailure()
         .OnlyWhenDynamic(() => RollbackNeeded)
+        // A skipped rollback must not take the outcome notice it triggers down with it (NUKE skips a skipped target's triggers).
+        .WhenSkipped(DependencyBehavior.Execute)
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
         .Executes(async cancellationToken =>
