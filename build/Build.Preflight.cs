@@ -63,6 +63,7 @@ partial class Build
         if (ReleaseNotesFile is not null)
             problems.ExistingFile("--release-notes-file", ReleaseNotesFile);
         NotificationParameterProblems(problems);
+        problems.Positive("--progress-interval", ProgressInterval);
         // The agent hosts file is checked by Preflight's agent check, only when agents are to be upgraded (--skip-agents).
         return problems;
     }

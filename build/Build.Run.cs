@@ -1,5 +1,6 @@
 using System.Reflection;
 using Nexplane.Upgrade;
+using Nexplane.Upgrade.Progress;
 using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 using Serilog;
@@ -9,6 +10,9 @@ partial class Build
 {
     /// <summary>Created with the build, so the report's id and start time are the run's, as before any target.</summary>
     readonly UpgradeRun Run;
+
+    [Parameter("How often progress is logged when no live display can be drawn (CI, a pipe, a file), e.g. 10s")]
+    readonly TimeSpan ProgressInterval = PlainProgressDisplay.DefaultInterval;
 
     public Build()
     {
@@ -40,7 +44,7 @@ partial class Build
     static void LogLine(string line) => Log.Information("{Line}", line);
 
     /// <summary>The run speaks through Serilog, with the templates and values it passes, and the summary table.</summary>
-    sealed class BuildOutput(NukeBuild build) : IRunOutput
+    sealed class BuildOutput(Build build) : IRunOutput
     {
         public void Information(string template, params object?[] values) => Log.Information(template, values);
 
@@ -49,5 +53,12 @@ partial class Build
         public void Error(string template, params object?[] values) => Log.Error(template, values);
 
         public void Summary(string key, string value) => build.ReportSummary(summary => summary[key] = value);
+
+        /// <summary>A live display on an interactive terminal; plain timestamped log lines anywhere else (CI, a pipe, a file).</summary>
+        public IProgressDisplay Progress => _progress ??= NukeBuild.LiveConsole is { } console
+            ? new LiveProgressDisplay(console)
+            : new PlainProgressDisplay(line => Log.Information("{Progress}", line), build.ProgressInterval);
+
+        IProgressDisplay? _progress;
     }
 }

@@ -1,3 +1,5 @@
+using Spectre.Console;
+
 namespace Nuke.Common;
 
 /// <summary>Everything a run reads from its surroundings; the defaults are the current process's.</summary>
@@ -20,6 +22,9 @@ public sealed class BuildOptions
 
     /// <summary>Forces ANSI colours on or off; null detects a terminal (and honours NO_COLOR).</summary>
     public bool? UseColors { get; init; }
+
+    /// <summary>The console live displays draw on (tests pass a recording one); null detects an interactive terminal.</summary>
+    public IAnsiConsole? LiveConsole { get; init; }
 
     /// <summary>The source of Ctrl+C; null means SIGINT and SIGTERM of this process.</summary>
     public InterruptSignal? Interrupts { get; init; }

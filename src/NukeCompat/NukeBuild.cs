@@ -3,6 +3,7 @@ using Nuke.Common.Execution;
 using Nuke.Common.Hosts;
 using Nuke.Common.IO;
 using Serilog;
+using Spectre.Console;
 
 namespace Nuke.Common;
 
@@ -38,6 +39,12 @@ public abstract partial class NukeBuild
 
     /// <summary>Where the build runs (<c>--host</c>, else detected): a terminal, GitHub Actions or GitLab CI.</summary>
     public static BuildHost Host { get; private set; } = new TerminalHost();
+
+    /// <summary>
+    /// The console a live display (progress bars) draws on; null when the output is not an interactive terminal (CI,
+    /// a pipe, a file), where progress belongs in plain log lines. Not in NUKE.
+    /// </summary>
+    public static IAnsiConsole? LiveConsole { get; internal set; }
 
     internal static void InitializeRun(AbsolutePath rootDirectory, bool isServerBuild, Verbosity verbosity, BuildHost host)
     {

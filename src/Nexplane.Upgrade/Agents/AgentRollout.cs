@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Progress;
+
 namespace Nexplane.Upgrade.Agents;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Nexplane.Upgrade.Agents;
 /// alone; only when it succeeds do the others follow, <c>waveSize</c> hosts at a time. A failed host stops the
 /// rollout after its wave: the hosts not reached keep their old, working agent and are reported as not attempted.
 /// </summary>
-public sealed class AgentRollout(Func<AgentHost, CancellationToken, Task<AgentHostOutcome>> upgradeHost, Action<string> log)
+public sealed class AgentRollout(Func<AgentHost, CancellationToken, Task<AgentHostOutcome>> upgradeHost, Action<string> log, IProgressDisplay? display = null)
 {
     public static IReadOnlyList<IReadOnlyList<AgentHost>> PlanWaves(IReadOnlyList<AgentHost> hosts, int waveSize)
     {
@@ -23,13 +25,24 @@ public sealed class AgentRollout(Func<AgentHost, CancellationToken, Task<AgentHo
     {
         var waves = PlanWaves(hosts, waveSize);
         var outcomes = new List<AgentHostOutcome>();
+        using var shown = (display ?? NoProgress.Instance).Start("Agents", ProgressUnit.Hosts, hosts.Count);
+        var finished = 0;
+        async Task<AgentHostOutcome> UpgradeShownAsync(AgentHost host)
+        {
+            var outcome = await upgradeHost(host, cancellationToken);
+            shown.Report(Interlocked.Increment(ref finished));
+            return outcome;
+        }
+
         for (var index = 0; index < waves.Count; index++)
         {
             var wave = waves[index];
-            log(index == 0
+            var title = index == 0
                 ? $"Canary: {wave[0].Name}"
-                : $"Wave {index} of {waves.Count - 1}: {string.Join(", ", wave.Select(h => h.Name))}");
-            var results = await Task.WhenAll(wave.Select(host => upgradeHost(host, cancellationToken)));
+                : $"Wave {index} of {waves.Count - 1}: {string.Join(", ", wave.Select(h => h.Name))}";
+            log(title);
+            shown.Relabel(index == 0 ? title : $"Agents, wave {index} of {waves.Count - 1} ({wave.Count} hosts)");
+            var results = await Task.WhenAll(wave.Select(UpgradeShownAsync));
             foreach (var result in results)
                 log($"  {result.Host}: {result.Result}, {result.Detail} ({result.Seconds:0.0} s)");
             outcomes.AddRange(results);

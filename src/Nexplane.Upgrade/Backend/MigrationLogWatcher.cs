@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Nexplane.Upgrade.Progress;
 
 namespace Nexplane.Upgrade.Backend;
 
@@ -15,7 +16,7 @@ public sealed record MigrationOutcome(IReadOnlyList<AppliedMigration> Migrations
 /// judged by its restart count, never by one state sample), a failure line, or the timeout is a migration
 /// failure: the whole output is saved to a file and <see cref="MigrationFailedException"/> names it.
 /// </summary>
-public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log, Func<string, string>? redact = null)
+public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log, Func<string, string>? redact = null, IProgressDisplay? display = null)
 {
     /// <summary>After a failure line, how long to keep reading so the saved output holds the whole traceback.</summary>
     static readonly TimeSpan FailureGrace = TimeSpan.FromSeconds(3);
@@ -30,6 +31,7 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
         CancellationToken cancellationToken)
     {
         var progress = new MigrationProgress();
+        using var running = new RunningMigrationLine(display ?? NoProgress.Instance);
         var baseline = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -37,7 +39,7 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
         string? reason;
         try
         {
-            reason = await FollowUntilDecidedAsync(containerId, baseline.RestartCount, startedSince, progress, deadline.Token);
+            reason = await FollowUntilDecidedAsync(containerId, baseline.RestartCount, startedSince, progress, running, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -61,7 +63,7 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
 
     /// <summary>Null once startup completed; otherwise why the backend will not come up.</summary>
     async Task<string?> FollowUntilDecidedAsync(string containerId, long baselineRestarts, DateTimeOffset? startedSince, MigrationProgress progress,
-        CancellationToken cancellationToken)
+        RunningMigrationLine running, CancellationToken cancellationToken)
     {
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         string? crash = null;
@@ -99,7 +101,7 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
         {
             while (progress.StartupCompletedAt is null)
             {
-                since = await ReadLogAsync(containerId, since, progress, stopReading, cancellationToken);
+                since = await ReadLogAsync(containerId, since, progress, running, stopReading, cancellationToken);
                 if (progress.StartupCompletedAt is not null || crash is not null || progress.FailureLine is not null)
                     break;
                 // The stream ended while the container runs (the engine closes it on a restart): follow again.
@@ -125,7 +127,8 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
     }
 
     /// <summary>Reads the log until it ends; returns the timestamp to resume from.</summary>
-    async Task<DateTimeOffset?> ReadLogAsync(string containerId, DateTimeOffset? since, MigrationProgress progress, CancellationTokenSource stopReading, CancellationToken cancellationToken)
+    async Task<DateTimeOffset?> ReadLogAsync(string containerId, DateTimeOffset? since, MigrationProgress progress, RunningMigrationLine running,
+        CancellationTokenSource stopReading, CancellationToken cancellationToken)
     {
         using var stream = await docker.Containers.GetContainerLogsAsync(containerId, tty: false, new ContainerLogsParameters
         {
@@ -160,7 +163,14 @@ public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log,
                 var stage = read.Target == MultiplexedStream.TargetStream.StandardError ? "stderr" : "stdout";
                 var failedBefore = progress.FailureLine is not null;
                 if (progress.Observe(at, stage, line) is { } migration && progress.FailureLine is null)
+                {
                     log($"Running upgrade {migration.From} -> {migration.To}, {migration.Description} (+{(at - progress.FirstLineAt!.Value).TotalSeconds:0.00} s)");
+                    running.Show(migration);
+                }
+                else if (progress.FailureLine is not null || progress.StartupCompletedAt is not null)
+                {
+                    running.End();
+                }
                 if (progress.StartupCompletedAt is not null)
                     return lastTimestamp;
                 if (!failedBefore && progress.FailureLine is not null)

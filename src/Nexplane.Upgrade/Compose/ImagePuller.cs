@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Nexplane.Upgrade.Progress;
 
 namespace Nexplane.Upgrade.Compose;
 
@@ -16,7 +17,7 @@ public sealed record PulledImage(string Service, ImageReference Reference, strin
 /// `docker login` stored on this machine, if any. It never removes an image: the previous version's images stay on
 /// the machine so a rollback needs no registry.
 /// </summary>
-public sealed class ImagePuller(DockerClient docker, RegistryCredentials credentials, Action<string> log)
+public sealed class ImagePuller(DockerClient docker, RegistryCredentials credentials, Action<string> log, IProgressDisplay? display = null)
 {
     /// <summary>
     /// Pulls each image in turn and resolves it to its digest. The first failure throws, so the caller stops the
@@ -34,7 +35,8 @@ public sealed class ImagePuller(DockerClient docker, RegistryCredentials credent
     public async Task<PulledImage> PullAsync(string service, ImageReference image, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var progress = new PullProgress();
+        using var shown = (display ?? NoProgress.Instance).Start($"Pulling {image} ({service})", ProgressUnit.Bytes);
+        var progress = new PullProgress(shown);
         try
         {
             // A synchronous IProgress: Progress<T> would post callbacks that can arrive after the call returned,
@@ -78,9 +80,13 @@ public sealed class ImagePuller(DockerClient docker, RegistryCredentials credent
             ?.Digest;
     }
 
-    /// <summary>Counts layers instead of printing every progress tick, and keeps the first error the engine reports.</summary>
-    sealed class PullProgress : IProgress<JSONMessage>
+    /// <summary>
+    /// Counts layers instead of printing every progress tick, shows the bytes downloaded over all layers (the total
+    /// grows as the engine announces each layer's size), and keeps the first error the engine reports.
+    /// </summary>
+    sealed class PullProgress(IProgressLine shown) : IProgress<JSONMessage>
     {
+        readonly Dictionary<string, (long Current, long Total)> _layerBytes = [];
         readonly HashSet<string> _downloaded = [];
         readonly HashSet<string> _present = [];
 
@@ -98,10 +104,21 @@ public sealed class ImagePuller(DockerClient docker, RegistryCredentials credent
                 Error = message.ErrorMessage;
             if (string.IsNullOrEmpty(message.ID))
                 return;
+            if (message.Status is "Downloading" && message.Progress is { Total: > 0 } bytes)
+                ShowBytes(message.ID, bytes.Current, bytes.Total);
+            else if (message.Status is "Download complete" && _layerBytes.TryGetValue(message.ID, out var layer))
+                ShowBytes(message.ID, layer.Total, layer.Total);
             if (message.Status is "Pull complete")
                 _downloaded.Add(message.ID);
             else if (message.Status is "Already exists")
                 _present.Add(message.ID);
+        }
+
+        void ShowBytes(string layer, long current, long total)
+        {
+            _layerBytes[layer] = (current, total);
+            shown.SetTotal(_layerBytes.Values.Sum(l => l.Total));
+            shown.Report(_layerBytes.Values.Sum(l => l.Current));
         }
     }
 }

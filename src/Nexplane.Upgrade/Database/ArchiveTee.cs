@@ -19,6 +19,7 @@ public sealed class ArchiveTee : Stream
     readonly FileStream file;
     readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     readonly PipeWriter? decoder;
+    readonly Action<long>? written;
     readonly byte[] tail = new byte[TailLength];
     readonly byte[] chunk = new byte[ChunkLength];
     int chunkFilled;
@@ -27,8 +28,10 @@ public sealed class ArchiveTee : Stream
 
     /// <param name="path">The archive file, created beforehand with owner-only permissions.</param>
     /// <param name="decoder">The writing end of the decoder's stdin, or null when nothing decodes the stream.</param>
-    public ArchiveTee(string path, PipeWriter? decoder)
+    /// <param name="written">Told the bytes accepted so far after each chunk, for a progress display.</param>
+    public ArchiveTee(string path, PipeWriter? decoder, Action<long>? written = null)
     {
+        this.written = written;
         file = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true);
         this.decoder = decoder;
     }
@@ -65,6 +68,7 @@ public sealed class ArchiveTee : Stream
             decoderGone = result.IsCompleted;
         }
         chunkFilled = 0;
+        written?.Invoke(BytesWritten);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

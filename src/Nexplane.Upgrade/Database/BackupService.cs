@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
+using Nexplane.Upgrade.Progress;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -19,7 +20,7 @@ public sealed record BackupRequest(
 /// manifest's row counts are read from the very snapshot pg_dump dumps. Only a backup that passed every check gets
 /// its final name and a manifest; anything else is deleted and the error says why, so no half backup ever looks whole.
 /// </summary>
-public sealed class BackupService(BackupFiles files, ContainerExec? containerExec, Action<string> log)
+public sealed class BackupService(BackupFiles files, ContainerExec? containerExec, Action<string> log, IProgressDisplay? display = null)
 {
     public async Task<BackupManifest> BackUpAsync(BackupRequest request, CancellationToken cancellationToken)
     {
@@ -106,7 +107,8 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
         string sha256;
         long size;
         string tail;
-        await using (var tee = new ArchiveTee(partial, decoderInput?.Writer))
+        using var shown = (display ?? NoProgress.Instance).Start($"Backing up {request.Database.Name} (pg_dump, verified as written)", ProgressUnit.Bytes);
+        await using (var tee = new ArchiveTee(partial, decoderInput?.Writer, bytes => shown.Report(bytes)))
         {
             dump = await tools.RunAsync(
                 ["pg_dump", .. PgDumpCommands.DumpArguments(request.Format, request.Database.User, request.Database.Name, snapshotId, request.CompressionLevel)],

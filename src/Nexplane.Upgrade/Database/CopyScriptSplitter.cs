@@ -23,7 +23,7 @@ public sealed class UnsupportedCopyScriptException(string message) : Exception(m
 /// which no row can be (a backslash in a value is written as \\). Anything else outside the rows makes the split
 /// refuse (<see cref="UnsupportedCopyScriptException"/>) rather than guess; nothing is ever reordered within a chunk.
 /// </summary>
-public sealed class CopyScriptSplitter(int chunkBytes = 1 << 20)
+public sealed class CopyScriptSplitter(int chunkBytes = 1 << 20, Action<long>? rowsHandedOut = null)
 {
     static readonly byte[] EndOfData = "\\.\n"u8.ToArray();
     static readonly byte[] NewlineEndOfData = "\n\\.\n"u8.ToArray();
@@ -31,6 +31,7 @@ public sealed class CopyScriptSplitter(int chunkBytes = 1 << 20)
     readonly TaskCompletionSource<byte[]> preamble = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly MemoryStream preambleBytes = new();
     readonly Dictionary<string, long> rows = new(StringComparer.Ordinal);
+    long rowsTotal;
     bool sawCopy;
 
     /// <summary>The session settings every consumer sends before its first COPY; set once the first COPY line is read.</summary>
@@ -162,7 +163,10 @@ public sealed class CopyScriptSplitter(int chunkBytes = 1 << 20)
     {
         var pooled = ArrayPool<byte>.Shared.Rent(data.Length);
         data.CopyTo(pooled);
-        rows[target] += data.Count((byte)'\n');
+        var rowsInChunk = data.Count((byte)'\n');
+        rows[target] += rowsInChunk;
+        rowsTotal += rowsInChunk;
+        rowsHandedOut?.Invoke(rowsTotal);
         return new CopyChunk(copy, pooled, data.Length);
     }
 

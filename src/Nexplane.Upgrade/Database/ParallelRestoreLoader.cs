@@ -28,7 +28,8 @@ public sealed class ParallelLoadException(string message) : Exception(message);
 /// connection gets the restore's session settings (PGOPTIONS, or Npgsql's Options); the password travels only in
 /// the environment or in Npgsql's connection string.
 /// </summary>
-public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDatabase, string archive, int jobs)
+/// <param name="rowsHandedOut">Told the rows handed to the COPY connections so far, for a progress display.</param>
+public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDatabase, string archive, int jobs, Action<long>? rowsHandedOut = null)
 {
     const int ChunksPerConnection = 4;
 
@@ -46,7 +47,7 @@ public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDa
             var preData = clock.Elapsed.TotalSeconds;
 
             clock.Restart();
-            var splitter = new CopyScriptSplitter();
+            var splitter = new CopyScriptSplitter(rowsHandedOut: rowsHandedOut);
             if (tableData.Count > 0)
                 await SplitLoadAsync(WriteList(lists.FullName, "table-data.list", tableData), splitter, cancellationToken);
             if (otherData.Count > 0)

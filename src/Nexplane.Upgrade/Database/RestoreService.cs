@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nexplane.Upgrade.Progress;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -35,8 +36,10 @@ public sealed record RestoreResult(
 /// with this machine's tools and more than one job is loaded by <see cref="ParallelRestoreLoader"/> (big tables
 /// COPYed over several connections at once).
 /// </summary>
-public sealed class RestoreService(ContainerExec? containerExec, Action<string> log, Action<string> warn)
+public sealed class RestoreService(ContainerExec? containerExec, Action<string> log, Action<string> warn, IProgressDisplay? display = null)
 {
+    IProgressDisplay Display => display ?? NoProgress.Instance;
+
     public async Task<RestoreResult> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -171,7 +174,10 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
             var clock = Stopwatch.StartNew();
             try
             {
-                var timings = await new ParallelRestoreLoader(request.Database, intoDatabase, request.Archive, request.Jobs).LoadAsync(cancellationToken);
+                var rows = manifest.RowCounts.Values.Sum();
+                using var shown = Display.Start($"Restoring {intoDatabase}", ProgressUnit.Rows, rows > 0 ? rows : null);
+                var timings = await new ParallelRestoreLoader(request.Database, intoDatabase, request.Archive, request.Jobs, loaded => shown.Report(loaded))
+                    .LoadAsync(cancellationToken);
                 phases.Add("load: pre-data", timings.PreData);
                 phases.Add($"load: data ({timings.Streams} COPY connections)", timings.Data);
                 phases.Add($"load: post-data ({request.Jobs} jobs)", timings.PostData);
@@ -189,6 +195,7 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
                 phases.Add("parallel load attempt (abandoned)", clock.Elapsed.TotalSeconds);
             }
         }
+        using var loading = Display.Start($"Restoring {intoDatabase} (pg_restore)", ProgressUnit.Elapsed);
         await phases.TimeAsync("load", () => LoadWithOneToolAsync(request, manifest, tools, intoDatabase, stateIfFailed, cancellationToken));
     }
 

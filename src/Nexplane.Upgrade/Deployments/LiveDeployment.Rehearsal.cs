@@ -16,7 +16,8 @@ public sealed partial class LiveDeployment
     /// <summary>Runs the upgrade Preflight resolved on a throwaway copy loaded from <paramref name="archive"/>; the deployment is only read.</summary>
     public async Task<RehearsalReport> RehearseAsync(PreflightReport preflight, string archive, string stateDirectory, CancellationToken cancellationToken)
     {
-        var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, Line, line => run.Output.Warning("{Warning}", line), settings.Secrets.Redact);
+        var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, Line, line => run.Output.Warning("{Warning}", line), settings.Secrets.Redact,
+            run.Output.Progress);
         return await rehearsal.RunAsync(await RehearsalSettingsAsync(preflight, archive, stateDirectory, cancellationToken),
             MeasureComposeStartupAsync, cancellationToken);
     }

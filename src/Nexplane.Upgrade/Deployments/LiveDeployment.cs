@@ -84,7 +84,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
 
     async Task<MigrationOutcome> WatchBackendAsync(ServiceContainer backend, TimeSpan timeout, string outputFile, DateTimeOffset startedSince,
         CancellationToken cancellationToken) =>
-        await new MigrationLogWatcher(await DockerAsync(cancellationToken), Line, settings.Secrets.Redact)
+        await new MigrationLogWatcher(await DockerAsync(cancellationToken), Line, settings.Secrets.Redact, run.Output.Progress)
             .WatchAsync(backend.Id, timeout, outputFile, StartedSince(startedSince, backend), cancellationToken);
 
     /// <summary>Returns when the backend's health endpoint first answered.</summary>
@@ -121,7 +121,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     /// <summary>Pulls every new image while the old version still serves; returns what each tag resolved to.</summary>
     public async Task<IReadOnlyList<PulledImage>> PullAsync(IReadOnlyList<(string Service, ImageReference Image)> images, CancellationToken cancellationToken)
     {
-        var pulled = await new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(), Line)
+        var pulled = await new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(), Line, run.Output.Progress)
             .PullAllAsync(images, cancellationToken);
         // Finding the compose CLI costs a process start or two: pay it now, not while the app is down.
         await ComposeAsync(cancellationToken);

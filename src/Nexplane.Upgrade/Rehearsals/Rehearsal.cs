@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Npgsql;
+using Nexplane.Upgrade.Progress;
 
 namespace Nexplane.Upgrade.Rehearsals;
 
@@ -14,7 +15,8 @@ namespace Nexplane.Upgrade.Rehearsals;
 /// The deployment itself is only read (its compose file, through <c>compose config</c>). Everything created is
 /// removed before this returns, however it ends.
 /// </summary>
-public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<string> log, Action<string> warn, Func<string, string> redact)
+public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<string> log, Action<string> warn, Func<string, string> redact,
+    IProgressDisplay? display = null)
 {
     /// <param name="measureComposeSeconds">How long the deployment's compose CLI takes to start (a read-only command): part of the real upgrade's downtime the copy does not pay.</param>
     public async Task<RehearsalReport> RunAsync(RehearsalSettings settings, Func<CancellationToken, Task<double>> measureComposeSeconds,
@@ -45,7 +47,7 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
         var images = new List<(string Service, ImageReference Image)> { (settings.BackendService, settings.BackendImage) };
         if (settings.FrontendService is { } frontendService && settings.FrontendImage is { } frontendImage)
             images.Add((frontendService, frontendImage));
-        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(), log).PullAllAsync(images, cancellationToken);
+        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(), log, display).PullAllAsync(images, cancellationToken);
         report = report with { Images = pulled.ToDictionary(image => image.Service, image => image.Pinned) };
 
         var containers = CopyPlan.Containers(new CopyRequest(settings.Id, settings.ComposeFile, settings.Services, settings.DatabaseService,
@@ -70,7 +72,7 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
         // A new server first initialises its cluster: on a busy machine that outlasts --health-timeout, so it gets the migrations' limit.
         await WaitForDatabaseAsync(copyDatabase, databaseId, settings.MigrationTimeout, cancellationToken);
         log($"Throwaway copy: {settings.DatabaseService} from {databaseContainer.Image} at {copyDatabase.Host}:{copyDatabase.Port}; loading {Path.GetFileName(settings.Archive)}");
-        var restored = await new RestoreService(new ContainerExec(docker), log, warn)
+        var restored = await new RestoreService(new ContainerExec(docker), log, warn, display)
             .RestoreAsync(new RestoreRequest(copyDatabase, settings.Archive, BackupMode.Auto, databaseId, Math.Max(settings.RestoreJobs, 1)), cancellationToken);
         log($"Throwaway copy: loaded in {restored.Seconds:0.0} s");
 
@@ -85,7 +87,7 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
         MigrationOutcome outcome;
         try
         {
-            outcome = await new MigrationLogWatcher(docker, log, redact).WatchAsync(backendId, settings.MigrationTimeout, failureOutput, null, cancellationToken);
+            outcome = await new MigrationLogWatcher(docker, log, redact, display).WatchAsync(backendId, settings.MigrationTimeout, failureOutput, null, cancellationToken);
         }
         catch (MigrationFailedException failure)
         {

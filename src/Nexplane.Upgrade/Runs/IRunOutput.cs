@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Progress;
+
 namespace Nexplane.Upgrade.Runs;
 
 /// <summary>
@@ -14,6 +16,9 @@ public interface IRunOutput
 
     /// <summary>A pair on the running step's line of the summary table, e.g. Outcome: rolled back.</summary>
     void Summary(string key, string value);
+
+    /// <summary>Where long work (pulls, backup, restore, migrations, agent waves) shows how far it got.</summary>
+    IProgressDisplay Progress => NoProgress.Instance;
 
     /// <summary>One line of a tool's or a service's output, relayed as it is.</summary>
     void Line(string line) => Information("{Line}", line);

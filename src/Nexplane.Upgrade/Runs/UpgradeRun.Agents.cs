@@ -39,7 +39,7 @@ public sealed partial class UpgradeRun
 
         output.Information("Agents: upgrading {Count} host(s) to {Version}, canary first, then waves of {WaveSize}",
             hosts.Count, target.ToString(), waveSize);
-        var outcomes = await new AgentRollout((host, cancellation) => agents.UpgradeAgentAsync(host, binaries[host.Platform], token, cancellation), output.Line)
+        var outcomes = await new AgentRollout((host, cancellation) => agents.UpgradeAgentAsync(host, binaries[host.Platform], token, cancellation), output.Line, output.Progress)
             .RunAsync(hosts, waveSize, cancellationToken);
         Report.Agents.AddRange(outcomes);
         if (Journal is not null)

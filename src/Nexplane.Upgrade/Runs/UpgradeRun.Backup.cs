@@ -87,7 +87,8 @@ public sealed partial class UpgradeRun
             output.Information("Write window: no table was written in the {Seconds:0.0} s between the backup and the stop", Report.WriteWindowSeconds);
         else
             output.Warning("Write window: {Count} table(s) were written in the {Seconds:0.0} s between the backup and the stop ({Tables}); " +
-                           "a rollback keeps those writes in the replaced database, not in the restored one. " + avoidingTheWindow,
+                           "a rollback that restores the backup keeps those writes in the replaced database, not in the restored one " +
+                           "(one that PostgreSQL proves needs no restore keeps them in the live database). " + avoidingTheWindow,
                 written.Count, Report.WriteWindowSeconds, string.Join(", ", written.Select(t => $"{t.Key}: {t.Value} rows")));
     }
 }

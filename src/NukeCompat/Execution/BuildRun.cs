@@ -22,6 +22,8 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
     public int Execute()
     {
         var output = options.Output ?? Console.Out;
+        // Asked now: setting the console's encoding below replaces Console.Out.
+        var outputIsTerminal = options.Output is null && !Console.IsOutputRedirected;
         var palette = options.UseColors switch
         {
             true => AnsiPalette.ForTerminal(_environment),
@@ -52,11 +54,12 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
             return FailureExitCode;
         }
 
+        NukeBuild.LiveConsole = options.LiveConsole ?? LiveConsole.Detect(output, outputIsTerminal, _environment, NukeBuild.Host, palette is not null);
         var session = new BuildSession(build, cancellation);
         build.Session = session;
         var previousLogger = Log.Logger;
         using var logging = BuildLogging.Create(output, palette, NukeBuild.Verbosity,
-            NukeBuild.IsServerBuild ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging, NukeBuild.Host);
+            NukeBuild.IsServerBuild ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging, NukeBuild.Host, NukeBuild.LiveConsole);
         session.Logger = logging.Logger;
         session.Host = logging.Host;
         Log.Logger = logging.Logger;

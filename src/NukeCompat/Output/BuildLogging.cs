@@ -4,6 +4,7 @@ using Nuke.Common.IO;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using Spectre.Console;
 
 namespace Nuke.Common.Output;
 
@@ -36,13 +37,14 @@ internal sealed class BuildLogging : IDisposable
         AbsolutePath? logDirectory,
         Func<string?> currentTarget,
         Action<LoggerConfiguration>? configureSinks,
-        BuildHost? host = null)
+        BuildHost? host = null,
+        IAnsiConsole? live = null)
     {
         var levelSwitch = new LoggingLevelSwitch(ToConsoleLevel(verbosity));
         var warnings = new WarningCollector();
         var sinks = new LoggerConfiguration()
             .MinimumLevel.Verbose()
-            .WriteTo.Sink(new TerminalSink(output, levelSwitch, palette, host))
+            .WriteTo.Sink(new TerminalSink(output, levelSwitch, palette, host, live))
             .WriteTo.Sink(warnings);
         if (logDirectory is not null)
         {

@@ -3,15 +3,18 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Display;
 using Nuke.Common.Hosts;
+using Spectre.Console;
 
 namespace Nuke.Common.Output;
 
 /// <summary>
 /// The console sink: log events in NUKE's template, filtered by <c>--verbosity</c>; the engine's own lines (logo,
 /// headers, summary) as plain text. On a host with annotations (GitHub Actions) a warning or error is written as the
-/// host's annotation instead. Writes to any <see cref="TextWriter"/>, so tests can capture it.
+/// host's annotation instead. Writes to any <see cref="TextWriter"/>, so tests can capture it; on an interactive
+/// terminal through the live console instead, so a progress display stays below the lines (see <see cref="LiveConsole"/>).
 /// </summary>
-internal sealed class TerminalSink(TextWriter writer, LoggingLevelSwitch levelSwitch, AnsiPalette? palette, BuildHost? host = null) : ILogEventSink
+internal sealed class TerminalSink(TextWriter writer, LoggingLevelSwitch levelSwitch, AnsiPalette? palette, BuildHost? host = null,
+    IAnsiConsole? live = null) : ILogEventSink
 {
     public const string Template = "{Timestamp:HH:mm:ss} [{Level:u3}] {Message:l}{NewLine}{Exception}";
 
@@ -66,6 +69,12 @@ internal sealed class TerminalSink(TextWriter writer, LoggingLevelSwitch levelSw
 
     private void Write(string text)
     {
+        if (live is not null)
+        {
+            // Written as it is (colours included); Spectre puts it above whatever display is live.
+            live.Write(new ControlCode(text));
+            return;
+        }
         lock (writer)
         {
             writer.Write(text);

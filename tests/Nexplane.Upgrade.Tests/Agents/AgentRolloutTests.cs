@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Tests.Progress;
 
 namespace Nexplane.Upgrade.Tests.Agents;
 
@@ -83,6 +84,30 @@ public sealed class AgentRolloutTests
 
         Assert.All(outcomes, o => Assert.Equal(AgentHostResult.Upgraded, o.Result));
         Assert.Equal(3, mostAtOnce);
+    }
+
+    [Fact]
+    public async Task Progress_counts_the_hosts_done_and_names_the_wave_running()
+    {
+        var progress = new RecordingProgress();
+        var rollout = new AgentRollout((host, _) =>
+            Task.FromResult(new AgentHostOutcome(host.Name, AgentHostResult.Upgraded, "0.3.0", "0.4.0", "", 1)), _ => { }, progress);
+
+        await rollout.RunAsync(Hosts, waveSize: 5, CancellationToken.None);
+
+        Assert.Equal(
+        [
+            "start Agents [Hosts of 6]",
+            "relabel Agents -> Canary: c",
+            "Canary: c: 1",
+            "relabel Canary: c -> Agents, wave 1 of 1 (5 hosts)",
+            "Agents, wave 1 of 1 (5 hosts): 2",
+            "Agents, wave 1 of 1 (5 hosts): 3",
+            "Agents, wave 1 of 1 (5 hosts): 4",
+            "Agents, wave 1 of 1 (5 hosts): 5",
+            "Agents, wave 1 of 1 (5 hosts): 6",
+            "end Agents, wave 1 of 1 (5 hosts)",
+        ], progress.Events);
     }
 
     static void InterlockedMax(ref int target, int value)
