@@ -51,12 +51,12 @@ partial class Build
     /// fails this target, and with it the upgrade, before anything is pulled or stopped.
     /// </summary>
     Target Backup => _ => _
-        .Description("Backs up the database with pg_dump, verifies the archive and writes its manifest")
+        .Description("Backs up the database with pg_dump; the archive is decoded completely (beside Pull) before Stop")
         .DependsOn(Preflight)
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenStatic(() => !BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Backup)))
-        .Executes(async cancellationToken => await Run.BackUpAsync(Live, BackupPolicy, cancellationToken));
+        .Executes(async cancellationToken => await Run.StartBackUpAsync(Live, BackupPolicy, cancellationToken));
 
     /// <summary>
     /// The same backup taken once the app is stopped (--backup-after-stop): no write is left out of it, at the

@@ -50,6 +50,7 @@ partial class Build
     /// <summary>Records the outcome and lets the next upgrade in. Called when the build finishes, however it ends.</summary>
     void EndUpgradeJournal()
     {
+        Run.SettleBackupBeingVerifiedAsync().GetAwaiter().GetResult();
         Run.EndJournal(
             rollbackSucceeded: SucceededTargets.Contains(Rollback),
             verifySucceeded: SucceededTargets.Contains(Verify),

@@ -16,6 +16,9 @@ public sealed class AgentHostCommands(AgentHost host)
     string AsRoot(string command) => host.Sudo ? $"sudo -n sh -c {Quote(command)}" : command;
 
     public string WriteNewBinary => host.Sudo ? $"sudo -n tee {Quote(NewBinaryPath)} >/dev/null" : $"cat > {Quote(NewBinaryPath)}";
+    /// <summary>The upload in gzip's format, decompressed on the host (see <see cref="CompressedAgentBinary"/>).</summary>
+    public string WriteNewBinaryFromGzip => AsRoot($"gzip -dc > {Quote(NewBinaryPath)}");
+    public const string HasGzip = "command -v gzip >/dev/null 2>&1";
     public string HashNewBinary => AsRoot($"sha256sum {Quote(NewBinaryPath)}");
     public string MakeNewBinaryExecutable => AsRoot($"chmod 0755 {Quote(NewBinaryPath)}");
     public string RemoveNewBinary => AsRoot($"rm -f {Quote(NewBinaryPath)}");

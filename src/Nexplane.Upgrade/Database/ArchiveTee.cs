@@ -1,15 +1,13 @@
-using System.IO.Pipelines;
 using System.Security.Cryptography;
 
 namespace Nexplane.Upgrade.Database;
 
 /// <summary>
-/// Where pg_dump's output goes: each chunk is written to the archive file, added to its sha256, and handed to the
-/// decoder (pg_restore) that checks the archive while it is being written. Verifying in the same pass costs almost
-/// no extra time, and the decoder reads exactly the bytes that were hashed and written. A decoder that stops early
-/// is simply no longer fed; its exit status tells why. pg_dump's output arrives in pipe-sized pieces (about 8 KB);
-/// they are gathered into 1 MiB chunks first, since the file write, hash update and decoder hand-off per piece cost
-/// more than the copy (measured: +20-30 % over bare pg_dump on a 1 GB archive without the gathering).
+/// Where pg_dump's output goes: each chunk is written to the archive file and added to its sha256; after each chunk
+/// the file's length so far is reported (a progress display, and the decode check that follows the file: see
+/// <see cref="GrowingFileReader"/>). pg_dump's output arrives in pipe-sized pieces (about 8 KB); they are gathered
+/// into 1 MiB chunks first, since the file write and hash update per piece cost more than the copy (measured: +20-30 %
+/// over bare pg_dump on a 1 GB archive without the gathering).
 /// </summary>
 public sealed class ArchiveTee : Stream
 {
@@ -18,22 +16,18 @@ public sealed class ArchiveTee : Stream
 
     readonly FileStream file;
     readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    readonly PipeWriter? decoder;
     readonly Action<long>? written;
     readonly byte[] tail = new byte[TailLength];
     readonly byte[] chunk = new byte[ChunkLength];
     int chunkFilled;
     int tailFilled;
-    bool decoderGone;
 
     /// <param name="path">The archive file, created beforehand with owner-only permissions.</param>
-    /// <param name="decoder">The writing end of the decoder's stdin, or null when nothing decodes the stream.</param>
-    /// <param name="written">Told the bytes accepted so far after each chunk, for a progress display.</param>
-    public ArchiveTee(string path, PipeWriter? decoder, Action<long>? written = null)
+    /// <param name="written">Told the file's length after each chunk, once those bytes can be read back from it.</param>
+    public ArchiveTee(string path, Action<long>? written = null)
     {
+        file = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.Read, 1 << 20, useAsync: true);
         this.written = written;
-        file = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true);
-        this.decoder = decoder;
     }
 
     /// <summary>Bytes accepted so far (the last of them reach the file at the latest in <see cref="CompleteAsync"/>).</summary>
@@ -53,20 +47,17 @@ public sealed class ArchiveTee : Stream
         }
     }
 
-    /// <summary>The gathered bytes go to the file, the hash and the decoder, in that order.</summary>
+    /// <summary>The gathered bytes go to the file and the hash; then the file's new length is reported.</summary>
     async Task PassOnChunkAsync(CancellationToken cancellationToken)
     {
         if (chunkFilled == 0)
             return;
         var bytes = chunk.AsMemory(0, chunkFilled);
         await file.WriteAsync(bytes, cancellationToken);
+        // To the operating system, not the disk: a reader of the file sees the bytes from here on.
+        await file.FlushAsync(cancellationToken);
         hash.AppendData(bytes.Span);
         RememberTail(bytes.Span);
-        if (decoder is not null && !decoderGone)
-        {
-            var result = await decoder.WriteAsync(bytes, cancellationToken);
-            decoderGone = result.IsCompleted;
-        }
         chunkFilled = 0;
         written?.Invoke(BytesWritten);
     }
@@ -76,14 +67,11 @@ public sealed class ArchiveTee : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
 
-    /// <summary>Flushes the file to disk, ends the decoder's input and returns the sha256 of everything written.</summary>
+    /// <summary>Flushes the file to disk and returns the sha256 of everything written.</summary>
     public async Task<string> CompleteAsync(CancellationToken cancellationToken)
     {
         await PassOnChunkAsync(cancellationToken);
-        await file.FlushAsync(cancellationToken);
         file.Flush(flushToDisk: true);
-        if (decoder is not null)
-            await decoder.CompleteAsync();
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
@@ -120,7 +108,6 @@ public sealed class ArchiveTee : Stream
         {
             file.Dispose();
             hash.Dispose();
-            decoder?.Complete();
         }
         base.Dispose(disposing);
     }
@@ -129,8 +116,6 @@ public sealed class ArchiveTee : Stream
     {
         await file.DisposeAsync();
         hash.Dispose();
-        if (decoder is not null)
-            await decoder.CompleteAsync();
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Pipelines;
 using Nexplane.Upgrade.Progress;
 
 namespace Nexplane.Upgrade.Database;
@@ -15,14 +14,29 @@ public sealed record BackupRequest(
     int CompressionLevel = PgDumpCommands.CustomCompressionLevel);
 
 /// <summary>
+/// A backup whose archive is written, flushed to disk and hashed. <see cref="Verified"/> ends with its manifest once
+/// the archive decoded completely, or throws (the archive deleted): nothing may rely on it before that.
+/// </summary>
+public sealed record WrittenBackup(string Archive, long SizeBytes, string Sha256, double DumpSeconds, Task<BackupManifest> Verified);
+
+/// <summary>
 /// The runbook's "back up the database", made trustworthy. pg_dump runs on the host or inside the db container and
-/// streams into a partial file; in the same pass the stream is hashed and fully decoded by pg_restore, and the
-/// manifest's row counts are read from the very snapshot pg_dump dumps. Only a backup that passed every check gets
-/// its final name and a manifest; anything else is deleted and the error says why, so no half backup ever looks whole.
+/// streams into a partial file while it is hashed; pg_restore, at a low priority, decodes every entry of the archive
+/// by following the file as it grows (so it never holds pg_dump up), and the manifest's row counts are read from the
+/// very snapshot pg_dump dumps. Only a backup that passed every check gets its final name and a manifest; anything
+/// else is deleted and the error says why, so no half backup ever looks whole.
 /// </summary>
 public sealed class BackupService(BackupFiles files, ContainerExec? containerExec, Action<string> log, IProgressDisplay? display = null)
 {
-    public async Task<BackupManifest> BackUpAsync(BackupRequest request, CancellationToken cancellationToken)
+    /// <summary>The whole backup: returns once it is verified.</summary>
+    public async Task<BackupManifest> BackUpAsync(BackupRequest request, CancellationToken cancellationToken) =>
+        await (await StartAsync(request, cancellationToken)).Verified;
+
+    /// <summary>
+    /// Returns when pg_dump has finished and the archive is written and hashed; the decode check may still run (the
+    /// upgrade overlaps it with the image pulls). The check is cancelled with <paramref name="cancellationToken"/>.
+    /// </summary>
+    public async Task<WrittenBackup> StartAsync(BackupRequest request, CancellationToken cancellationToken)
     {
         files.EnsureExists();
         var inspector = new DatabaseInspector(request.Database);
@@ -37,17 +51,24 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
         var partial = archive + ".partial";
         log($"Dumping {request.Database} with {toolVersion} ({tools.Mode.ToString().ToLowerInvariant()}) to {archive}");
 
+        // Created owner-only before a byte is written: the dump holds password hashes and tokens.
+        CreateOwnerOnlyFile(partial);
+        var stopDecoding = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var follower = request.Format == BackupFormat.Custom ? new GrowingFileReader(partial) : null;
+        var decodeClock = new Stopwatch();
+        var decoding = follower is null
+            ? Task.FromResult(new ToolResult(0, ""))
+            : DecodeAsync(tools, follower, decodeClock, stopDecoding.Token);
         try
         {
-            // Created owner-only before a byte is written: the dump holds password hashes and tokens.
-            CreateOwnerOnlyFile(partial);
             var clock = Stopwatch.StartNew();
             var contents = snapshot.ReadAsync(cancellationToken);
-            var (sha256, size, decodeSeconds) = await DumpAndVerifyAsync(request, tools, snapshot.Id, partial, cancellationToken);
+            var (sha256, size) = await DumpAsync(request, tools, snapshot.Id, partial, follower, cancellationToken);
             var dumpSeconds = clock.Elapsed.TotalSeconds;
             var before = await contents;
+            log($"Backup written: {Megabytes(size)} in {dumpSeconds:0.0} s, sha256 {sha256[..12]}…" +
+                (follower is null ? "" : "; the decode check follows the file"));
 
-            File.Move(partial, archive);
             var manifest = new BackupManifest
             {
                 ArchiveFile = Path.GetFileName(archive),
@@ -64,51 +85,69 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
                 ToolVersion = toolVersion,
                 StartedAt = startedAt,
                 DumpSeconds = Math.Round(dumpSeconds, 3),
-                VerifySeconds = Math.Round(decodeSeconds, 3),
+                VerifySeconds = 0,
                 Verified = true,
             };
+            return new WrittenBackup(archive, size, sha256, dumpSeconds, FinishAsync(manifest, archive, partial, decoding, decodeClock, stopDecoding, follower));
+        }
+        catch (Exception exception)
+        {
+            await stopDecoding.CancelAsync();
+            await decoding.ContinueWith(_ => { }, TaskScheduler.Default);
+            follower?.Dispose();
+            stopDecoding.Dispose();
+            File.Delete(partial);
+            if (exception is IOException io && IsDiskFull(io))
+                throw new BackupException(DiskFullMessage(files.Directory));
+            throw;
+        }
+    }
+
+    /// <summary>Waits for the decode check; a verified archive gets its manifest and final name, any other is deleted.</summary>
+    async Task<BackupManifest> FinishAsync(BackupManifest written, string archive, string partial, Task<ToolResult> decoding, Stopwatch decodeClock,
+        CancellationTokenSource stopDecoding, GrowingFileReader? follower)
+    {
+        try
+        {
+            var decode = await decoding;
+            if (!decode.Succeeded)
+                throw new BackupException($"The archive does not decode (pg_restore exit code {decode.ExitCode}): {decode.ErrorTail}");
+            var manifest = written with { VerifySeconds = Math.Round(decodeClock.Elapsed.TotalSeconds, 3) };
+            File.Move(partial, archive);
             var manifestPath = BackupManifest.PathFor(archive);
             File.WriteAllText(manifestPath, manifest.ToJson());
             RestrictToOwner(manifestPath);
-            log($"Backup verified: {Megabytes(size)} from a {Megabytes(before.SizeBytes)} database, " +
-                $"{before.RowCounts.Values.Sum()} rows in {before.RowCounts.Count} tables, alembic {string.Join(",", before.AlembicRevisions)}, " +
-                $"sha256 {sha256[..12]}…, {dumpSeconds:0.0} s (decoded in the same pass)");
+            log($"Backup verified: {Megabytes(manifest.SizeBytes)} from a {Megabytes(manifest.DatabaseSizeBytes)} database, " +
+                $"{manifest.RowCounts.Values.Sum()} rows in {manifest.RowCounts.Count} tables, alembic {string.Join(",", manifest.AlembicRevisions)}, " +
+                $"sha256 {manifest.Sha256[..12]}…, dumped in {manifest.DumpSeconds:0.0} s, decoded completely {manifest.VerifySeconds:0.0} s after the dump began");
             return manifest;
-        }
-        catch (IOException exception) when (IsDiskFull(exception))
-        {
-            File.Delete(partial);
-            throw new BackupException(DiskFullMessage(files.Directory));
         }
         catch
         {
             File.Delete(partial);
             throw;
         }
+        finally
+        {
+            follower?.Dispose();
+            stopDecoding.Dispose();
+        }
     }
 
-    /// <summary>
-    /// pg_dump's stdout goes through an <see cref="ArchiveTee"/> into the file, the hash, and (custom format) the
-    /// stdin of a pg_restore that decodes every entry to /dev/null while the dump is still running.
-    /// </summary>
-    async Task<(string Sha256, long Size, double DecodeSeconds)> DumpAndVerifyAsync(
-        BackupRequest request, IPostgresTools tools, string snapshotId, string partial, CancellationToken cancellationToken)
+    /// <summary>pg_dump's stdout goes through an <see cref="ArchiveTee"/> into the file and the hash; the follower is told as the file grows.</summary>
+    async Task<(string Sha256, long Size)> DumpAsync(BackupRequest request, IPostgresTools tools, string snapshotId, string partial,
+        GrowingFileReader? follower, CancellationToken cancellationToken)
     {
-        var decodesWhileDumping = request.Format == BackupFormat.Custom;
-        // 32 MiB of slack: the decoder runs at a lower priority (see StreamingDecodeCommand) and may fall behind for a
-        // moment without holding pg_dump up.
-        var decoderInput = decodesWhileDumping ? new Pipe(new PipeOptions(pauseWriterThreshold: 32 << 20, resumeWriterThreshold: 16 << 20)) : null;
-        var decodeClock = new Stopwatch();
-        var decoding = decoderInput is null
-            ? Task.FromResult(new ToolResult(0, ""))
-            : DecodeAsync(tools, decoderInput, decodeClock, cancellationToken);
-
         ToolResult dump;
         string sha256;
         long size;
         string tail;
-        using var shown = (display ?? NoProgress.Instance).Start($"Backing up {request.Database.Name} (pg_dump, verified as written)", ProgressUnit.Bytes);
-        await using (var tee = new ArchiveTee(partial, decoderInput?.Writer, bytes => shown.Report(bytes)))
+        using var shown = (display ?? NoProgress.Instance).Start($"Backing up {request.Database.Name} (pg_dump)", ProgressUnit.Bytes);
+        await using (var tee = new ArchiveTee(partial, bytes =>
+                     {
+                         shown.Report(bytes);
+                         follower?.Grew(bytes);
+                     }))
         {
             dump = await tools.RunAsync(
                 ["pg_dump", .. PgDumpCommands.DumpArguments(request.Format, request.Database.User, request.Database.Name, snapshotId, request.CompressionLevel)],
@@ -117,7 +156,7 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
             size = tee.BytesWritten;
             tail = tee.Tail;
         }
-        var decode = await decoding;
+        follower?.Ended(size);
 
         if (!dump.Succeeded)
             throw new BackupException(dump.StandardError.Contains("No space left on device", StringComparison.Ordinal)
@@ -125,26 +164,21 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
                 : $"pg_dump failed with exit code {dump.ExitCode}: {dump.ErrorTail}");
         if (size == 0)
             throw new BackupException("pg_dump exited successfully but wrote nothing.");
-        if (!decode.Succeeded)
-            throw new BackupException($"The archive does not decode (pg_restore exit code {decode.ExitCode}): {decode.ErrorTail}");
         if (request.Format == BackupFormat.Plain && !tail.Contains(PgDumpCommands.PlainDumpTrailer, StringComparison.Ordinal))
             throw new BackupException($"The plain dump lacks pg_dump's final '{PgDumpCommands.PlainDumpTrailer}' line: it was cut short.");
-        return (sha256, size, decodeClock.Elapsed.TotalSeconds);
+        return (sha256, size);
     }
 
-    static async Task<ToolResult> DecodeAsync(IPostgresTools tools, Pipe input, Stopwatch clock, CancellationToken cancellationToken)
+    /// <summary>pg_restore decodes the archive from the follower (to /dev/null), at a low priority; the clock runs until it ends.</summary>
+    static async Task<ToolResult> DecodeAsync(IPostgresTools tools, GrowingFileReader input, Stopwatch clock, CancellationToken cancellationToken)
     {
         clock.Start();
         try
         {
-            await using var stream = input.Reader.AsStream(leaveOpen: true);
-            return await tools.RunAsync(PgDumpCommands.StreamingDecodeCommand(tools.Mode),
-                new Dictionary<string, string?>(), null, stream, cancellationToken);
+            return await tools.RunAsync(PgDumpCommands.StreamingDecodeCommand(tools.Mode), new Dictionary<string, string?>(), null, input, cancellationToken);
         }
         finally
         {
-            // The dump may still be writing: tell it nobody reads any more, so it never waits on a full pipe.
-            await input.Reader.CompleteAsync();
             clock.Stop();
         }
     }

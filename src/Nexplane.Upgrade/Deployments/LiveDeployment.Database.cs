@@ -38,11 +38,11 @@ public sealed partial class LiveDeployment : IDatabaseBackup
     public async Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
         await new WriteActivity(new DatabaseInspector(await DatabaseAsync(cancellationToken))).CaptureAsync(cancellationToken);
 
-    public async Task<BackupManifest> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
+    public async Task<WrittenBackup> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
         CancellationToken cancellationToken)
     {
         var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        return await new BackupService(new BackupFiles(policy.Directory), exec, Line, run.Output.Progress).BackUpAsync(new BackupRequest(
+        return await new BackupService(new BackupFiles(policy.Directory), exec, Line, run.Output.Progress).StartAsync(new BackupRequest(
             await DatabaseAsync(cancellationToken), settings.BackupMode, policy.Format, nexplaneVersion, images, containerId), cancellationToken);
     }
 

@@ -11,21 +11,77 @@ public sealed partial class UpgradeRun
 
     DateTimeOffset? _backupTakenAt;
 
+    /// <summary>A backup written by <see cref="StartBackUpAsync"/> whose decode check has not been awaited yet.</summary>
+    (WrittenBackup Written, BackupPolicy Policy)? _backupBeingVerified;
+
     /// <summary>
     /// The runbook's "back up the database", verified so the rollback can trust it, labelled with the running version
-    /// and images, then the retention applied. A backup that does not verify throws, before anything is pulled or stopped.
+    /// and images, then the retention applied. A backup that does not verify throws.
     /// </summary>
     public async Task BackUpAsync(IDatabaseBackup database, BackupPolicy policy, CancellationToken cancellationToken)
     {
+        var written = await WriteBackupAsync(database, policy, cancellationToken);
+        var manifest = await RecordVerifiedAsync(written, policy);
+        output.Summary("Backup", $"{manifest.ArchiveFile} ({manifest.SizeBytes / 1024.0 / 1024.0:0.0} MB, verified)");
+    }
+
+    /// <summary>
+    /// The backup before the downtime: returns once the archive is written and hashed, so Pull runs while the archive's
+    /// decode check finishes; <see cref="EnsureBackupVerifiedAsync"/> (the end of Pull, or Stop) waits for its verdict,
+    /// so nothing is stopped before the backup is proven.
+    /// </summary>
+    public async Task StartBackUpAsync(IDatabaseBackup database, BackupPolicy policy, CancellationToken cancellationToken)
+    {
+        var written = await WriteBackupAsync(database, policy, cancellationToken);
+        _backupBeingVerified = (written, policy);
+        output.Summary("Backup", $"{Path.GetFileName(written.Archive)} ({written.SizeBytes / 1024.0 / 1024.0:0.0} MB, verified before Stop)");
+    }
+
+    /// <summary>Waits for the decode check of the backup <see cref="StartBackUpAsync"/> wrote; throws when it did not verify.</summary>
+    public async Task EnsureBackupVerifiedAsync()
+    {
+        if (_backupBeingVerified is not { } pending)
+            return;
+        _backupBeingVerified = null;
+        try
+        {
+            await RecordVerifiedAsync(pending.Written, pending.Policy);
+        }
+        catch (BackupException exception)
+        {
+            throw new BackupException($"{exception.Message} The archive was deleted; nothing was stopped, the deployment still runs the previous version.");
+        }
+    }
+
+    /// <summary>At the end of a run that stopped before its backup's verdict (a failed Pull): the check ends, and the archive is kept or deleted.</summary>
+    public async Task SettleBackupBeingVerifiedAsync()
+    {
+        try
+        {
+            await EnsureBackupVerifiedAsync();
+        }
+        catch (Exception exception) when (exception is BackupException or OperationCanceledException)
+        {
+            output.Warning("The backup's decode check did not pass: {Reason}", exception.Message);
+        }
+    }
+
+    async Task<WrittenBackup> WriteBackupAsync(IDatabaseBackup database, BackupPolicy policy, CancellationToken cancellationToken)
+    {
         BackupStarting(await database.CaptureWriteCountersAsync(cancellationToken));
         var preflight = Preflight ?? throw new InvalidOperationException("Backup needs Preflight's findings; run it through Upgrade or with Preflight.");
-        var manifest = await database.BackUpAsync(preflight.Current?.ToString() ?? "unknown",
+        return await database.BackUpAsync(preflight.Current?.ToString() ?? "unknown",
             preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()), policy, cancellationToken);
+    }
 
+    /// <summary>Once verified, the backup is what a rollback restores (report and journal); then the retention applies.</summary>
+    async Task<BackupManifest> RecordVerifiedAsync(WrittenBackup written, BackupPolicy policy)
+    {
+        var manifest = await written.Verified;
         RecordBackup(Path.Combine(policy.Directory, manifest.ArchiveFile), manifest.AlembicRevisions);
         foreach (var deleted in new BackupFiles(policy.Directory).Prune(policy.Retention))
             output.Information("Retention ({Keep}): deleted the older backup {Archive}", policy.Retention, Path.GetFileName(deleted));
-        output.Summary("Backup", $"{manifest.ArchiveFile} ({manifest.SizeBytes / 1024.0 / 1024.0:0.0} MB, verified)");
+        return manifest;
     }
 
     /// <summary>Marks the moment of the backup's snapshot, with every table's write counters then.</summary>

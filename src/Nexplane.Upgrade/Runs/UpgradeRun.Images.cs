@@ -19,6 +19,7 @@ public sealed partial class UpgradeRun
                     image.Service, image.Digest, expected);
         }
         output.Summary("Images", string.Join(", ", pulled.Select(p => p.Reference.ToString())));
+        await EnsureBackupVerifiedAsync();
     }
 
     /// <summary>Whether the deployment has a frontend to upgrade (unknown before Preflight: then it is assumed).</summary>

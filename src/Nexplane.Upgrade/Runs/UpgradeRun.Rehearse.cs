@@ -79,8 +79,9 @@ public sealed partial class UpgradeRun
             return choice.Archive!;
         }
         output.Information("Taking a fresh backup to rehearse on: {Reason}", choice.Reason);
-        var manifest = await database.BackUpAsync(preflight.Current.ToString(),
+        var written = await database.BackUpAsync(preflight.Current.ToString(),
             preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()), options.Backups, cancellationToken);
+        var manifest = await written.Verified;
         foreach (var deleted in files.Prune(options.Backups.Retention))
             output.Information("Retention ({Keep}): deleted the older backup {Archive}", options.Backups.Retention, Path.GetFileName(deleted));
         return Path.Combine(files.Directory, manifest.ArchiveFile);

@@ -9,6 +9,8 @@ public sealed partial class UpgradeRun
     /// </summary>
     public async Task StopAppAsync(IReadOnlyCollection<string> services, StopSettings settings, IAppStop app, CancellationToken cancellationToken)
     {
+        // Pull waits for the backup's verdict; this is for a run that skipped Pull.
+        await EnsureBackupVerifiedAsync();
         var stopped = await app.StopAsync(services, cancellationToken);
 
         Report.DowntimeStartedAt = stopped.Where(c => c.Service == settings.BackendService).Select(c => (DateTimeOffset?)c.AppSignalledAt).Min()

@@ -65,4 +65,19 @@ public sealed class AgentSudoCommandsTests : IAsyncLifetime
         await RunAsync(_commands.RestoreOldBinary);
         Assert.Equal(OldBinary, await File.ReadAllBytesAsync(_host.BinaryPath));
     }
+
+    [Fact]
+    public async Task The_compressed_upload_is_decompressed_through_sudo_on_an_awkward_path()
+    {
+        Assert.StartsWith("sudo -n sh -c ", _commands.WriteNewBinaryFromGzip);
+        var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            await gzip.WriteAsync(NewBinary);
+        compressed.Position = 0;
+
+        var upload = await _shell.RunWithInputAsync(_commands.WriteNewBinaryFromGzip, compressed, CancellationToken.None);
+
+        Assert.True(upload.Succeeded, upload.Explanation);
+        Assert.Equal(NewBinary, await File.ReadAllBytesAsync(_commands.NewBinaryPath));
+    }
 }

@@ -82,8 +82,49 @@ public sealed class AgentHostUpgraderTests : IDisposable
     }
 
     [Fact]
+    public async Task The_binary_travels_compressed_to_a_host_with_gzip_and_arrives_byte_for_byte()
+    {
+        var outcome = await UpgradeTo040Async();
+
+        Assert.Equal(AgentHostResult.Upgraded, outcome.Result);
+        Assert.Contains(_host.Commands, command => command.StartsWith("gzip -dc > ", StringComparison.Ordinal));
+        Assert.DoesNotContain(_host.Commands, command => command.StartsWith("cat > ", StringComparison.Ordinal));
+        Assert.Equal(SimulatedAgentHost.Binary("0.4.0"), File.ReadAllBytes(_host.BinaryPath));
+    }
+
+    [Fact]
+    public async Task A_host_without_gzip_gets_the_binary_uncompressed()
+    {
+        _host.HasGzip = false;
+
+        var outcome = await UpgradeTo040Async();
+
+        Assert.Equal(AgentHostResult.Upgraded, outcome.Result);
+        Assert.Contains(_host.Commands, command => command.StartsWith("cat > ", StringComparison.Ordinal));
+        Assert.DoesNotContain(_host.Commands, command => command.Contains("gzip -dc", StringComparison.Ordinal));
+        Assert.Equal("0.4.0", _host.VersionOf(_host.BinaryPath));
+    }
+
+    [Fact]
+    public async Task A_damaged_compressed_upload_fails_gzips_check_is_removed_and_the_running_agent_is_never_stopped()
+    {
+        _host.DamageUploads = true;
+
+        var outcome = await UpgradeTo040Async();
+
+        Assert.Equal(AgentHostResult.NotChanged, outcome.Result);
+        Assert.Contains("failed", outcome.Detail);
+        Assert.Contains("the partial copy was removed", outcome.Detail);
+        Assert.False(_host.Exists(_host.NewBinaryPath));
+        Assert.DoesNotContain(_host.Commands, command => command.StartsWith("systemctl", StringComparison.Ordinal) && !command.Contains("is-active"));
+        Assert.Equal("0.3.0", _host.VersionOf(_host.BinaryPath));
+    }
+
+    [Fact]
     public async Task A_damaged_upload_is_removed_and_the_running_agent_is_never_stopped()
     {
+        // Uncompressed, so only the sha256 check can tell.
+        _host.HasGzip = false;
         _host.DamageUploads = true;
 
         var outcome = await UpgradeTo040Async();

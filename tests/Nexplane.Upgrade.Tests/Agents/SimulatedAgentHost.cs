@@ -50,6 +50,8 @@ sealed class SimulatedAgentHost : IAgentHostShell, IAgentRegistry
     public bool SameSecond { get; set; }
     /// <summary>Flip a byte of every upload, like a damaged transfer.</summary>
     public bool DamageUploads { get; set; }
+    /// <summary>False: a host without gzip (a minimal image), which gets the binary uncompressed.</summary>
+    public bool HasGzip { get; set; } = true;
     public List<string> Commands { get; } = new();
 
     public SimulatedAgentHost(string runningVersion, string name = "web-01")
@@ -173,6 +175,8 @@ sealed class SimulatedAgentHost : IAgentHostShell, IAgentRegistry
     public Task<RemoteResult> RunAsync(string command, CancellationToken cancellationToken)
     {
         Commands.Add(command);
+        if (!HasGzip && command == AgentHostCommands.HasGzip)
+            return Task.FromResult(new RemoteResult(1, "", ""));
         return _shell.RunAsync(InHost(command), cancellationToken);
     }
 

@@ -81,7 +81,7 @@ public sealed class PgDumpCommandsTests
     [Fact]
     public void The_streaming_decoder_yields_the_cpu_to_pg_dump_on_the_host_and_runs_as_is_in_the_container()
     {
-        Assert.Equal(["nice", "-n", "10", "pg_restore", "--file=/dev/null"], PgDumpCommands.StreamingDecodeCommand(BackupMode.Host));
+        Assert.Equal(["nice", "-n", "19", "pg_restore", "--file=/dev/null"], PgDumpCommands.StreamingDecodeCommand(BackupMode.Host));
         Assert.Equal(["pg_restore", "--file=/dev/null"], PgDumpCommands.StreamingDecodeCommand(BackupMode.Container));
     }
 }

@@ -74,6 +74,7 @@ public sealed class UpgradeRunBackupTests : IDisposable
             Services = [new ServiceUpgrade("backend", ImageReference.Parse("registry/backend:0.2.0"), ImageReference.Parse("registry/backend:0.3.0"), null)],
         }, backupAfterStop: false);
         var database = new RecordedDatabaseBackup();
+        database.Verification.SetResult();
 
         await run.BackUpAsync(database, new BackupPolicy(_directory, Retention: 1), CancellationToken.None);
 
@@ -81,6 +82,69 @@ public sealed class UpgradeRunBackupTests : IDisposable
         Assert.Equal((database.Archive, "004"), (UpgradeJournal.Load(run.Journal.FilePath).BackupFile, run.Journal.RevisionBefore));
         Assert.Contains(_output.Lines, line => line.StartsWith("INF Retention (1): deleted the older backup"));
     }
+
+    UpgradeRun RunAfterPreflight(string journalId)
+    {
+        Directory.CreateDirectory(_directory);
+        var compose = Path.Combine(_directory, "docker-compose.yml");
+        File.WriteAllText(compose, "services: {}\n");
+        var run = new UpgradeRun(_output) { Journal = UpgradeJournal.Create(_directory, journalId, compose) };
+        run.RecordPreflight(new PreflightReport
+        {
+            Current = NexplaneVersion.Parse("0.2.0"),
+            Target = NexplaneVersion.Parse("0.3.0"),
+            Services = [new ServiceUpgrade("backend", ImageReference.Parse("registry/backend:0.2.0"), ImageReference.Parse("registry/backend:0.3.0"), null)],
+        }, backupAfterStop: false);
+        return run;
+    }
+
+    [Fact]
+    public async Task A_backup_taken_before_pull_counts_for_the_rollback_only_once_its_decode_check_passed()
+    {
+        var run = RunAfterPreflight("u3");
+        var database = new RecordedDatabaseBackup();
+
+        await run.StartBackUpAsync(database, new BackupPolicy(_directory, Retention: 5), CancellationToken.None);
+        Assert.Null(UpgradeJournal.Load(run.Journal!.FilePath).BackupFile);
+
+        database.Verification.SetResult();
+        await run.EnsureBackupVerifiedAsync();
+
+        Assert.Equal(database.Archive, UpgradeJournal.Load(run.Journal.FilePath).BackupFile);
+        Assert.Equal(database.Archive, run.Report.BackupFile);
+    }
+
+    [Fact]
+    public async Task A_backup_whose_decode_check_fails_stops_the_upgrade_before_anything_is_stopped()
+    {
+        var run = RunAfterPreflight("u4");
+        var database = new RecordedDatabaseBackup();
+        await run.StartBackUpAsync(database, new BackupPolicy(_directory, Retention: 5), CancellationToken.None);
+
+        database.Verification.SetException(new BackupException("The archive does not decode (pg_restore exit code 1): truncated."));
+
+        var refusal = await Assert.ThrowsAsync<BackupException>(run.EnsureBackupVerifiedAsync);
+        Assert.Contains("does not decode", refusal.Message);
+        Assert.Contains("nothing was stopped", refusal.Message);
+        Assert.Null(UpgradeJournal.Load(run.Journal!.FilePath).BackupFile);
+    }
+
+    [Fact]
+    public void A_resumed_upgrade_takes_again_a_backup_that_was_written_but_never_verified()
+    {
+        var run = RunAfterPreflight("u5");
+        run.Journal!.MarkCompleted("Preflight");
+        run.Journal.MarkCompleted("Backup");
+        var resumed = new UpgradeRun(_output);
+
+        resumed.BeginJournal(new JournalStore(_directory), run.Journal.ComposeFile, resume: true, Commands);
+
+        Assert.Contains("Preflight", resumed.StepsDoneBeforeResuming);
+        Assert.DoesNotContain("Backup", resumed.StepsDoneBeforeResuming);
+    }
+
+    static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore", "./build.sh Status", "https://example/issues",
+        "./build.sh Upgrade", "--resume");
 
     /// <summary>Writes a verified archive as the real backup does, next to an older verified one that retention may delete.</summary>
     sealed class RecordedDatabaseBackup : IDatabaseBackup
@@ -91,15 +155,22 @@ public sealed class UpgradeRunBackupTests : IDisposable
         public Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
 
-        public Task<BackupManifest> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
+        public Task<WrittenBackup> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
             CancellationToken cancellationToken)
         {
             (Version, Images) = (nexplaneVersion, images);
             Write(policy.Directory, DateTimeOffset.UtcNow.AddDays(-1));
             var newest = Write(policy.Directory, DateTimeOffset.UtcNow);
             Archive = Path.Combine(policy.Directory, newest.ArchiveFile);
-            return Task.FromResult(newest);
+            return Task.FromResult(new WrittenBackup(Archive, newest.SizeBytes, newest.Sha256, 0, Verification.Task.ContinueWith(verdict =>
+            {
+                verdict.GetAwaiter().GetResult();
+                return newest;
+            })));
         }
+
+        /// <summary>The decode check's verdict: complete it (or fail it) when the test says the check ended.</summary>
+        public TaskCompletionSource Verification { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string? Archive { get; private set; }
 
