@@ -56,7 +56,13 @@ partial class Build
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenStatic(() => !BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Backup)))
-        .Executes(async cancellationToken => await Run.StartBackUpAsync(Live, BackupPolicy, cancellationToken));
+        .Executes(async cancellationToken =>
+        {
+            await Run.StartBackUpAsync(Live, BackupPolicy, cancellationToken);
+            // Before Pull, the decode check finishes beside it (Pull waits for the verdict); alone, the step ends verified.
+            if (!ScheduledTargets.Contains(Pull))
+                await Run.EnsureBackupVerifiedAsync();
+        });
 
     /// <summary>
     /// The same backup taken once the app is stopped (--backup-after-stop): no write is left out of it, at the

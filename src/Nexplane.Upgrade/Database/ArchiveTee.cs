@@ -4,8 +4,7 @@ namespace Nexplane.Upgrade.Database;
 
 /// <summary>
 /// Where pg_dump's output goes: each chunk is written to the archive file and added to its sha256; after each chunk
-/// the file's length so far is reported (a progress display, and the decode check that follows the file: see
-/// <see cref="GrowingFileReader"/>). pg_dump's output arrives in pipe-sized pieces (about 8 KB); they are gathered
+/// the file's length so far is reported (for a progress display). pg_dump's output arrives in pipe-sized pieces (about 8 KB); they are gathered
 /// into 1 MiB chunks first, since the file write and hash update per piece cost more than the copy (measured: +20-30 %
 /// over bare pg_dump on a 1 GB archive without the gathering).
 /// </summary>
