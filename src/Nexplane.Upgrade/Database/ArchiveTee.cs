@@ -22,56 +22,64 @@ public sealed class ArchiveTee : Stream
     int tailFilled;
 
     /// <param name="path">The archive file, created beforehand with owner-only permissions.</param>
-    /// <param name="written">Told the file's length after each chunk, once those bytes can be read back from it.</param>
+    /// <param name="written">Told the bytes passed on to the file after each chunk.</param>
     public ArchiveTee(string path, Action<long>? written = null)
     {
-        file = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.Read, 1 << 20, useAsync: true);
+        // Synchronous writes: pg_dump's output is copied on a thread of its own (BlockingPipes), and a write to the
+        // page cache is a memory copy; the asynchronous path cost about 1 CPU-second per GB more (measured).
+        file = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.Read, bufferSize: 0);
         this.written = written;
     }
 
     /// <summary>Bytes accepted so far (the last of them reach the file at the latest in <see cref="CompleteAsync"/>).</summary>
     public long BytesWritten { get; private set; }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override void Write(ReadOnlySpan<byte> buffer)
     {
         while (buffer.Length > 0)
         {
             var taken = Math.Min(buffer.Length, ChunkLength - chunkFilled);
-            buffer[..taken].CopyTo(chunk.AsMemory(chunkFilled));
+            buffer[..taken].CopyTo(chunk.AsSpan(chunkFilled));
             chunkFilled += taken;
             BytesWritten += taken;
             buffer = buffer[taken..];
             if (chunkFilled == ChunkLength)
-                await PassOnChunkAsync(cancellationToken);
+                PassOnChunk();
         }
     }
 
-    /// <summary>The gathered bytes go to the file and the hash; then the file's new length is reported.</summary>
-    async Task PassOnChunkAsync(CancellationToken cancellationToken)
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (chunkFilled == 0)
-            return;
-        var bytes = chunk.AsMemory(0, chunkFilled);
-        await file.WriteAsync(bytes, cancellationToken);
-        // To the operating system, not the disk: a reader of the file sees the bytes from here on.
-        await file.FlushAsync(cancellationToken);
-        hash.AppendData(bytes.Span);
-        RememberTail(bytes.Span);
-        chunkFilled = 0;
-        written?.Invoke(BytesWritten);
+        cancellationToken.ThrowIfCancellationRequested();
+        Write(buffer.Span);
+        return ValueTask.CompletedTask;
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+    /// <summary>The gathered bytes go to the file and the hash; then the new length is reported.</summary>
+    void PassOnChunk()
+    {
+        if (chunkFilled == 0)
+            return;
+        var bytes = chunk.AsSpan(0, chunkFilled);
+        file.Write(bytes);
+        hash.AppendData(bytes);
+        RememberTail(bytes);
+        chunkFilled = 0;
+        written?.Invoke(BytesWritten);
+    }
 
     /// <summary>Flushes the file to disk and returns the sha256 of everything written.</summary>
-    public async Task<string> CompleteAsync(CancellationToken cancellationToken)
+    public Task<string> CompleteAsync(CancellationToken cancellationToken)
     {
-        await PassOnChunkAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        PassOnChunk();
         file.Flush(flushToDisk: true);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return Task.FromResult(Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
     /// <summary>The last bytes written (up to 4 KiB), where a plain dump's trailer must be.</summary>
