@@ -59,8 +59,9 @@ partial class Build
         .Executes(async cancellationToken =>
         {
             await Run.StartBackUpAsync(Live, BackupPolicy, cancellationToken);
-            // Before Pull, the decode check finishes beside it (Pull waits for the verdict); alone, the step ends verified.
-            if (!ScheduledTargets.Contains(Pull))
+            // Before a Pull that runs, the check finishes beside it (Pull waits for the verdict); otherwise (alone, or
+            // Pull done before resuming) the step ends verified, so a failed check never surfaces in Stop.
+            if (!ScheduledTargets.Contains(Pull) || !NotDoneBeforeResuming(nameof(Pull)))
                 await Run.EnsureBackupVerifiedAsync();
         });
 

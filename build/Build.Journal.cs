@@ -50,6 +50,7 @@ partial class Build
     /// <summary>Records the outcome and lets the next upgrade in. Called when the build finishes, however it ends.</summary>
     void EndUpgradeJournal()
     {
+        // A backup still being checked (the run ended in Pull) ends first; this never throws.
         Run.SettleBackupBeingVerifiedAsync().GetAwaiter().GetResult();
         Run.EndJournal(
             rollbackSucceeded: SucceededTargets.Contains(Rollback),

@@ -56,7 +56,7 @@ partial class Build
 
         /// <summary>A live display on an interactive terminal; plain timestamped log lines anywhere else (CI, a pipe, a file).</summary>
         public IProgressDisplay Progress => _progress ??= NukeBuild.LiveConsole is { } console
-            ? new LiveProgressDisplay(console)
+            ? new LiveProgressDisplay(console, SecretRedactor.Redact)
             : new PlainProgressDisplay(line => Log.Information("{Progress}", line), build.ProgressInterval);
 
         IProgressDisplay? _progress;

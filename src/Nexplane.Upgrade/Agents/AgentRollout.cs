@@ -27,10 +27,13 @@ public sealed class AgentRollout(Func<AgentHost, CancellationToken, Task<AgentHo
         var outcomes = new List<AgentHostOutcome>();
         using var shown = (display ?? NoProgress.Instance).Start("Agents", ProgressUnit.Hosts, hosts.Count);
         var finished = 0;
+        var counting = new Lock();
         async Task<AgentHostOutcome> UpgradeShownAsync(AgentHost host)
         {
             var outcome = await upgradeHost(host, cancellationToken);
-            shown.Report(Interlocked.Increment(ref finished));
+            // Hosts of a wave end on several threads; under the lock the count never goes back.
+            lock (counting)
+                shown.Report(++finished);
             return outcome;
         }
 

@@ -25,9 +25,9 @@ public sealed class ArchiveTee : Stream
     /// <param name="written">Told the bytes passed on to the file after each chunk.</param>
     public ArchiveTee(string path, Action<long>? written = null)
     {
-        // Synchronous writes: pg_dump's output is copied on a thread of its own (BlockingPipes), and a write to the
-        // page cache is a memory copy; the asynchronous path cost about 1 CPU-second per GB more (measured).
-        file = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        // Synchronous writes: a write to the page cache is a memory copy, and the host's pg_dump output is copied on a
+        // thread of its own (BlockingPipes); the asynchronous path cost about 1 CPU-second per GB more (measured).
+        file = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.None, bufferSize: 0);
         this.written = written;
     }
 

@@ -17,7 +17,7 @@ public sealed record BackupRequest(
 /// A backup whose archive is written, flushed to disk and hashed. <see cref="Verified"/> ends with its manifest once
 /// the archive decoded completely, or throws (the archive deleted): nothing may rely on it before that.
 /// </summary>
-public sealed record WrittenBackup(string Archive, long SizeBytes, string Sha256, double DumpSeconds, Task<BackupManifest> Verified);
+public sealed record WrittenBackup(string Archive, long SizeBytes, Task<BackupManifest> Verified);
 
 /// <summary>
 /// The runbook's "back up the database", made trustworthy. pg_dump runs on the host or inside the db container and
@@ -80,7 +80,7 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
                 VerifySeconds = 0,
                 Verified = true,
             };
-            return new WrittenBackup(archive, size, sha256, dumpSeconds, VerifyAsync(written, archive, partial, tools, snapshot, cancellationToken));
+            return new WrittenBackup(archive, size, VerifyAsync(written, archive, partial, tools, snapshot, cancellationToken));
         }
         catch (Exception exception)
         {
@@ -99,12 +99,12 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var verified = false;
         try
         {
             var decoding = written.Format == BackupFormat.Custom ? DecodeAsync(tools, partial, cancellationToken) : Task.FromResult(new ToolResult(0, ""));
-            var counting = snapshot.ReadAsync(cancellationToken);
+            var counting = CountAndReleaseAsync(snapshot, cancellationToken);
             await Task.WhenAll(decoding, counting);
-            await snapshot.DisposeAsync();
             var (decode, contents) = (decoding.Result, counting.Result);
             if (!decode.Succeeded)
                 throw new BackupException($"The archive does not decode (pg_restore exit code {decode.ExitCode}): {decode.ErrorTail}");
@@ -115,21 +115,43 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
                 DatabaseSizeBytes = contents.SizeBytes,
                 VerifySeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
-            File.Move(partial, archive);
+            // The manifest first (under a temporary name), then the archive's final name: a final-named archive always has one.
             var manifestPath = BackupManifest.PathFor(archive);
-            File.WriteAllText(manifestPath, manifest.ToJson());
-            RestrictToOwner(manifestPath);
+            File.WriteAllText(manifestPath + ".partial", manifest.ToJson());
+            RestrictToOwner(manifestPath + ".partial");
+            File.Move(partial, archive);
+            File.Move(manifestPath + ".partial", manifestPath);
+            verified = true;
             log($"Backup verified: {Megabytes(manifest.SizeBytes)} from a {Megabytes(manifest.DatabaseSizeBytes)} database, " +
                 $"{manifest.RowCounts.Values.Sum()} rows in {manifest.RowCounts.Count} tables, alembic {string.Join(",", manifest.AlembicRevisions)}, " +
                 $"sha256 {manifest.Sha256[..12]}…, dumped in {manifest.DumpSeconds:0.0} s, decoded and counted in {manifest.VerifySeconds:0.0} s");
             return manifest;
         }
-        catch
+        catch (IOException exception) when (IsDiskFull(exception))
         {
-            await snapshot.DisposeAsync();
-            File.Delete(partial);
-            throw;
+            throw new BackupException(DiskFullMessage(files.Directory));
         }
+        catch (Exception exception) when (exception is not (BackupException or OperationCanceledException))
+        {
+            // e.g. the database went away while the rows were counted: the backup is not proven, whatever the cause.
+            throw new BackupException($"The backup's check after the dump failed: {exception.Message}");
+        }
+        finally
+        {
+            if (!verified)
+            {
+                // The dump holds password hashes and tokens: nothing unproven stays behind, under any name.
+                foreach (var leftover in new[] { partial, archive, BackupManifest.PathFor(archive) + ".partial", BackupManifest.PathFor(archive) })
+                    File.Delete(leftover);
+            }
+        }
+    }
+
+    /// <summary>The manifest's contents from the dumped snapshot; its transaction ends as soon as they are read.</summary>
+    static async Task<DatabaseSnapshot> CountAndReleaseAsync(ExportedSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        await using (snapshot)
+            return await snapshot.ReadAsync(cancellationToken);
     }
 
     /// <summary>pg_dump's stdout goes through an <see cref="ArchiveTee"/> into the file and the hash; a failed dump's file is deleted.</summary>

@@ -67,8 +67,14 @@ public sealed class DatabaseInspector(DatabaseTarget database)
         try
         {
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-            await using var command = new NpgsqlCommand("select pg_export_snapshot()", connection, transaction);
-            var id = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+            // The transaction idles while pg_dump runs and the archive is decoded: a server's idle or statement timeout
+            // must not end it (these settings are this transaction's only).
+            await using var command = new NpgsqlCommand(
+                "select set_config('idle_in_transaction_session_timeout', '0', true), set_config('statement_timeout', '0', true), pg_export_snapshot()",
+                connection, transaction);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var id = reader.GetString(2);
             return new ExportedSnapshot(connection, transaction, id);
         }
         catch

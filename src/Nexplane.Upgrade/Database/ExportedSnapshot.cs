@@ -5,16 +5,17 @@ namespace Nexplane.Upgrade.Database;
 /// <summary>
 /// An open repeatable-read transaction whose snapshot was exported: pg_dump imports it with <c>--snapshot</c>, and
 /// <see cref="ReadAsync"/> reads the manifest's revision and row counts from the very same point in time. The
-/// snapshot stays importable until this is disposed, so keep it open until pg_dump has started.
+/// snapshot stays importable until this is disposed: the backup keeps it open through the dump and until the counts
+/// are read, after the dump.
 /// </summary>
 public sealed class ExportedSnapshot(NpgsqlConnection connection, NpgsqlTransaction transaction, string id) : IAsyncDisposable
 {
     public string Id { get; } = id;
 
     /// <summary>
-    /// Read beside the running pg_dump, so the counts run without parallel workers: a parallel count(*) takes three
-    /// backends, both cores of a small server, from pg_dump and the server process feeding it (only this
-    /// transaction's setting changes).
+    /// Read after the dump, beside the archive's decode check and the image pulls, so the counts run without parallel
+    /// workers: a parallel count(*) takes three backends, both cores of a small server (only this transaction's
+    /// setting changes).
     /// </summary>
     public async Task<DatabaseSnapshot> ReadAsync(CancellationToken cancellationToken)
     {

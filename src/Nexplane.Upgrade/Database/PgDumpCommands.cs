@@ -44,10 +44,8 @@ public static class PgDumpCommands
         archivePath is null ? ["--file=/dev/null"] : ["--file=/dev/null", archivePath];
 
     /// <summary>
-    /// The decoder that verifies a custom archive from stdin (the archive file, followed as pg_dump writes it). With
-    /// the host's tools it runs under <c>nice -n 19</c>: on 2 cores it competes with pg_dump and the server for the
-    /// CPU, and pg_dump's pace is the backup's, so the decoder takes the gaps and catches up once the dump is written
-    /// (beside the image pulls, in an upgrade). The db container's image may lack <c>nice</c> (the sandbox's has
+    /// The decoder that verifies a custom archive from stdin (the written archive file, in an upgrade beside the image
+    /// pulls). With the host's tools it runs under <c>nice -n 19</c>, so the live app keeps the CPU it needs. The db container's image may lack <c>nice</c> (the sandbox's has
     /// none), so there it runs as it is.
     /// </summary>
     public static IReadOnlyList<string> StreamingDecodeCommand(BackupMode mode) =>

@@ -8,7 +8,8 @@ namespace Nexplane.Upgrade.Progress;
 /// last one ends; log lines written meanwhile through the same console scroll above it (the build's terminal sink
 /// writes through that console for this reason).
 /// </summary>
-public sealed class LiveProgressDisplay(IAnsiConsole console) : IProgressDisplay
+/// <param name="redact">Applied to every label (they quote image references and the backend's log), as the log's sinks redact lines.</param>
+public sealed class LiveProgressDisplay(IAnsiConsole console, Func<string, string>? redact = null) : IProgressDisplay
 {
     /// <summary>How long opening or closing the display may take; the display must never hold up the upgrade.</summary>
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
@@ -18,6 +19,7 @@ public sealed class LiveProgressDisplay(IAnsiConsole console) : IProgressDisplay
     Task rendering = Task.CompletedTask;
     TaskCompletionSource? lastLineEnded;
     int openLines;
+    bool refused;
 
     public IProgressLine Start(string label, ProgressUnit unit, double? total = null)
     {
@@ -27,7 +29,7 @@ public sealed class LiveProgressDisplay(IAnsiConsole console) : IProgressDisplay
             if (context is null)
                 return NoProgress.Instance;
             // Spectre caps a task's value at its maximum and hides it once reached: an open end must be out of reach.
-            var task = context.AddTask(Markup.Escape(label), autoStart: true, maxValue: total ?? double.MaxValue);
+            var task = context.AddTask(Shown(label), autoStart: true, maxValue: total ?? double.MaxValue);
             task.IsIndeterminate = total is null;
             ProgressDetailColumn.SetUnit(task, unit);
             openLines++;
@@ -35,13 +37,16 @@ public sealed class LiveProgressDisplay(IAnsiConsole console) : IProgressDisplay
         }
     }
 
+    string Shown(string label) => Markup.Escape(redact?.Invoke(label) ?? label);
+
     /// <summary>
     /// Starts Spectre's display on a thread of its own; null (no display, the work goes on) when the previous one has
-    /// not finished clearing or Spectre refuses, e.g. because another live display holds the console.
+    /// not finished clearing or Spectre refuses, e.g. because another live display holds the console. After a refusal
+    /// the run goes on without a display rather than waiting again for each line.
     /// </summary>
     ProgressContext? Open()
     {
-        if (!rendering.Wait(Patience))
+        if (refused || !rendering.Wait(Patience))
             return null;
         var ready = new TaskCompletionSource<ProgressContext>(TaskCreationOptions.RunContinuationsAsynchronously);
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,6 +62,7 @@ public sealed class LiveProgressDisplay(IAnsiConsole console) : IProgressDisplay
         if (Task.WaitAny([ready.Task, started], Patience) != 0)
         {
             ended.TrySetResult();
+            refused = true;
             return null;
         }
         lastLineEnded = ended;
@@ -92,7 +98,7 @@ public sealed class LiveProgressDisplay(IAnsiConsole console) : IProgressDisplay
             task.IsIndeterminate = false;
         }
 
-        public void Relabel(string label) => task.Description = Markup.Escape(label);
+        public void Relabel(string label) => task.Description = display.Shown(label);
 
         public void Dispose()
         {

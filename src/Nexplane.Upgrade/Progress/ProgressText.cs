@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Nexplane.Upgrade.Progress;
 
-/// <summary>How amounts and rates read, the same on a terminal and in a log file: 312.4 MB of 1.1 GB, 48.2 MB/s.</summary>
+/// <summary>
+/// How amounts and rates read, the same on a terminal and in a log file: 312.4 MB of 1.1 GB, 48.2 MB/s. Sizes count
+/// in 1024s, as the backup's and the restore's own log lines do, so a file shows one size everywhere.
+/// </summary>
 public static class ProgressText
 {
     static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -37,9 +40,9 @@ public static class ProgressText
 
     public static string Bytes(double bytes) => bytes switch
     {
-        >= 1e9 => string.Create(Invariant, $"{bytes / 1e9:0.0} GB"),
-        >= 1e6 => string.Create(Invariant, $"{bytes / 1e6:0.0} MB"),
-        >= 1e3 => string.Create(Invariant, $"{bytes / 1e3:0} kB"),
+        >= 1 << 30 => string.Create(Invariant, $"{bytes / (1 << 30):0.0} GB"),
+        >= 1 << 20 => string.Create(Invariant, $"{bytes / (1 << 20):0.0} MB"),
+        >= 1 << 10 => string.Create(Invariant, $"{bytes / (1 << 10):0} kB"),
         _ => string.Create(Invariant, $"{bytes:0} B"),
     };
 

@@ -22,7 +22,7 @@ public sealed partial class UpgradeRun
     {
         var written = await WriteBackupAsync(database, policy, cancellationToken);
         var manifest = await RecordVerifiedAsync(written, policy);
-        output.Summary("Backup", $"{manifest.ArchiveFile} ({manifest.SizeBytes / 1024.0 / 1024.0:0.0} MB, verified)");
+        output.Summary("Backup", $"{manifest.ArchiveFile} ({Megabytes(manifest.SizeBytes)}, verified)");
     }
 
     /// <summary>
@@ -34,7 +34,7 @@ public sealed partial class UpgradeRun
     {
         var written = await WriteBackupAsync(database, policy, cancellationToken);
         _backupBeingVerified = (written, policy);
-        output.Summary("Backup", $"{Path.GetFileName(written.Archive)} ({written.SizeBytes / 1024.0 / 1024.0:0.0} MB, verified before Stop)");
+        output.Summary("Backup", $"{Path.GetFileName(written.Archive)} ({Megabytes(written.SizeBytes)}, checked beside Pull)");
     }
 
     /// <summary>Waits for the decode check of the backup <see cref="StartBackUpAsync"/> wrote; throws when it did not verify.</summary>
@@ -53,16 +53,22 @@ public sealed partial class UpgradeRun
         }
     }
 
-    /// <summary>At the end of a run that stopped before its backup's verdict (a failed Pull): the check ends, and the archive is kept or deleted.</summary>
+    /// <summary>
+    /// At the end of a run that ended before its backup's verdict (a failed Pull): the check ends, and the archive is
+    /// kept (verified) or deleted. Never throws: the run's own outcome is what the operator must read.
+    /// </summary>
     public async Task SettleBackupBeingVerifiedAsync()
     {
+        if (_backupBeingVerified is null)
+            return;
+        output.Information("Waiting for the backup's check to end, so the archive is kept verified or deleted (Ctrl+C stops it)");
         try
         {
             await EnsureBackupVerifiedAsync();
         }
-        catch (Exception exception) when (exception is BackupException or OperationCanceledException)
+        catch (Exception exception)
         {
-            output.Warning("The backup's decode check did not pass: {Reason}", exception.Message);
+            output.Warning("The backup did not pass its check and was deleted: {Reason}", exception.Message);
         }
     }
 
@@ -73,6 +79,8 @@ public sealed partial class UpgradeRun
         return await database.BackUpAsync(preflight.Current?.ToString() ?? "unknown",
             preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()), policy, cancellationToken);
     }
+
+    static string Megabytes(long bytes) => $"{bytes / 1024.0 / 1024.0:0.0} MB";
 
     /// <summary>Once verified, the backup is what a rollback restores (report and journal); then the retention applies.</summary>
     async Task<BackupManifest> RecordVerifiedAsync(WrittenBackup written, BackupPolicy policy)

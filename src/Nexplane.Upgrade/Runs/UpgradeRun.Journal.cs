@@ -31,7 +31,7 @@ public sealed partial class UpgradeRun
                 .Where(step => step != nameof(RunbookStep.Backup) || unfinished.BackupFile is not null)
                 .ToHashSet();
             output.Information("Resuming upgrade {Id} ({From} -> {To}); done before: {Steps}", unfinished.Id, unfinished.FromVersion ?? "?",
-                unfinished.ToVersion ?? "?", StepsDoneBeforeResuming.Count == 0 ? "nothing" : string.Join(", ", unfinished.CompletedSteps.Select(s => s.Name)));
+                unfinished.ToVersion ?? "?", StepsDoneBeforeResuming.Count == 0 ? "nothing" : string.Join(", ", unfinished.CompletedSteps.Select(s => s.Name).Where(StepsDoneBeforeResuming.Contains)));
         }
     }
 }

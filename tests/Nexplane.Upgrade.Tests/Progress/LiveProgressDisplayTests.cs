@@ -20,11 +20,11 @@ public sealed class LiveProgressDisplayTests
         var console = Terminal();
         var display = new LiveProgressDisplay(console);
 
-        using (var backup = display.Start("Backing up nexplane", ProgressUnit.Bytes, total: 1_000_000_000))
+        using (var backup = display.Start("Backing up nexplane", ProgressUnit.Bytes, total: 1L << 30))
         using (var migration = display.Start("Migration 004 -> 005: add index", ProgressUnit.Elapsed))
         {
-            backup.Report(250_000_000);
-            await WaitUntilAsync(() => console.Output.Contains("250.0 MB of 1.0 GB"));
+            backup.Report(256L << 20);
+            await WaitUntilAsync(() => console.Output.Contains("256.0 MB of 1.0 GB"));
         }
 
         Assert.Contains("Backing up nexplane", console.Output);
@@ -62,9 +62,28 @@ public sealed class LiveProgressDisplayTests
 
         display.Start("Pulling backend", ProgressUnit.Bytes).Dispose();
         using var second = display.Start("Pulling frontend", ProgressUnit.Bytes);
-        second.Report(2_000_000);
+        second.Report(2L << 20);
 
         await WaitUntilAsync(() => console.Output.Contains("Pulling frontend") && console.Output.Contains("2.0 MB"));
+    }
+
+    [Fact]
+    public async Task Labels_are_redacted_like_log_lines()
+    {
+        var console = Terminal();
+        var display = new LiveProgressDisplay(console, text => text.Replace("s3cr3t-token", "****", StringComparison.Ordinal));
+
+        using (var pull = display.Start("Pulling registry.example/nexplane/backend:0.3.0?token=s3cr3t-token", ProgressUnit.Bytes))
+        {
+            pull.Report(1L << 20);
+            await WaitUntilAsync(() => console.Output.Contains("1.0 MB"));
+            pull.Relabel("Pulling again with s3cr3t-token");
+            pull.Report(2L << 20);
+            await WaitUntilAsync(() => console.Output.Contains("2.0 MB"));
+        }
+
+        Assert.Contains("token=****", console.Output);
+        Assert.DoesNotContain("s3cr3t-token", console.Output);
     }
 
     /// <summary>Spectre redraws on its own timer; the test waits for the redraw it expects, up to a bound.</summary>

@@ -15,17 +15,17 @@ public sealed class PlainProgressDisplayTests
     public void Each_running_piece_of_work_is_logged_once_per_interval_with_amount_share_rate_and_elapsed_time()
     {
         using var display = Display();
-        using var backup = display.Start("Backing up nexplane", ProgressUnit.Bytes, total: 1_000_000_000);
+        using var backup = display.Start("Backing up nexplane", ProgressUnit.Bytes, total: 1L << 30);
 
-        backup.Report(250_000_000);
+        backup.Report(256L << 20);
         _time.Advance(TimeSpan.FromSeconds(10));
-        backup.Report(400_000_000);
+        backup.Report(512L << 20);
         _time.Advance(TimeSpan.FromSeconds(10));
 
         Assert.Equal(
         [
-            "Backing up nexplane: 250.0 MB of 1.0 GB, 25 %, 25.0 MB/s, 0:10",
-            "Backing up nexplane: 400.0 MB of 1.0 GB, 40 %, 20.0 MB/s, 0:20",
+            "Backing up nexplane: 256.0 MB of 1.0 GB, 25 %, 25.6 MB/s, 0:10",
+            "Backing up nexplane: 512.0 MB of 1.0 GB, 50 %, 25.6 MB/s, 0:20",
         ], _lines);
     }
 

@@ -130,6 +130,20 @@ public sealed class UpgradeRunBackupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_that_ended_before_the_verdict_waits_for_it_at_the_end_and_reports_a_failure_without_throwing()
+    {
+        var run = RunAfterPreflight("u6");
+        var database = new RecordedDatabaseBackup();
+        await run.StartBackUpAsync(database, new BackupPolicy(_directory, Retention: 5), CancellationToken.None);
+        database.Verification.SetException(new InvalidOperationException("the database went away while counting"));
+
+        await run.SettleBackupBeingVerifiedAsync();
+
+        Assert.Contains(_output.Lines, line => line.StartsWith("WRN The backup did not pass its check") && line.Contains("went away"));
+        Assert.Null(UpgradeJournal.Load(run.Journal!.FilePath).BackupFile);
+    }
+
+    [Fact]
     public void A_resumed_upgrade_takes_again_a_backup_that_was_written_but_never_verified()
     {
         var run = RunAfterPreflight("u5");
@@ -162,7 +176,7 @@ public sealed class UpgradeRunBackupTests : IDisposable
             Write(policy.Directory, DateTimeOffset.UtcNow.AddDays(-1));
             var newest = Write(policy.Directory, DateTimeOffset.UtcNow);
             Archive = Path.Combine(policy.Directory, newest.ArchiveFile);
-            return Task.FromResult(new WrittenBackup(Archive, newest.SizeBytes, newest.Sha256, 0, Verification.Task.ContinueWith(verdict =>
+            return Task.FromResult(new WrittenBackup(Archive, newest.SizeBytes, Verification.Task.ContinueWith(verdict =>
             {
                 verdict.GetAwaiter().GetResult();
                 return newest;
