@@ -41,9 +41,10 @@ partial class Build
 
     bool ResumingAfterPreflight => Run.StepsDoneBeforeResuming.Contains(nameof(Preflight));
 
+    /// <summary>Backup is recorded by the run once its archive is verified (beside Pull), not when the step returns.</summary>
     protected override void OnTargetSucceeded(string target)
     {
-        if (Journal is not null && target != nameof(Upgrade))
+        if (Journal is not null && target is not (nameof(Upgrade) or nameof(Backup)))
             Journal.MarkCompleted(target);
     }
 

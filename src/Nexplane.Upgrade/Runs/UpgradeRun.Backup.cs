@@ -37,7 +37,10 @@ public sealed partial class UpgradeRun
         output.Summary("Backup", $"{Path.GetFileName(written.Archive)} ({Megabytes(written.SizeBytes)}, checked beside Pull)");
     }
 
-    /// <summary>Waits for the decode check of the backup <see cref="StartBackUpAsync"/> wrote; throws when it did not verify.</summary>
+    /// <summary>
+    /// Waits for the checks of the backup <see cref="StartBackUpAsync"/> wrote; throws when it did not verify. Only
+    /// then is the Backup step complete in the journal: a run killed before the verdict takes the backup again on resume.
+    /// </summary>
     public async Task EnsureBackupVerifiedAsync()
     {
         if (_backupBeingVerified is not { } pending)
@@ -46,6 +49,7 @@ public sealed partial class UpgradeRun
         try
         {
             await RecordVerifiedAsync(pending.Written, pending.Policy);
+            Journal?.MarkCompleted(nameof(RunbookStep.Backup));
         }
         catch (BackupException exception)
         {

@@ -26,12 +26,9 @@ public sealed partial class UpgradeRun
         Journal = unfinished ?? UpgradeJournal.Create(journals.Directory, Report.Id, composeFile);
         if (unfinished is not null)
         {
-            StepsDoneBeforeResuming = unfinished.CompletedSteps.Select(s => s.Name)
-                // A backup is recorded only once verified: one written but never proven (the run ended during Pull) is taken again.
-                .Where(step => step != nameof(RunbookStep.Backup) || unfinished.BackupFile is not null)
-                .ToHashSet();
+            StepsDoneBeforeResuming = unfinished.CompletedSteps.Select(s => s.Name).ToHashSet();
             output.Information("Resuming upgrade {Id} ({From} -> {To}); done before: {Steps}", unfinished.Id, unfinished.FromVersion ?? "?",
-                unfinished.ToVersion ?? "?", StepsDoneBeforeResuming.Count == 0 ? "nothing" : string.Join(", ", unfinished.CompletedSteps.Select(s => s.Name).Where(StepsDoneBeforeResuming.Contains)));
+                unfinished.ToVersion ?? "?", StepsDoneBeforeResuming.Count == 0 ? "nothing" : string.Join(", ", unfinished.CompletedSteps.Select(s => s.Name)));
         }
     }
 }
