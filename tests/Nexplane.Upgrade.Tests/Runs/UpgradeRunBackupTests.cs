@@ -63,23 +63,14 @@ public sealed class UpgradeRunBackupTests : IDisposable
     [Fact]
     public async Task The_backup_is_labelled_with_the_running_version_and_images_recorded_and_older_backups_pruned()
     {
-        Directory.CreateDirectory(_directory);
-        var compose = Path.Combine(_directory, "docker-compose.yml");
-        File.WriteAllText(compose, "services: {}\n");
-        var run = new UpgradeRun(_output) { Journal = UpgradeJournal.Create(_directory, "u2", compose) };
-        run.RecordPreflight(new PreflightReport
-        {
-            Current = NexplaneVersion.Parse("0.2.0"),
-            Target = NexplaneVersion.Parse("0.3.0"),
-            Services = [new ServiceUpgrade("backend", ImageReference.Parse("registry/backend:0.2.0"), ImageReference.Parse("registry/backend:0.3.0"), null)],
-        }, backupAfterStop: false);
+        var run = RunAfterPreflight("u2");
         var database = new RecordedDatabaseBackup();
         database.Verification.SetResult();
 
         await run.BackUpAsync(database, new BackupPolicy(_directory, Retention: 1), CancellationToken.None);
 
         Assert.Equal(("0.2.0", "registry/backend:0.2.0"), (database.Version, database.Images!["backend"]));
-        Assert.Equal((database.Archive, "004"), (UpgradeJournal.Load(run.Journal.FilePath).BackupFile, run.Journal.RevisionBefore));
+        Assert.Equal((database.Archive, "004"), (UpgradeJournal.Load(run.Journal!.FilePath).BackupFile, run.Journal.RevisionBefore));
         Assert.Contains(_output.Lines, line => line.StartsWith("INF Retention (1): deleted the older backup"));
     }
 
@@ -98,13 +89,19 @@ public sealed class UpgradeRunBackupTests : IDisposable
         return run;
     }
 
+    /// <summary>A run past Preflight whose backup is written and still being checked.</summary>
+    async Task<(UpgradeRun Run, RecordedDatabaseBackup Database)> BackupStartedAsync(string journalId)
+    {
+        var run = RunAfterPreflight(journalId);
+        var database = new RecordedDatabaseBackup();
+        await run.StartBackUpAsync(database, new BackupPolicy(_directory, Retention: 5), CancellationToken.None);
+        return (run, database);
+    }
+
     [Fact]
     public async Task A_backup_taken_before_pull_counts_for_the_rollback_only_once_its_decode_check_passed()
     {
-        var run = RunAfterPreflight("u3");
-        var database = new RecordedDatabaseBackup();
-
-        await run.StartBackUpAsync(database, new BackupPolicy(_directory, Retention: 5), CancellationToken.None);
+        var (run, database) = await BackupStartedAsync("u3");
         Assert.Null(UpgradeJournal.Load(run.Journal!.FilePath).BackupFile);
         Assert.False(UpgradeJournal.Load(run.Journal.FilePath).HasCompleted("Backup"));
 
@@ -120,9 +117,7 @@ public sealed class UpgradeRunBackupTests : IDisposable
     [Fact]
     public async Task A_backup_whose_decode_check_fails_stops_the_upgrade_before_anything_is_stopped()
     {
-        var run = RunAfterPreflight("u4");
-        var database = new RecordedDatabaseBackup();
-        await run.StartBackUpAsync(database, new BackupPolicy(_directory, Retention: 5), CancellationToken.None);
+        var (run, database) = await BackupStartedAsync("u4");
 
         database.Verification.SetException(new BackupException("The archive does not decode (pg_restore exit code 1): truncated."));
 
@@ -136,9 +131,7 @@ public sealed class UpgradeRunBackupTests : IDisposable
     [Fact]
     public async Task A_run_that_ended_before_the_verdict_waits_for_it_at_the_end_and_reports_a_failure_without_throwing()
     {
-        var run = RunAfterPreflight("u6");
-        var database = new RecordedDatabaseBackup();
-        await run.StartBackUpAsync(database, new BackupPolicy(_directory, Retention: 5), CancellationToken.None);
+        var (run, database) = await BackupStartedAsync("u6");
         database.Verification.SetException(new InvalidOperationException("the database went away while counting"));
 
         await run.SettleBackupBeingVerifiedAsync();
