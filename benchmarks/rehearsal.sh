@@ -45,12 +45,22 @@ fresh_sandbox() {
   { grep -l "\"compose_file\": \"$compose_file\"" "$root"/.nuke/temp/upgrade/*.json 2>/dev/null || true; } | xargs -r rm -f
 }
 
+# One process polling every 10 ms (a curl per poll would fork 100 processes a second, loading the machine during the
+# upgrade only). It runs during the rehearsal too, against the deployment, so both run under the same load.
 poll_health() {
-  while :; do
-    local now; now=$(date +%s%3N)
-    if curl -fsS -o /dev/null --max-time 0.5 "$backend_url/health" 2>/dev/null; then echo "$now 1"; else echo "$now 0"; fi
-    sleep 0.01
-  done
+  exec python3 -u - "$backend_url/health" <<'PY'
+import sys, time, urllib.request
+url = sys.argv[1]
+while True:
+    now = int(time.time() * 1000)
+    try:
+        with urllib.request.urlopen(url, timeout=0.5) as response:
+            ok = 200 <= response.status < 300
+    except Exception:
+        ok = False
+    print(now, 1 if ok else 0)
+    time.sleep(0.01)
+PY
 }
 
 # Outage = from the last successful poll before a failure to the first successful poll after it, summed.
@@ -66,9 +76,12 @@ printf 'Rehearsal benchmark: %s -> %s on sandbox instance %s, shape %s; load ave
 printf '\n%-4s %10s %10s %12s %14s %14s %8s %s\n' run rehearsal upgrade "predicted" "measured(tool)" "measured(poll)" "error" "within 30 % or 1 s"
 for run in $(seq 1 "$runs"); do
   fresh_sandbox
+  poll_health >"$work/rehearsal-polls" &
+  poller=$!
   start=$(date +%s%3N)
-  "$root/build.sh" Rehearse --no-logo --version "$to" "${described[@]}" >"$work/rehearse.out" 2>&1 || { tail -30 "$work/rehearse.out" >&2; exit 1; }
+  "$root/build.sh" Rehearse --no-logo --version "$to" "${described[@]}" >"$work/rehearse.out" 2>&1 || { kill "$poller"; tail -30 "$work/rehearse.out" >&2; exit 1; }
   rehearsal=$(seconds_since "$start")
+  kill "$poller"; wait "$poller" 2>/dev/null || true
   predicted=$(grep -oE 'Predicted downtime of the real upgrade: [0-9.]+ s' "$work/rehearse.out" | tail -1 | grep -oE '[0-9.]+ s' | grep -oE '[0-9.]+')
   parts=$(grep -oE 'Predicted downtime of the real upgrade: .*' "$work/rehearse.out" | tail -1 | sed -E 's/^[^(]*\(//; s/\)$//')
 

@@ -43,9 +43,6 @@ public sealed class ComposeCli
     /// </summary>
     public CommandLine Config() => Command(["config"]);
 
-    /// <summary><c>ps --quiet</c> of one service: read-only, and as slow to start as any compose command (the rehearsal times it).</summary>
-    public CommandLine ContainerIds(string service) => Command(["ps", "--quiet", service]);
-
     /// <summary><c>stop</c> with a timeout: stops exactly these services.</summary>
     public CommandLine Stop(IReadOnlyCollection<string> services, TimeSpan timeout) =>
         Command(["stop", "--timeout", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(), .. Protected.Refuse(services, "stop")]);

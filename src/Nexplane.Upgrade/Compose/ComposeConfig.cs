@@ -24,6 +24,9 @@ public sealed record ResolvedService(
 {
     /// <summary>On the host's network: its loopback addresses are the host's, shared with the other host-network services.</summary>
     public bool UsesHostNetwork => NetworkMode == "host";
+
+    /// <summary>The services this one depends on: compose (re)creates and starts them first.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
 }
 
 /// <summary>
@@ -62,7 +65,10 @@ public static class ComposeConfig
                 Scalar(Child(service, "user")),
                 Scalar(Child(service, "working_dir")),
                 Scalar(Child(service, "restart")),
-                Ports(Child(service, "ports")));
+                Ports(Child(service, "ports")))
+            {
+                DependsOn = DependsOn(Child(service, "depends_on")),
+            };
         }).ToArray();
     }
 
@@ -86,6 +92,14 @@ public static class ComposeConfig
         }
         return environment;
     }
+
+    /// <summary>v1 and v2 print a mapping (service: condition); a hand-written file may give a list.</summary>
+    static IReadOnlyList<string> DependsOn(YamlNode? node) => node switch
+    {
+        YamlMappingNode mapping => mapping.Children.Keys.Select(Scalar).OfType<string>().ToArray(),
+        YamlSequenceNode sequence => sequence.Children.Select(Scalar).OfType<string>().ToArray(),
+        _ => [],
+    };
 
     /// <summary>A list as given; a string is split as compose splits it (shell words, quotes respected).</summary>
     static IReadOnlyList<string>? Words(YamlNode? node) => node switch

@@ -18,15 +18,15 @@ public sealed partial class LiveDeployment
     {
         var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, Line, line => run.Output.Warning("{Warning}", line), settings.Secrets.Redact,
             run.Output.Progress);
-        return await rehearsal.RunAsync(await RehearsalSettingsAsync(preflight, archive, stateDirectory, cancellationToken),
-            MeasureComposeStartupAsync, cancellationToken);
+        return await rehearsal.RunAsync(await RehearsalSettingsAsync(preflight, archive, stateDirectory, cancellationToken), cancellationToken);
     }
 
     async Task<RehearsalSettings> RehearsalSettingsAsync(PreflightReport preflight, string archive, string stateDirectory,
         CancellationToken cancellationToken)
     {
         // compose's own view of the deployment: interpolated, env_file merged. It holds secrets: parsed, never logged.
-        var config = await CommandRunner.RunAsync((await ComposeAsync(cancellationToken)).Config(), cancellationToken: cancellationToken);
+        var compose = await ComposeAsync(cancellationToken);
+        var config = await CommandRunner.RunAsync(compose.Config(), cancellationToken: cancellationToken);
         if (!config.Succeeded)
             throw new InvalidOperationException($"compose config of {deployment.ComposeFile} failed (exit code {config.ExitCode}): " +
                                                 settings.Secrets.Redact(string.Join(" ", config.StandardError.TakeLast(5))));
@@ -45,6 +45,11 @@ public sealed partial class LiveDeployment
             SupportingServices = deployment.ProtectedServices.Where(s => s != deployment.DatabaseService && services.Any(r => r.Name == s)).ToArray(),
             BackendService = deployment.BackendService,
             BackendImage = preflight.Services.First(s => s.Service == deployment.BackendService).To,
+            // What StartBackend starts besides the backend (a worker), with the image the upgrade would pin.
+            CompanionImages = preflight.Services
+                .Where(s => s.Service != deployment.BackendService && deployment.StopServices.Contains(s.Service) && services.Any(r => r.Name == s.Service))
+                .ToDictionary(s => s.Service, s => s.To),
+            ComposeVariant = compose.Variant,
             FrontendService = frontend?.Service,
             FrontendImage = frontend?.To,
             ApiUrl = deployment.ApiUrl,
@@ -62,16 +67,8 @@ public sealed partial class LiveDeployment
             MigrationTimeout = Timeouts.Migration,
             HealthTimeout = Timeouts.Health,
             StabilityWindow = Timeouts.StabilityWindow,
+            StopTimeout = Timeouts.Stop,
             StateDirectory = stateDirectory,
         };
-    }
-
-    /// <summary>The compose CLI's start, timed on a read-only command: the real upgrade pays it inside the downtime.</summary>
-    async Task<double> MeasureComposeStartupAsync(CancellationToken cancellationToken)
-    {
-        var compose = await ComposeAsync(cancellationToken);
-        var clock = Stopwatch.StartNew();
-        await CommandRunner.RunAsync(compose.ContainerIds(deployment.BackendService), cancellationToken: cancellationToken);
-        return clock.Elapsed.TotalSeconds;
     }
 }

@@ -2,8 +2,11 @@ using Nexplane.Upgrade.Compose;
 
 namespace Nexplane.Upgrade.Rehearsals;
 
-/// <summary>What a container of the throwaway copy is for.</summary>
-public enum CopyRole { Database, Supporting, Backend, Frontend }
+/// <summary>
+/// What a container of the throwaway copy is for. <see cref="Companion"/>: an app service the real StartBackend
+/// starts with the backend (a worker), so the copy starts, stops and recreates it with the backend too.
+/// </summary>
+public enum CopyRole { Database, Supporting, Backend, Companion, Frontend }
 
 /// <summary>
 /// One container of the throwaway copy, as data: what <see cref="ThrowawayCopy"/> creates. It carries no volume, no
@@ -22,7 +25,14 @@ public sealed record CopyContainer(
     string? WorkingDirectory,
     string RestartPolicy,
     bool JoinsDatabaseNamespace,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>The image the deployment runs the service from now (backend and companions): the copy runs it first, to stop it as Stop does.</summary>
+    public string? RunningImage { get; init; }
+
+    /// <summary>The services compose starts before this one (the deployment's <c>depends_on</c>), so the copy's compose orders them alike.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+}
 
 /// <summary>What the copy is made of: the services to copy and the images the rehearsed version runs.</summary>
 public sealed record CopyRequest(
@@ -36,7 +46,11 @@ public sealed record CopyRequest(
     string? FrontendService,
     string? FrontendImage,
     Uri ApiUrl,
-    Uri? FrontendUrl);
+    Uri? FrontendUrl)
+{
+    /// <summary>The other services StartBackend starts with the backend (a worker), each with the image of the rehearsed version.</summary>
+    public IReadOnlyDictionary<string, string> CompanionImages { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// Lays out the throwaway copy of a deployment, from the services as compose resolved them:
@@ -68,7 +82,7 @@ public static class CopyPlan
 
     public static string NetworkName(string rehearsalId) => $"nexplane-rehearsal-{rehearsalId}";
 
-    /// <summary>The containers in the order they start: the database, the services beside it, the backend, the frontend.</summary>
+    /// <summary>The containers in the order they start: the database, the services beside it, the backend and its companions, the frontend.</summary>
     public static IReadOnlyList<CopyContainer> Containers(CopyRequest request)
     {
         var labels = Labels(request.RehearsalId, request.ComposeFile);
@@ -82,7 +96,13 @@ public static class CopyPlan
         foreach (var service in request.SupportingServices.Select(name => Find(request, name)))
             containers.Add(Container(request, service, CopyRole.Supporting, service.Image
                 ?? throw new RehearsalException($"The {service.Name} service has no image to start a throwaway copy from."), labels));
-        containers.Add(Container(request, Find(request, request.BackendService), CopyRole.Backend, request.BackendImage, labels));
+        var backend = Find(request, request.BackendService);
+        containers.Add(Container(request, backend, CopyRole.Backend, request.BackendImage, labels) with { RunningImage = backend.Image });
+        foreach (var (name, image) in request.CompanionImages.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            var companion = Find(request, name);
+            containers.Add(Container(request, companion, CopyRole.Companion, image, labels) with { RunningImage = companion.Image });
+        }
         if (request.FrontendService is { } frontend && request.FrontendImage is { } frontendImage)
             containers.Add(Container(request, Find(request, frontend), CopyRole.Frontend, frontendImage, labels));
         return containers;
@@ -111,7 +131,7 @@ public static class CopyPlan
             .ToArray();
         return new CopyContainer(service.Name, role, $"{NetworkName(request.RehearsalId)}-{service.Name}", image, environment,
             service.Command, service.Entrypoint, service.User, service.WorkingDirectory, service.Restart ?? "no",
-            role != CopyRole.Database && service.UsesHostNetwork, labels);
+            role != CopyRole.Database && service.UsesHostNetwork, labels) { DependsOn = service.DependsOn };
     }
 
     static ResolvedService Find(CopyRequest request, string name) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Docker.DotNet;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
@@ -18,9 +17,7 @@ namespace Nexplane.Upgrade.Rehearsals;
 public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<string> log, Action<string> warn, Func<string, string> redact,
     IProgressDisplay? display = null)
 {
-    /// <param name="measureComposeSeconds">How long the deployment's compose CLI takes to start (a read-only command): part of the real upgrade's downtime the copy does not pay.</param>
-    public async Task<RehearsalReport> RunAsync(RehearsalSettings settings, Func<CancellationToken, Task<double>> measureComposeSeconds,
-        CancellationToken cancellationToken)
+    public async Task<RehearsalReport> RunAsync(RehearsalSettings settings, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         var report = new RehearsalReport
@@ -32,27 +29,36 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
         var copy = new ThrowawayCopy(docker, settings.Id, settings.ComposeFile, log);
         try
         {
-            report = await RehearseAsync(settings, copy, report, measureComposeSeconds, cancellationToken);
+            report = await RehearseAsync(settings, copy, report, cancellationToken);
         }
         finally
         {
             await copy.RemoveAsync();
+            if (Directory.Exists(CopyProjectDirectory(settings)))
+                Directory.Delete(CopyProjectDirectory(settings), recursive: true);
         }
         return report with { FinishedAt = DateTimeOffset.UtcNow };
     }
 
-    async Task<RehearsalReport> RehearseAsync(RehearsalSettings settings, ThrowawayCopy copy, RehearsalReport report,
-        Func<CancellationToken, Task<double>> measureComposeSeconds, CancellationToken cancellationToken)
+    /// <summary>Where the copy's compose project keeps its file, beside the rehearsal's state; removed with the copy.</summary>
+    static string CopyProjectDirectory(RehearsalSettings settings) => Path.Combine(settings.StateDirectory, $"copy-{settings.Id}");
+
+    async Task<RehearsalReport> RehearseAsync(RehearsalSettings settings, ThrowawayCopy copy, RehearsalReport report, CancellationToken cancellationToken)
     {
         var images = new List<(string Service, ImageReference Image)> { (settings.BackendService, settings.BackendImage) };
+        images.AddRange(settings.CompanionImages.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));
         if (settings.FrontendService is { } frontendService && settings.FrontendImage is { } frontendImage)
             images.Add((frontendService, frontendImage));
         var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(), log, display).PullAllAsync(images, cancellationToken);
         report = report with { Images = pulled.ToDictionary(image => image.Service, image => image.Pinned) };
 
+        var pinned = pulled.ToDictionary(image => image.Service, image => image.Pinned);
         var containers = CopyPlan.Containers(new CopyRequest(settings.Id, settings.ComposeFile, settings.Services, settings.DatabaseService,
-            settings.SupportingServices, settings.BackendService, pulled[0].Pinned, settings.FrontendService,
-            pulled.Count > 1 ? pulled[1].Pinned : null, settings.ApiUrl, settings.FrontendUrl));
+            settings.SupportingServices, settings.BackendService, pinned[settings.BackendService], settings.FrontendService,
+            settings.FrontendService is { } frontendName ? pinned.GetValueOrDefault(frontendName) : null, settings.ApiUrl, settings.FrontendUrl)
+        {
+            CompanionImages = settings.CompanionImages.Keys.ToDictionary(name => name, name => pinned[name]),
+        });
         foreach (var service in settings.Services.Where(s => containers.Any(c => c.Service == s.Name && c.JoinsDatabaseNamespace)))
             if (CopyPlan.ListenAddressVariables(service) is { Count: > 0 } variables)
                 log($"{service.Name} is on the host's network: in the copy it shares one network namespace with the copied {settings.DatabaseService}, " +
@@ -76,14 +82,35 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
             .RestoreAsync(new RestoreRequest(copyDatabase, settings.Archive, BackupMode.Auto, databaseId, Math.Max(settings.RestoreJobs, 1)), cancellationToken);
         log($"Throwaway copy: loaded in {restored.Seconds:0.0} s");
 
-        var composeSeconds = await measureComposeSeconds(cancellationToken);
+        // The running version first, on the copy, through compose as the deployment runs it: the real upgrade's
+        // downtime starts with its stop, so the copy stops it the same way.
+        var apps = new CopyComposeProject(settings.ComposeVariant, copy.NetworkName, CopyProjectDirectory(settings),
+            containers.Where(c => c.Role is CopyRole.Backend or CopyRole.Companion).ToArray());
+        var appContainers = new DeploymentContainers(docker, apps.ProjectName);
+        var backendPort = CopyPlan.ListeningPort(Find(settings, settings.BackendService), settings.ApiUrl);
+        await apps.UpAsync(rehearsedVersion: false, databaseId, log, cancellationToken);
+        var runningBackend = await NewestAsync(appContainers, settings.BackendService, cancellationToken);
+        var runningApi = new Uri($"http://{await copy.AddressOfAsync(runningBackend, cancellationToken)}:{backendPort}/");
+        try
+        {
+            await new HealthWaiter(http).WaitAsync(new Uri(runningApi, "health"), settings.HealthTimeout, Setting.HealthTimeout.Flag(), cancellationToken);
+        }
+        catch (HealthTimeoutException exception)
+        {
+            return Failed(report, "Copy", $"The running version {settings.From} does not start on the copy, so the copy cannot judge the upgrade: {exception.Message}");
+        }
+        log($"Throwaway copy: {string.Join(", ", apps.Services)} on the running version {settings.From} (compose project {apps.ProjectName}); stopping them as Stop does");
+        var stopped = await new GracefulServiceStopper(docker, appContainers, new ProtectedServiceGuard([]), log)
+            .StopAsync(apps.Services, settings.StopTimeout, cancellationToken);
+        var downtimeStarted = stopped.Where(c => c.Service == settings.BackendService).Select(c => c.AppSignalledAt).DefaultIfEmpty(DateTimeOffset.UtcNow).Min();
+        var stopEnded = DateTimeOffset.UtcNow;
 
-        // StartBackend, as the upgrade watches it.
-        var backend = containers.First(c => c.Role == CopyRole.Backend);
+        // StartBackend, as the upgrade runs and watches it: compose recreates the services with the new images.
         var failureOutput = Path.Combine(settings.StateDirectory, $"migration-output-{settings.Id}.log");
-        var startClock = Stopwatch.StartNew();
-        var backendId = await copy.StartAsync(backend, cancellationToken);
-        log($"Throwaway copy: {backend.Service} from {backend.Image}");
+        await apps.UpAsync(rehearsedVersion: true, databaseId, log, cancellationToken);
+        var upEnded = DateTimeOffset.UtcNow;
+        var backendId = await NewestAsync(appContainers, settings.BackendService, cancellationToken);
+        log($"Throwaway copy: {string.Join(", ", apps.Services)} recreated on {settings.Target}");
         MigrationOutcome outcome;
         try
         {
@@ -98,11 +125,11 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
             Migrations = outcome.Migrations.Select(m => new RehearsedMigration(m.From, m.To, m.Description, m.Duration?.TotalSeconds)).ToArray(),
             MigrationHead = outcome.Head,
         };
-        var apiUrl = new Uri($"http://{await copy.AddressOfAsync(backendId, cancellationToken)}:{CopyPlan.ListeningPort(Find(settings, settings.BackendService), settings.ApiUrl)}/");
+        var apiUrl = new Uri($"http://{await copy.AddressOfAsync(backendId, cancellationToken)}:{backendPort}/");
         try
         {
-            await new HealthWaiter(http).WaitAsync(new Uri(apiUrl, "health"), settings.HealthTimeout, Setting.HealthTimeout.Flag(), cancellationToken);
-            var prediction = new DowntimePrediction(settings.StopEstimateSeconds, Math.Round(composeSeconds, 3), Math.Round(startClock.Elapsed.TotalSeconds, 3));
+            var healthyAt = await new HealthWaiter(http).WaitAsync(new Uri(apiUrl, "health"), settings.HealthTimeout, Setting.HealthTimeout.Flag(), cancellationToken);
+            var prediction = new DowntimePrediction(Seconds(stopEnded - downtimeStarted), Seconds(upEnded - stopEnded), Seconds(healthyAt - upEnded));
             report = report with { PredictedDowntime = prediction };
             log($"The copy's backend answers {apiUrl}health; predicted downtime of the real upgrade: {prediction}");
             await new ContainerStability(docker).ConfirmStableAsync(settings.BackendService, backendId, 0, settings.StabilityWindow, cancellationToken);
@@ -159,6 +186,13 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
         report with { Passed = false, FailedStep = step, Reason = reason };
 
     static ResolvedService Find(RehearsalSettings settings, string service) => settings.Services.First(s => s.Name == service);
+
+    static double Seconds(TimeSpan span) => Math.Round(Math.Max(span.TotalSeconds, 0), 3);
+
+    /// <summary>The id of the service's newest container in the copy's compose project.</summary>
+    static async Task<string> NewestAsync(DeploymentContainers containers, string service, CancellationToken cancellationToken) =>
+        (await containers.OfServiceAsync(service, cancellationToken)).OrderByDescending(c => c.StartedAt).FirstOrDefault()?.Id
+        ?? throw new RehearsalException($"compose reported {service} started in the copy's project {containers.Project}, which has no {service} container.");
 
     /// <summary>Until the copy's server accepts a login; a server that exits (a bad environment) is reported at once.</summary>
     async Task WaitForDatabaseAsync(DatabaseTarget database, string containerId, TimeSpan timeout, CancellationToken cancellationToken)

@@ -7,16 +7,17 @@ namespace Nexplane.Upgrade.Rehearsals;
 public sealed record RehearsedMigration(string From, string To, string Description, double? Seconds);
 
 /// <summary>
-/// The predicted downtime of the real upgrade: the stop of the old backend (estimated), the compose CLI's own start
-/// (measured here), and the new backend's start to its first healthy answer (measured on the copy: creating the
-/// container, the migrations, the startup).
+/// The predicted downtime of the real upgrade, measured on the copy as the real one is measured, from the running
+/// backend's stop signal to the new backend's first healthy answer: the stop of the running version (as Stop stops
+/// it), compose's <c>up</c> recreating the backend and its companions with the new images, and the new backend's start
+/// to healthy (its migrations, its startup). The names of the parts are kept from the reports of earlier versions.
 /// </summary>
 public sealed record DowntimePrediction(double StopSeconds, double ComposeSeconds, double StartToHealthySeconds)
 {
     public double Seconds => Math.Round(StopSeconds + ComposeSeconds + StartToHealthySeconds, 3);
 
     public override string ToString() =>
-        $"{Seconds:0.0} s (stop {StopSeconds:0.00} s estimated, compose {ComposeSeconds:0.00} s and start to healthy {StartToHealthySeconds:0.00} s measured)";
+        $"{Seconds:0.0} s (measured on the copy: stop {StopSeconds:0.00} s, compose up {ComposeSeconds:0.00} s, start to healthy {StartToHealthySeconds:0.00} s)";
 }
 
 /// <summary>

@@ -18,6 +18,10 @@ public sealed record RehearsalSettings
     public required IReadOnlyList<string> SupportingServices { get; init; }
     public required string BackendService { get; init; }
     public required ImageReference BackendImage { get; init; }
+    /// <summary>The other services the real StartBackend starts with the backend (a worker), with the rehearsed version's images.</summary>
+    public IReadOnlyDictionary<string, ImageReference> CompanionImages { get; init; } = new Dictionary<string, ImageReference>();
+    /// <summary>The deployment's compose CLI: the copy's backend is started, stopped and recreated through it, as the real upgrade does.</summary>
+    public required ComposeVariant ComposeVariant { get; init; }
     public string? FrontendService { get; init; }
     public ImageReference? FrontendImage { get; init; }
     public required Uri ApiUrl { get; init; }
@@ -37,11 +41,8 @@ public sealed record RehearsalSettings
     public required TimeSpan MigrationTimeout { get; init; }
     public required TimeSpan HealthTimeout { get; init; }
     public required TimeSpan StabilityWindow { get; init; }
+    /// <summary>The Stop step's fallback timeout: the copy's running version is stopped as Stop stops the deployment's.</summary>
+    public required TimeSpan StopTimeout { get; init; }
     /// <summary>Where the failed backend's output and the report go.</summary>
     public required string StateDirectory { get; init; }
-    /// <summary>
-    /// The old backend's stop, which the copy cannot measure: the Stop step's TERM-then-wait took 0.14-0.54 s on the
-    /// sandbox (README, Stop), so half a second by default.
-    /// </summary>
-    public double StopEstimateSeconds { get; init; } = 0.5;
 }

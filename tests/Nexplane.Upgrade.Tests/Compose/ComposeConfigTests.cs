@@ -17,6 +17,11 @@ public sealed class ComposeConfigTests
             ports:
             - 127.0.0.1:20710:8000/tcp
             restart: unless-stopped
+          worker:
+            depends_on:
+              backend:
+                condition: service_started
+            image: ghcr.io/youbetyourballs/nexplane-worker:v0.2.0
           db:
             environment:
               POSTGRES_USER: nexplane
@@ -63,6 +68,8 @@ public sealed class ComposeConfigTests
         Assert.Equal("unless-stopped", backend.Restart);
         Assert.False(backend.UsesHostNetwork);
         Assert.True(services.Single(s => s.Name == "db").UsesHostNetwork);
+        Assert.Equal(["backend"], services.Single(s => s.Name == "worker").DependsOn);
+        Assert.Empty(backend.DependsOn);
     }
 
     [Fact]

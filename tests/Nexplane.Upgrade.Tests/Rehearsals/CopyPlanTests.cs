@@ -46,6 +46,22 @@ public sealed class CopyPlanTests
     }
 
     [Fact]
+    public void The_services_StartBackend_starts_with_the_backend_follow_it_with_their_target_image_and_remember_the_running_one()
+    {
+        var services = BridgeDeployment().Append(Service("worker") with { DependsOn = ["backend"] }).ToArray();
+        var request = Request(services) with { CompanionImages = new Dictionary<string, string> { ["worker"] = "registry.local/worker:2" } };
+
+        var containers = CopyPlan.Containers(request);
+
+        Assert.Equal(["db", "redis", "backend", "worker", "frontend"], containers.Select(c => c.Service));
+        var worker = containers.Single(c => c.Role == CopyRole.Companion);
+        Assert.Equal("registry.local/worker:2", worker.Image);
+        Assert.Equal("registry.local/worker:1", worker.RunningImage);
+        Assert.Equal(["backend"], worker.DependsOn);
+        Assert.Equal("registry.local/backend:1", containers.Single(c => c.Role == CopyRole.Backend).RunningImage);
+    }
+
+    [Fact]
     public void The_backend_gets_the_deployments_environment_unchanged_on_a_network_of_its_own()
     {
         var backend = CopyPlan.Containers(Request(BridgeDeployment())).Single(c => c.Role == CopyRole.Backend);

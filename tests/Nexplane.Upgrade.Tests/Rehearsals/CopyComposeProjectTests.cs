@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Rehearsals;
+
+namespace Nexplane.Upgrade.Tests.Rehearsals;
+
+/// <summary>
+/// The compose file the copy's backend and worker run from: the running images first, the rehearsed ones second, the
+/// deployment's order between them, and none of the deployment's secrets on disk.
+/// </summary>
+public sealed class CopyComposeProjectTests : IDisposable
+{
+    readonly string _directory = Path.Combine(Path.GetTempPath(), $"copy-compose-{Guid.NewGuid():N}");
+
+    static readonly IReadOnlyDictionary<string, string> Labels = CopyPlan.Labels("r1", "/srv/nexplane/docker-compose.yml");
+
+    static CopyContainer App(string service, CopyRole role, bool joinsDatabase = false, IReadOnlyList<string>? dependsOn = null) =>
+        new(service, role, $"nexplane-rehearsal-r1-{service}", $"registry.local/{service}:2",
+            ["DATABASE_URL=postgresql://u:pa$$word@db:5432/n", "EMPTY="], ["sh", "-c", "echo $HOME && uvicorn app"], null, null, "/app",
+            "no", joinsDatabase, Labels)
+        {
+            RunningImage = $"registry.local/{service}:1",
+            DependsOn = dependsOn ?? [],
+        };
+
+    CopyComposeProject Project(params CopyContainer[] services) =>
+        new(ComposeVariant.V2, "nexplane-rehearsal-r1", _directory, services);
+
+    [Fact]
+    public void Runs_the_running_images_first_and_the_rehearsed_versions_images_second()
+    {
+        var project = Project(App("backend", CopyRole.Backend), App("worker", CopyRole.Companion, dependsOn: ["backend"]));
+
+        var running = JsonNode.Parse(project.Document(rehearsedVersion: false, "db-id").Document)!;
+        var rehearsed = JsonNode.Parse(project.Document(rehearsedVersion: true, "db-id").Document)!;
+
+        Assert.Equal("registry.local/backend:1", (string?)running["services"]!["backend"]!["image"]);
+        Assert.Equal("registry.local/worker:1", (string?)running["services"]!["worker"]!["image"]);
+        Assert.Equal("registry.local/backend:2", (string?)rehearsed["services"]!["backend"]!["image"]);
+        Assert.Equal("registry.local/worker:2", (string?)rehearsed["services"]!["worker"]!["image"]);
+        Assert.Equal("nexplane-rehearsal-r1", project.ProjectName);
+    }
+
+    [Fact]
+    public void The_environments_values_reach_compose_through_its_environment_and_never_the_file()
+    {
+        var (document, values) = Project(App("backend", CopyRole.Backend)).Document(rehearsedVersion: true, "db-id");
+
+        Assert.DoesNotContain("pa$$word", document);
+        Assert.DoesNotContain("word@db", document);
+        var environment = JsonNode.Parse(document)!["services"]!["backend"]!["environment"]!.AsObject();
+        var reference = (string)environment["DATABASE_URL"]!;
+        Assert.Matches(@"^\$\{NEXPLANE_REHEARSAL_VALUE_\d+\}$", reference);
+        Assert.Equal("postgresql://u:pa$$word@db:5432/n", values[reference[2..^1]]);
+        Assert.Equal("", values[((string)environment["EMPTY"]!)[2..^1]]);
+    }
+
+    [Fact]
+    public void A_dollar_outside_the_environment_is_doubled_so_compose_keeps_it_as_written()
+    {
+        var document = JsonNode.Parse(Project(App("backend", CopyRole.Backend)).Document(rehearsedVersion: true, "db-id").Document)!;
+
+        Assert.Equal("echo $$HOME && uvicorn app", (string?)document["services"]!["backend"]!["command"]![2]);
+        Assert.Equal("r1", (string?)document["services"]!["backend"]!["labels"]![CopyPlan.RehearsalLabel]);
+        Assert.Equal("no", (string?)document["services"]!["backend"]!["restart"]);
+    }
+
+    [Fact]
+    public void Services_join_the_copys_network_under_their_own_name_or_the_databases_namespace_and_keep_their_order()
+    {
+        var bridge = JsonNode.Parse(Project(App("backend", CopyRole.Backend), App("worker", CopyRole.Companion, dependsOn: ["backend", "redis"]))
+            .Document(rehearsedVersion: true, "db-id").Document)!;
+        var hostNetwork = JsonNode.Parse(Project(App("backend", CopyRole.Backend, joinsDatabase: true))
+            .Document(rehearsedVersion: true, "db-id").Document)!;
+
+        Assert.Equal("backend", (string?)bridge["services"]!["backend"]!["networks"]!["copy"]!["aliases"]![0]);
+        Assert.Equal("nexplane-rehearsal-r1", (string?)bridge["networks"]!["copy"]!["name"]);
+        Assert.True((bool)bridge["networks"]!["copy"]!["external"]!);
+        Assert.Equal(["backend"], bridge["services"]!["worker"]!["depends_on"]!.AsArray().Select(n => (string)n!));
+        Assert.Null(bridge["services"]!["backend"]!["depends_on"]);
+        Assert.Equal("container:db-id", (string?)hostNetwork["services"]!["backend"]!["network_mode"]);
+        Assert.Null(hostNetwork["networks"]);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+            Directory.Delete(_directory, recursive: true);
+    }
+}
