@@ -82,6 +82,7 @@ for run in $(seq 1 "$runs"); do
   "$root/build.sh" Rehearse --no-logo --version "$to" "${described[@]}" >"$work/rehearse.out" 2>&1 || { kill "$poller"; tail -30 "$work/rehearse.out" >&2; exit 1; }
   rehearsal=$(seconds_since "$start")
   kill "$poller"; wait "$poller" 2>/dev/null || true
+  rehearsal_outage=$(outage_of "$work/rehearsal-polls")   # the deployment must not notice its rehearsal: 0.00
   predicted=$(grep -oE 'Predicted downtime of the real upgrade: [0-9.]+ s' "$work/rehearse.out" | tail -1 | grep -oE '[0-9.]+ s' | grep -oE '[0-9.]+')
   parts=$(grep -oE 'Predicted downtime of the real upgrade: .*' "$work/rehearse.out" | tail -1 | sed -E 's/^[^(]*\(//; s/\)$//')
 
@@ -99,5 +100,5 @@ for run in $(seq 1 "$runs"); do
   verdict=$(awk -v p="$predicted" -v m="$measured" 'BEGIN { d = p - m; a = d < 0 ? -d : d;
     printf "%+.2f s (%+.0f %%) %s", d, 100 * d / m, (a <= 1 || a <= 0.3 * m) ? "yes" : "NO" }')
   printf '%-4s %9ss %9ss %11ss %13ss %13ss %s\n' "$run" "$rehearsal" "$upgrade" "$predicted" "$measured" "$polled" "$verdict"
-  echo "     prediction: $parts"
+  echo "     prediction: $parts; the deployment's outage during the rehearsal: ${rehearsal_outage} s"
 done

@@ -25,8 +25,14 @@ public sealed record ResolvedService(
     /// <summary>On the host's network: its loopback addresses are the host's, shared with the other host-network services.</summary>
     public bool UsesHostNetwork => NetworkMode == "host";
 
-    /// <summary>The services this one depends on: compose (re)creates and starts them first.</summary>
-    public IReadOnlyList<string> DependsOn { get; init; } = [];
+    /// <summary>
+    /// The services this one depends on, each with its condition (<c>service_started</c>, <c>service_healthy</c>, ...):
+    /// compose (re)creates and starts them first, and waits for the condition.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DependsOn { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The healthcheck as compose config printed it (its <c>$</c> still doubled), or null for none.</summary>
+    public YamlMappingNode? Healthcheck { get; init; }
 }
 
 /// <summary>
@@ -62,12 +68,13 @@ public static class ComposeConfig
                 Scalar(Child(service, "network_mode")),
                 Words(Child(service, "command")),
                 Words(Child(service, "entrypoint")),
-                Scalar(Child(service, "user")),
-                Scalar(Child(service, "working_dir")),
+                Unescaped(Scalar(Child(service, "user"))),
+                Unescaped(Scalar(Child(service, "working_dir"))),
                 Scalar(Child(service, "restart")),
                 Ports(Child(service, "ports")))
             {
                 DependsOn = DependsOn(Child(service, "depends_on")),
+                Healthcheck = Child(service, "healthcheck") as YamlMappingNode,
             };
         }).ToArray();
     }
@@ -79,10 +86,10 @@ public static class ComposeConfig
         {
             case YamlMappingNode mapping:
                 foreach (var (key, value) in mapping.Children)
-                    environment[Scalar(key)!] = Scalar(value) ?? "";
+                    environment[Scalar(key)!] = Unescaped(Scalar(value)) ?? "";
                 break;
             case YamlSequenceNode sequence:
-                foreach (var item in sequence.Children.Select(Scalar).OfType<string>())
+                foreach (var item in sequence.Children.Select(Scalar).OfType<string>().Select(item => Unescaped(item)!))
                 {
                     var equals = item.IndexOf('=');
                     if (equals > 0)
@@ -93,19 +100,26 @@ public static class ComposeConfig
         return environment;
     }
 
-    /// <summary>v1 and v2 print a mapping (service: condition); a hand-written file may give a list.</summary>
-    static IReadOnlyList<string> DependsOn(YamlNode? node) => node switch
+    /// <summary>v1 and v2 print a mapping (service: {condition: ...}); a hand-written file may give a list (started).</summary>
+    static IReadOnlyDictionary<string, string> DependsOn(YamlNode? node) => node switch
     {
-        YamlMappingNode mapping => mapping.Children.Keys.Select(Scalar).OfType<string>().ToArray(),
-        YamlSequenceNode sequence => sequence.Children.Select(Scalar).OfType<string>().ToArray(),
-        _ => [],
+        YamlMappingNode mapping => mapping.Children.ToDictionary(pair => Scalar(pair.Key)!,
+            pair => pair.Value is YamlMappingNode condition ? Scalar(Child(condition, "condition")) ?? "service_started" : "service_started"),
+        YamlSequenceNode sequence => sequence.Children.Select(Scalar).OfType<string>().ToDictionary(name => name, _ => "service_started"),
+        _ => new Dictionary<string, string>(),
     };
+
+    /// <summary>
+    /// compose config prints a literal <c>$</c> as <c>$$</c> (its own escape, so the output can be read back as a
+    /// compose file); the values the containers really get have one.
+    /// </summary>
+    static string? Unescaped(string? value) => value?.Replace("$$", "$", StringComparison.Ordinal);
 
     /// <summary>A list as given; a string is split as compose splits it (shell words, quotes respected).</summary>
     static IReadOnlyList<string>? Words(YamlNode? node) => node switch
     {
-        YamlSequenceNode sequence => sequence.Children.Select(child => Scalar(child) ?? "").ToArray(),
-        YamlScalarNode { Value: { } text } => ShellWords(text),
+        YamlSequenceNode sequence => sequence.Children.Select(child => Unescaped(Scalar(child)) ?? "").ToArray(),
+        YamlScalarNode { Value: { } text } => ShellWords(Unescaped(text)!),
         _ => null,
     };
 

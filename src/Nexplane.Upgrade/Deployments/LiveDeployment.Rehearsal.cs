@@ -32,6 +32,11 @@ public sealed partial class LiveDeployment
                                                 settings.Secrets.Redact(string.Join(" ", config.StandardError.TakeLast(5))));
         var services = ComposeConfig.Parse(string.Join("\n", config.StandardOutput));
         var frontend = deployment.FrontendUrl is null ? null : preflight.Services.FirstOrDefault(s => s.Service == deployment.FrontendService);
+        // What StartBackend starts besides the backend (a worker), with the image the upgrade would pin; the frontend has its own step.
+        var companions = preflight.Services
+            .Where(s => s.Service != deployment.BackendService && s.Service != deployment.FrontendService && deployment.StopServices.Contains(s.Service)
+                        && services.Any(r => r.Name == s.Service))
+            .ToArray();
         var database = services.FirstOrDefault(s => s.Name == deployment.DatabaseService)
             ?? throw new InvalidOperationException($"The compose file has no {deployment.DatabaseService} service ({Setting.DatabaseService.Flag()}) to copy.");
         return new RehearsalSettings
@@ -45,10 +50,8 @@ public sealed partial class LiveDeployment
             SupportingServices = deployment.ProtectedServices.Where(s => s != deployment.DatabaseService && services.Any(r => r.Name == s)).ToArray(),
             BackendService = deployment.BackendService,
             BackendImage = preflight.Services.First(s => s.Service == deployment.BackendService).To,
-            // What StartBackend starts besides the backend (a worker), with the image the upgrade would pin.
-            CompanionImages = preflight.Services
-                .Where(s => s.Service != deployment.BackendService && deployment.StopServices.Contains(s.Service) && services.Any(r => r.Name == s.Service))
-                .ToDictionary(s => s.Service, s => s.To),
+            CompanionImages = companions.ToDictionary(s => s.Service, s => s.To),
+            RunningImages = await RunningImagesAsync([deployment.BackendService, .. companions.Select(s => s.Service)], cancellationToken),
             ComposeVariant = compose.Variant,
             FrontendService = frontend?.Service,
             FrontendImage = frontend?.To,
@@ -70,5 +73,20 @@ public sealed partial class LiveDeployment
             StopTimeout = Timeouts.Stop,
             StateDirectory = stateDirectory,
         };
+    }
+
+    /// <summary>
+    /// The image each service's newest container was created from, as the engine reports it (the reference it was
+    /// created with): what the deployment runs now, even when its compose file already names another tag. A service
+    /// without a container is left out.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, string>> RunningImagesAsync(IEnumerable<string> services, CancellationToken cancellationToken)
+    {
+        var containers = await ContainersAsync(cancellationToken);
+        var running = new Dictionary<string, string>();
+        foreach (var service in services)
+            if ((await containers.OfServiceAsync(service, cancellationToken)).OrderByDescending(c => c.StartedAt).FirstOrDefault() is { Image.Length: > 0 } newest)
+                running[service] = newest.Image;
+        return running;
     }
 }

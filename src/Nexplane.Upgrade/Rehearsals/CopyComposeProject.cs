@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Processes;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace Nexplane.Upgrade.Rehearsals;
 
@@ -79,9 +81,13 @@ public sealed class CopyComposeProject
                 definition["user"] = Literal(user);
             if (service.WorkingDirectory is { } workingDirectory)
                 definition["working_dir"] = Literal(workingDirectory);
-            // The deployment's order among these services (worker after backend): compose recreates them in it, one after the other.
-            if (service.DependsOn.Where(Services.Contains).ToArray() is { Length: > 0 } dependsOn)
-                definition["depends_on"] = new JsonArray(dependsOn.Select(name => (JsonNode?)name).ToArray());
+            // The deployment's order among these services (worker after backend) and its conditions (a healthy backend,
+            // judged by its own healthcheck): compose recreates them in that order and waits alike.
+            if (service.DependsOn.Where(pair => Services.Contains(pair.Key)).ToArray() is { Length: > 0 } dependsOn)
+                definition["depends_on"] = new JsonObject(dependsOn.Select(pair =>
+                    KeyValuePair.Create(pair.Key, (JsonNode?)new JsonObject { ["condition"] = pair.Value })));
+            if (service.Healthcheck is { } healthcheck)
+                definition["healthcheck"] = Json(healthcheck);
             if (service.JoinsDatabaseNamespace)
                 definition["network_mode"] = $"container:{databaseContainerId}";
             else
@@ -108,6 +114,17 @@ public sealed class CopyComposeProject
         }
         return environment;
     }
+
+    /// <summary>A part of compose config's output as JSON, as it was printed (its <c>$</c> already doubled); plain integers and booleans keep their type.</summary>
+    static JsonNode? Json(YamlNode node) => node switch
+    {
+        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(pair => KeyValuePair.Create(((YamlScalarNode)pair.Key).Value!, Json(pair.Value)))),
+        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(Json).ToArray()),
+        YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: { } text } when long.TryParse(text, out var number) => JsonValue.Create(number),
+        YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: "true" or "false" } scalar => JsonValue.Create(scalar.Value == "true"),
+        YamlScalarNode scalar => JsonValue.Create(scalar.Value),
+        _ => null,
+    };
 
     static string Literal(string value) => value.Replace("$", "$$", StringComparison.Ordinal);
 }

@@ -30,8 +30,11 @@ public sealed record CopyContainer(
     /// <summary>The image the deployment runs the service from now (backend and companions): the copy runs it first, to stop it as Stop does.</summary>
     public string? RunningImage { get; init; }
 
-    /// <summary>The services compose starts before this one (the deployment's <c>depends_on</c>), so the copy's compose orders them alike.</summary>
-    public IReadOnlyList<string> DependsOn { get; init; } = [];
+    /// <summary>The services compose starts before this one, with their conditions (the deployment's <c>depends_on</c>), so the copy's compose orders and waits alike.</summary>
+    public IReadOnlyDictionary<string, string> DependsOn { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The deployment's healthcheck of the service, as compose config printed it: a <c>service_healthy</c> condition waits on it.</summary>
+    public YamlDotNet.RepresentationModel.YamlMappingNode? Healthcheck { get; init; }
 }
 
 /// <summary>What the copy is made of: the services to copy and the images the rehearsed version runs.</summary>
@@ -50,6 +53,12 @@ public sealed record CopyRequest(
 {
     /// <summary>The other services StartBackend starts with the backend (a worker), each with the image of the rehearsed version.</summary>
     public IReadOnlyDictionary<string, string> CompanionImages { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The image each of the backend and its companions runs now (the one the deployment's container was created from);
+    /// a service missing here runs the image its compose file names.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RunningImages { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -97,11 +106,11 @@ public static class CopyPlan
             containers.Add(Container(request, service, CopyRole.Supporting, service.Image
                 ?? throw new RehearsalException($"The {service.Name} service has no image to start a throwaway copy from."), labels));
         var backend = Find(request, request.BackendService);
-        containers.Add(Container(request, backend, CopyRole.Backend, request.BackendImage, labels) with { RunningImage = backend.Image });
+        containers.Add(Container(request, backend, CopyRole.Backend, request.BackendImage, labels) with { RunningImage = RunningImage(request, backend) });
         foreach (var (name, image) in request.CompanionImages.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             var companion = Find(request, name);
-            containers.Add(Container(request, companion, CopyRole.Companion, image, labels) with { RunningImage = companion.Image });
+            containers.Add(Container(request, companion, CopyRole.Companion, image, labels) with { RunningImage = RunningImage(request, companion) });
         }
         if (request.FrontendService is { } frontend && request.FrontendImage is { } frontendImage)
             containers.Add(Container(request, Find(request, frontend), CopyRole.Frontend, frontendImage, labels));
@@ -131,8 +140,10 @@ public static class CopyPlan
             .ToArray();
         return new CopyContainer(service.Name, role, $"{NetworkName(request.RehearsalId)}-{service.Name}", image, environment,
             service.Command, service.Entrypoint, service.User, service.WorkingDirectory, service.Restart ?? "no",
-            role != CopyRole.Database && service.UsesHostNetwork, labels) { DependsOn = service.DependsOn };
+            role != CopyRole.Database && service.UsesHostNetwork, labels) { DependsOn = service.DependsOn, Healthcheck = service.Healthcheck };
     }
+
+    static string? RunningImage(CopyRequest request, ResolvedService service) => request.RunningImages.GetValueOrDefault(service.Name) ?? service.Image;
 
     static ResolvedService Find(CopyRequest request, string name) =>
         request.Services.FirstOrDefault(service => service.Name == name)

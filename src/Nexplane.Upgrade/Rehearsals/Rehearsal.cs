@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Npgsql;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
 
 namespace Nexplane.Upgrade.Rehearsals;
@@ -26,6 +27,7 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
             StartedAt = started, BackupFile = settings.Archive,
         };
         await ThrowawayCopy.RemoveLeftoversAsync(docker, settings.ComposeFile, log);
+        RemoveLeftoverProjectDirectories(settings.StateDirectory);
         var copy = new ThrowawayCopy(docker, settings.Id, settings.ComposeFile, log);
         try
         {
@@ -33,15 +35,34 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
         }
         finally
         {
-            await copy.RemoveAsync();
-            if (Directory.Exists(CopyProjectDirectory(settings)))
-                Directory.Delete(CopyProjectDirectory(settings), recursive: true);
+            try
+            {
+                await copy.RemoveAsync();
+            }
+            finally
+            {
+                if (Directory.Exists(CopyProjectDirectory(settings)))
+                    Directory.Delete(CopyProjectDirectory(settings), recursive: true);
+            }
         }
         return report with { FinishedAt = DateTimeOffset.UtcNow };
     }
 
     /// <summary>Where the copy's compose project keeps its file, beside the rehearsal's state; removed with the copy.</summary>
     static string CopyProjectDirectory(RehearsalSettings settings) => Path.Combine(settings.StateDirectory, $"copy-{settings.Id}");
+
+    /// <summary>
+    /// The compose files of rehearsals killed outright (their id ends in their process id, which no longer runs), as
+    /// their containers are removed by <see cref="ThrowawayCopy.RemoveLeftoversAsync"/>.
+    /// </summary>
+    static void RemoveLeftoverProjectDirectories(string stateDirectory)
+    {
+        if (!Directory.Exists(stateDirectory))
+            return;
+        foreach (var directory in Directory.GetDirectories(stateDirectory, "copy-*"))
+            if (int.TryParse(Path.GetFileName(directory).Split('-')[^1], out var pid) && !ThrowawayCopy.ProcessRuns(pid))
+                Directory.Delete(directory, recursive: true);
+    }
 
     async Task<RehearsalReport> RehearseAsync(RehearsalSettings settings, ThrowawayCopy copy, RehearsalReport report, CancellationToken cancellationToken)
     {
@@ -58,6 +79,7 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
             settings.FrontendService is { } frontendName ? pinned.GetValueOrDefault(frontendName) : null, settings.ApiUrl, settings.FrontendUrl)
         {
             CompanionImages = settings.CompanionImages.Keys.ToDictionary(name => name, name => pinned[name]),
+            RunningImages = settings.RunningImages,
         });
         foreach (var service in settings.Services.Where(s => containers.Any(c => c.Service == s.Name && c.JoinsDatabaseNamespace)))
             if (CopyPlan.ListenAddressVariables(service) is { Count: > 0 } variables)
@@ -86,28 +108,28 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
         // downtime starts with its stop, so the copy stops it the same way.
         var apps = new CopyComposeProject(settings.ComposeVariant, copy.NetworkName, CopyProjectDirectory(settings),
             containers.Where(c => c.Role is CopyRole.Backend or CopyRole.Companion).ToArray());
-        var appContainers = new DeploymentContainers(docker, apps.ProjectName);
+        // Only containers created from the copy's own file, and never a protected service, as in the real run.
+        var appContainers = new DeploymentContainers(docker, apps.ProjectName, apps.File);
         var backendPort = CopyPlan.ListeningPort(Find(settings, settings.BackendService), settings.ApiUrl);
-        await apps.UpAsync(rehearsedVersion: false, databaseId, log, cancellationToken);
-        var runningBackend = await NewestAsync(appContainers, settings.BackendService, cancellationToken);
-        var runningApi = new Uri($"http://{await copy.AddressOfAsync(runningBackend, cancellationToken)}:{backendPort}/");
-        try
-        {
-            await new HealthWaiter(http).WaitAsync(new Uri(runningApi, "health"), settings.HealthTimeout, Setting.HealthTimeout.Flag(), cancellationToken);
-        }
-        catch (HealthTimeoutException exception)
-        {
-            return Failed(report, "Copy", $"The running version {settings.From} does not start on the copy, so the copy cannot judge the upgrade: {exception.Message}");
-        }
+        if (await StartRunningVersionAsync(settings, copy, apps, appContainers, databaseId, backendPort, cancellationToken) is { } notStarted)
+            return Failed(report, "Copy", $"The running version {settings.From} does not start on the copy, so the copy cannot judge the upgrade: {notStarted.Reason}")
+                with { FailureOutputFile = notStarted.OutputFile };
         log($"Throwaway copy: {string.Join(", ", apps.Services)} on the running version {settings.From} (compose project {apps.ProjectName}); stopping them as Stop does");
-        var stopped = await new GracefulServiceStopper(docker, appContainers, new ProtectedServiceGuard([]), log)
+        var stopped = await new GracefulServiceStopper(docker, appContainers, new ProtectedServiceGuard([settings.DatabaseService, .. settings.SupportingServices]), log)
             .StopAsync(apps.Services, settings.StopTimeout, cancellationToken);
         var downtimeStarted = stopped.Where(c => c.Service == settings.BackendService).Select(c => c.AppSignalledAt).DefaultIfEmpty(DateTimeOffset.UtcNow).Min();
         var stopEnded = DateTimeOffset.UtcNow;
 
         // StartBackend, as the upgrade runs and watches it: compose recreates the services with the new images.
         var failureOutput = Path.Combine(settings.StateDirectory, $"migration-output-{settings.Id}.log");
-        await apps.UpAsync(rehearsedVersion: true, databaseId, log, cancellationToken);
+        try
+        {
+            await apps.UpAsync(rehearsedVersion: true, databaseId, log, cancellationToken);
+        }
+        catch (CommandFailedException exception)
+        {
+            return Failed(report, "StartBackend", redact(exception.Message));
+        }
         var upEnded = DateTimeOffset.UtcNow;
         var backendId = await NewestAsync(appContainers, settings.BackendService, cancellationToken);
         log($"Throwaway copy: {string.Join(", ", apps.Services)} recreated on {settings.Target}");
@@ -132,7 +154,11 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
             var prediction = new DowntimePrediction(Seconds(stopEnded - downtimeStarted), Seconds(upEnded - stopEnded), Seconds(healthyAt - upEnded));
             report = report with { PredictedDowntime = prediction };
             log($"The copy's backend answers {apiUrl}health; predicted downtime of the real upgrade: {prediction}");
-            await new ContainerStability(docker).ConfirmStableAsync(settings.BackendService, backendId, 0, settings.StabilityWindow, cancellationToken);
+            // Every service StartBackend started must stay up through the window, as the real StartBackend checks (a crash-looping worker too).
+            var stability = new ContainerStability(docker);
+            await Task.WhenAll(apps.Services.Select(async service => await stability.ConfirmStableAsync(service,
+                service == settings.BackendService ? backendId : await NewestAsync(appContainers, service, cancellationToken), 0, settings.StabilityWindow,
+                cancellationToken)));
         }
         catch (Exception exception) when (exception is HealthTimeoutException or ContainerUnstableException)
         {
@@ -186,6 +212,41 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
         report with { Passed = false, FailedStep = step, Reason = reason };
 
     static ResolvedService Find(RehearsalSettings settings, string service) => settings.Services.First(s => s.Name == service);
+
+    /// <summary>
+    /// The backend and its companions on the running version, through the copy's compose project, until the backend
+    /// started (its log) and answers <c>/health</c>; null when it did, else why not (and the file with its log).
+    /// </summary>
+    async Task<(string Reason, string? OutputFile)?> StartRunningVersionAsync(RehearsalSettings settings, ThrowawayCopy copy, CopyComposeProject apps,
+        DeploymentContainers appContainers, string databaseId, int backendPort, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await apps.UpAsync(rehearsedVersion: false, databaseId, log, cancellationToken);
+        }
+        catch (CommandFailedException exception)
+        {
+            return (redact(exception.Message), null);
+        }
+        var backendId = await NewestAsync(appContainers, settings.BackendService, cancellationToken);
+        try
+        {
+            // The same watch as StartBackend's, so a running version that crashes on the copy is told at once.
+            await new MigrationLogWatcher(docker, log, redact, display).WatchAsync(backendId, settings.HealthTimeout,
+                Path.Combine(settings.StateDirectory, $"running-version-output-{settings.Id}.log"), null, cancellationToken);
+            var api = new Uri($"http://{await copy.AddressOfAsync(backendId, cancellationToken)}:{backendPort}/");
+            await new HealthWaiter(http).WaitAsync(new Uri(api, "health"), settings.HealthTimeout, Setting.HealthTimeout.Flag(), cancellationToken);
+            return null;
+        }
+        catch (MigrationFailedException failure)
+        {
+            return (failure.Message, failure.OutputFile);
+        }
+        catch (HealthTimeoutException exception)
+        {
+            return (exception.Message, null);
+        }
+    }
 
     static double Seconds(TimeSpan span) => Math.Round(Math.Max(span.TotalSeconds, 0), 3);
 

@@ -20,6 +20,8 @@ public sealed record RehearsalSettings
     public required ImageReference BackendImage { get; init; }
     /// <summary>The other services the real StartBackend starts with the backend (a worker), with the rehearsed version's images.</summary>
     public IReadOnlyDictionary<string, ImageReference> CompanionImages { get; init; } = new Dictionary<string, ImageReference>();
+    /// <summary>The image the backend and each companion runs now in the deployment (its container's); the copy runs these first.</summary>
+    public IReadOnlyDictionary<string, string> RunningImages { get; init; } = new Dictionary<string, string>();
     /// <summary>The deployment's compose CLI: the copy's backend is started, stopped and recreated through it, as the real upgrade does.</summary>
     public required ComposeVariant ComposeVariant { get; init; }
     public string? FrontendService { get; init; }

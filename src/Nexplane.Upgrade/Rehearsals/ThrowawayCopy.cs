@@ -85,8 +85,12 @@ public sealed class ThrowawayCopy(DockerClient docker, string rehearsalId, strin
     {
         if (!labels.TryGetValue(CopyPlan.HostLabel, out var host) || host != Environment.MachineName)
             return true; // another machine's: not ours to judge
-        if (!labels.TryGetValue(CopyPlan.ProcessLabel, out var pidText) || !int.TryParse(pidText, out var pid))
-            return false;
+        return labels.TryGetValue(CopyPlan.ProcessLabel, out var pidText) && int.TryParse(pidText, out var pid) && ProcessRuns(pid);
+    }
+
+    /// <summary>Whether process <paramref name="pid"/> runs on this machine: the owner of a rehearsal's leftovers.</summary>
+    internal static bool ProcessRuns(int pid)
+    {
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
@@ -101,6 +105,31 @@ public sealed class ThrowawayCopy(DockerClient docker, string rehearsalId, strin
     static async Task<int> RemoveLabelledAsync(DockerClient docker, string label, Func<IDictionary<string, string>, bool> remove, Action<string> log)
     {
         var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } };
+        var removed = await RemoveContainersAsync(docker, filter, remove);
+        foreach (var network in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }))
+        {
+            if (!remove(network.Labels))
+                continue;
+            try
+            {
+                await docker.Networks.DeleteNetworkAsync(network.ID);
+            }
+            catch (DockerApiException)
+            {
+                // A compose stopped mid-way can have its last container created after the list above: remove it, then the network.
+                removed += await RemoveContainersAsync(docker, filter, remove);
+                await docker.Networks.DeleteNetworkAsync(network.ID);
+            }
+            removed++;
+        }
+        if (removed > 0)
+            log($"Removed {removed} container(s) and network(s) of the throwaway copy ({label})");
+        return removed;
+    }
+
+    static async Task<int> RemoveContainersAsync(DockerClient docker, Dictionary<string, IDictionary<string, bool>> filter,
+        Func<IDictionary<string, string>, bool> remove)
+    {
         var removed = 0;
         foreach (var container in await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }))
         {
@@ -115,15 +144,6 @@ public sealed class ThrowawayCopy(DockerClient docker, string rehearsalId, strin
             {
             }
         }
-        foreach (var network in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }))
-        {
-            if (!remove(network.Labels))
-                continue;
-            await docker.Networks.DeleteNetworkAsync(network.ID);
-            removed++;
-        }
-        if (removed > 0)
-            log($"Removed {removed} container(s) and network(s) of the throwaway copy ({label})");
         return removed;
     }
 

@@ -14,6 +14,15 @@ public static class RehearsalRuns
 {
     public static string ReportDirectory => Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "rehearsals");
 
+    /// <summary>Where a rehearsal's copy keeps its compose project's file while it runs.</summary>
+    public static string CopyProjectDirectory(string rehearsalId) => Path.Combine(ReportDirectory, $"copy-{rehearsalId}");
+
+    /// <summary>The rehearsal's id, from the name of the copy's network it prints.</summary>
+    public static string IdIn(string output) =>
+        System.Text.RegularExpressions.Regex.Match(output, @"Throwaway copy: network nexplane-rehearsal-(\S+)") is { Success: true } match
+            ? match.Groups[1].Value
+            : throw new Xunit.Sdk.XunitException("The rehearsal printed no copy network: " + output);
+
     public static Task<BuildScriptResult> RehearseAsync(this RollbackDeployment deployment, string version, params string[] extra) =>
         BuildScript.RunAsync(["Rehearse", "--no-logo", "--version", version, .. deployment.ToolArguments, .. extra], timeout: TimeSpan.FromMinutes(5));
 

@@ -39,7 +39,7 @@ public sealed class RehearsalTests : IClassFixture<RehearsalDeployment>
         // The copy's backend and worker ran the running version first (to be stopped as Stop does), then were recreated by compose.
         Assert.Contains("Throwaway copy: backend, worker on the running version 0.2.0", run.Output);
         Assert.Contains("Throwaway copy: backend, worker recreated on 0.3.0", run.Output);
-        Assert.Empty(Directory.GetDirectories(RehearsalRuns.ReportDirectory, "copy-*"));
+        Assert.False(Directory.Exists(RehearsalRuns.CopyProjectDirectory(report.Id)), "the copy's compose file was left behind");
         await _deployment.AssertUntouchedAsync(before);
 
         var preflight = await BuildScript.RunAsync(["Preflight", "--no-logo", "--version", "0.3.0", "--accept-breaking-changes", "--require-rehearsal",
@@ -105,22 +105,27 @@ public sealed class RehearsalTests : IClassFixture<RehearsalDeployment>
             interrupted.Signal(InterruptibleRun.SigInt);
             var run = await interrupted.WaitForExitAsync(TimeSpan.FromMinutes(2));
             Assert.True(run.ExitCode != 0, "an interrupted rehearsal must not pass: " + run);
+            Assert.False(Directory.Exists(RehearsalRuns.CopyProjectDirectory(RehearsalRuns.IdIn(run.Output))), "Ctrl+C left the copy's compose file");
         }
-        Assert.Empty(Directory.GetDirectories(RehearsalRuns.ReportDirectory, "copy-*"));
         await _deployment.AssertUntouchedAsync(before);
 
+        string killedCopy;
         using (var killed = InterruptibleRun.Start(_deployment.RehearseArguments("0.3.0")))
         {
-            await killed.WaitForLineAsync("Throwaway copy: network", TimeSpan.FromMinutes(4));
+            // Killed while the copy's compose project runs: its containers, network and compose file are left behind.
+            await killed.WaitForLineAsync("Throwaway copy: backend, worker on the running version", TimeSpan.FromMinutes(4));
             killed.Signal(InterruptibleRun.SigKill);
             await killed.WaitForGroupGoneAsync(TimeSpan.FromSeconds(30));
+            killedCopy = RehearsalRuns.CopyProjectDirectory(RehearsalRuns.IdIn(killed.Output));
         }
         Assert.NotEmpty(await _deployment.LeftoversAsync());
+        Assert.True(Directory.Exists(killedCopy), "the killed rehearsal's compose file should be there to be cleaned up");
 
         // The next rehearsal (of 0.3.3, which reports another version: one rehearsal less for CI) starts by removing them.
         var next = await _deployment.RehearseAsync("0.3.3");
 
         Assert.Matches(@"Removed \d+ container\(s\) and network\(s\) of the throwaway copy \(nexplane-upgrade\.rehearsal\.compose-file=", next.Output);
+        Assert.False(Directory.Exists(killedCopy), "the next rehearsal did not remove the killed one's compose file");
         Assert.True(next.ExitCode != 0, "expected the rehearsal of 0.3.3 to fail: " + next);
         var report = _deployment.LastReport("0.2.0", "0.3.3");
         Assert.False(report.Passed);

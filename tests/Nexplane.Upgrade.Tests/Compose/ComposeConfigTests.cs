@@ -18,9 +18,15 @@ public sealed class ComposeConfigTests
             - 127.0.0.1:20710:8000/tcp
             restart: unless-stopped
           worker:
+            command: sh -c 'echo $$HOME'
             depends_on:
               backend:
-                condition: service_started
+                condition: service_healthy
+            environment:
+              PASSWORD: pa$$word
+            healthcheck:
+              test: ["CMD-SHELL", "probe $$PORT"]
+              retries: 30
             image: ghcr.io/youbetyourballs/nexplane-worker:v0.2.0
           db:
             environment:
@@ -68,8 +74,26 @@ public sealed class ComposeConfigTests
         Assert.Equal("unless-stopped", backend.Restart);
         Assert.False(backend.UsesHostNetwork);
         Assert.True(services.Single(s => s.Name == "db").UsesHostNetwork);
-        Assert.Equal(["backend"], services.Single(s => s.Name == "worker").DependsOn);
         Assert.Empty(backend.DependsOn);
+    }
+
+    [Fact]
+    public void Reads_dependencies_with_their_conditions_and_keeps_the_healthcheck_as_printed()
+    {
+        var worker = ComposeConfig.Parse(V1Output).Single(s => s.Name == "worker");
+
+        Assert.Equal("service_healthy", worker.DependsOn["backend"]);
+        Assert.Equal("probe $$PORT", ((YamlDotNet.RepresentationModel.YamlScalarNode)((YamlDotNet.RepresentationModel.YamlSequenceNode)worker.Healthcheck!["test"])[1]).Value);
+        Assert.Equal("service_started", ComposeConfig.Parse("services:\n  worker:\n    depends_on: [backend]\n").Single().DependsOn["backend"]);
+    }
+
+    [Fact]
+    public void A_dollar_compose_config_printed_doubled_is_the_single_dollar_the_container_gets()
+    {
+        var worker = ComposeConfig.Parse(V1Output).Single(s => s.Name == "worker");
+
+        Assert.Equal("pa$word", worker.Environment["PASSWORD"]);
+        Assert.Equal(["sh", "-c", "echo $HOME"], worker.Command);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Rehearsals;
+using YamlDotNet.RepresentationModel;
 
 namespace Nexplane.Upgrade.Tests.Rehearsals;
 
@@ -14,13 +15,16 @@ public sealed class CopyComposeProjectTests : IDisposable
 
     static readonly IReadOnlyDictionary<string, string> Labels = CopyPlan.Labels("r1", "/srv/nexplane/docker-compose.yml");
 
-    static CopyContainer App(string service, CopyRole role, bool joinsDatabase = false, IReadOnlyList<string>? dependsOn = null) =>
+    // Values as the containers get them: ComposeConfig has already turned compose config's "$$" back into "$".
+    static CopyContainer App(string service, CopyRole role, bool joinsDatabase = false, IReadOnlyDictionary<string, string>? dependsOn = null,
+        YamlMappingNode? healthcheck = null) =>
         new(service, role, $"nexplane-rehearsal-r1-{service}", $"registry.local/{service}:2",
-            ["DATABASE_URL=postgresql://u:pa$$word@db:5432/n", "EMPTY="], ["sh", "-c", "echo $HOME && uvicorn app"], null, null, "/app",
+            ["DATABASE_URL=postgresql://u:pa$word@db:5432/n", "EMPTY="], ["sh", "-c", "echo $HOME && uvicorn app"], null, null, "/app",
             "no", joinsDatabase, Labels)
         {
             RunningImage = $"registry.local/{service}:1",
-            DependsOn = dependsOn ?? [],
+            DependsOn = dependsOn ?? new Dictionary<string, string>(),
+            Healthcheck = healthcheck,
         };
 
     CopyComposeProject Project(params CopyContainer[] services) =>
@@ -29,7 +33,7 @@ public sealed class CopyComposeProjectTests : IDisposable
     [Fact]
     public void Runs_the_running_images_first_and_the_rehearsed_versions_images_second()
     {
-        var project = Project(App("backend", CopyRole.Backend), App("worker", CopyRole.Companion, dependsOn: ["backend"]));
+        var project = Project(App("backend", CopyRole.Backend), App("worker", CopyRole.Companion, dependsOn: Started("backend")));
 
         var running = JsonNode.Parse(project.Document(rehearsedVersion: false, "db-id").Document)!;
         var rehearsed = JsonNode.Parse(project.Document(rehearsedVersion: true, "db-id").Document)!;
@@ -46,17 +50,18 @@ public sealed class CopyComposeProjectTests : IDisposable
     {
         var (document, values) = Project(App("backend", CopyRole.Backend)).Document(rehearsedVersion: true, "db-id");
 
-        Assert.DoesNotContain("pa$$word", document);
+        Assert.DoesNotContain("pa$word", document);
         Assert.DoesNotContain("word@db", document);
         var environment = JsonNode.Parse(document)!["services"]!["backend"]!["environment"]!.AsObject();
         var reference = (string)environment["DATABASE_URL"]!;
         Assert.Matches(@"^\$\{NEXPLANE_REHEARSAL_VALUE_\d+\}$", reference);
-        Assert.Equal("postgresql://u:pa$$word@db:5432/n", values[reference[2..^1]]);
+        // Compose does not interpolate a substituted value again: the container gets it exactly.
+        Assert.Equal("postgresql://u:pa$word@db:5432/n", values[reference[2..^1]]);
         Assert.Equal("", values[((string)environment["EMPTY"]!)[2..^1]]);
     }
 
     [Fact]
-    public void A_dollar_outside_the_environment_is_doubled_so_compose_keeps_it_as_written()
+    public void A_dollar_outside_the_environment_is_doubled_so_compose_gives_the_container_one()
     {
         var document = JsonNode.Parse(Project(App("backend", CopyRole.Backend)).Document(rehearsedVersion: true, "db-id").Document)!;
 
@@ -68,7 +73,9 @@ public sealed class CopyComposeProjectTests : IDisposable
     [Fact]
     public void Services_join_the_copys_network_under_their_own_name_or_the_databases_namespace_and_keep_their_order()
     {
-        var bridge = JsonNode.Parse(Project(App("backend", CopyRole.Backend), App("worker", CopyRole.Companion, dependsOn: ["backend", "redis"]))
+        var healthcheck = new YamlMappingNode { { "test", new YamlSequenceNode(new YamlScalarNode("CMD"), new YamlScalarNode("probe")) }, { "retries", "30" } };
+        var bridge = JsonNode.Parse(Project(App("backend", CopyRole.Backend, healthcheck: healthcheck),
+                App("worker", CopyRole.Companion, dependsOn: new Dictionary<string, string> { ["backend"] = "service_healthy", ["redis"] = "service_started" }))
             .Document(rehearsedVersion: true, "db-id").Document)!;
         var hostNetwork = JsonNode.Parse(Project(App("backend", CopyRole.Backend, joinsDatabase: true))
             .Document(rehearsedVersion: true, "db-id").Document)!;
@@ -76,11 +83,18 @@ public sealed class CopyComposeProjectTests : IDisposable
         Assert.Equal("backend", (string?)bridge["services"]!["backend"]!["networks"]!["copy"]!["aliases"]![0]);
         Assert.Equal("nexplane-rehearsal-r1", (string?)bridge["networks"]!["copy"]!["name"]);
         Assert.True((bool)bridge["networks"]!["copy"]!["external"]!);
-        Assert.Equal(["backend"], bridge["services"]!["worker"]!["depends_on"]!.AsArray().Select(n => (string)n!));
+        // Only the dependencies inside the copy's project (redis is started by the copy itself), with their conditions,
+        // and the healthcheck a service_healthy condition waits on.
+        Assert.Equal(["backend"], bridge["services"]!["worker"]!["depends_on"]!.AsObject().Select(pair => pair.Key));
+        Assert.Equal("service_healthy", (string?)bridge["services"]!["worker"]!["depends_on"]!["backend"]!["condition"]);
+        Assert.Equal(30, (int)bridge["services"]!["backend"]!["healthcheck"]!["retries"]!);
+        Assert.Equal("probe", (string?)bridge["services"]!["backend"]!["healthcheck"]!["test"]![1]);
         Assert.Null(bridge["services"]!["backend"]!["depends_on"]);
         Assert.Equal("container:db-id", (string?)hostNetwork["services"]!["backend"]!["network_mode"]);
         Assert.Null(hostNetwork["networks"]);
     }
+
+    static IReadOnlyDictionary<string, string> Started(string service) => new Dictionary<string, string> { [service] = "service_started" };
 
     public void Dispose()
     {

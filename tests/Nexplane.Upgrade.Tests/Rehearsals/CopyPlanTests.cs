@@ -46,10 +46,15 @@ public sealed class CopyPlanTests
     }
 
     [Fact]
-    public void The_services_StartBackend_starts_with_the_backend_follow_it_with_their_target_image_and_remember_the_running_one()
+    public void The_services_StartBackend_starts_with_the_backend_follow_it_with_their_target_image_and_the_image_that_runs_now()
     {
-        var services = BridgeDeployment().Append(Service("worker") with { DependsOn = ["backend"] }).ToArray();
-        var request = Request(services) with { CompanionImages = new Dictionary<string, string> { ["worker"] = "registry.local/worker:2" } };
+        var services = BridgeDeployment().Append(Service("worker") with { DependsOn = new Dictionary<string, string> { ["backend"] = "service_started" } }).ToArray();
+        var request = Request(services) with
+        {
+            CompanionImages = new Dictionary<string, string> { ["worker"] = "registry.local/worker:2" },
+            // The backend's container was created from an older tag than its compose file names now: the copy runs what runs.
+            RunningImages = new Dictionary<string, string> { ["backend"] = "registry.local/backend:0" },
+        };
 
         var containers = CopyPlan.Containers(request);
 
@@ -57,8 +62,8 @@ public sealed class CopyPlanTests
         var worker = containers.Single(c => c.Role == CopyRole.Companion);
         Assert.Equal("registry.local/worker:2", worker.Image);
         Assert.Equal("registry.local/worker:1", worker.RunningImage);
-        Assert.Equal(["backend"], worker.DependsOn);
-        Assert.Equal("registry.local/backend:1", containers.Single(c => c.Role == CopyRole.Backend).RunningImage);
+        Assert.Equal(["backend"], worker.DependsOn.Keys);
+        Assert.Equal("registry.local/backend:0", containers.Single(c => c.Role == CopyRole.Backend).RunningImage);
     }
 
     [Fact]
