@@ -71,9 +71,9 @@ public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<strin
         if (settings.FrontendService is { } frontendService && settings.FrontendImage is { } frontendImage)
             images.Add((frontendService, frontendImage));
         var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(), log, display).PullAllAsync(images, cancellationToken);
-        report = report with { Images = pulled.ToDictionary(image => image.Service, image => image.Pinned) };
-
         var pinned = pulled.ToDictionary(image => image.Service, image => image.Pinned);
+        report = report with { Images = pinned };
+
         var containers = CopyPlan.Containers(new CopyRequest(settings.Id, settings.ComposeFile, settings.Services, settings.DatabaseService,
             settings.SupportingServices, settings.BackendService, pinned[settings.BackendService], settings.FrontendService,
             settings.FrontendService is { } frontendName ? pinned.GetValueOrDefault(frontendName) : null, settings.ApiUrl, settings.FrontendUrl)
