@@ -27,20 +27,18 @@ public sealed class CopyComposeProject
     {
         _services = services;
         _networkName = networkName;
-        Directory = directory;
+        Services = services.Select(s => s.Service).ToArray();
         ProjectName = networkName;
-        System.IO.Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(directory);
         File = Path.Combine(directory, "copy-compose.json");
         _compose = new ComposeCli(variant, File, ProjectName, null, new ProtectedServiceGuard([]));
     }
 
     public string ProjectName { get; }
 
-    public string Directory { get; }
-
     public string File { get; }
 
-    public IReadOnlyList<string> Services => _services.Select(s => s.Service).ToArray();
+    public IReadOnlyList<string> Services { get; }
 
     /// <summary>
     /// <c>up -d --no-deps</c> of every service from the running images (<paramref name="rehearsedVersion"/> false) or
