@@ -17,18 +17,27 @@ public sealed partial class RollbackDeployment
     }
 
     /// <summary>
-    /// Switches autovacuum off for the app's tables. Its ANALYZE commits a transaction, and the agents' heartbeats keep
-    /// the assets table due for one about every minute: landing between Stop and the rollback's check, it would make
-    /// the rollback restore (rightly: PostgreSQL cannot say whose commit it was; TransactionHorizonProbeTests). A test
-    /// that asserts the restore is skipped must not depend on where autovacuum's minute falls.
+    /// Switches autovacuum off for the whole test server and waits until no autovacuum worker is left. Its ANALYZE
+    /// commits a transaction, and a commit anywhere in the cluster between Stop and the rollback's check makes the
+    /// rollback restore (rightly: PostgreSQL cannot say whose commit it was; TransactionHorizonProbeTests). The app's
+    /// tables are not the only ones due for one: the agents' heartbeats keep the assets table due about every minute,
+    /// and a restore leaves the catalogs of the restored database, and the tables a migration created in the database
+    /// it kept, due as well. A test that asserts the restore is skipped must not depend on where autovacuum's minute
+    /// falls. The setting lives in this instance's own data volume, removed with the instance.
     /// </summary>
-    public Task HoldAutovacuumAsync() => ExecuteAsync("""
-        do $$
-        declare t record;
-        begin
-          for t in select schemaname, tablename from pg_tables where schemaname = 'public' loop
-            execute format('alter table %I.%I set (autovacuum_enabled = off)', t.schemaname, t.tablename);
-          end loop;
-        end $$
-        """);
+    public async Task HoldAutovacuumAsync()
+    {
+        await ExecuteAsync("alter system set autovacuum = off");
+        await ExecuteAsync("select pg_reload_conf()");
+        await using var connection = await DeploymentSnapshot.OpenDatabaseAsync(Sandbox);
+        await using var workers = new NpgsqlCommand("select count(*) from pg_stat_activity where backend_type = 'autovacuum worker'", connection);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // A worker that began before the reload finishes its pass (or is cancelled by a lock it blocks); wait it out.
+        while ((long)(await workers.ExecuteScalarAsync())! > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("An autovacuum worker is still running 60 s after autovacuum was switched off.");
+            await Task.Delay(200);
+        }
+    }
 }

@@ -212,6 +212,21 @@ public sealed partial record RollbackTiming(double RollbackSeconds, double? Rest
     private static partial Regex RestoreLine();
 }
 
+/// <summary>What the rollback decided about the database, asserted with its reason in the failure message.</summary>
+public static class RestoreDecisionAssert
+{
+    const string Skipped = "Database not restored: PostgreSQL shows no transaction committed since Stop";
+
+    /// <summary>The rollback skipped the restore; if it restored, the message says what PostgreSQL answered.</summary>
+    public static void RestoreSkipped(string output)
+    {
+        if (output.Contains(Skipped, StringComparison.Ordinal))
+            return;
+        var restoring = output.Split('\n').FirstOrDefault(line => line.Contains("Restoring the database:", StringComparison.Ordinal));
+        Assert.Fail($"expected \"{Skipped}\"; the rollback said: {restoring?.Trim() ?? "nothing about the database"}");
+    }
+}
+
 /// <summary>
 /// The fault matrix as it ran: one row per case, printed to the test's output and collected in
 /// .nuke/temp/rollback-matrix.md, which benchmarks/fault-matrix.sh prints and judges against the budgets.
