@@ -21,10 +21,6 @@ public sealed class JournalStore(string directory)
     public UpgradeJournal? Unfinished(string composeFile) =>
         All().FirstOrDefault(j => !j.IsFinished && j.ComposeFile == Path.GetFullPath(composeFile));
 
-    /// <summary>The newest upgrade of this compose file, finished or not.</summary>
-    public UpgradeJournal? Latest(string composeFile) =>
-        All().FirstOrDefault(j => j.ComposeFile == Path.GetFullPath(composeFile));
-
     /// <summary>The newest upgrade of this compose file that got past Preflight's checks (not a dry run that changed nothing).</summary>
     public UpgradeJournal? LatestThatChangedSomething(string composeFile) =>
         All().FirstOrDefault(j => j.ComposeFile == Path.GetFullPath(composeFile) && j.Outcome != UpgradeOutcome.NothingChanged);

@@ -147,6 +147,23 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     }
 
     [Fact]
+    public void A_run_that_changed_nothing_since_a_finished_upgrade_does_not_hide_it_from_Rollback()
+    {
+        var upgraded = RunOf(RunbookStep.Preflight, RunbookStep.Backup, RunbookStep.Pull, RunbookStep.Stop, RunbookStep.StartBackend);
+        upgraded.Journal!.Outcome = UpgradeOutcome.Succeeded;
+        upgraded.Journal.Save();
+        // A Preflight run afterwards (or a dry run, or an upgrade Preflight refused) leaves a newer journal of its own.
+        var preflightOnly = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u2", Path.Combine(_directory, "docker-compose.yml"));
+        preflightOnly.Outcome = UpgradeOutcome.NothingChanged;
+        preflightOnly.Save();
+        var run = new UpgradeRun(_output);
+
+        var chosen = run.ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null, Commands);
+
+        Assert.Equal("u1", chosen.Id);
+    }
+
+    [Fact]
     public void Without_any_recorded_upgrade_the_operator_is_pointed_at_restoring_a_backup_alone()
     {
         var run = new UpgradeRun(_output);
