@@ -14,8 +14,6 @@ public sealed class DryRunCollection : ICollectionFixture<DryRunDeployment>
     public const string Name = "Dry-run sandbox (instance 80)";
 }
 
-public sealed class RealShapeDryRunDeployment() : RollbackDeploymentFixture(81, SandboxShape.Real);
-
 /// <summary>What an operator compares to tell that a dry run changed nothing besides the running containers and the database.</summary>
 static class DeploymentFiles
 {
@@ -107,7 +105,8 @@ public sealed class DryRunTests(DryRunDeployment fixture)
 }
 
 /// <summary>The dry run on the real shape: the tag lives in .env's IMAGE_TAG, there is no worker, no redis.</summary>
-public sealed class RealShapeDryRunTests(RealShapeDryRunDeployment fixture) : IClassFixture<RealShapeDryRunDeployment>
+[Collection(RealShapeDeploymentCollection.Name)]
+public sealed class RealShapeDryRunTests(RealShapeDeployment fixture)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 

@@ -6,15 +6,12 @@ using Nexplane.Upgrade.Tests.Notifications;
 
 namespace EndToEnd.Tests.Notifications;
 
-public sealed class NotifiedUpgradeDeployment() : RollbackDeploymentFixture(82);
-
-public sealed class NotifiedRollbackDeployment() : RollbackDeploymentFixture(83);
-
 /// <summary>
 /// The runbook's "notify users" through --webhook-url (given as CI gives secrets: an environment variable), against
 /// webhook receivers on loopback: users hear of the restart and of its end, and a failing webhook only warns.
 /// </summary>
-public sealed class UpgradeNotificationTests(NotifiedUpgradeDeployment fixture) : IClassFixture<NotifiedUpgradeDeployment>
+[Collection(SharedRunbookDeploymentCollection.Name)]
+public sealed class UpgradeNotificationTests(SharedRunbookDeployment fixture)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 
@@ -50,7 +47,8 @@ public sealed class UpgradeNotificationTests(NotifiedUpgradeDeployment fixture) 
 }
 
 /// <summary>A release whose migration fails: users are told it was rolled back, and a hanging webhook does not stall it.</summary>
-public sealed class RollbackNotificationTests(NotifiedRollbackDeployment fixture) : IClassFixture<NotifiedRollbackDeployment>
+[Collection(SharedRunbookDeploymentCollection.Name)]
+public sealed class RollbackNotificationTests(SharedRunbookDeployment fixture)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 

@@ -5,17 +5,13 @@ using EndToEnd.Tests.Support;
 
 namespace EndToEnd.Tests.RealShape;
 
-public sealed class RealShapeProfileDeployment() : RollbackDeploymentFixture(63, SandboxShape.Real);
-public sealed class RealShapeVariableDeployment() : RollbackDeploymentFixture(64, SandboxShape.Real);
-public sealed class RealShapeBrokenDeployment() : RollbackDeploymentFixture(65, SandboxShape.Real);
-public sealed class RealShapeInterruptedDeployment() : RollbackDeploymentFixture(66, SandboxShape.Real);
-
 /// <summary>
 /// The main paths on a deployment shaped like Nexplane's production compose (scripts/sandbox-up.sh --shape real):
 /// db, backend and frontend only, db port unpublished, the tag in .env's IMAGE_TAG (v0.2.0), COMPOSE_PROJECT_NAME in
 /// .env, an SPA frontend without a version endpoint, release notes in the changelog workflow's style.
 /// </summary>
-public sealed class RealShapeProfileTests(RealShapeProfileDeployment fixture) : IClassFixture<RealShapeProfileDeployment>
+[Collection(RealShapeDeploymentCollection.Name)]
+public sealed class RealShapeProfileTests(RealShapeDeployment fixture)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 
@@ -81,7 +77,8 @@ public sealed class RealShapeProfileTests(RealShapeProfileDeployment fixture) : 
 }
 
 /// <summary>A release that needs a new variable (0.3.5: NEXPLANE_ENCRYPTION_KEY, said in prose only) is refused until it is set.</summary>
-public sealed class RealShapeRequiredVariableUpgradeTests(RealShapeVariableDeployment fixture) : IClassFixture<RealShapeVariableDeployment>
+[Collection(RealShapeDeploymentCollection.Name)]
+public sealed class RealShapeRequiredVariableUpgradeTests(RealShapeDeployment fixture)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 
@@ -119,7 +116,8 @@ public sealed class RealShapeRequiredVariableUpgradeTests(RealShapeVariableDeplo
 }
 
 /// <summary>A failed migration on the real shape: rolled back, healthy on 0.2.0, nothing lost.</summary>
-public sealed class RealShapeFailedMigrationTests(RealShapeBrokenDeployment fixture) : IClassFixture<RealShapeBrokenDeployment>
+[Collection(RealShapeDeploymentCollection.Name)]
+public sealed class RealShapeFailedMigrationTests(RealShapeDeployment fixture)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 
@@ -143,7 +141,8 @@ public sealed class RealShapeFailedMigrationTests(RealShapeBrokenDeployment fixt
 /// (then Rollback). The rollback's log watch reads only what the old container printed since the rollback started
 /// it, never the migrations of its earlier life.
 /// </summary>
-public sealed class RealShapeInterruptedTests(RealShapeInterruptedDeployment fixture) : IClassFixture<RealShapeInterruptedDeployment>
+[Collection(RealShapeDeploymentCollection.Name)]
+public sealed class RealShapeInterruptedTests(RealShapeDeployment fixture)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 

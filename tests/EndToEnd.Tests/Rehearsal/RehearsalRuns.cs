@@ -7,7 +7,6 @@ using Nexplane.Upgrade.Rehearsals;
 namespace EndToEnd.Tests.Rehearsal;
 
 public sealed class RehearsalDeployment() : RollbackDeploymentFixture(70);
-public sealed class RealShapeRehearsalDeployment() : RollbackDeploymentFixture(71, SandboxShape.Real);
 
 /// <summary>Running ./build.sh Rehearse against a sandbox instance, and what an operator checks afterwards.</summary>
 public static class RehearsalRuns

@@ -138,11 +138,12 @@ public sealed class RehearsalTests : IClassFixture<RehearsalDeployment>
 /// ./build.sh Rehearse on the real-shaped sandbox (bridge network, unpublished db port, no redis, tag in .env): the
 /// copy reaches its database as <c>db</c>, and a release that needs a variable the .env lacks fails on the copy.
 /// </summary>
-public sealed class RealShapeRehearsalTests : IClassFixture<RealShapeRehearsalDeployment>
+[Collection(RealShapeDeploymentCollection.Name)]
+public sealed class RealShapeRehearsalTests
 {
     readonly RollbackDeployment _deployment;
 
-    public RealShapeRehearsalTests(RealShapeRehearsalDeployment fixture)
+    public RealShapeRehearsalTests(RealShapeDeployment fixture)
     {
         _deployment = fixture.Deployment;
         _deployment.ForgetRehearsals();

@@ -5,13 +5,12 @@ using Xunit.Abstractions;
 
 namespace EndToEnd.Tests.Rollback;
 
-public sealed class BeforeDowntimeDeployment() : RollbackDeploymentFixture(32);
-
 /// <summary>
 /// Fault matrix, failures before the point of no return: the deployment must not change at all (not even the app
 /// containers), and no rollback is needed.
 /// </summary>
-public sealed class BeforeDowntimeFailureTests(BeforeDowntimeDeployment fixture, ITestOutputHelper output) : IClassFixture<BeforeDowntimeDeployment>
+[Collection(SharedRunbookDeploymentCollection.Name)]
+public sealed class BeforeDowntimeFailureTests(SharedRunbookDeployment fixture, ITestOutputHelper output)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 

@@ -4,8 +4,6 @@ using Xunit.Abstractions;
 
 namespace EndToEnd.Tests.Rollback;
 
-public sealed class DatabaseNewerThanCodeDeployment() : RollbackDeploymentFixture(33);
-
 /// <summary>
 /// Fault matrix, "database newer than the code": 0.3.0 serves while someone ran 0.4.0's migrations against its
 /// database (a rehearsal pointed at production, a nightly tried out), so alembic_version is 006_drop_legacy_flags.
@@ -19,7 +17,8 @@ public sealed class DatabaseNewerThanCodeDeployment() : RollbackDeploymentFixtur
 /// back, and must then say that a human is needed instead of claiming health, and leave the upgrade unfinished so the
 /// next run refuses to start over.
 /// </summary>
-public sealed class DatabaseNewerThanCodeTests(DatabaseNewerThanCodeDeployment fixture, ITestOutputHelper output) : IClassFixture<DatabaseNewerThanCodeDeployment>
+[Collection(SharedRunbookDeploymentCollection.Name)]
+public sealed class DatabaseNewerThanCodeTests(SharedRunbookDeployment fixture, ITestOutputHelper output)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 

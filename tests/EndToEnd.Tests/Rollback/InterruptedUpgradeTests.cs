@@ -5,7 +5,6 @@ namespace EndToEnd.Tests.Rollback;
 
 public sealed class InterruptedEarlyDeployment() : RollbackDeploymentFixture(34);
 public sealed class InterruptedLateDeployment() : RollbackDeploymentFixture(35);
-public sealed class CtrlCDeployment() : RollbackDeploymentFixture(36);
 
 /// <summary>
 /// Fault matrix, the tool itself dies: SIGKILL of the whole process tree right after a step is recorded in the
@@ -98,7 +97,8 @@ public sealed class KilledDuringTheDowntimeTests(InterruptedLateDeployment fixtu
 /// The migrations are slowed with the stand-in's NEXPLANE_MIGRATION_DELAY_MS so that "inside the migrations" is a
 /// window of seconds, entered on the first `Running upgrade` line rather than guessed.
 /// </summary>
-public sealed class CtrlCDuringStartBackendTests(CtrlCDeployment fixture, ITestOutputHelper output) : IClassFixture<CtrlCDeployment>
+[Collection(SharedRunbookDeploymentCollection.Name)]
+public sealed class CtrlCDuringStartBackendTests(SharedRunbookDeployment fixture, ITestOutputHelper output)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 

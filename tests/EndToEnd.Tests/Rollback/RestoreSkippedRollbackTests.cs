@@ -6,7 +6,6 @@ using Xunit.Abstractions;
 namespace EndToEnd.Tests.Rollback;
 
 public sealed class RestoreSkippedDeployment() : RollbackDeploymentFixture(75);
-public sealed class RealShapeRestoreSkippedDeployment() : RollbackDeploymentFixture(76, SandboxShape.Real);
 
 /// <summary>
 /// Fault matrix, the rollback without a restore: after a migration run that failed inside its one transaction,
@@ -141,8 +140,8 @@ public sealed class RestoreSkippedRollbackTests(RestoreSkippedDeployment fixture
 }
 
 /// <summary>The same proof on the deployment shaped like production: no worker, the database reached at its container's address.</summary>
-public sealed class RealShapeRestoreSkippedRollbackTests(RealShapeRestoreSkippedDeployment fixture, ITestOutputHelper output)
-    : IClassFixture<RealShapeRestoreSkippedDeployment>
+[Collection(RealShapeDeploymentCollection.Name)]
+public sealed class RealShapeRestoreSkippedRollbackTests(RealShapeDeployment fixture, ITestOutputHelper output)
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 

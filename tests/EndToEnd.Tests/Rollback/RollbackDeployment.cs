@@ -12,8 +12,10 @@ public sealed record BeforeUpgrade(string Version, DeploymentSnapshot Snapshot);
 
 /// <summary>
 /// A sandbox instance that the fault-matrix tests upgrade, break and roll back. A rolled-back deployment is, by the
-/// very assertions of these tests, as good as a fresh one, so a class reuses its instance from case to case and
-/// only recreates it when the previous case left it elsewhere (another version, an unfinished upgrade, a lock).
+/// very assertions of these tests, as good as a fresh one, so tests reuse the instance from case to case (and the
+/// classes of a shared collection from class to class) and only recreate it when the previous case left it
+/// elsewhere: another version, an unfinished upgrade, a lock, or a compose file or .env not byte for byte as the
+/// fresh instance had them (a rollback restores both exactly; a test that edits them leaves them changed).
 /// </summary>
 public sealed partial class RollbackDeployment(int number, SandboxShape shape = SandboxShape.Runbook) : IAsyncLifetime
 {
@@ -33,13 +35,20 @@ public sealed partial class RollbackDeployment(int number, SandboxShape shape = 
         ForgetJournals();
     }
 
+    /// <summary>The compose file and .env as this fixture last brought the instance up fresh, with the version it served.</summary>
+    (string Version, byte[] ComposeFile, byte[] EnvFile)? _fresh;
+
     /// <summary>Healthy on <paramref name="version"/> with no upgrade in flight: reused, else brought up fresh.</summary>
     public async Task ReadyOnAsync(string version)
     {
-        if (await ServedVersionAsync() == version && UnfinishedJournals().Count == 0 && !File.Exists(LockFile))
+        if (_fresh is { } fresh && fresh.Version == version && await ServedVersionAsync() == version
+            && UnfinishedJournals().Count == 0 && !File.Exists(LockFile)
+            && File.ReadAllBytes(Sandbox.ComposeFile).AsSpan().SequenceEqual(fresh.ComposeFile)
+            && File.ReadAllBytes(Sandbox.EnvFile).AsSpan().SequenceEqual(fresh.EnvFile))
             return;
         ForgetJournals();
         await Sandbox.StartFreshAsync(version, Shape);
+        _fresh = (version, File.ReadAllBytes(Sandbox.ComposeFile), File.ReadAllBytes(Sandbox.EnvFile));
     }
 
     public async Task<BeforeUpgrade> CaptureAsync() =>

@@ -6,10 +6,12 @@ namespace EndToEnd.Tests.Support;
 /// <summary>
 /// An isolated sandbox deployment (scripts/sandbox-up.sh --instance N): its own compose project, deploy directory,
 /// GitHub stand-in and ports, so test classes can upgrade, break and roll back deployments side by side.
-/// Instance numbers are handed out per test class; 0 is the developers' sandbox and never used by tests.
-/// Allocation: 11-19 Preflight, 21-29 upgrade steps, 31-39 rollback, 41-49 database, 51-59 sandbox (agent hosts),
-/// 60-69 the real-shaped sandbox (<c>--shape real</c>; 60-61 its shape tests), 70-74 rehearsals (70 runbook shape, 71 real shape,
-/// 72-73 benchmarks/rehearsal.sh), 75-79 the rollback without a restore, 80-83 dry run, CI output and notifications.
+/// Instance numbers are handed out per test class or per shared collection; 0 is the developers' sandbox and never
+/// used by tests. Allocation: 11-19 Preflight, 21-29 upgrade steps, 31-39 rollback (36 shared by the runbook-shape
+/// classes of one or two tests: failures before the downtime, Ctrl+C, database newer than the code, notifications),
+/// 41-49 database, 51-59 sandbox (agent hosts), 60-69 the real-shaped sandbox (<c>--shape real</c>; 60-61 its shape
+/// tests, 63 shared by every real-shape upgrade, rollback, dry-run and rehearsal test), 70 rehearsals on the runbook
+/// shape, 72-73 benchmarks/rehearsal.sh, 75 the rollback without a restore, 80 dry run and CI output.
 /// </summary>
 public sealed class SandboxInstance(int number)
 {
