@@ -22,7 +22,8 @@ public sealed partial class UpgradeRun
     {
         var from = Report.FromVersion;
         var to = Report.ToVersion;
-        if (rolledBack)
+        // A rollback that found nothing to undo leaves users where a failure before Stop does: nothing changed.
+        if (rolledBack && !RollbackFoundNothingToUndo)
             return new(UpgradeEventKind.RolledBack, from, to, failedStep, Report.Outcome ?? $"rolled back and healthy on {from ?? "the previous version"}",
                 Report.DowntimeSeconds, reportFile);
         if (verifySucceeded)

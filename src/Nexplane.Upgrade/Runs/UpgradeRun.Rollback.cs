@@ -27,6 +27,9 @@ public sealed partial class UpgradeRun
         return Journal;
     }
 
+    /// <summary>The rollback found the upgrade had ended before Stop: it changed nothing, so there was nothing to roll back.</summary>
+    public bool RollbackFoundNothingToUndo { get; private set; }
+
     /// <summary>
     /// Rolls back <see cref="Journal"/>. <paramref name="stepsStartedInThisRun"/> are the steps this run began; null
     /// when the upgrade ran in an earlier process, whose journal then tells how far it got.
@@ -42,6 +45,8 @@ public sealed partial class UpgradeRun
         {
             journal.Outcome = UpgradeOutcome.NothingChanged;
             journal.Save();
+            RollbackFoundNothingToUndo = true;
+            Report.Outcome = $"nothing was changed; Nexplane still runs {journal.FromVersion ?? "the previous version"}";
             output.Summary("Undone", "nothing to undo");
             return;
         }

@@ -52,6 +52,36 @@ public sealed class UpgradeRunNotificationTests
     }
 
     [Fact]
+    public async Task A_rollback_that_found_nothing_to_undo_tells_users_nothing_changed_not_that_it_rolled_back()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "nothing-to-undo-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var compose = Path.Combine(directory, "docker-compose.yml");
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(compose, "services: {}\n");
+            var run = RunFrom020To030();
+            run.Journal = Nexplane.Upgrade.Journal.UpgradeJournal.Create(Path.Combine(directory, "state"), "u1", compose);
+            run.Journal.FromVersion = "0.2.0";
+            run.Journal.ToVersion = "0.3.0";
+            run.Journal.MarkCompleted("Preflight");
+            run.Journal.MarkCompleted("Backup");
+
+            // Killed after Backup, then ./build.sh Rollback: the rollback target succeeds, having undone nothing.
+            await run.RollBackAsync(stepsStartedInThisRun: null, UpgradeRunRollbackTests.Settings, new RecordedRollbackDeployment(), CancellationToken.None);
+            var notice = run.OutcomeEvent("Pull", verifySucceeded: false, rolledBack: true, stopBegan: false, "/r.json");
+
+            Assert.True(run.RollbackFoundNothingToUndo);
+            Assert.Equal(UpgradeEventKind.Failed, notice.Kind);
+            Assert.Equal("The upgrade of Nexplane to 0.3.0 failed at Pull: nothing was changed; Nexplane still runs 0.2.0.", notice.Text);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_rollback_that_needs_a_human_is_a_failure_with_the_rollbacks_words()
     {
         var run = RunFrom020To030();

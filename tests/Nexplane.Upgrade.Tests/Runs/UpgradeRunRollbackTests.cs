@@ -13,7 +13,7 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
         "https://github.com/owner/nexplane/issues", "./build.sh Upgrade --version", "--resume");
 
-    static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", Commands);
+    internal static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", Commands);
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
