@@ -19,8 +19,12 @@ public static class DryRunPlan
         {
             $"Dry run: the upgrade {preflight.Current?.ToString() ?? "?"} -> {preflight.Target} of {forecast.ComposeFile} would take these actions, in order. Nothing was changed.",
         };
+        var steps = Runbook.InOrder(forecast.BackupAfterStop).Where(step => step != RunbookStep.Preflight).ToArray();
+        var done = steps.Where(step => forecast.DoneBeforeResuming.Contains(step.ToString())).ToArray();
+        if (done.Length > 0)
+            lines.Add($"  Done by the interrupted run (its journal records them), not repeated: {string.Join(", ", done)}");
         var number = 0;
-        foreach (var step in Runbook.InOrder(forecast.BackupAfterStop).Where(step => step != RunbookStep.Preflight))
+        foreach (var step in steps.Except(done))
         {
             var (action, details) = Describe(step, forecast);
             lines.Add($"  {++number}. {step}: {action}");

@@ -35,4 +35,6 @@ public sealed record UpgradeForecast
     /// <summary>Why the Agents step would not run (not required, or left to the operator); null when it runs.</summary>
     public string? AgentsSkipped { get; init; }
     public PredictedDowntime? Downtime { get; init; }
+    /// <summary>With --resume: the steps the interrupted run completed, which the resumed run skips.</summary>
+    public IReadOnlySet<string> DoneBeforeResuming { get; init; } = new HashSet<string>();
 }

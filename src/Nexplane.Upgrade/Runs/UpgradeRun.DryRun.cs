@@ -55,6 +55,7 @@ public sealed partial class UpgradeRun
             AgentWaves = agentsSkipped is null ? AgentRollout.PlanWaves(agentHosts, agents.WaveSize) : [],
             AgentsSkipped = agentsSkipped,
             Downtime = preflight.Current is { } current ? downtime.Predict(current, preflight.Target) : null,
+            DoneBeforeResuming = StepsDoneBeforeResuming,
         };
     }
 

@@ -52,6 +52,15 @@ public sealed class DryRunPlanTests
             Steps(DryRunPlan.Lines(Forecast())));
 
     [Fact]
+    public void With_resume_the_steps_the_interrupted_run_completed_are_named_as_done_and_not_listed_as_actions()
+    {
+        var lines = DryRunPlan.Lines(Forecast() with { DoneBeforeResuming = new HashSet<string> { "Preflight", "Backup", "Pull", "Stop" } });
+
+        Assert.Contains("  Done by the interrupted run (its journal records them), not repeated: Backup, Pull, Stop", lines);
+        Assert.Equal(["1. StartBackend", "2. VerifyMigrations", "3. Frontend", "4. Verify", "5. Agents"], Steps(lines));
+    }
+
+    [Fact]
     public void A_backup_after_stop_is_listed_between_stop_and_startbackend() =>
         Assert.Equal(["1. Pull", "2. Stop", "3. BackupAfterStopping", "4. StartBackend", "5. VerifyMigrations", "6. Frontend", "7. Verify", "8. Agents"],
             Steps(DryRunPlan.Lines(Forecast(backupAfterStop: true))));
