@@ -59,7 +59,7 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
             var clock = Stopwatch.StartNew();
             var (sha256, size) = await DumpAsync(request, tools, snapshot.Id, partial, cancellationToken);
             var dumpSeconds = clock.Elapsed.TotalSeconds;
-            log($"Backup written: {Megabytes(size)} in {dumpSeconds:0.0} s, sha256 {sha256[..12]}…; decoding it and counting its rows");
+            log($"Backup written: {ByteSize.Megabytes(size)} in {dumpSeconds:0.0} s, sha256 {sha256[..12]}…; decoding it and counting its rows");
 
             var written = new BackupManifest
             {
@@ -122,7 +122,7 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
             File.Move(partial, archive);
             File.Move(manifestPath + ".partial", manifestPath);
             verified = true;
-            log($"Backup verified: {Megabytes(manifest.SizeBytes)} from a {Megabytes(manifest.DatabaseSizeBytes)} database, " +
+            log($"Backup verified: {ByteSize.Megabytes(manifest.SizeBytes)} from a {ByteSize.Megabytes(manifest.DatabaseSizeBytes)} database, " +
                 $"{manifest.RowCounts.Values.Sum()} rows in {manifest.RowCounts.Count} tables, alembic {string.Join(",", manifest.AlembicRevisions)}, " +
                 $"sha256 {manifest.Sha256[..12]}…, dumped in {manifest.DumpSeconds:0.0} s, decoded and counted in {manifest.VerifySeconds:0.0} s");
             return manifest;
@@ -239,7 +239,6 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
         $"The backup directory {directory} ran out of space during the dump; the partial file was deleted and nothing else changed. " +
         $"Free space there (or point {Setting.BackupDirectory.Flag()} at a larger disk) and run the upgrade again.";
 
-    static string Megabytes(long bytes) => $"{bytes / 1024.0 / 1024.0:0.0} MB";
 
     static void CreateOwnerOnlyFile(string path)
     {

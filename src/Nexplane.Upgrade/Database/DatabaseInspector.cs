@@ -20,6 +20,21 @@ public sealed class DatabaseInspector(DatabaseTarget database)
         return await ReadSnapshotAsync(connection, cancellationToken);
     }
 
+    /// <summary>The databases earlier restores left beside this one (<see cref="KeptDatabase"/>), oldest first.</summary>
+    public async Task<IReadOnlyList<KeptDatabase>> KeptDatabasesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(Database.Name, cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "select datname, case when has_database_privilege(oid, 'CONNECT') then pg_database_size(oid) end from pg_database order by datname",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var kept = new List<KeptDatabase>();
+        while (await reader.ReadAsync(cancellationToken))
+            if (KeptDatabase.IsKeptFrom(Database.Name, reader.GetString(0)))
+                kept.Add(new KeptDatabase(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1)));
+        return kept;
+    }
+
     /// <summary>The rows of alembic_version (one per head); empty when the table does not exist yet.</summary>
     public async Task<IReadOnlyList<string>> AlembicRevisionsAsync(CancellationToken cancellationToken)
     {

@@ -122,9 +122,12 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         // The database: reachable with these credentials, and room for its backup.
         long? databaseSize = null;
         IReadOnlyList<string> revisions = [];
+        IReadOnlyList<KeptDatabase> kept = [];
         try
         {
-            var snapshot = await new DatabaseInspector(settings.Database).SnapshotAsync(cancellationToken);
+            var inspector = new DatabaseInspector(settings.Database);
+            var snapshot = await inspector.SnapshotAsync(cancellationToken);
+            kept = await inspector.KeptDatabasesAsync(cancellationToken);
             databaseSize = snapshot.SizeBytes;
             revisions = snapshot.AlembicRevisions;
             CheckDiskSpace(settings.BackupDirectory, snapshot.SizeBytes, failures);
@@ -147,6 +150,7 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             Failures = failures,
             DatabaseSizeBytes = databaseSize,
             AlembicRevisions = revisions,
+            KeptDatabases = kept,
             AgentHosts = agents?.Hosts ?? [],
             AgentBinaries = agents?.Binaries ?? [],
         };

@@ -18,6 +18,8 @@ public sealed record PreflightReport
     public IReadOnlyList<UpgradeGateFailure> Failures { get; init; } = [];
     public long? DatabaseSizeBytes { get; init; }
     public IReadOnlyList<string> AlembicRevisions { get; init; } = [];
+    /// <summary>Databases earlier restores left on the db server (rolled-back upgrades' data, unfinished restores).</summary>
+    public IReadOnlyList<Database.KeptDatabase> KeptDatabases { get; init; } = [];
     /// <summary>The hosts the agent step will upgrade (empty when it will not run).</summary>
     public IReadOnlyList<AgentHost> AgentHosts { get; init; } = [];
     /// <summary>The verified agent binaries, one per platform of those hosts.</summary>

@@ -22,7 +22,7 @@ public sealed partial class UpgradeRun
     {
         var written = await WriteBackupAsync(database, policy, cancellationToken);
         var manifest = await RecordVerifiedAsync(written, policy);
-        output.Summary("Backup", $"{manifest.ArchiveFile} ({Megabytes(manifest.SizeBytes)}, verified)");
+        output.Summary("Backup", $"{manifest.ArchiveFile} ({ByteSize.Megabytes(manifest.SizeBytes)}, verified)");
     }
 
     /// <summary>
@@ -34,7 +34,7 @@ public sealed partial class UpgradeRun
     {
         var written = await WriteBackupAsync(database, policy, cancellationToken);
         _backupBeingVerified = (written, policy);
-        output.Summary("Backup", $"{Path.GetFileName(written.Archive)} ({Megabytes(written.SizeBytes)}, checked beside Pull)");
+        output.Summary("Backup", $"{Path.GetFileName(written.Archive)} ({ByteSize.Megabytes(written.SizeBytes)}, checked beside Pull)");
     }
 
     /// <summary>
@@ -84,7 +84,6 @@ public sealed partial class UpgradeRun
             preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()), policy, cancellationToken);
     }
 
-    static string Megabytes(long bytes) => $"{bytes / 1024.0 / 1024.0:0.0} MB";
 
     /// <summary>Once verified, the backup is what a rollback restores (report and journal); then the retention applies.</summary>
     async Task<BackupManifest> RecordVerifiedAsync(WrittenBackup written, BackupPolicy policy)

@@ -52,6 +52,8 @@ public sealed partial class UpgradeRun
             output.Information("{Service}: {From} -> {To}", upgrade.Service, upgrade.From.ToString(), upgrade.To.ToString());
         foreach (var notice in report.Notices)
             output.Warning("{Notice}", notice);
+        foreach (var line in Database.KeptDatabase.Lines(report.KeptDatabases))
+            output.Information("{Line}", line);
 
         output.Summary("Path", $"{report.Current?.ToString() ?? "?"} -> {report.Target}");
         if (report.CanUpgrade)

@@ -93,6 +93,10 @@ public sealed class HostBackupRestoreTests(PostgresCluster postgres) : IDisposab
         Assert.Equal("004_backfill_asset_owner", await postgres.ScalarAsync<string>(result.KeptFailedDatabase!, "select version_num from alembic_version"));
         var leftovers = await postgres.ColumnAsync("postgres", $"select datname from pg_database where datname like '{database}_restore_%'");
         Assert.Empty(leftovers);
+        // The next Preflight names the kept database with its size: nothing removes it, and it takes room.
+        var kept = Assert.Single(await new DatabaseInspector(Target(database)).KeptDatabasesAsync(CancellationToken.None));
+        Assert.Equal(result.KeptFailedDatabase, kept.Name);
+        Assert.True(kept.SizeBytes > 0, $"no size for {kept.Name}");
     }
 
     [Fact]
