@@ -27,12 +27,9 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
         foreach (var step in steps)
         {
             // The kill lands a little after the step is recorded, and a fast next step (a cached Pull) can finish
-            // in that time: the previous kill then already fell after this one.
+            // in that time: the previous kill then fell after this step, and its resume covered it.
             if (doneBefore.Contains(step))
-            {
-                RollbackMatrix.Record(output, $"SIGKILL after {step}: the previous kill landed after it already", "-", null);
                 continue;
-            }
             var resuming = doneBefore.Count > 0;
             using (var killed = InterruptibleRun.Start(resuming
                        ? deployment.UpgradeArguments("0.3.0", "--resume", "--remove-stale-lock")
@@ -46,7 +43,8 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
             }
             var interrupted = Assert.Single(deployment.UnfinishedJournals());
             Assert.True(interrupted.HasCompleted(step));
-            RollbackMatrix.Record(output, $"SIGKILL after {step}{(resuming ? " (of a resumed run)" : "")}, then Upgrade --resume --remove-stale-lock: 0.2.0 -> 0.3.0",
+            // Named by what the journal shows: the resume that follows starts from there.
+            RollbackMatrix.Record(output, $"SIGKILL after {interrupted.LastCompletedStep}{(resuming ? " (of a resumed run)" : "")}, then Upgrade --resume --remove-stale-lock: 0.2.0 -> 0.3.0",
                 "resumed from the journal", null);
             doneBefore = interrupted.CompletedSteps.Select(s => s.Name).ToArray();
         }
