@@ -8,7 +8,7 @@ partial class Build
     [Parameter("Continue an interrupted upgrade from its last completed step")]
     readonly bool Resume;
 
-    [Parameter("Journal id of the upgrade to roll back (default: the unfinished one, else the last one)")]
+    [Parameter("Journal id of the upgrade to roll back (default: the unfinished one, else the last one that got past Preflight)")]
     readonly string? UpgradeId;
 
     bool UpgradeFailedPastPointOfNoReturn =>

@@ -25,6 +25,17 @@ public sealed class JournalStore(string directory)
     public UpgradeJournal? LatestThatChangedSomething(string composeFile) =>
         All().FirstOrDefault(j => j.ComposeFile == Path.GetFullPath(composeFile) && j.Outcome != UpgradeOutcome.NothingChanged);
 
+    /// <summary>
+    /// The newest upgrade of this compose file that got past Preflight: a run that changed nothing and stopped there
+    /// (Preflight alone, a dry run, an upgrade Preflight refused) is not an upgrade to roll back, and must not hide the
+    /// one before it. Any other counts whatever its outcome, so one that failed before Stop, or was already rolled
+    /// back, is found (and refused) rather than an older upgrade behind it.
+    /// </summary>
+    public UpgradeJournal? LatestPastPreflight(string composeFile) =>
+        All().FirstOrDefault(j => j.ComposeFile == Path.GetFullPath(composeFile)
+                                  && (j.Outcome != UpgradeOutcome.NothingChanged
+                                      || j.CompletedSteps.Any(step => step.Name is not ("Preflight" or "DescribeUpgrade"))));
+
     public UpgradeJournal? Find(string id) => All().FirstOrDefault(j => j.Id == id);
 
     static UpgradeJournal? TryLoad(string path)

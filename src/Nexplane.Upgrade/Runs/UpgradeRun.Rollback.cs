@@ -10,16 +10,16 @@ public sealed partial class UpgradeRun
 {
     /// <summary>
     /// The upgrade to roll back: this run's, or (invoked directly) the named one, the unfinished one, or the last one
-    /// that changed something (a Preflight, a dry run or a refused upgrade run since must not hide it). One that already
-    /// ended rolled back or unchanged is refused.
+    /// that got past Preflight (a Preflight alone, a dry run or a refused upgrade run since must not hide it). One that
+    /// already ended rolled back or unchanged is refused: never an older upgrade behind it.
     /// </summary>
     public UpgradeJournal ChooseJournalToRollBack(JournalStore journals, string composeFile, string? upgradeId, OperatorCommands commands)
     {
         if (Journal is not null)
             return Journal;
-        Journal = (upgradeId is not null ? journals.Find(upgradeId) : journals.Unfinished(composeFile) ?? journals.LatestThatChangedSomething(composeFile))
+        Journal = (upgradeId is not null ? journals.Find(upgradeId) : journals.Unfinished(composeFile) ?? journals.LatestPastPreflight(composeFile))
             ?? throw new InvalidOperationException(
-                $"No upgrade of {composeFile} that changed anything is recorded in {journals.Directory}" + (upgradeId is null ? "" : $" with id {upgradeId}") +
+                $"No upgrade of {composeFile} that got past Preflight is recorded in {journals.Directory}" + (upgradeId is null ? "" : $" with id {upgradeId}") +
                 $": there is nothing to roll back. To put a backup back alone, run {commands.RestoreBackup} <file>.");
         if (Journal.Outcome is UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged)
             throw new InvalidOperationException(

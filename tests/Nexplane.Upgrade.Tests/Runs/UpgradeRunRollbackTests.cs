@@ -164,6 +164,26 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_Rollback_after_one_that_found_nothing_to_undo_is_refused_and_never_reaches_an_older_upgrade()
+    {
+        var older = RunOf(RunbookStep.Preflight, RunbookStep.Backup, RunbookStep.Pull, RunbookStep.Stop, RunbookStep.StartBackend);
+        older.Journal!.Outcome = UpgradeOutcome.Succeeded;
+        older.Journal.Save();
+        // The next upgrade is killed after Backup, and a first Rollback finds nothing to undo.
+        var killed = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u2", Path.Combine(_directory, "docker-compose.yml"));
+        killed.FromVersion = "0.3.0";
+        killed.ToVersion = "0.4.0";
+        killed.MarkCompleted("Preflight");
+        killed.MarkCompleted("Backup");
+        await new UpgradeRun(_output) { Journal = killed }.RollBackAsync(null, Settings, _deployment, CancellationToken.None);
+
+        var exception = Assert.Throws<InvalidOperationException>(() => new UpgradeRun(_output)
+            .ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null, Commands));
+
+        Assert.Contains("Upgrade u2 (0.3.0 -> 0.4.0) is already nothing-changed; nothing to roll back", exception.Message);
+    }
+
+    [Fact]
     public void Without_any_recorded_upgrade_the_operator_is_pointed_at_restoring_a_backup_alone()
     {
         var run = new UpgradeRun(_output);
