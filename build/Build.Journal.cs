@@ -41,10 +41,16 @@ partial class Build
 
     bool ResumingAfterPreflight => Run.StepsDoneBeforeResuming.Contains(nameof(Preflight));
 
+    /// <summary>
+    /// A dry run of a resumed upgrade reads the interrupted journal (to tell what is done) and leaves it as it was: it
+    /// records no step and no outcome in it, so the real --resume still continues it.
+    /// </summary>
+    bool JournalOnlyRead => DryRun && Resume;
+
     /// <summary>Backup is recorded by the run once its archive is verified (beside Pull), not when the step returns.</summary>
     protected override void OnTargetSucceeded(string target)
     {
-        if (Journal is not null && target is not (nameof(Upgrade) or nameof(Backup)))
+        if (Journal is not null && !JournalOnlyRead && target is not (nameof(Upgrade) or nameof(Backup)))
             Journal.MarkCompleted(target);
     }
 
@@ -53,10 +59,11 @@ partial class Build
     {
         // A backup still being checked (the run ended in Pull) ends first; this never throws.
         Run.SettleBackupBeingVerifiedAsync().GetAwaiter().GetResult();
-        Run.EndJournal(
-            rollbackSucceeded: SucceededTargets.Contains(Rollback),
-            verifySucceeded: SucceededTargets.Contains(Verify),
-            stopBegan: Journal?.HasCompleted(RunbookStep.Stop) == true || FailedTargets.Contains(Stop) || AbortedTargets.Contains(Stop));
+        if (!JournalOnlyRead)
+            Run.EndJournal(
+                rollbackSucceeded: SucceededTargets.Contains(Rollback),
+                verifySucceeded: SucceededTargets.Contains(Verify),
+                stopBegan: Journal?.HasCompleted(RunbookStep.Stop) == true || FailedTargets.Contains(Stop) || AbortedTargets.Contains(Stop));
         HeldLock?.Dispose();
         HeldLock = null;
     }

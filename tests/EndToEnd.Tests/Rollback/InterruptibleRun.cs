@@ -26,6 +26,9 @@ public sealed partial class InterruptibleRun : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // As on an operator's terminal, whatever CI runs the tests: no GitHub or GitLab groups instead of step headers.
+        start.Environment.Remove("GITHUB_ACTIONS");
+        start.Environment.Remove("GITLAB_CI");
         start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "build.sh"));
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using EndToEnd.Tests.Support;
+using Nexplane.Upgrade.Journal;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -39,7 +40,7 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
                 killed.Signal(InterruptibleRun.SigKill);
                 await killed.WaitForGroupGoneAsync(TimeSpan.FromSeconds(30));
                 if (resuming)
-                    AssertResumedWithoutRepeating(killed.Output, doneBefore);
+                    AssertKilledResumeRepeatedNothing(killed.Output, doneBefore, step);
             }
             var interrupted = Assert.Single(deployment.UnfinishedJournals());
             Assert.True(interrupted.HasCompleted(step));
@@ -47,13 +48,18 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
             RollbackMatrix.Record(output, $"SIGKILL after {interrupted.LastCompletedStep}{(resuming ? " (of a resumed run)" : "")}, then Upgrade --resume --remove-stale-lock: 0.2.0 -> 0.3.0",
                 "resumed from the journal", null);
             doneBefore = interrupted.CompletedSteps.Select(s => s.Name).ToArray();
+            if (!resuming)
+                await AssertDryRunOfTheResumeLeavesTheJournalAsync(interrupted);
         }
         var resumed = await deployment.UpgradeAsync("0.3.0", "--resume", "--remove-stale-lock");
 
         RollbackMatrix.Record(output, $"the last resume after {string.Join(", ", steps)}: 0.2.0 -> 0.3.0",
             resumed.ExitCode == 0 ? "resumed; healthy on 0.3.0" : $"resume FAILED (exit {resumed.ExitCode})", null);
         Assert.True(resumed.ExitCode == 0, "the resumed upgrade did not succeed: " + resumed);
-        AssertResumedWithoutRepeating(resumed.Output, doneBefore);
+        Assert.Contains($"done before: {string.Join(", ", doneBefore)}", resumed.Output);
+        // The summary table lists a step done before as skipped, never as succeeded with a duration.
+        foreach (var done in doneBefore.Where(IsRepeatable))
+            Assert.DoesNotMatch($@"\n{done}\s+Succeeded\s+[0-9<]", resumed.Output.Replace("\r", ""));
         Assert.Matches(@"Verify\s+Succeeded", resumed.Output);
         Assert.Equal("0.3.0", await deployment.ServedVersionAsync());
         Assert.Equal("0.3.0", await deployment.FrontendVersionAsync());
@@ -75,15 +81,38 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
     }
 
     /// <summary>
-    /// The resumed run names what was done before it and runs none of it again: a second backup or a second pull would
-    /// be wasted downtime or worse. A step that runs prints its header block (NUKE's "║ Backup"); one done before is skipped silently.
+    /// A resumed run killed after <paramref name="killedAfter"/> named what was done before it and ran none of it
+    /// again: a second backup or a second pull would be wasted downtime or worse. A step that runs prints its header
+    /// block ("║ Backup", InterruptibleRun runs as on a terminal); <paramref name="killedAfter"/> ran in this very run,
+    /// so its header shows that the check can see one.
     /// </summary>
-    static void AssertResumedWithoutRepeating(string runOutput, IReadOnlyList<string> doneBefore)
+    static void AssertKilledResumeRepeatedNothing(string runOutput, IReadOnlyList<string> doneBefore, string killedAfter)
     {
         Assert.Contains($"done before: {string.Join(", ", doneBefore)}", runOutput);
-        foreach (var done in doneBefore.Where(s => s is "Backup" or "Pull" or "Stop" or "StartBackend" or "VerifyMigrations" or "Frontend"))
+        Assert.True(StepHeader(killedAfter).IsMatch(runOutput), $"no header of {killedAfter}, which this run completed:\n{runOutput}");
+        foreach (var done in doneBefore.Where(IsRepeatable))
             Assert.False(StepHeader(done).IsMatch(runOutput), $"the resumed run ran {done} again although the journal had it done:\n{runOutput}");
     }
+
+    /// <summary>
+    /// `--dry-run --resume` tells what the resume would still do, names what the interrupted run did, and leaves its
+    /// journal exactly as it was: still unfinished, the same steps, so the real resume continues it.
+    /// </summary>
+    async Task AssertDryRunOfTheResumeLeavesTheJournalAsync(UpgradeJournal interrupted)
+    {
+        var dryRun = await deployment.UpgradeAsync("0.3.0", "--resume", "--remove-stale-lock", "--dry-run");
+
+        Assert.True(dryRun.ExitCode == 0, "the dry run of the resume failed: " + dryRun);
+        var done = Nexplane.Upgrade.Runs.Runbook.Steps.Select(step => step.ToString())
+            .Where(step => step != "Preflight" && interrupted.HasCompleted(step)).ToArray();
+        if (done.Length > 0)
+            Assert.Contains($"Done by the interrupted run (its journal records them), not repeated: {string.Join(", ", done)}", dryRun.Output);
+        var after = Assert.Single(deployment.UnfinishedJournals());
+        Assert.Equal(interrupted.FilePath, after.FilePath);
+        Assert.Equal(interrupted.CompletedSteps, after.CompletedSteps);
+    }
+
+    static bool IsRepeatable(string step) => step is "Backup" or "Pull" or "Stop" or "StartBackend" or "VerifyMigrations" or "Frontend";
 
     static Regex StepHeader(string step) => new($@"^║ {step}\r?$", RegexOptions.Multiline);
 
