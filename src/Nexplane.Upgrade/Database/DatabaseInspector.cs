@@ -24,9 +24,11 @@ public sealed class DatabaseInspector(DatabaseTarget database)
     public async Task<IReadOnlyList<KeptDatabase>> KeptDatabasesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(Database.Name, cancellationToken);
+        // Only names that start like a kept one are sized: pg_database_size reads every file of a database.
         await using var command = new NpgsqlCommand(
-            "select datname, case when has_database_privilege(oid, 'CONNECT') then pg_database_size(oid) end from pg_database order by datname",
-            connection);
+            "select datname, case when has_database_privilege(oid, 'CONNECT') then pg_database_size(oid) end " +
+            "from pg_database where starts_with(datname, @prefix) order by datname", connection);
+        command.Parameters.AddWithValue("prefix", Database.Name + "_");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var kept = new List<KeptDatabase>();
         while (await reader.ReadAsync(cancellationToken))

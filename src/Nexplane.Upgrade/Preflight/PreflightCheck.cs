@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Releases;
+using Npgsql;
 
 namespace Nexplane.Upgrade.Preflight;
 
@@ -127,10 +128,10 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
         {
             var inspector = new DatabaseInspector(settings.Database);
             var snapshot = await inspector.SnapshotAsync(cancellationToken);
-            kept = await inspector.KeptDatabasesAsync(cancellationToken);
             databaseSize = snapshot.SizeBytes;
             revisions = snapshot.AlembicRevisions;
             CheckDiskSpace(settings.BackupDirectory, snapshot.SizeBytes, failures);
+            kept = await KeptDatabasesAsync(inspector, notices, cancellationToken);
             // A downgrade has its own gate (--force-downgrade); its database is naturally ahead of the target.
             if (current is not null && target >= current)
                 CheckDatabaseNotAhead(revisions, laterReleases, current, target, failures);
@@ -154,6 +155,20 @@ public sealed class PreflightCheck(HttpClient http, Action<string> log)
             AgentHosts = agents?.Hosts ?? [],
             AgentBinaries = agents?.Binaries ?? [],
         };
+    }
+
+    /// <summary>What earlier restores left on the server: for the operator's information, so a failure to tell is a notice, never a refusal.</summary>
+    static async Task<IReadOnlyList<KeptDatabase>> KeptDatabasesAsync(DatabaseInspector inspector, List<string> notices, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await inspector.KeptDatabasesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is DatabaseAccessException or NpgsqlException)
+        {
+            notices.Add($"Could not list the databases earlier restores left on the server: {exception.Message}");
+            return [];
+        }
     }
 
     /// <summary>

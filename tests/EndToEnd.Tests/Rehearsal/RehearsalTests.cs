@@ -16,7 +16,6 @@ public sealed class RehearsalTests : IClassFixture<RehearsalDeployment>
     public RehearsalTests(RehearsalDeployment fixture)
     {
         _deployment = fixture.Deployment;
-        _deployment.ForgetRehearsals();
     }
 
     [Fact]
@@ -146,7 +145,6 @@ public sealed class RealShapeRehearsalTests
     public RealShapeRehearsalTests(RealShapeDeployment fixture)
     {
         _deployment = fixture.Deployment;
-        _deployment.ForgetRehearsals();
     }
 
     [Fact]

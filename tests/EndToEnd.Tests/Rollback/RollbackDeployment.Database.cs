@@ -23,7 +23,8 @@ public sealed partial class RollbackDeployment
     /// tables are not the only ones due for one: the agents' heartbeats keep the assets table due about every minute,
     /// and a restore leaves the catalogs of the restored database, and the tables a migration created in the database
     /// it kept, due as well. A test that asserts the restore is skipped must not depend on where autovacuum's minute
-    /// falls. The setting lives in this instance's own data volume, removed with the instance.
+    /// falls. The setting lives in this instance's data volume: the tests that reuse the instance keep it, and it goes
+    /// with the instance.
     /// </summary>
     public async Task HoldAutovacuumAsync()
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EndToEnd.Tests.Rehearsal;
 using EndToEnd.Tests.Support;
 using Xunit.Abstractions;
 
@@ -41,6 +42,8 @@ public sealed partial class RollbackDeployment(int number, SandboxShape shape = 
     /// <summary>Healthy on <paramref name="version"/> with no upgrade in flight: reused, else brought up fresh.</summary>
     public async Task ReadyOnAsync(string version)
     {
+        // Preflight prints the last rehearsal of the path, and --require-rehearsal reads it: never an earlier test's.
+        this.ForgetRehearsals();
         if (_fresh is { } fresh && fresh.Version == version && await ServedVersionAsync() == version
             && UnfinishedJournals().Count == 0 && !File.Exists(LockFile)
             && File.ReadAllBytes(Sandbox.ComposeFile).AsSpan().SequenceEqual(fresh.ComposeFile)

@@ -24,6 +24,20 @@ public sealed class KeptDatabaseTests
     }
 
     [Fact]
+    public void Newest_first_by_the_restores_time_whether_failed_or_restore()
+    {
+        var lines = KeptDatabase.Lines([
+            new KeptDatabase("nexplane_restore_20261201_080000_000", 1),
+            new KeptDatabase("nexplane_failed_20261205_080000_000", 1),
+            new KeptDatabase("nexplane_failed_20261203_080000_000", 1),
+        ]);
+
+        Assert.Equal(["  nexplane_failed_20261205_080000_000 (0.0 MB)", "  nexplane_failed_20261203_080000_000 (0.0 MB)",
+            "  nexplane_restore_20261201_080000_000 (0.0 MB)"], lines.Skip(1));
+        Assert.StartsWith("Databases left by earlier restores: 3, 0.0 MB", lines[0]);
+    }
+
+    [Fact]
     public void None_kept_says_nothing() => Assert.Empty(KeptDatabase.Lines([]));
 
     [Fact]
@@ -35,7 +49,7 @@ public sealed class KeptDatabaseTests
 
         var lines = KeptDatabase.Lines(kept);
 
-        Assert.StartsWith("Databases left by earlier restores: 7, 21.0 MB on the db server's disk.", lines[0]);
+        Assert.StartsWith("Databases left by earlier restores: 7, at least 21.0 MB on the db server's disk.", lines[0]);
         Assert.Contains("DROP DATABASE \"<name>\";", lines[0]);
         Assert.Equal(
             ["  nexplane_failed_20261207_080724_797 (size not readable)", "  nexplane_failed_20261206_080724_797 (6.0 MB)",
