@@ -126,9 +126,22 @@ public sealed partial class InterruptibleRun : IDisposable
 
     public void Signal(int signal)
     {
-        if (kill(-ProcessGroup, signal) != 0)
-            throw new InvalidOperationException($"kill(-{ProcessGroup}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        if (!TrySignal(signal))
+            throw new InvalidOperationException($"kill(-{ProcessGroup}, {signal}): the process group has already exited");
     }
+
+    /// <summary>Signals the group; false when it has already exited (the run ended on its own first).</summary>
+    public bool TrySignal(int signal)
+    {
+        if (kill(-ProcessGroup, signal) == 0)
+            return true;
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == NoSuchProcess
+            ? false
+            : throw new InvalidOperationException($"kill(-{ProcessGroup}, {signal}) failed: errno {errno}");
+    }
+
+    const int NoSuchProcess = 3; // ESRCH
 
     public const int SigInt = 2;
     public const int SigKill = 9;

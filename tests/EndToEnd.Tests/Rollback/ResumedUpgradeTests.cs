@@ -25,6 +25,7 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
         var journalsBefore = deployment.Journals().Select(j => j.FilePath).ToHashSet();
 
         IReadOnlyList<string> doneBefore = [];
+        var endedBeforeTheKill = false;
         foreach (var step in steps)
         {
             // The kill lands a little after the step is recorded, and a fast next step (a cached Pull) can finish
@@ -37,10 +38,20 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
                        : deployment.UpgradeArguments("0.3.0")))
             {
                 await killed.WaitForJournalStepAsync(deployment, journalsBefore, step, TimeSpan.FromMinutes(3));
-                killed.Signal(InterruptibleRun.SigKill);
-                await killed.WaitForGroupGoneAsync(TimeSpan.FromSeconds(30));
+                if (killed.TrySignal(InterruptibleRun.SigKill))
+                    await killed.WaitForGroupGoneAsync(TimeSpan.FromSeconds(30));
+                else
+                    await killed.WaitForExitAsync(TimeSpan.FromSeconds(30));
                 if (resuming)
                     AssertKilledResumeRepeatedNothing(killed.Output, doneBefore, step);
+            }
+            // After Frontend only Verify is left: on a quiet machine the resumed run can finish the upgrade before
+            // the kill lands. Then it was the last resume, and the end state is checked all the same.
+            if (deployment.UnfinishedJournals().Count == 0 && deployment.Journals()[0].Outcome == UpgradeOutcome.Succeeded)
+            {
+                RollbackMatrix.Record(output, $"SIGKILL after {step}: the resumed run finished the upgrade before the kill landed", "healthy on 0.3.0", null);
+                endedBeforeTheKill = true;
+                break;
             }
             var interrupted = Assert.Single(deployment.UnfinishedJournals());
             Assert.True(interrupted.HasCompleted(step));
@@ -51,16 +62,20 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
             if (!resuming)
                 await AssertDryRunOfTheResumeLeavesTheJournalAsync(interrupted);
         }
-        var resumed = await deployment.UpgradeAsync("0.3.0", "--resume", "--remove-stale-lock");
+        if (!endedBeforeTheKill)
+        {
+            var resumed = await deployment.UpgradeAsync("0.3.0", "--resume", "--remove-stale-lock");
 
-        RollbackMatrix.Record(output, $"the last resume after {string.Join(", ", steps)}: 0.2.0 -> 0.3.0",
-            resumed.ExitCode == 0 ? "resumed; healthy on 0.3.0" : $"resume FAILED (exit {resumed.ExitCode})", null);
-        Assert.True(resumed.ExitCode == 0, "the resumed upgrade did not succeed: " + resumed);
-        Assert.Contains($"done before: {string.Join(", ", doneBefore)}", resumed.Output);
-        // The summary table lists a step done before as skipped, never as succeeded with a duration.
-        foreach (var done in doneBefore.Where(IsRepeatable))
-            Assert.DoesNotMatch($@"\n{done}\s+Succeeded\s+[0-9<]", resumed.Output.Replace("\r", ""));
-        Assert.Matches(@"Verify\s+Succeeded", resumed.Output);
+            RollbackMatrix.Record(output, $"the last resume after {string.Join(", ", steps)}: 0.2.0 -> 0.3.0",
+                resumed.ExitCode == 0 ? "resumed; healthy on 0.3.0" : $"resume FAILED (exit {resumed.ExitCode})", null);
+            Assert.True(resumed.ExitCode == 0, "the resumed upgrade did not succeed: " + resumed);
+            Assert.Contains($"done before: {string.Join(", ", doneBefore)}", resumed.Output);
+            // The summary table lists a step done before as skipped, never as succeeded with a duration.
+            foreach (var done in doneBefore.Where(IsRepeatable))
+                Assert.DoesNotMatch($@"\n{done}\s+Succeeded\s+[0-9<]", resumed.Output.Replace("\r", ""));
+            Assert.Matches(@"Verify\s+Succeeded", resumed.Output);
+        }
+        Assert.Equal(UpgradeOutcome.Succeeded, deployment.Journals()[0].Outcome);
         Assert.Equal("0.3.0", await deployment.ServedVersionAsync());
         Assert.Equal("0.3.0", await deployment.FrontendVersionAsync());
         await using (var connection = await DeploymentSnapshot.OpenDatabaseAsync(deployment.Sandbox))
