@@ -28,12 +28,13 @@ partial class Build
     /// <summary>
     /// Takes the lock and starts the journal, refusing when an earlier upgrade of this deployment never finished:
     /// its state is unknown to a fresh run, so the operator chooses between --resume and Rollback.
+    /// A resumed upgrade is first reconciled with the deployment as it is; a new journal records it.
     /// </summary>
-    void BeginUpgradeJournal()
+    async Task BeginUpgradeJournalAsync(CancellationToken cancellationToken)
     {
         HeldLock = UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile,
             SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), RemoveStaleLock);
-        Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, OperatorCommands);
+        Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, OperatorCommands, await Live.ObserveAsync(cancellationToken), Deployment.BackendService);
     }
 
     /// <summary>Printed as the skip reason of the steps a resumed upgrade does not repeat.</summary>

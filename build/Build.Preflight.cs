@@ -82,7 +82,7 @@ partial class Build
                 Log.Warning("The target version {Version} comes from the {Origin}, not from --version on the command line; " +
                             "if that variable means something else here, unset it and pass --version", Version, origin);
             var settings = await PreflightSettingsAsync(cancellationToken);
-            BeginUpgradeJournal();
+            await BeginUpgradeJournalAsync(cancellationToken);
             if (ResumingAfterPreflight)
             {
                 Run.ContinueFromJournal(OperatorCommands);

@@ -19,7 +19,9 @@ partial class Build
         .Requires(() => ComposeFile)
         .Executes(async cancellationToken =>
         {
-            var archive = Run.ChooseBackupToRestore(BackupFile, Journals, Deployment.ComposeFile, BackupDirectoryPath);
+            // Which database is there now decides which backup may go back into it (a reinstalled one takes none implicitly).
+            var archive = Run.ChooseBackupToRestore(BackupFile, Journals, Deployment.ComposeFile, BackupDirectoryPath,
+                await Live.DatabaseIdentityAsync(cancellationToken));
             await Live.EnsureAppStoppedAsync(cancellationToken);
             var result = await Live.RestoreDatabaseAsync(archive, cancellationToken);
             ReportSummary(summary => summary["Restored"] = Path.GetFileName(result.Archive) +

@@ -11,6 +11,9 @@ partial class Build
     [Parameter("Journal id of the upgrade to roll back (default: the unfinished one, else the last one that got past Preflight)")]
     readonly string? UpgradeId;
 
+    [Parameter("Roll back the upgrade named by --upgrade-id even though the deployment no longer is what its journal says (the differences are printed first)")]
+    readonly bool AcceptDifferences;
+
     bool UpgradeFailedPastPointOfNoReturn =>
         Runbook.PastPointOfNoReturn.Any(step => FailedTargets.Contains(step.ToString()) || AbortedTargets.Contains(step.ToString()));
 
@@ -42,7 +45,11 @@ partial class Build
             var upgradeRanInThisRun = Journal is not null;
             if (!upgradeRanInThisRun)
                 HeldLock ??= UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile, OperatorCommands.Rollback, RemoveStaleLock);
-            Run.ChooseJournalToRollBack(Journals, Deployment.ComposeFile, UpgradeId, OperatorCommands);
+            var journal = Run.ChooseJournalToRollBack(Journals, Deployment.ComposeFile, UpgradeId, OperatorCommands);
+            // A journal written by an earlier run describes the past: the deployment must still be what it left.
+            if (!upgradeRanInThisRun)
+                Run.Reconcile(journal, await Live.ObserveAsync(cancellationToken), Deployment.BackendService, nameof(Rollback),
+                    namedExplicitly: UpgradeId is not null, AcceptDifferences, OperatorCommands);
             var stepsStartedInThisRun = upgradeRanInThisRun
                 ? Runbook.Named(ExecutionPlan.Where(t => t.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted or ExecutionStatus.Succeeded)
                     .Select(t => t.Name))

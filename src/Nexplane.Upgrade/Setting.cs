@@ -8,6 +8,7 @@ namespace Nexplane.Upgrade;
 public enum Setting
 {
     AcceptBreakingChanges,
+    AcceptDifferences,
     AgentHostsFile,
     AgentSshKeyPassphrase,
     ApiUrl,
@@ -42,6 +43,7 @@ public enum Setting
     StopTimeout,
     TagFormat,
     UpgradeAgents,
+    UpgradeId,
     Version,
     VersionEndpoints,
 }

@@ -5,8 +5,11 @@ namespace Nexplane.Upgrade.Compose;
 /// <c>.env</c> variable that line interpolates. Only the tag's characters change; before the first edit of a file
 /// in an upgrade, a byte-for-byte copy of it is kept beside it for the rollback.
 /// </summary>
-/// <param name="beforeFirstChange">Called with a file's path just before it is first written (e.g. so a journal can keep its own copy).</param>
-public sealed class TagPinner(string composeFilePath, string envFilePath, string upgradeId, Action<string>? beforeFirstChange = null)
+/// <param name="beforeWrite">
+/// Called with a file's path and its new text just before every write (so a journal can keep its own copy of the original
+/// and record what the upgrade wrote: a file that is neither was edited by someone else).
+/// </param>
+public sealed class TagPinner(string composeFilePath, string envFilePath, string upgradeId, Action<string, string>? beforeWrite = null)
 {
     /// <summary>Pins each service to its tag and returns the files that changed (none when already pinned).</summary>
     public IReadOnlyList<PinnedFile> Pin(IReadOnlyList<(string Service, string Tag)> pins)
@@ -79,7 +82,7 @@ public sealed class TagPinner(string composeFilePath, string envFilePath, string
         // A later step of the same upgrade may pin the same file again: the copy must stay the pre-upgrade one.
         if (!File.Exists(copy))
             File.Copy(path, copy);
-        beforeFirstChange?.Invoke(path);
+        beforeWrite?.Invoke(path, text);
         TextFiles.WriteAtomically(path, text);
         return new PinnedFile(path, copy, PinnedFile.Sha256Of(copy), PinnedFile.Sha256Of(path), tags);
     }

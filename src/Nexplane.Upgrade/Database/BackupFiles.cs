@@ -47,8 +47,12 @@ public sealed partial class BackupFiles(string directory)
     }
 
     /// <summary>The newest archive whose manifest says it was verified and whose bytes still match its sha256.</summary>
-    public string? NewestVerified() =>
-        List().FirstOrDefault(entry => entry.Manifest is { Verified: true } manifest && Sha256Of(entry.Archive) == manifest.Sha256).Archive;
+    public string? NewestVerified() => Verified().FirstOrDefault().Archive;
+
+    /// <summary>The verified archives (a manifest that says so, and the archive still matches its sha256), newest first.</summary>
+    public IEnumerable<(string Archive, BackupManifest Manifest)> Verified() =>
+        List().Where(entry => entry.Manifest is { Verified: true } manifest && Sha256Of(entry.Archive) == manifest.Sha256)
+            .Select(entry => (entry.Archive, entry.Manifest!));
 
     /// <summary>
     /// Keeps the newest <paramref name="keep"/> archives and deletes older ones, but never the newest verified

@@ -19,6 +19,9 @@ public sealed record BackupManifest
     public required IReadOnlyDictionary<string, long> RowCounts { get; init; }
     public required long DatabaseSizeBytes { get; init; }
     public required string Database { get; init; }
+
+    /// <summary>The database the backup was taken from; null in manifests written before it was recorded.</summary>
+    public DatabaseIdentity? DatabaseIdentity { get; init; }
     public required BackupMode Mode { get; init; }
     public required string ToolVersion { get; init; }
     public required DateTimeOffset StartedAt { get; init; }

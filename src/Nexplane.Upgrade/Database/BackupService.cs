@@ -113,6 +113,7 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
                 AlembicRevisions = contents.AlembicRevisions,
                 RowCounts = contents.RowCounts,
                 DatabaseSizeBytes = contents.SizeBytes,
+                DatabaseIdentity = contents.Identity,
                 VerifySeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
             // The manifest first (under a temporary name), then the archive's final name: a final-named archive always has one.

@@ -7,7 +7,8 @@ public sealed record DatabaseSnapshot(
     IReadOnlyList<string> AlembicRevisions,
     IReadOnlyDictionary<string, long> RowCounts,
     long SizeBytes,
-    string ServerVersion);
+    string ServerVersion,
+    DatabaseIdentity Identity);
 
 /// <summary>Read-only questions to the deployment's database through Npgsql, with operator-worded errors.</summary>
 public sealed class DatabaseInspector(DatabaseTarget database)
@@ -105,7 +106,23 @@ public sealed class DatabaseInspector(DatabaseTarget database)
         new(await AlembicRevisionsAsync(connection, cancellationToken),
             await RowCountsAsync(connection, cancellationToken),
             await ScalarAsync<long>(connection, "select pg_database_size(current_database())", cancellationToken),
-            connection.PostgreSqlVersion.ToString());
+            connection.PostgreSqlVersion.ToString(),
+            await IdentityAsync(connection, cancellationToken));
+
+    /// <summary>Which database the connection is on (<see cref="DatabaseIdentity"/>).</summary>
+    public async Task<DatabaseIdentity> IdentityAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(Database.Name, cancellationToken);
+        return await IdentityAsync(connection, cancellationToken);
+    }
+
+    internal static async Task<DatabaseIdentity> IdentityAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(DatabaseIdentity.Query, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new DatabaseIdentity(reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
+    }
 
     internal static async Task<IReadOnlyList<string>> AlembicRevisionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

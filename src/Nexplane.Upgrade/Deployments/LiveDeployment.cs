@@ -48,10 +48,17 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     /// Pins the Preflight-resolved tag of each service where the deployment keeps it. The journal keeps the copy a
     /// rollback restores (it survives a killed run); the pinner's copy beside the file is for the operator.
     /// </summary>
-    public void PinTags(IReadOnlyCollection<string> services)
+    public void PinTags(IReadOnlyCollection<string> services) =>
+        PinTags(services.Select(service => (service, run.ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray());
+
+    /// <inheritdoc cref="IRollbackDeployment.PinTags"/>
+    public void PinTags(IReadOnlyList<(string Service, string Tag)> pins)
     {
-        var pins = services.Select(service => (service, run.ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray();
-        var pinned = new TagPinner(deployment.ComposeFile, deployment.EnvFile, run.Report.Id, path => run.Journal?.RememberOriginal(path)).Pin(pins);
+        var pinned = new TagPinner(deployment.ComposeFile, deployment.EnvFile, run.Report.Id, (path, text) =>
+        {
+            run.Journal?.RememberOriginal(path);
+            run.Journal?.RecordWrite(path, text);
+        }).Pin(pins);
         foreach (var file in pinned)
             foreach (var tag in file.Tags)
                 run.Output.Information("{Service}: pinned {Pinned} ({Location} of {File}, was {Previous}; copy kept as {Copy})",

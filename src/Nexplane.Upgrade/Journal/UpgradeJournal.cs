@@ -49,6 +49,26 @@ public sealed class UpgradeJournal
     /// <summary>The cluster's transaction horizon at Stop; null in journals written before it was recorded, which means "cannot tell": restore.</summary>
     public Database.TransactionHorizon? TransactionHorizon { get; set; }
 
+    /// <summary>
+    /// The deployment this journal belongs to, as Preflight found it: the compose project, the database (updated when
+    /// the tool itself swaps a restored one in), and the sha256 of the compose file and .env. A later command compares
+    /// them with the deployment as it is before it acts on this journal. null in journals written before they were recorded.
+    /// </summary>
+    public string? ComposeProject { get; set; }
+
+    public Database.DatabaseIdentity? DatabaseIdentity { get; set; }
+
+    public Dictionary<string, string> FilesAtPreflight { get; init; } = [];
+
+    /// <summary>
+    /// Every content the upgrade wrote to a deployment file (path -> sha256, in order), recorded before the write: the last
+    /// one is the file as the upgrade left it. A file that is none of these was edited by someone else since.
+    /// </summary>
+    public Dictionary<string, List<string>> WrittenFiles { get; init; } = [];
+
+    /// <summary>A rollback of this upgrade began: the deployment may stand anywhere between the two versions.</summary>
+    public bool RollbackBegan { get; set; }
+
     /// <summary>null while the upgrade is unfinished (also when its rollback needs a human); then how it ended.</summary>
     public UpgradeOutcome? Outcome { get; set; }
 
@@ -84,18 +104,43 @@ public sealed class UpgradeJournal
         Save();
     }
 
-    /// <summary>Puts every remembered file back exactly as it was before the upgrade. Returns the restored paths.</summary>
-    public IReadOnlyList<string> RestoreOriginalFiles()
+    /// <summary>Records, before the write, the content the upgrade is about to write to a deployment file.</summary>
+    public void RecordWrite(string path, string text)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!WrittenFiles.TryGetValue(full, out var hashes))
+            WrittenFiles[full] = hashes = [];
+        hashes.Add(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))));
+        Save();
+    }
+
+    /// <summary>The sha256 of the file as this upgrade last wrote it; null when it never wrote it.</summary>
+    public string? LastWritten(string path) =>
+        WrittenFiles.TryGetValue(System.IO.Path.GetFullPath(path), out var hashes) && hashes.Count > 0 ? hashes[^1] : null;
+
+    /// <summary>
+    /// Puts back, byte for byte, every remembered file that is still exactly as this upgrade wrote it (or already the
+    /// original). A file edited since (new secrets, a new variable) is left to the caller: only its tags may go back.
+    /// </summary>
+    public (IReadOnlyList<string> Restored, IReadOnlyList<string> EditedSince) RestoreOriginalFiles()
     {
         var restored = new List<string>();
+        var editedSince = new List<string>();
         foreach (var file in ChangedFiles)
         {
+            var now = File.Exists(file.Path) ? Database.BackupFiles.Sha256Of(file.Path) : null;
+            var wrote = WrittenFiles.GetValueOrDefault(file.Path) ?? [];
+            if (now != file.OriginalSha256 && !wrote.Contains(now ?? ""))
+            {
+                editedSince.Add(file.Path);
+                continue;
+            }
             if (Database.BackupFiles.Sha256Of(file.CopyOfOriginal) != file.OriginalSha256)
                 throw new InvalidOperationException($"The saved copy {file.CopyOfOriginal} of {file.Path} was modified; restore it by hand.");
             TextFiles.WriteAtomically(file.Path, File.ReadAllText(file.CopyOfOriginal));
             restored.Add(file.Path);
         }
-        return restored;
+        return (restored, editedSince);
     }
 
     static readonly JsonSerializerOptions Options = new()

@@ -13,6 +13,11 @@ public enum UpgradeOutcome
     RolledBack,
     /// <summary>The upgrade ended before Stop: the deployment was never changed.</summary>
     NothingChanged,
+    /// <summary>
+    /// The deployment was reinstalled after this upgrade was interrupted (another database cluster or compose project):
+    /// the journal describes an earlier installation and was set aside by the next upgrade. Never resumed or rolled back.
+    /// </summary>
+    Superseded,
 }
 
 public static class UpgradeOutcomeText
@@ -23,6 +28,7 @@ public static class UpgradeOutcomeText
         [UpgradeOutcome.Succeeded] = "succeeded",
         [UpgradeOutcome.RolledBack] = "rolled-back",
         [UpgradeOutcome.NothingChanged] = "nothing-changed",
+        [UpgradeOutcome.Superseded] = "superseded",
     };
 
     public static string ToText(this UpgradeOutcome outcome) => Words[outcome];

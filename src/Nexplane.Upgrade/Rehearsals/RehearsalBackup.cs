@@ -10,8 +10,8 @@ public sealed record RehearsalBackupChoice(string? Archive, string Reason)
 
 /// <summary>
 /// Chooses the rehearsal's backup: the operator's <c>--backup-file</c>; else the newest verified backup of the
-/// running version that is younger than the age limit (a rehearsal on old data misses what was written since);
-/// else none, and a fresh one is taken.
+/// running version, taken from the database the deployment uses now, that is younger than the age limit (a rehearsal on
+/// old data, or on an earlier installation's, misses what is there now); else none, and a fresh one is taken.
 /// </summary>
 public static class RehearsalBackup
 {
@@ -21,7 +21,8 @@ public static class RehearsalBackup
         string runningVersion,
         DateTimeOffset now,
         TimeSpan maxAge,
-        Func<string, BackupManifest, bool> stillMatchesSha256)
+        Func<string, BackupManifest, bool> stillMatchesSha256,
+        DatabaseIdentity liveDatabase)
     {
         if (backupFile is not null)
             return new(backupFile, Setting.BackupFile.Flag());
@@ -30,6 +31,11 @@ public static class RehearsalBackup
             .ToArray();
         if (ofRunningVersion.Length == 0)
             return new(null, $"no verified backup of the running version {runningVersion}");
+        ofRunningVersion = ofRunningVersion
+            .Where(entry => entry.Manifest!.DatabaseIdentity is { } taken && taken.DifferenceFrom(liveDatabase) is null)
+            .ToArray();
+        if (ofRunningVersion.Length == 0)
+            return new(null, $"no verified backup of the running version {runningVersion} was taken from the database the deployment uses now");
         var newest = ofRunningVersion[0];
         var age = now - newest.Manifest!.StartedAt;
         if (age > maxAge)

@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Reconciliation;
 
 namespace Nexplane.Upgrade.Runs;
 
@@ -10,7 +11,7 @@ public sealed class DeploymentStatus(IRunOutput output, HttpClient http)
 {
     /// <summary>Never fails because the deployment is down: what cannot be read is said.</summary>
     public async Task ShowAsync(Deployment deployment, JournalStore journals, string backupDirectory, OperatorCommands commands,
-        CancellationToken cancellationToken)
+        IDeploymentObserver observer, CancellationToken cancellationToken)
     {
         try
         {
@@ -35,11 +36,33 @@ public sealed class DeploymentStatus(IRunOutput output, HttpClient http)
         else
             output.Information("No upgrade of {ComposeFile} recorded in {Directory}", deployment.ComposeFile, journals.Directory);
 
+        var observed = await observer.ObserveAsync(cancellationToken);
+        if ((journals.Unfinished(deployment.ComposeFile) ?? journals.LatestThatChangedSomething(deployment.ComposeFile)) is { } shown)
+            ShowReconciliation(shown, observed, deployment.BackendService, commands);
+
         var backups = new BackupFiles(backupDirectory).List();
+        var live = observed.Database;
         if (backups.Count == 0)
             output.Information("No backups in {Directory}", backupDirectory);
         foreach (var (archive, manifest, takenAt) in backups.Take(5))
-            output.Information("Backup {TakenAt:u}  {Version,-8} {State,-10} {Archive}", takenAt, manifest?.NexplaneVersion ?? "?",
-                manifest is { Verified: true } ? "verified" : "UNVERIFIED", archive);
+            output.Information("Backup {TakenAt:u}  {Version,-8} {State,-10} {Archive}{Other}", takenAt, manifest?.NexplaneVersion ?? "?",
+                manifest is { Verified: true } ? "verified" : "UNVERIFIED", archive,
+                live is not null && manifest?.DatabaseIdentity?.DifferenceFrom(live) is not null ? "  (of another database: an earlier installation, or replaced since)" : "");
+    }
+
+    /// <summary>Says whether the journal shown still describes the deployment, and if not, how it differs.</summary>
+    void ShowReconciliation(UpgradeJournal journal, ObservedDeployment observed, string backendService, OperatorCommands commands)
+    {
+        var reconciliation = DeploymentReconciliation.Compare(journal.RecordedState(backendService), observed);
+        if (reconciliation.Matches)
+        {
+            output.Information("The deployment is what {Record} left ({State})", reconciliation.Recorded.Record, reconciliation.Recorded.State);
+            return;
+        }
+        output.Warning("The journal of {Record} no longer matches the deployment: {Summary}. {Rollback} and {Resume} refuse to act on it",
+            reconciliation.Recorded.Record, reconciliation.Summary(), commands.Rollback, commands.ResumeOption);
+        foreach (var difference in reconciliation.Differences)
+            output.Warning("  {Difference}", difference.ToString());
+        output.Summary("Journal", reconciliation.Summary());
     }
 }

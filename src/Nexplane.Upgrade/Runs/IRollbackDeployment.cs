@@ -13,6 +13,12 @@ public interface IRollbackDeployment : IAppStop, IControlPlane, IDeploymentVerif
 {
     Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken);
 
+    /// <summary>Which database the deployment uses now (after a restore swapped a new one in, that one).</summary>
+    Task<DatabaseIdentity> DatabaseIdentityAsync(CancellationToken cancellationToken);
+
+    /// <summary>Pins each service's tag where the deployment keeps it (the <c>image:</c> line or the .env variable).</summary>
+    void PinTags(IReadOnlyList<(string Service, string Tag)> pins);
+
     /// <summary><c>compose up</c> of the services on the tags now pinned; returns the time from which their logs belong to this run.</summary>
     Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);
 

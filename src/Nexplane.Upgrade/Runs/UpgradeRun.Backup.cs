@@ -103,24 +103,55 @@ public sealed partial class UpgradeRun
     }
 
     /// <summary>
-    /// The backup a Restore puts back: the named one, else the unfinished upgrade's, else the newest verified one in
-    /// <paramref name="backupDirectory"/>.
+    /// The backup a Restore puts back into the database the deployment uses now (<paramref name="live"/>): the named one,
+    /// whatever database it was taken from (a difference is printed first); else the unfinished upgrade's, else the
+    /// newest verified one in <paramref name="backupDirectory"/>, and either only when it was taken from this very
+    /// database: a backup of an earlier installation, or of a database replaced since, is never chosen implicitly.
     /// </summary>
-    public string ChooseBackupToRestore(string? named, JournalStore journals, string composeFile, string backupDirectory)
+    public string ChooseBackupToRestore(string? named, JournalStore journals, string composeFile, string backupDirectory, DatabaseIdentity live)
     {
         if (named is not null)
+        {
+            var manifestPath = BackupManifest.PathFor(named);
+            var takenFrom = File.Exists(manifestPath) ? BackupManifest.Read(manifestPath).DatabaseIdentity : null;
+            if (takenFrom is null)
+                output.Information("{Archive} does not record which database it was taken from; restoring it as named", named);
+            else if (takenFrom.DifferenceFrom(live) is { } difference)
+                output.Warning("{Archive} was taken from another database than the deployment uses now: {Difference}. Restoring it because you named it",
+                    named, difference);
             return named;
+        }
+        var files = new BackupFiles(backupDirectory);
+        var refuseOther = $"Nothing was changed. Name a backup with {Setting.BackupFile.Flag()} to restore it anyway (its difference is printed first).";
         if (journals.Unfinished(composeFile)?.BackupFile is { } fromUpgrade)
         {
+            var manifestPath = BackupManifest.PathFor(fromUpgrade);
+            if (File.Exists(manifestPath) && BackupManifest.Read(manifestPath).DatabaseIdentity?.DifferenceFrom(live) is { } difference)
+                throw new DeploymentChangedException(
+                    $"The unfinished upgrade's backup {fromUpgrade} was taken from another database than the deployment uses now: {difference}. {refuseOther}");
             output.Information("Restoring the backup of the unfinished upgrade: {Archive}", fromUpgrade);
             return fromUpgrade;
         }
-        var newest = new BackupFiles(backupDirectory).NewestVerified()
-            ?? throw new InvalidOperationException(
+        var verified = files.Verified().ToArray();
+        if (verified.Length == 0)
+            throw new InvalidOperationException(
                 $"No verified backup in {backupDirectory} (a verified backup has a manifest and still matches its sha256). " +
                 $"Name one with {Setting.BackupFile.Flag()}, or point {Setting.BackupDirectory.Flag()} at the directory that holds them.");
-        output.Information("Restoring the newest verified backup: {Archive}", newest);
-        return newest;
+        var ofThisDatabase = verified.FirstOrDefault(entry => entry.Manifest.DatabaseIdentity is { } taken && taken.DifferenceFrom(live) is null);
+        if (ofThisDatabase.Archive is null)
+        {
+            var newest = verified[0];
+            throw new DeploymentChangedException(
+                $"No verified backup in {backupDirectory} was taken from the database the deployment uses now ({live}). The newest, " +
+                $"{newest.Archive}, " + (newest.Manifest.DatabaseIdentity is { } taken
+                    ? $"was taken from another: {taken.DifferenceFrom(live)}."
+                    : "does not record which database it was taken from.") + " " + refuseOther);
+        }
+        if (ofThisDatabase.Archive != verified[0].Archive)
+            output.Information("Newer backups in {Directory} were taken from another database (an earlier installation, or one replaced since); not chosen",
+                backupDirectory);
+        output.Information("Restoring the newest verified backup of this database: {Archive}", ofThisDatabase.Archive);
+        return ofThisDatabase.Archive;
     }
 
     /// <summary>The verified backup is what a rollback restores: into the report and the journal at once.</summary>

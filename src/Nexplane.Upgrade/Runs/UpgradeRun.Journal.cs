@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Reconciliation;
 
 namespace Nexplane.Upgrade.Runs;
 
@@ -10,11 +11,23 @@ public sealed partial class UpgradeRun
 
     /// <summary>
     /// Starts the journal, refusing when an earlier upgrade of this deployment never finished: its state is unknown
-    /// to a fresh run, so the operator chooses between resuming it and rolling it back. Call it holding the lock.
+    /// to a fresh run, so the operator chooses between resuming it and rolling it back. One of an earlier installation
+    /// (another database cluster or compose project: reinstalled since) is set aside instead. A resumed one must match
+    /// the deployment <paramref name="observed"/> now. Call it holding the lock.
     /// </summary>
-    public void BeginJournal(JournalStore journals, string composeFile, bool resume, OperatorCommands commands)
+    public void BeginJournal(JournalStore journals, string composeFile, bool resume, OperatorCommands commands, ObservedDeployment observed,
+        string backendService)
     {
         var unfinished = journals.Unfinished(composeFile);
+        if (unfinished is not null && !resume && OfAnEarlierInstallation(unfinished, observed, backendService) is { } reinstalled)
+        {
+            output.Warning("The unfinished upgrade {Id} ({From} -> {To}, journal {File}) belongs to an earlier installation of this deployment " +
+                           "({Reinstalled}); it is set aside as superseded, and this upgrade starts from the deployment as it is",
+                unfinished.Id, unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.FilePath, reinstalled);
+            unfinished.Outcome = UpgradeOutcome.Superseded;
+            unfinished.Save();
+            unfinished = null;
+        }
         if (unfinished is not null && !resume)
             throw new InvalidOperationException(
                 $"An earlier upgrade {unfinished.FromVersion ?? "?"} -> {unfinished.ToVersion ?? "?"} (journal {unfinished.FilePath}) stopped " +
@@ -23,12 +36,36 @@ public sealed partial class UpgradeRun
         if (unfinished is null && resume)
             throw new InvalidOperationException(
                 $"{commands.ResumeOption}: no unfinished upgrade of {composeFile} is recorded in {journals.Directory}; nothing to resume.");
-        Journal = unfinished ?? UpgradeJournal.Create(journals.Directory, Report.Id, composeFile);
+        if (unfinished is not null)
+            Reconcile(unfinished, observed, backendService, commands.ResumeOption, namedExplicitly: false, acceptDifferences: false, commands);
+        Journal = unfinished ?? NewJournal(journals, composeFile, observed);
         if (unfinished is not null)
         {
             StepsDoneBeforeResuming = unfinished.CompletedSteps.Select(s => s.Name).ToHashSet();
             output.Information("Resuming upgrade {Id} ({From} -> {To}); done before: {Steps}", unfinished.Id, unfinished.FromVersion ?? "?",
                 unfinished.ToVersion ?? "?", StepsDoneBeforeResuming.Count == 0 ? "nothing" : string.Join(", ", unfinished.CompletedSteps.Select(s => s.Name)));
         }
+    }
+
+    /// <summary>A new journal records the deployment it belongs to, as it is before anything changes.</summary>
+    UpgradeJournal NewJournal(JournalStore journals, string composeFile, ObservedDeployment observed)
+    {
+        var journal = UpgradeJournal.Create(journals.Directory, Report.Id, composeFile);
+        journal.ComposeProject = observed.ComposeProject;
+        journal.DatabaseIdentity = observed.Database;
+        foreach (var (path, sha256) in observed.Files)
+            if (sha256 is not null)
+                journal.FilesAtPreflight[path] = sha256;
+        journal.Save();
+        return journal;
+    }
+
+    /// <summary>Why <paramref name="journal"/> describes an earlier installation (a new cluster or project); null when it may be this one's.</summary>
+    static string? OfAnEarlierInstallation(UpgradeJournal journal, ObservedDeployment observed, string backendService)
+    {
+        var reconciliation = DeploymentReconciliation.Compare(journal.RecordedState(backendService), observed);
+        var reinstalled = reconciliation.Differences
+            .Where(d => d.Fact is ReconciliationResult.ClusterFact or ReconciliationResult.ProjectFact).ToArray();
+        return reinstalled.Length == 0 ? null : string.Join("; ", reinstalled.Select(d => d.ToString()));
     }
 }

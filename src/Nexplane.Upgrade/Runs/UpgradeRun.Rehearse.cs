@@ -72,7 +72,7 @@ public sealed partial class UpgradeRun
     {
         var files = new BackupFiles(options.Backups.Directory);
         var choice = RehearsalBackup.Choose(options.BackupFile, files.List(), preflight.Current!.ToString(), DateTimeOffset.UtcNow, options.BackupMaxAge,
-            (archive, manifest) => BackupFiles.Sha256Of(archive) == manifest.Sha256);
+            (archive, manifest) => BackupFiles.Sha256Of(archive) == manifest.Sha256, await database.DatabaseIdentityAsync(cancellationToken));
         if (!choice.TakeFreshBackup)
         {
             output.Information("Rehearsing on {Archive} ({Reason})", choice.Archive, choice.Reason);

@@ -21,7 +21,7 @@ public sealed partial class UpgradeRun
             ?? throw new InvalidOperationException(
                 $"No upgrade of {composeFile} that got past Preflight is recorded in {journals.Directory}" + (upgradeId is null ? "" : $" with id {upgradeId}") +
                 $": there is nothing to roll back. To put a backup back alone, run {commands.RestoreBackup} <file>.");
-        if (Journal.Outcome is UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged)
+        if (Journal.Outcome is UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged or UpgradeOutcome.Superseded)
             throw new InvalidOperationException(
                 $"Upgrade {Journal.Id} ({Journal.FromVersion} -> {Journal.ToVersion}) is already {Journal.Outcome.Value.ToText()}; nothing to roll back.");
         return Journal;
@@ -92,6 +92,9 @@ public sealed partial class UpgradeRun
             .Where(service => !settings.ProtectedServices.Contains(service) && (plan.RevertFrontend || service != settings.FrontendService))
             .ToArray();
 
+        // From here the deployment may stand anywhere between the two versions; a retried rollback must expect that.
+        journal.RollbackBegan = true;
+        journal.Save();
         if (plan.StopAppServices)
             await deployment.StopAsync(services, cancellationToken);
         // The new version is stopped now: nothing of it can commit any more, so PostgreSQL's answer holds.
@@ -103,6 +106,9 @@ public sealed partial class UpgradeRun
             output.Information("Database restored from {Archive} in {Seconds:0.0} s" + (restored.KeptFailedDatabase is null ? "" : "; the upgraded one is kept as {Kept}"),
                 restored.Archive, restored.Seconds, restored.KeptFailedDatabase);
             Report.DatabaseRollback = $"restored from {restored.Archive}: {database.Reason}";
+            // The restored database is a new one (another oid): a retried rollback must recognise it as this rollback's.
+            journal.DatabaseIdentity = await deployment.DatabaseIdentityAsync(cancellationToken);
+            journal.Save();
         }
         else if (database is { Restore: false })
         {
@@ -112,8 +118,7 @@ public sealed partial class UpgradeRun
             output.Summary("Database", "not restored: nothing committed since Stop");
         }
         if (plan.RestoreFiles)
-            foreach (var file in journal.RestoreOriginalFiles())
-                output.Information("Restored {File} byte for byte from the copy taken before the upgrade", file);
+            RestoreFiles(journal, services, deployment);
 
         var startedSince = await deployment.StartAsync(services, cancellationToken);
         await WatchPreviousBackendStartAsync(journal, startedSince, deployment, cancellationToken);
@@ -140,6 +145,27 @@ public sealed partial class UpgradeRun
             }, agents);
         output.Summary("Outcome", $"rolled back, healthy on {previous}{agents}{(database is { Restore: false } ? "; database not restored (nothing committed since Stop)" : "")}");
         return agentsLeft;
+    }
+
+    /// <summary>
+    /// Puts the compose file and .env back byte for byte where they are still exactly as the upgrade wrote them. One
+    /// edited since (new secrets, a variable the running release needs) keeps its contents: only the previous image
+    /// tags go back into it, as the upgrade pinned the new ones.
+    /// </summary>
+    void RestoreFiles(UpgradeJournal journal, IReadOnlyCollection<string> services, IRollbackDeployment deployment)
+    {
+        var (restored, editedSince) = journal.RestoreOriginalFiles();
+        foreach (var file in restored)
+            output.Information("Restored {File} byte for byte from the copy taken before the upgrade", file);
+        if (editedSince.Count == 0)
+            return;
+        foreach (var file in editedSince)
+            output.Warning("{File} was edited since the upgrade wrote it: it keeps its contents, and only the previous image tags go back into it", file);
+        deployment.PinTags(services
+            .Where(journal.PreviousImages.ContainsKey)
+            .Select(service => (service, Compose.ImageReference.Parse(journal.PreviousImages[service]).Tag
+                                         ?? throw new InvalidOperationException($"The journal records no tag for {service}'s previous image {journal.PreviousImages[service]}.")))
+            .ToArray());
     }
 
     /// <summary>

@@ -49,19 +49,40 @@ public sealed class UpgradeJournalTests : IDisposable
     }
 
     [Fact]
-    public void Changed_files_are_restored_byte_for_byte_from_the_first_copy()
+    public void Changed_files_are_restored_byte_for_byte_from_the_first_copy_while_they_are_as_the_upgrade_wrote_them()
     {
         var original = File.ReadAllBytes(_composeFile);
         var journal = UpgradeJournal.Create(StateDirectory, "u1", _composeFile);
+        const string first = "services:\n  backend:\n    image: nexplane-backend:0.3.0\n";
+        const string second = "services:\n  backend:\n    image: nexplane-backend:0.3.1\n";
 
         journal.RememberOriginal(_composeFile);
-        File.WriteAllText(_composeFile, "services:\n  backend:\n    image: nexplane-backend:0.3.0\n");
+        journal.RecordWrite(_composeFile, first);
+        File.WriteAllText(_composeFile, first);
         journal.RememberOriginal(_composeFile);
-        File.WriteAllText(_composeFile, "mangled");
-        var restored = UpgradeJournal.Load(journal.FilePath).RestoreOriginalFiles();
+        journal.RecordWrite(_composeFile, second);
+        File.WriteAllText(_composeFile, second);
+        var (restored, editedSince) = UpgradeJournal.Load(journal.FilePath).RestoreOriginalFiles();
 
         Assert.Equal([Path.GetFullPath(_composeFile)], restored);
+        Assert.Empty(editedSince);
         Assert.Equal(original, File.ReadAllBytes(_composeFile));
+    }
+
+    [Fact]
+    public void A_file_edited_since_the_upgrade_wrote_it_is_not_overwritten_with_the_old_copy()
+    {
+        var journal = UpgradeJournal.Create(StateDirectory, "u1", _composeFile);
+        journal.RememberOriginal(_composeFile);
+        journal.RecordWrite(_composeFile, "services:\n  backend:\n    image: nexplane-backend:0.3.0\n");
+        const string editedByTheOperator = "services:\n  backend:\n    image: nexplane-backend:0.3.0\n    environment: { SECRET_KEY: new }\n";
+        File.WriteAllText(_composeFile, editedByTheOperator);
+
+        var (restored, editedSince) = UpgradeJournal.Load(journal.FilePath).RestoreOriginalFiles();
+
+        Assert.Empty(restored);
+        Assert.Equal([Path.GetFullPath(_composeFile)], editedSince);
+        Assert.Equal(editedByTheOperator, File.ReadAllText(_composeFile));
     }
 
     [Fact]

@@ -49,8 +49,17 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
     public Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken)
     {
         Calls.Add("restore " + archive);
+        Database = Database with { Oid = Database.Oid + 1 };
         return Task.FromResult(new RestoreResult(archive, "nexplane", "nexplane_failed", false, BackupMode.Host, 1.5));
     }
+
+    /// <summary>The database the deployment uses: another oid once a restore swapped one in.</summary>
+    public DatabaseIdentity Database { get; set; } = new("7000000000000000001", 16384, "nexplane");
+
+    public Task<DatabaseIdentity> DatabaseIdentityAsync(CancellationToken cancellationToken) => Task.FromResult(Database);
+
+    public void PinTags(IReadOnlyList<(string Service, string Tag)> pins) =>
+        Calls.Add("pin " + string.Join(",", pins.Select(pin => $"{pin.Service}={pin.Tag}")));
 
     public Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {

@@ -150,6 +150,9 @@ public sealed class UpgradeRunBackupTests : IDisposable
         public Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
 
+        public Task<DatabaseIdentity> DatabaseIdentityAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new DatabaseIdentity("7000000000000000001", 16384, "nexplane"));
+
         public Task<WrittenBackup> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
             CancellationToken cancellationToken)
         {

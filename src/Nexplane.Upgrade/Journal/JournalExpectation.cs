@@ -1,0 +1,80 @@
+using Nexplane.Upgrade.Reconciliation;
+using Nexplane.Upgrade.Runs;
+
+namespace Nexplane.Upgrade.Journal;
+
+/// <summary>
+/// What an upgrade's journal implies about the deployment now: a finished upgrade, what it installed; an interrupted
+/// one, what its last recorded step (and the step that may have begun after it) can have left; a rollback that began,
+/// anything between the two versions.
+/// </summary>
+public static class JournalExpectation
+{
+    public static RecordedDeployment RecordedState(this UpgradeJournal journal, string backendService)
+    {
+        var from = journal.FromVersion;
+        var to = journal.ToVersion;
+        var before = journal.RevisionBefore ?? "";
+        var head = journal.MigrationHead;
+        var started = journal.IsFinished ? [] : RollbackPlan.StartedStepsOfInterruptedRun(journal);
+        bool Started(RunbookStep step) => journal.HasCompleted(step) || started.Contains(step);
+        bool Completed(RunbookStep step) => journal.HasCompleted(step);
+
+        IReadOnlyList<string> Versions(params string?[] versions) => versions.OfType<string>().Distinct().ToArray();
+        (string State, ExpectedRunning Running, IReadOnlyList<string>? Alembic) expectation = journal.Outcome switch
+        {
+            UpgradeOutcome.Succeeded => ($"{to} installed by it", new(Versions(to), false, default!), [head ?? before]),
+            UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged or UpgradeOutcome.Superseded =>
+                ($"{from} running", new(Versions(from), false, default!), [before]),
+            _ when journal.RollbackBegan =>
+                ("rolled back part of the way", new(Versions(from, to), true, default!), Started(RunbookStep.StartBackend) && head is null ? null : Versions(before, head)),
+            _ when Completed(RunbookStep.StartBackend) =>
+                ($"{to} started, interrupted after {journal.LastCompletedStep}", new(Versions(to), false, default!), [head ?? before]),
+            _ when Started(RunbookStep.StartBackend) =>
+                ($"interrupted after {journal.LastCompletedStep}: the app stopped, or {to} starting", new(Versions(to), true, default!),
+                    head is null ? null : Versions(before, head)),
+            _ when Completed(RunbookStep.Stop) =>
+                ($"interrupted after {journal.LastCompletedStep}: the app stopped", new([], true, default!), [before]),
+            _ when Started(RunbookStep.Stop) =>
+                ($"interrupted after {journal.LastCompletedStep}: {from} running or stopping", new(Versions(from), true, default!), [before]),
+            _ => ($"interrupted after {journal.LastCompletedStep ?? "no step"}: {from} running", new(Versions(from), false, default!), [before]),
+        };
+
+        var images = new Dictionary<string, string>();
+        if (from is not null && journal.PreviousImages.GetValueOrDefault(backendService) is { } previousImage)
+            images[from] = previousImage;
+        if (to is not null && journal.TargetImages.GetValueOrDefault(backendService) is { } targetImage)
+            images[to] = targetImage;
+
+        return new RecordedDeployment(
+            $"upgrade {journal.Id} ({from ?? "?"} -> {to ?? "?"}, {(journal.Outcome is { } outcome ? outcome.ToText() : "unfinished")})",
+            expectation.State,
+            journal.ComposeFile,
+            journal.ComposeProject,
+            expectation.Running with { BackendImages = images },
+            journal.DatabaseIdentity,
+            journal.FromVersion is null ? null : expectation.Alembic,
+            Files(journal));
+    }
+
+    /// <summary>
+    /// Each file's acceptable contents. Finished: exactly as the upgrade left it (or put it back). Unfinished: any
+    /// content the tool itself gave it, since a run killed around a write leaves either side of it.
+    /// </summary>
+    static IReadOnlyDictionary<string, IReadOnlyList<string>> Files(UpgradeJournal journal)
+    {
+        var files = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var path in journal.FilesAtPreflight.Keys.Union(journal.WrittenFiles.Keys))
+        {
+            var atPreflight = journal.FilesAtPreflight.GetValueOrDefault(path);
+            var written = journal.WrittenFiles.GetValueOrDefault(path) ?? [];
+            files[path] = journal.Outcome switch
+            {
+                UpgradeOutcome.Succeeded => new[] { written.LastOrDefault() ?? atPreflight }.OfType<string>().ToArray(),
+                UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged or UpgradeOutcome.Superseded => new[] { atPreflight }.OfType<string>().ToArray(),
+                _ => new[] { atPreflight }.Concat(written).OfType<string>().Distinct().ToArray(),
+            };
+        }
+        return files;
+    }
+}
