@@ -46,7 +46,7 @@ public abstract class ReconcileBeforeActingTests(RollbackDeployment deployment, 
 
         // By hand, as the runbook says: the new tag where the deployment keeps it, then compose up.
         Pin(ReleaseTag("0.3.0"), ReleaseTag("0.4.0"));
-        await RealShape.ComposeAsync(deployment.Sandbox, "up", "-d");
+        await EndToEnd.Tests.Sandbox.RealShape.ComposeAsync(deployment.Sandbox, "up", "-d");
         await WaitUntilServedAsync("0.4.0");
         var before = await NothingChangedSince.TakeAsync(deployment);
 
@@ -79,7 +79,7 @@ public abstract class ReconcileBeforeActingTests(RollbackDeployment deployment, 
         // Repaired by hand: the files put back from the copies the upgrade kept, the previous version started again.
         foreach (var file in interrupted.ChangedFiles)
             File.Copy(file.CopyOfOriginal, file.Path, overwrite: true);
-        await RealShape.ComposeAsync(deployment.Sandbox, "up", "-d");
+        await EndToEnd.Tests.Sandbox.RealShape.ComposeAsync(deployment.Sandbox, "up", "-d");
         await WaitUntilServedAsync("0.2.0");
         var before = await NothingChangedSince.TakeAsync(deployment);
 
