@@ -35,7 +35,7 @@ public sealed record ReconciliationResult(RecordedDeployment Recorded, IReadOnly
         else if (facts.Contains(DatabaseFact))
             parts.Add("database replaced since");
         if (Differences.FirstOrDefault(d => d.Fact == VersionFact) is { } version)
-            parts.Add($"upgraded or changed outside the tool since: now {version.Now}");
+            parts.Add($"upgraded or changed outside the tool since: now {version.Now.Split(" (")[0]}");
         if (facts.Any(f => f.StartsWith("file ", StringComparison.Ordinal)))
             parts.Add("files edited since");
         if (facts.Contains("alembic_version") && parts.Count == 0)
