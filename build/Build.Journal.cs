@@ -34,7 +34,8 @@ partial class Build
     {
         HeldLock = UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile,
             SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), RemoveStaleLock);
-        Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, OperatorCommands, await Live.ObserveAsync(cancellationToken), Deployment.BackendService);
+        Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, OperatorCommands, await Live.ObserveAsync(cancellationToken), Deployment.BackendService,
+            readOnly: DryRun);
     }
 
     /// <summary>Printed as the skip reason of the steps a resumed upgrade does not repeat.</summary>

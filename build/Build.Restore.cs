@@ -1,5 +1,7 @@
 using Nuke.Common;
 using Nuke.Common.IO;
+using Nexplane.Upgrade.Runs;
+using Serilog;
 
 partial class Build
 {
@@ -21,10 +23,30 @@ partial class Build
         {
             // Which database is there now decides which backup may go back into it (a reinstalled one takes none implicitly).
             var archive = Run.ChooseBackupToRestore(BackupFile, Journals, Deployment.ComposeFile, BackupDirectoryPath,
-                await Live.DatabaseIdentityAsync(cancellationToken));
+                await LiveDatabaseIdentityAsync(cancellationToken));
             await Live.EnsureAppStoppedAsync(cancellationToken);
             var result = await Live.RestoreDatabaseAsync(archive, cancellationToken);
+            // The restored database is a new one: an unfinished upgrade's journal must know it as the deployment's now.
+            if (Journals.Unfinished(Deployment.ComposeFile) is { } unfinished)
+            {
+                unfinished.DatabaseIdentity = await Live.DatabaseIdentityAsync(cancellationToken);
+                unfinished.Save();
+            }
             ReportSummary(summary => summary["Restored"] = Path.GetFileName(result.Archive) +
                 (result.KeptFailedDatabase is null ? "" : $", kept {result.KeptFailedDatabase}"));
         });
+
+    /// <summary>The database there now; null when it cannot be read (a missing database, which a named backup re-creates).</summary>
+    async Task<Nexplane.Upgrade.Database.DatabaseIdentity?> LiveDatabaseIdentityAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Live.DatabaseIdentityAsync(cancellationToken);
+        }
+        catch (Nexplane.Upgrade.Database.DatabaseAccessException exception)
+        {
+            Log.Warning("The deployment's database cannot be read: {Reason}", exception.Message);
+            return null;
+        }
+    }
 }

@@ -48,8 +48,19 @@ partial class Build
             var journal = Run.ChooseJournalToRollBack(Journals, Deployment.ComposeFile, UpgradeId, OperatorCommands);
             // A journal written by an earlier run describes the past: the deployment must still be what it left.
             if (!upgradeRanInThisRun)
-                Run.Reconcile(journal, await Live.ObserveAsync(cancellationToken), Deployment.BackendService, nameof(Rollback),
-                    namedExplicitly: UpgradeId is not null, AcceptDifferences, OperatorCommands);
+            {
+                try
+                {
+                    Run.Reconcile(journal, await Live.ObserveAsync(cancellationToken), Deployment.BackendService, nameof(Rollback),
+                        namedExplicitly: UpgradeId is not null, AcceptDifferences, OperatorCommands);
+                }
+                catch (DeploymentChangedException)
+                {
+                    // Refused with nothing changed: the journal stays exactly as it was, unfinished if it was.
+                    Journal = null;
+                    throw;
+                }
+            }
             var stepsStartedInThisRun = upgradeRanInThisRun
                 ? Runbook.Named(ExecutionPlan.Where(t => t.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted or ExecutionStatus.Succeeded)
                     .Select(t => t.Name))

@@ -49,16 +49,21 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     /// rollback restores (it survives a killed run); the pinner's copy beside the file is for the operator.
     /// </summary>
     public void PinTags(IReadOnlyCollection<string> services) =>
-        PinTags(services.Select(service => (service, run.ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray());
-
-    /// <inheritdoc cref="IRollbackDeployment.PinTags"/>
-    public void PinTags(IReadOnlyList<(string Service, string Tag)> pins)
-    {
-        var pinned = new TagPinner(deployment.ComposeFile, deployment.EnvFile, run.Report.Id, (path, text) =>
+        PinTags(services.Select(service => (service, run.ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray(), (path, text) =>
         {
             run.Journal?.RememberOriginal(path);
             run.Journal?.RecordWrite(path, text);
-        }).Pin(pins);
+        });
+
+    /// <summary>
+    /// The rollback's pin of the previous tags into a file edited since the upgrade: not one of the upgrade's writes, so
+    /// a retried rollback never takes the edited file for the upgrade's and overwrites it with the old copy.
+    /// </summary>
+    void IRollbackDeployment.PinTags(IReadOnlyList<(string Service, string Tag)> pins) => PinTags(pins, beforeWrite: null);
+
+    void PinTags(IReadOnlyList<(string Service, string Tag)> pins, Action<string, string>? beforeWrite)
+    {
+        var pinned = new TagPinner(deployment.ComposeFile, deployment.EnvFile, run.Report.Id, beforeWrite).Pin(pins);
         foreach (var file in pinned)
             foreach (var tag in file.Tags)
                 run.Output.Information("{Service}: pinned {Pinned} ({Location} of {File}, was {Previous}; copy kept as {Copy})",

@@ -20,40 +20,37 @@ public static class JournalExpectation
         bool Started(RunbookStep step) => journal.HasCompleted(step) || started.Contains(step);
         bool Completed(RunbookStep step) => journal.HasCompleted(step);
 
-        IReadOnlyList<string> Versions(params string?[] versions) => versions.OfType<string>().Distinct().ToArray();
-        (string State, ExpectedRunning Running, IReadOnlyList<string>? Alembic) expectation = journal.Outcome switch
-        {
-            UpgradeOutcome.Succeeded => ($"{to} installed by it", new(Versions(to), false, default!), [head ?? before]),
-            UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged or UpgradeOutcome.Superseded =>
-                ($"{from} running", new(Versions(from), false, default!), [before]),
-            _ when journal.RollbackBegan =>
-                ("rolled back part of the way", new(Versions(from, to), true, default!), Started(RunbookStep.StartBackend) && head is null ? null : Versions(before, head)),
-            _ when Completed(RunbookStep.StartBackend) =>
-                ($"{to} started, interrupted after {journal.LastCompletedStep}", new(Versions(to), false, default!), [head ?? before]),
-            _ when Started(RunbookStep.StartBackend) =>
-                ($"interrupted after {journal.LastCompletedStep}: the app stopped, or {to} starting", new(Versions(to), true, default!),
-                    head is null ? null : Versions(before, head)),
-            _ when Completed(RunbookStep.Stop) =>
-                ($"interrupted after {journal.LastCompletedStep}: the app stopped", new([], true, default!), [before]),
-            _ when Started(RunbookStep.Stop) =>
-                ($"interrupted after {journal.LastCompletedStep}: {from} running or stopping", new(Versions(from), true, default!), [before]),
-            _ => ($"interrupted after {journal.LastCompletedStep ?? "no step"}: {from} running", new(Versions(from), false, default!), [before]),
-        };
-
         var images = new Dictionary<string, string>();
         if (from is not null && journal.PreviousImages.GetValueOrDefault(backendService) is { } previousImage)
             images[from] = previousImage;
         if (to is not null && journal.TargetImages.GetValueOrDefault(backendService) is { } targetImage)
             images[to] = targetImage;
+        ExpectedRunning Running(bool mayBeDown, params string?[] versions) => new(versions.OfType<string>().Distinct().ToArray(), mayBeDown, images);
+        IReadOnlyList<string> Heads(params string?[] heads) => heads.OfType<string>().Distinct().ToArray();
+
+        (string State, ExpectedRunning Running, IReadOnlyList<string>? Alembic) expectation = journal.Outcome switch
+        {
+            UpgradeOutcome.Succeeded => ($"{to} installed by it", Running(false, to), [head ?? before]),
+            UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged or UpgradeOutcome.Superseded => ($"{from} running", Running(false, from), [before]),
+            _ when journal.RollbackBegan =>
+                ("rolled back part of the way", Running(true, from, to), Started(RunbookStep.StartBackend) && head is null ? null : Heads(before, head)),
+            _ when Completed(RunbookStep.StartBackend) => ($"{to} started, interrupted after {journal.LastCompletedStep}", Running(false, to), [head ?? before]),
+            _ when Started(RunbookStep.StartBackend) =>
+                ($"interrupted after {journal.LastCompletedStep}: the app stopped, or {to} starting", Running(true, to), head is null ? null : Heads(before, head)),
+            _ when Completed(RunbookStep.Stop) => ($"interrupted after {journal.LastCompletedStep}: the app stopped", Running(true), [before]),
+            _ when Started(RunbookStep.Stop) => ($"interrupted after {journal.LastCompletedStep}: {from} running or stopping", Running(true, from), [before]),
+            _ => ($"interrupted after {journal.LastCompletedStep ?? "no step"}: {from} running", Running(false, from), [before]),
+        };
 
         return new RecordedDeployment(
             $"upgrade {journal.Id} ({from ?? "?"} -> {to ?? "?"}, {(journal.Outcome is { } outcome ? outcome.ToText() : "unfinished")})",
             expectation.State,
             journal.ComposeFile,
             journal.ComposeProject,
-            expectation.Running with { BackendImages = images },
+            // Without Preflight's findings (killed inside it) the journal knows no version: nothing changed yet.
+            from is null ? null : expectation.Running,
             journal.DatabaseIdentity,
-            journal.FromVersion is null ? null : expectation.Alembic,
+            from is null ? null : expectation.Alembic,
             Files(journal));
     }
 

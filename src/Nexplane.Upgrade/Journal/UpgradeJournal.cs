@@ -114,10 +114,6 @@ public sealed class UpgradeJournal
         Save();
     }
 
-    /// <summary>The sha256 of the file as this upgrade last wrote it; null when it never wrote it.</summary>
-    public string? LastWritten(string path) =>
-        WrittenFiles.TryGetValue(System.IO.Path.GetFullPath(path), out var hashes) && hashes.Count > 0 ? hashes[^1] : null;
-
     /// <summary>
     /// Puts back, byte for byte, every remembered file that is still exactly as this upgrade wrote it (or already the
     /// original). A file edited since (new secrets, a new variable) is left to the caller: only its tags may go back.

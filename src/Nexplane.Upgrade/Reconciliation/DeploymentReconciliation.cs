@@ -19,6 +19,8 @@ public sealed record ReconciliationResult(RecordedDeployment Recorded, IReadOnly
     public const string VersionFact = "running version";
     public const string ComposeFileFact = "compose file";
     public const string ProjectFact = "compose project";
+    public const string DatabaseUnreadableFact = "database access";
+    public const string NoAnswer = "no answer";
 
     /// <summary>
     /// The differences in a few words, for Status and the refusal's first line: a new database cluster or compose
@@ -35,7 +37,11 @@ public sealed record ReconciliationResult(RecordedDeployment Recorded, IReadOnly
         else if (facts.Contains(DatabaseFact))
             parts.Add("database replaced since");
         if (Differences.FirstOrDefault(d => d.Fact == VersionFact) is { } version)
-            parts.Add($"upgraded or changed outside the tool since: now {version.Now.Split(" (")[0]}");
+            parts.Add(version.Now.StartsWith(NoAnswer, StringComparison.Ordinal)
+                ? "the app does not answer, and its backend is not the version recorded"
+                : $"upgraded or changed outside the tool since: now {version.Now.Split(" (")[0]}");
+        if (facts.Contains(DatabaseUnreadableFact))
+            parts.Add("its database cannot be read");
         if (facts.Any(f => f.StartsWith("file ", StringComparison.Ordinal)))
             parts.Add("files edited since");
         if (facts.Contains("alembic_version") && parts.Count == 0)
@@ -65,7 +71,10 @@ public static class DeploymentReconciliation
         else if (recorded.ComposeProject != observed.ComposeProject)
             differences.Add(new(ReconciliationResult.ProjectFact, recorded.ComposeProject, observed.ComposeProject));
 
-        CompareRunning(recorded.Running, observed, differences, notCompared);
+        if (recorded.Running is null)
+            notCompared.Add("the running version (the journal records none: its run ended inside Preflight)");
+        else
+            CompareRunning(recorded.Running, observed, differences, notCompared);
         CompareDatabase(recorded, observed, differences, notCompared);
 
         foreach (var (path, acceptable) in recorded.Files)
@@ -99,7 +108,7 @@ public static class DeploymentReconciliation
             notCompared.Add($"the running version (no answer: {observed.RunningVersionSource}); the backend's container runs {observed.BackendImage}, as recorded");
         else
             differences.Add(new(ReconciliationResult.VersionFact, expected.Describe(),
-                $"no answer ({observed.RunningVersionSource}), and the backend's container " +
+                $"{ReconciliationResult.NoAnswer} ({observed.RunningVersionSource}), and the backend's container " +
                 (observed.BackendImage is null ? "does not exist" : $"runs {observed.BackendImage}")));
     }
 
@@ -107,7 +116,7 @@ public static class DeploymentReconciliation
     {
         if (observed.Database is null)
         {
-            differences.Add(new(ReconciliationResult.DatabaseFact, recorded.Database?.ToString() ?? "the deployment's database",
+            differences.Add(new(ReconciliationResult.DatabaseUnreadableFact, recorded.Database?.ToString() ?? "the deployment's database",
                 $"cannot be read ({observed.DatabaseProblem ?? "no answer"}), so nothing proves it is the same"));
             return;
         }

@@ -10,6 +10,7 @@ namespace Nexplane.Upgrade.Reconciliation;
 /// </summary>
 /// <param name="Record">The record in an operator's words, e.g. "upgrade 20261206-1 (0.2.0 -> 0.3.0, succeeded)".</param>
 /// <param name="State">What the record implies, e.g. "0.3.0 installed by it", "stopped after Stop".</param>
+/// <param name="Running">What may answer on the version endpoint; null: not comparable (Preflight never recorded the version).</param>
 /// <param name="AlembicRevisions">Acceptable alembic_version contents (rows joined by ','); null: not comparable.</param>
 /// <param name="Files">Full path -> every sha256 the file may have (the tool's own writes); a missing path is not compared.</param>
 public sealed record RecordedDeployment(
@@ -17,7 +18,7 @@ public sealed record RecordedDeployment(
     string State,
     string ComposeFile,
     string? ComposeProject,
-    ExpectedRunning Running,
+    ExpectedRunning? Running,
     DatabaseIdentity? Database,
     IReadOnlyList<string>? AlembicRevisions,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Files);

@@ -108,27 +108,37 @@ public sealed partial class UpgradeRun
     /// newest verified one in <paramref name="backupDirectory"/>, and either only when it was taken from this very
     /// database: a backup of an earlier installation, or of a database replaced since, is never chosen implicitly.
     /// </summary>
-    public string ChooseBackupToRestore(string? named, JournalStore journals, string composeFile, string backupDirectory, DatabaseIdentity live)
+    /// <param name="live">The database there now; null when it cannot be read (e.g. missing): then only a named backup is restored.</param>
+    public string ChooseBackupToRestore(string? named, JournalStore journals, string composeFile, string backupDirectory, DatabaseIdentity? live)
     {
         if (named is not null)
         {
             var manifestPath = BackupManifest.PathFor(named);
             var takenFrom = File.Exists(manifestPath) ? BackupManifest.Read(manifestPath).DatabaseIdentity : null;
-            if (takenFrom is null)
+            if (live is null)
+                output.Warning("The deployment's database cannot be read, so nothing says which database {Archive} goes into; restoring it as named", named);
+            else if (takenFrom is null)
                 output.Information("{Archive} does not record which database it was taken from; restoring it as named", named);
             else if (takenFrom.DifferenceFrom(live) is { } difference)
                 output.Warning("{Archive} was taken from another database than the deployment uses now: {Difference}. Restoring it because you named it",
                     named, difference);
             return named;
         }
+        if (live is null)
+            throw new DeploymentChangedException(
+                $"The deployment's database cannot be read, so no backup is chosen for it. Nothing was changed. Name one with {Setting.BackupFile.Flag()}.");
         var files = new BackupFiles(backupDirectory);
         var refuseOther = $"Nothing was changed. Name a backup with {Setting.BackupFile.Flag()} to restore it anyway (its difference is printed first).";
         if (journals.Unfinished(composeFile)?.BackupFile is { } fromUpgrade)
         {
             var manifestPath = BackupManifest.PathFor(fromUpgrade);
-            if (File.Exists(manifestPath) && BackupManifest.Read(manifestPath).DatabaseIdentity?.DifferenceFrom(live) is { } difference)
+            var takenFrom = File.Exists(manifestPath) ? BackupManifest.Read(manifestPath).DatabaseIdentity : null;
+            if (takenFrom?.DifferenceFrom(live) is { } difference)
                 throw new DeploymentChangedException(
                     $"The unfinished upgrade's backup {fromUpgrade} was taken from another database than the deployment uses now: {difference}. {refuseOther}");
+            if (takenFrom is null)
+                throw new DeploymentChangedException(
+                    $"The unfinished upgrade's backup {fromUpgrade} does not record which database it was taken from. {refuseOther}");
             output.Information("Restoring the backup of the unfinished upgrade: {Archive}", fromUpgrade);
             return fromUpgrade;
         }

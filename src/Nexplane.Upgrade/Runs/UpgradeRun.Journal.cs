@@ -15,17 +15,22 @@ public sealed partial class UpgradeRun
     /// (another database cluster or compose project: reinstalled since) is set aside instead. A resumed one must match
     /// the deployment <paramref name="observed"/> now. Call it holding the lock.
     /// </summary>
+    /// <param name="readOnly">A dry run: an unfinished journal of an earlier installation is only said to be set aside.</param>
     public void BeginJournal(JournalStore journals, string composeFile, bool resume, OperatorCommands commands, ObservedDeployment observed,
-        string backendService)
+        string backendService, bool readOnly = false)
     {
         var unfinished = journals.Unfinished(composeFile);
         if (unfinished is not null && !resume && OfAnEarlierInstallation(unfinished, observed, backendService) is { } reinstalled)
         {
             output.Warning("The unfinished upgrade {Id} ({From} -> {To}, journal {File}) belongs to an earlier installation of this deployment " +
-                           "({Reinstalled}); it is set aside as superseded, and this upgrade starts from the deployment as it is",
-                unfinished.Id, unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.FilePath, reinstalled);
-            unfinished.Outcome = UpgradeOutcome.Superseded;
-            unfinished.Save();
+                           "({Reinstalled}); it is set aside as superseded{DryRun}, and this upgrade starts from the deployment as it is",
+                unfinished.Id, unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.FilePath, reinstalled,
+                readOnly ? " by the real upgrade (not by this dry run)" : "");
+            if (!readOnly)
+            {
+                unfinished.Outcome = UpgradeOutcome.Superseded;
+                unfinished.Save();
+            }
             unfinished = null;
         }
         if (unfinished is not null && !resume)
@@ -60,12 +65,15 @@ public sealed partial class UpgradeRun
         return journal;
     }
 
-    /// <summary>Why <paramref name="journal"/> describes an earlier installation (a new cluster or project); null when it may be this one's.</summary>
+    /// <summary>
+    /// Why <paramref name="journal"/> describes an earlier installation: another database cluster (initdb ran again, a new
+    /// volume). null when it may be this one's; a compose project alone can be a mistyped option, so it does not count.
+    /// </summary>
     static string? OfAnEarlierInstallation(UpgradeJournal journal, ObservedDeployment observed, string backendService)
     {
         var reconciliation = DeploymentReconciliation.Compare(journal.RecordedState(backendService), observed);
         var reinstalled = reconciliation.Differences
-            .Where(d => d.Fact is ReconciliationResult.ClusterFact or ReconciliationResult.ProjectFact).ToArray();
+            .Where(d => d.Fact is ReconciliationResult.ClusterFact).ToArray();
         return reinstalled.Length == 0 ? null : string.Join("; ", reinstalled.Select(d => d.ToString()));
     }
 }

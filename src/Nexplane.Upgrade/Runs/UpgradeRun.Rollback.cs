@@ -21,7 +21,7 @@ public sealed partial class UpgradeRun
             ?? throw new InvalidOperationException(
                 $"No upgrade of {composeFile} that got past Preflight is recorded in {journals.Directory}" + (upgradeId is null ? "" : $" with id {upgradeId}") +
                 $": there is nothing to roll back. To put a backup back alone, run {commands.RestoreBackup} <file>.");
-        if (Journal.Outcome is UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged or UpgradeOutcome.Superseded)
+        if (Journal.Outcome is UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged || Journal.Outcome is UpgradeOutcome.Superseded && upgradeId is null)
             throw new InvalidOperationException(
                 $"Upgrade {Journal.Id} ({Journal.FromVersion} -> {Journal.ToVersion}) is already {Journal.Outcome.Value.ToText()}; nothing to roll back.");
         return Journal;

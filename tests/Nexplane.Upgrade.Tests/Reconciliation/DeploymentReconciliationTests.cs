@@ -204,4 +204,24 @@ public sealed class DeploymentReconciliationTests : IDisposable
         Assert.Contains("the database's identity (not recorded)", result.NotCompared);
         Assert.Contains("the compose project (not recorded)", result.NotCompared);
     }
+
+    [Fact]
+    public void A_run_killed_inside_preflight_recorded_no_version_so_none_is_compared()
+    {
+        var journal = UpgradeJournal.Create(_directory, "u2", Compose);
+        journal.DatabaseIdentity = Database;
+
+        var result = Compare(journal, Observed("0.2.0", alembic: "002_asset_tags", env: "anything"));
+
+        Assert.True(result.Matches, string.Join("; ", result.Differences));
+        Assert.Contains(result.NotCompared, note => note.StartsWith("the running version (the journal records none"));
+    }
+
+    [Fact]
+    public void A_backend_that_does_not_answer_and_runs_another_image_is_not_called_an_upgrade()
+    {
+        var result = Compare(Journal(UpgradeOutcome.Succeeded, AllSteps), Observed(version: null, backendImage: null));
+
+        Assert.Equal("the app does not answer, and its backend is not the version recorded", result.Summary());
+    }
 }

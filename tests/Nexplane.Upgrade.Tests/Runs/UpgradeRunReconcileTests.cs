@@ -130,6 +130,32 @@ public sealed class UpgradeRunReconcileTests : IDisposable
     }
 
     [Fact]
+    public void A_dry_run_says_it_would_set_aside_an_unfinished_journal_of_an_earlier_installation_and_leaves_it_unfinished()
+    {
+        var old = FinishedUpgrade();
+        old.Outcome = null;
+        old.Save();
+
+        new UpgradeRun(_output).BeginJournal(new JournalStore(StateDirectory), ComposeFile, resume: false, Commands,
+            Observed("0.2.0", Database with { SystemIdentifier = "42" }), "backend", readOnly: true);
+
+        Assert.Null(UpgradeJournal.Load(old.FilePath).Outcome);
+        Assert.Contains(_output.Lines, line => line.Contains("by the real upgrade (not by this dry run)"));
+    }
+
+    [Fact]
+    public void Another_compose_project_alone_does_not_set_an_unfinished_journal_aside()
+    {
+        var old = FinishedUpgrade();
+        old.Outcome = null;
+        old.Save();
+
+        Assert.Throws<InvalidOperationException>(() => new UpgradeRun(_output).BeginJournal(new JournalStore(StateDirectory), ComposeFile,
+            resume: false, Commands, Observed("0.3.0", Database) with { ComposeProject = "mistyped" }, "backend"));
+        Assert.Null(UpgradeJournal.Load(old.FilePath).Outcome);
+    }
+
+    [Fact]
     public void A_new_upgrade_still_refuses_an_unfinished_journal_of_this_installation()
     {
         var old = FinishedUpgrade();
