@@ -99,7 +99,9 @@ public sealed class UpgradeLock : IDisposable
         try
         {
             using var process = Process.GetProcessById(owner.ProcessId);
-            return !process.HasExited;
+            // The record names a pid; the machine says whose it is now: a process started after the lock was taken is
+            // another one that reuses the pid (after a reboot, say), not the owner.
+            return !process.HasExited && process.StartTime.ToUniversalTime() <= owner.StartedAt.UtcDateTime.AddSeconds(1);
         }
         catch (ArgumentException)
         {

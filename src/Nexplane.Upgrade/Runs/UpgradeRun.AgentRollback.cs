@@ -45,10 +45,35 @@ public sealed partial class UpgradeRun
                 return outcomes;
             }
             output.Information("Agents: putting the old binary back on {Count} host(s) this upgrade moved to {Version}", reachable.Length, newVersion);
+            var registered = await RegisteredVersionsAsync(deployment, token, cancellationToken);
             foreach (var host in reachable)
-                outcomes.Add(await deployment.RollBackAgentAsync(host, journal.UpgradedAgents[host.Name], newVersion, token, cancellationToken));
+            {
+                // The kept .old binary is from before this upgrade: it goes back only while the host still runs what the upgrade installed.
+                if (registered.TryGetValue(host.Name, out var now) && now is not null && !Reconciliation.DeploymentReconciliation.SameVersion(now, newVersion))
+                    outcomes.Add(new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[host.Name],
+                        $"not touched: it registers {now} now, not the {newVersion} this upgrade installed, so it changed since and its kept .old " +
+                        $"binary may not be what it should run. {AgentHostUpgrader.ManualRecovery(host)}", 0));
+                else
+                    outcomes.Add(await deployment.RollBackAgentAsync(host, journal.UpgradedAgents[host.Name], newVersion, token, cancellationToken));
+            }
         }
         Report.Agents.AddRange(outcomes);
         return outcomes.Where(o => o.Result != AgentHostResult.RolledBack).ToArray();
+    }
+
+    /// <summary>Host name -> the version each agent registers now; empty when the list cannot be read (each host's own rollback then checks).</summary>
+    async Task<IReadOnlyDictionary<string, string?>> RegisteredVersionsAsync(IControlPlane controlPlane, string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await controlPlane.RegisteredAgentsAsync(token, cancellationToken))
+                .GroupBy(agent => agent.Hostname, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(group => group.Key, group => group.First().Version, StringComparer.OrdinalIgnoreCase);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            output.Warning("Agents: the agent list could not be read ({Reason}); each host's version is not checked before its rollback", exception.Message);
+            return new Dictionary<string, string?>();
+        }
     }
 }

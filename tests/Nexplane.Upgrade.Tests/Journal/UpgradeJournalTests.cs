@@ -97,6 +97,20 @@ public sealed class UpgradeJournalTests : IDisposable
     }
 
     [Fact]
+    public void A_lock_whose_pid_now_belongs_to_a_process_started_after_it_is_stale_not_held()
+    {
+        // This test's own process is alive, but it started long after this lock was written: it only reuses the pid.
+        Directory.CreateDirectory(StateDirectory);
+        File.WriteAllText(UpgradeLock.PathFor(StateDirectory, _composeFile), JsonSerializer.Serialize(
+            new LockOwner("root", Environment.ProcessId, Environment.MachineName, new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), "./build.sh Upgrade --version 0.3.0")));
+
+        var refused = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, _composeFile, "next", removeStaleLock: false));
+
+        Assert.Contains("stale upgrade lock", refused.Message);
+        Assert.Contains("no longer running", refused.Message);
+    }
+
+    [Fact]
     public void A_stale_lock_of_a_dead_process_is_reported_and_removed_only_when_asked()
     {
         using (var process = Process.Start(new ProcessStartInfo("true")))

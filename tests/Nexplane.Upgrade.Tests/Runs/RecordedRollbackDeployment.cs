@@ -103,8 +103,11 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
         return Task.FromResult(new AgentHostOutcome(host.Name, AgentHostResult.RolledBack, newVersion, oldVersion, "registered again", 0));
     }
 
+    /// <summary>The agents the control plane lists, as registered now.</summary>
+    public List<RegisteredAgent> RegisteredAgents { get; } = [];
+
     public Task<IReadOnlyList<RegisteredAgent>> RegisteredAgentsAsync(string token, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RegisteredAgent>>([]);
+        Task.FromResult<IReadOnlyList<RegisteredAgent>>(RegisteredAgents);
 
     /// <summary>The journal of the upgrade rolled back, read when the agents move.</summary>
     public string? JournalFile { get; set; }

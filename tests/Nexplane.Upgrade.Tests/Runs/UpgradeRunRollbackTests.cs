@@ -92,6 +92,25 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     }
 
     [Fact]
+    public async Task A_moved_agent_that_registers_another_version_now_keeps_it_and_is_left_to_a_human()
+    {
+        var run = RunOf(Runbook.Steps.ToArray());
+        run.Journal!.UpgradedAgents["agent-1"] = "0.2.0";
+        run.Journal.Save();
+        _deployment.JournalFile = run.Journal.FilePath;
+        // Upgraded again by hand since: its kept .old binary is from before this upgrade.
+        _deployment.RegisteredAgents.Add(new Nexplane.Upgrade.Agents.RegisteredAgent(7, "AGENT-1", "linux", "0.4.0", "now"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            run.RollBackAsync(null, Settings with { AgentHostsFile = AgentHostsFile("agent-1") }, _deployment, CancellationToken.None));
+
+        Assert.DoesNotContain(_deployment.Calls, call => call.StartsWith("roll back agent", StringComparison.Ordinal));
+        var outcome = Assert.Single(run.Report.Agents);
+        Assert.Equal(Nexplane.Upgrade.Agents.AgentHostResult.NeedsHuman, outcome.Result);
+        Assert.Contains("it registers 0.4.0 now, not the 0.3.0 this upgrade installed", outcome.ToString());
+    }
+
+    [Fact]
     public async Task A_moved_agent_the_hosts_file_does_not_name_is_left_to_a_human_after_the_control_plane_is_back()
     {
         var run = RunOf(Runbook.Steps.ToArray());
