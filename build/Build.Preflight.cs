@@ -89,7 +89,8 @@ partial class Build
                 return;
             }
             Run.RecordPreflight(Run.WithRehearsalGate(await new PreflightCheck(Http, LogLine).RunAsync(settings, cancellationToken), Rehearsals,
-                Deployment.ComposeFile, RequireRehearsal), BackupAfterStop);
+                // The new journal holds the database found just now: only a rehearsal of that database counts.
+                Deployment.ComposeFile, RequireRehearsal, Journal?.DatabaseIdentity), BackupAfterStop);
         });
 
     /// <summary>What Preflight checks, from the parameters and the resolved deployment; Rehearse runs the same checks.</summary>

@@ -38,6 +38,9 @@ public sealed record RehearsalReport
     public string? FailedStep { get; init; }
     public string? Reason { get; init; }
     public string? BackupFile { get; init; }
+
+    /// <summary>The deployment's database when it was rehearsed; --require-rehearsal counts only rehearsals of the database there now.</summary>
+    public Database.DatabaseIdentity? Database { get; init; }
     public IReadOnlyDictionary<string, string> Images { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<RehearsedMigration> Migrations { get; init; } = [];
     public string? MigrationHead { get; init; }

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Database;
 namespace Nexplane.Upgrade.Rehearsals;
 
 /// <summary>The rehearsals' reports in one directory (<c>.nuke/temp/rehearsals</c>), one JSON file each.</summary>
@@ -14,14 +15,21 @@ public sealed class RehearsalReports(string directory)
     }
 
     /// <summary>The newest rehearsal of this deployment from <paramref name="from"/> to <paramref name="to"/>; null when there is none.</summary>
-    public RehearsalReport? LastOf(string composeFile, string from, string to) =>
-        All().Where(report => report.ComposeFile == composeFile && report.FromVersion == from && report.ToVersion == to)
+    /// <param name="database">
+    /// When given, only rehearsals of that very database count: one of an earlier installation (or of a database
+    /// replaced since) rehearsed other data, and says nothing about this one.
+    /// </param>
+    public RehearsalReport? LastOf(string composeFile, string from, string to, DatabaseIdentity? database = null) =>
+        All().Where(report => report.ComposeFile == composeFile && report.FromVersion == from && report.ToVersion == to && Of(report, database))
             .MaxBy(report => report.StartedAt);
 
     /// <summary>The newest passing one of that path; null when none passed.</summary>
-    public RehearsalReport? LastPassingOf(string composeFile, string from, string to) =>
-        All().Where(report => report.Passed && report.ComposeFile == composeFile && report.FromVersion == from && report.ToVersion == to)
+    public RehearsalReport? LastPassingOf(string composeFile, string from, string to, DatabaseIdentity? database = null) =>
+        All().Where(report => report.Passed && report.ComposeFile == composeFile && report.FromVersion == from && report.ToVersion == to && Of(report, database))
             .MaxBy(report => report.StartedAt);
+
+    static bool Of(RehearsalReport report, DatabaseIdentity? database) =>
+        database is null || report.Database is { } rehearsed && rehearsed.DifferenceFrom(database) is null;
 
     IEnumerable<RehearsalReport> All()
     {

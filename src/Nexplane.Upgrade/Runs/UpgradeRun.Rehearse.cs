@@ -25,8 +25,9 @@ public sealed partial class UpgradeRun
         CancellationToken cancellationToken)
     {
         var preflight = await RehearsalPreflightAsync(preflightSettings, deployment, cancellationToken);
-        var archive = await RehearsalArchiveAsync(preflight, deployment, options, cancellationToken);
-        var report = await deployment.RehearseAsync(preflight, archive, options.Reports.Directory, cancellationToken);
+        var database = await deployment.DatabaseIdentityAsync(cancellationToken);
+        var archive = await RehearsalArchiveAsync(preflight, deployment, database, options, cancellationToken);
+        var report = await deployment.RehearseAsync(preflight, archive, options.Reports.Directory, cancellationToken) with { Database = database };
         var path = options.Reports.Save(report);
         output.Information("Rehearsal {From} -> {To}: {Verdict} in {Seconds:0.0} s; report {Path}", report.FromVersion, report.ToVersion,
             report.Verdict, report.Seconds, path);
@@ -67,12 +68,12 @@ public sealed partial class UpgradeRun
     }
 
     /// <summary>The named backup, else the newest verified backup of the running version if recent enough, else a fresh, verified one.</summary>
-    async Task<string> RehearsalArchiveAsync(PreflightReport preflight, IDatabaseBackup database, RehearsalOptions options,
+    async Task<string> RehearsalArchiveAsync(PreflightReport preflight, IDatabaseBackup database, DatabaseIdentity live, RehearsalOptions options,
         CancellationToken cancellationToken)
     {
         var files = new BackupFiles(options.Backups.Directory);
         var choice = RehearsalBackup.Choose(options.BackupFile, files.List(), preflight.Current!.ToString(), DateTimeOffset.UtcNow, options.BackupMaxAge,
-            (archive, manifest) => BackupFiles.Sha256Of(archive) == manifest.Sha256, await database.DatabaseIdentityAsync(cancellationToken));
+            (archive, manifest) => BackupFiles.Sha256Of(archive) == manifest.Sha256, live);
         if (!choice.TakeFreshBackup)
         {
             output.Information("Rehearsing on {Archive} ({Reason})", choice.Archive, choice.Reason);
@@ -88,7 +89,9 @@ public sealed partial class UpgradeRun
     }
 
     /// <summary>Preflight shows the last rehearsal of this path; when one is required, a missing passing one is a gate that fails.</summary>
-    public PreflightReport WithRehearsalGate(PreflightReport preflight, RehearsalReports rehearsals, string composeFile, bool required)
+    /// <param name="database">The database there now: only a rehearsal of it counts (null: any, e.g. it could not be read).</param>
+    public PreflightReport WithRehearsalGate(PreflightReport preflight, RehearsalReports rehearsals, string composeFile, bool required,
+        DatabaseIdentity? database)
     {
         if (preflight.Current is not { } current)
             return required
@@ -96,9 +99,9 @@ public sealed partial class UpgradeRun
                     $"{Setting.RequireRehearsal.Flag()}: the running version is unknown, so no rehearsal can be matched.")] }
                 : preflight;
         var (from, to) = (current.ToString(), preflight.Target.ToString());
-        var last = rehearsals.LastOf(composeFile, from, to);
+        var last = rehearsals.LastOf(composeFile, from, to, database);
         output.Information("{Rehearsal}", RehearsalRequirement.Describe(last, from, to, DateTimeOffset.UtcNow));
-        return RehearsalRequirement.Refusal(required, rehearsals.LastPassingOf(composeFile, from, to), last, from, to) is { } refusal
+        return RehearsalRequirement.Refusal(required, rehearsals.LastPassingOf(composeFile, from, to, database), last, from, to) is { } refusal
             ? preflight with { Failures = [.. preflight.Failures, new UpgradeGateFailure("rehearsal", refusal)] }
             : preflight;
     }

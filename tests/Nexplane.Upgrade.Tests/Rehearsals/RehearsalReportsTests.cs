@@ -45,6 +45,19 @@ public sealed class RehearsalReportsTests : IDisposable
     }
 
     [Fact]
+    public void Only_a_rehearsal_of_the_database_there_now_counts_when_that_database_is_named()
+    {
+        var store = new RehearsalReports(_directory);
+        var now = new Nexplane.Upgrade.Database.DatabaseIdentity("7000000000000000002", 16384, "nexplane");
+        store.Save(Report("earlier-installation", true, Noon) with { Database = now with { SystemIdentifier = "7000000000000000001" } });
+        store.Save(Report("this-database", true, Noon.AddHours(-1)) with { Database = now });
+
+        Assert.Equal("earlier-installation", store.LastPassingOf("/srv/a.yml", "0.2.0", "0.3.0")!.Id);
+        Assert.Equal("this-database", store.LastPassingOf("/srv/a.yml", "0.2.0", "0.3.0", now)!.Id);
+        Assert.Null(store.LastPassingOf("/srv/a.yml", "0.2.0", "0.3.0", now with { Oid = 1 }));
+    }
+
+    [Fact]
     public void Preflight_describes_the_last_rehearsal_with_when_verdict_and_predicted_downtime()
     {
         var line = RehearsalRequirement.Describe(Report("a", true, Noon.AddHours(-3)), "0.2.0", "0.3.0", Noon);
