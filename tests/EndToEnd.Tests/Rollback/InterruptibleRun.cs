@@ -29,6 +29,10 @@ public sealed partial class InterruptibleRun : IDisposable
         // As on an operator's terminal, whatever CI runs the tests: no GitHub or GitLab groups instead of step headers.
         start.Environment.Remove("GITHUB_ACTIONS");
         start.Environment.Remove("GITLAB_CI");
+        // A shell starts background jobs with SIGINT ignored, and children inherit that: a test runner started with `&`
+        // would hand the tool an ignored SIGINT, and Ctrl+C would do nothing. A terminal's foreground job has the default.
+        start.ArgumentList.Add("env");
+        start.ArgumentList.Add("--default-signal=INT");
         start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "build.sh"));
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
@@ -42,7 +46,7 @@ public sealed partial class InterruptibleRun : IDisposable
 
     public static InterruptibleRun Start(string[] arguments) => new(arguments);
 
-    /// <summary>setsid execs (the child of a non-leader), so the process id is also the process group id.</summary>
+    /// <summary>setsid execs (the child of a non-leader), as env does, so the process id is also the process group id.</summary>
     public int ProcessGroup => _process.Id;
 
     public string Output
