@@ -44,9 +44,6 @@ public sealed class ComposeCli
     public CommandLine Config() => Command(["config"]);
 
     /// <summary><c>stop</c> with a timeout: stops exactly these services.</summary>
-    public CommandLine Stop(IReadOnlyCollection<string> services, TimeSpan timeout) =>
-        Command(["stop", "--timeout", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(), .. Protected.Refuse(services, "stop")]);
-
     CommandLine Command(IEnumerable<string> arguments) =>
         new(_baseCommand[0], [.. _baseCommand.Skip(1), .. arguments]) { WorkingDirectory = WorkingDirectory };
 

@@ -72,8 +72,7 @@ public sealed partial class ComposeDocument
                 name,
                 image?.Value,
                 Child(service, "build") is not null,
-                ReadEnvironment(Child(service, "environment")),
-                ReadEnvFiles(Child(service, "env_file"))));
+                ReadEnvironment(Child(service, "environment"))));
         }
         return new ComposeDocument(path, text, (Child(root, "name") as YamlScalarNode)?.Value, services, imageNodes);
     }
@@ -151,18 +150,6 @@ public sealed partial class ComposeDocument
             .Select(item => item.Value!.Split('=', 2))
             .ToDictionary(parts => parts[0], parts => parts.Length > 1 ? parts[1] : null),
         _ => new Dictionary<string, string?>(),
-    };
-
-    static IReadOnlyList<string> ReadEnvFiles(YamlNode? node) => node switch
-    {
-        YamlScalarNode scalar => [scalar.Value!],
-        YamlSequenceNode sequence => sequence.Children.Select(item => item switch
-        {
-            YamlScalarNode s => s.Value!,
-            YamlMappingNode m when Child(m, "path") is YamlScalarNode p => p.Value!,
-            _ => "",
-        }).Where(p => p.Length > 0).ToArray(),
-        _ => [],
     };
 
     [GeneratedRegex(@"\$\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(?::?-(?<default>[^}]*))?\}|\$(?<name>[A-Za-z_][A-Za-z0-9_]*)")]

@@ -5,8 +5,7 @@ public sealed record ComposeService(
     string Name,
     string? Image,
     bool HasBuild,
-    IReadOnlyDictionary<string, string?> Environment,
-    IReadOnlyList<string> EnvFiles)
+    IReadOnlyDictionary<string, string?> Environment)
 {
     /// <summary>A service built from source on the host has no image tag to pin: the upgrade cannot move it.</summary>
     public bool IsBuildOnly => HasBuild && Image is null;

@@ -210,21 +210,6 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
         return await tools.RunAsync(PgDumpCommands.StreamingDecodeCommand(tools.Mode), new Dictionary<string, string?>(), null, input, cancellationToken);
     }
 
-    /// <summary>
-    /// Checks an archive taken earlier before anything trusts it: its manifest says it was verified (fully decoded when
-    /// it was written) and its sha256 still matches, so these are the very bytes that decoded. A plain dump must also
-    /// still end with pg_dump's trailer. Decoding it again would only repeat that proof at the cost of minutes.
-    /// </summary>
-    public static void VerifyExisting(string archive, BackupManifest manifest)
-    {
-        if (!manifest.Verified)
-            throw new BackupException($"{archive} was never verified (its manifest says so); it cannot be trusted for a restore.");
-        if (BackupFiles.Sha256Of(archive) != manifest.Sha256)
-            throw new BackupException($"{archive} no longer matches the sha256 in its manifest: it was changed or cut short after the backup.");
-        if (manifest.Format == BackupFormat.Plain && !BackupFiles.EndsWithPlainDumpTrailer(archive))
-            throw new BackupException($"{archive} lacks pg_dump's final line: it was cut short.");
-    }
-
     static async Task<int> ServerMajorAsync(DatabaseInspector inspector, CancellationToken cancellationToken)
     {
         await using var connection = await inspector.OpenAsync(inspector.Database.Name, cancellationToken);

@@ -31,10 +31,6 @@ public static class PgDumpCommands
         $"--dbname={database}",
     ];
 
-    /// <summary>Host pg_dump writing the archive to stdout.</summary>
-    public static CommandLine HostDump(DatabaseTarget database, BackupFormat format, string? snapshot = null) =>
-        new("pg_dump", DumpArguments(format, database.User, database.Name, snapshot)) { Environment = database.LibpqEnvironment };
-
     /// <summary>
     /// A full decode of a custom archive read from stdin (or a file): pg_restore turns every entry, table data
     /// included, into SQL and throws it away. A truncated or corrupt archive fails here, unlike with <c>--list</c>,
@@ -52,8 +48,6 @@ public static class PgDumpCommands
         mode == BackupMode.Host
             ? ["nice", "-n", "19", "pg_restore", .. FullDecodeArguments(null)]
             : ["pg_restore", .. FullDecodeArguments(null)];
-
-    public static CommandLine HostFullDecode(string? archivePath = null) => new("pg_restore", FullDecodeArguments(archivePath));
 
     public static CommandLine HostToolVersion(string tool) => new(tool, "--version");
 

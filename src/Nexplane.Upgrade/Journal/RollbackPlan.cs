@@ -12,7 +12,6 @@ public sealed record RollbackPlan(
     bool StopAppServices,
     bool RestoreDatabase,
     bool RestoreFiles,
-    bool StartPreviousVersion,
     string Explanation)
 {
     /// <summary>The frontend keeps serving the old version until its own step; only then does it need undoing.</summary>
@@ -28,7 +27,7 @@ public sealed record RollbackPlan(
         bool Started(RunbookStep step) => startedSteps.Contains(step) || journal.HasCompleted(step);
 
         if (!Started(RunbookStep.Stop))
-            return new RollbackPlan(true, false, false, false, false,
+            return new RollbackPlan(true, false, false, false,
                 "Nothing to undo: the upgrade ended before Stop, so the deployment was never changed.");
 
         var migrated = Started(RunbookStep.StartBackend);
@@ -37,7 +36,7 @@ public sealed record RollbackPlan(
                 $"The journal {journal.FilePath} records no backup, yet the new backend may have migrated the database. " +
                 $"Restore a backup by hand: {Settings.Command("Restore")} {Setting.BackupFile.Flag()} <file>.");
 
-        return new RollbackPlan(false, true, migrated, journal.ChangedFiles.Count > 0, true,
+        return new RollbackPlan(false, true, migrated, journal.ChangedFiles.Count > 0,
             migrated
                 ? "The new backend may have migrated the database: restore the backup, the previous tags and the previous version."
                 : "The app was stopped but not upgraded: restore the previous tags and start the previous version.")

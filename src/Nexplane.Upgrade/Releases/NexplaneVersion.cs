@@ -22,10 +22,6 @@ public sealed class NexplaneVersion : IComparable<NexplaneVersion>, IEquatable<N
 
     public int Major => (int)Semantic.Major;
 
-    public int Minor => (int)Semantic.Minor;
-
-    public bool IsPrerelease => Semantic.IsPrerelease;
-
     /// <summary>The version without any prefix, e.g. <c>0.3.0</c>.</summary>
     public override string ToString() => Semantic.ToString();
 

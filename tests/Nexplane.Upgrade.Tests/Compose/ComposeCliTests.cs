@@ -24,21 +24,11 @@ public sealed class ComposeCliTests
     [Fact]
     public void Compose_v1_is_the_docker_compose_program()
     {
-        var command = Cli(ComposeVariant.V1).Stop(["backend", "worker"], TimeSpan.FromSeconds(2.5));
+        var command = Cli(ComposeVariant.V1).Up(["backend", "worker"]);
 
         Assert.Equal("docker-compose", command.Program);
         Assert.Equal(["--file", "/srv/nexplane/docker-compose.yml", "--project-name", "nexplane", "--env-file", "/srv/nexplane/.env",
-                      "stop", "--timeout", "3", "backend", "worker"], command.Arguments);
-    }
-
-    [Theory]
-    [InlineData("db")]
-    [InlineData("redis")]
-    public void Stop_never_touches_db_or_redis(string protectedService)
-    {
-        var exception = Assert.Throws<ProtectedServiceException>(() => Cli().Stop(["backend", protectedService], TimeSpan.FromSeconds(10)));
-
-        Assert.Contains($"Refusing to stop {protectedService}", exception.Message);
+                      "up", "-d", "--no-deps", "backend", "worker"], command.Arguments);
     }
 
     [Fact]

@@ -37,7 +37,6 @@ public sealed class ComposeFileTests
         Assert.Equal(["db", "backend", "worker", "frontend", "nginx"], compose.Services.Select(s => s.Name));
         Assert.Equal("127.0.0.1:5000/youbetyourballs/nexplane-backend:0.2.0", compose.Find("backend")!.Image);
         Assert.Equal("info", compose.Find("backend")!.Environment["LOG_LEVEL"]);
-        Assert.Equal([".env"], compose.Find("worker")!.EnvFiles);
         Assert.True(compose.Find("nginx")!.IsBuildOnly);
         Assert.Null(compose.Find("redis"));
     }

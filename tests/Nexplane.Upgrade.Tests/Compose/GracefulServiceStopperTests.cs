@@ -3,19 +3,22 @@ using Nexplane.Upgrade.Compose;
 
 namespace Nexplane.Upgrade.Tests.Compose;
 
+/// <summary>The stop an upgrade runs (Stop, and the rollback's stop) refuses the protected services before it asks the engine anything.</summary>
 public sealed class GracefulServiceStopperTests
 {
     [Theory]
     [InlineData("db")]
     [InlineData("redis")]
-    public async Task Stop_refuses_db_and_redis_before_asking_the_engine_anything(string protectedService)
+    public async Task Stop_never_touches_db_or_redis(string protectedService)
     {
-        // An engine that does not exist: reaching it would fail differently, so the refusal must come first.
+        // An engine that does not exist: the refusal must come before the first call to it.
         using var docker = new DockerClientConfiguration(new Uri("unix:///nonexistent/docker.sock")).CreateClient();
-        var stopper = new GracefulServiceStopper(docker, new DeploymentContainers(docker, "nexplane"), new ProtectedServiceGuard(["db", "redis"]), _ => { });
+        var stopper = new GracefulServiceStopper(docker, new DeploymentContainers(docker, "nexplane", "/srv/nexplane/docker-compose.yml"),
+            new ProtectedServiceGuard(["db", "redis"]), _ => { });
 
         var exception = await Assert.ThrowsAsync<ProtectedServiceException>(() =>
-            stopper.StopAsync(["backend", protectedService], TimeSpan.FromSeconds(5), CancellationToken.None));
-        Assert.Contains(protectedService, exception.Message);
+            stopper.StopAsync(["backend", protectedService], TimeSpan.FromSeconds(10), CancellationToken.None));
+
+        Assert.Contains($"Refusing to stop {protectedService}", exception.Message);
     }
 }

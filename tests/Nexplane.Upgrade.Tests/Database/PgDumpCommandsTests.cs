@@ -9,11 +9,13 @@ public sealed class PgDumpCommandsTests
     [Fact]
     public void The_password_travels_in_PGPASSWORD_and_never_in_an_argument()
     {
-        var dump = PgDumpCommands.HostDump(Database, BackupFormat.Custom, "00000003-00000002-1");
+        // The dump's arguments as BackupService passes them to the tools; the restores as RestoreService runs them.
+        var dump = PgDumpCommands.DumpArguments(BackupFormat.Custom, Database.User, Database.Name, "00000003-00000002-1");
         var restore = PgDumpCommands.HostRestore(Database, "nexplane_restore_x", BackupFormat.Custom, "/backups/a.dump", jobs: 4);
         var replay = PgDumpCommands.HostRestore(Database, "nexplane_restore_x", BackupFormat.Plain, "/backups/a.sql", jobs: 4);
 
-        foreach (var command in new[] { dump, restore, replay })
+        Assert.DoesNotContain(dump, argument => argument.Contains("s3cret-password"));
+        foreach (var command in new[] { restore, replay })
         {
             Assert.DoesNotContain(command.Arguments, argument => argument.Contains("s3cret-password"));
             Assert.DoesNotContain("s3cret-password", command.ToString());
@@ -22,14 +24,25 @@ public sealed class PgDumpCommandsTests
     }
 
     [Fact]
+    public async Task The_host_tools_hand_a_program_the_password_in_its_environment_only()
+    {
+        // HostPostgresTools is what runs the backup's pg_dump and decoder on this machine: the program sees PGPASSWORD.
+        using var stdout = new MemoryStream();
+        var result = await new HostPostgresTools(Database).RunAsync(["sh", "-c", "printf '%s|%s' \"$PGPASSWORD\" \"$*\"", "sh", "--no-password"],
+            new Dictionary<string, string?>(), stdout, null, CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("s3cret-password|--no-password", System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
+    }
+
+    [Fact]
     public void A_custom_dump_streams_to_stdout_from_the_exported_snapshot_at_the_chosen_compression()
     {
-        var dump = PgDumpCommands.HostDump(Database, BackupFormat.Custom, "00000003-00000002-1");
+        var dump = PgDumpCommands.DumpArguments(BackupFormat.Custom, Database.User, Database.Name, "00000003-00000002-1");
 
-        Assert.Equal("pg_dump", dump.Program);
         Assert.Equal(["--format=custom", $"--compress={PgDumpCommands.CustomCompressionLevel}", "--snapshot=00000003-00000002-1",
-            "--no-password", "--username=nexplane", "--dbname=nexplane"], dump.Arguments);
-        Assert.DoesNotContain(dump.Arguments, argument => argument.StartsWith("--file"));
+            "--no-password", "--username=nexplane", "--dbname=nexplane"], dump);
+        Assert.DoesNotContain(dump, argument => argument.StartsWith("--file"));
     }
 
     [Fact]

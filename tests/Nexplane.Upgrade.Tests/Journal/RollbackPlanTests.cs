@@ -36,7 +36,7 @@ public sealed class RollbackPlanTests : IDisposable
         var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull"), [RunbookStep.Stop]);
 
         Assert.False(plan.NothingToUndo);
-        Assert.True(plan.StopAppServices && plan.StartPreviousVersion);
+        Assert.True(plan.StopAppServices);
         Assert.False(plan.RestoreDatabase);
     }
 
@@ -46,7 +46,7 @@ public sealed class RollbackPlanTests : IDisposable
         var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop"), [RunbookStep.StartBackend]);
 
         Assert.True(plan.RestoreDatabase);
-        Assert.True(plan.StartPreviousVersion);
+        Assert.False(plan.NothingToUndo);
         Assert.False(plan.RevertFrontend);
     }
 
@@ -77,7 +77,7 @@ public sealed class RollbackPlanTests : IDisposable
         var plan = RollbackPlan.For(journal, RollbackPlan.StartedStepsOfInterruptedRun(journal));
 
         Assert.False(plan.RestoreDatabase);
-        Assert.True(plan.StartPreviousVersion);
+        Assert.False(plan.NothingToUndo);
     }
 
     [Fact]
