@@ -1,4 +1,4 @@
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;

@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Notifications;
 using Nexplane.Upgrade.Runs;
 using Nuke.Common;
+using Nexplane.Upgrade.Runbook;
 
 /// <summary>
 /// The runbook's "notify users": with --webhook-url, users hear of the brief restart once Preflight has passed, and
@@ -58,7 +59,7 @@ partial class Build
         .Executes(async cancellationToken =>
         {
             var failedStep = ExecutionPlan.FirstOrDefault(target =>
-                target.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted && Runbook.Named([target.Name]).Count > 0)?.Name;
+                target.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted && RunbookTable.Named([target.Name]).Count > 0)?.Name;
             var outcome = Run.OutcomeEvent(failedStep, SucceededTargets.Contains(Verify), SucceededTargets.Contains(Rollback),
                 stopBegan: Journal?.HasCompleted(RunbookStep.Stop) == true || FailedTargets.Contains(Stop) || AbortedTargets.Contains(Stop),
                 Run.JsonReportFile(UpgradeStateDirectory));

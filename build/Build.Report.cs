@@ -1,4 +1,4 @@
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nuke.Common;
 using Nuke.Common.IO;
 

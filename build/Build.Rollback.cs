@@ -1,4 +1,4 @@
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 using Serilog;
@@ -15,7 +15,7 @@ partial class Build
     readonly bool AcceptDifferences;
 
     bool UpgradeFailedPastPointOfNoReturn =>
-        Runbook.PastPointOfNoReturn.Any(step => FailedTargets.Contains(step.ToString()) || AbortedTargets.Contains(step.ToString()));
+        RunbookTable.PastPointOfNoReturn.Any(step => FailedTargets.Contains(step.ToString()) || AbortedTargets.Contains(step.ToString()));
 
     /// <summary>The target that performs a runbook step: NUKE's targets are properties named like the step.</summary>
     Target TargetOf(RunbookStep step) =>
@@ -33,7 +33,7 @@ partial class Build
     /// </summary>
     Target Rollback => _ => _
         .Description("Undoes an upgrade from its journal: old images, restored database, old version verified")
-        .TriggeredBy(Runbook.PastPointOfNoReturn.Select(TargetOf).ToArray())
+        .TriggeredBy(RunbookTable.PastPointOfNoReturn.Select(TargetOf).ToArray())
         .AssuredAfterFailure()
         .OnlyWhenDynamic(() => RollbackNeeded)
         // A skipped rollback must not take the outcome notice it triggers down with it (NUKE skips a skipped target's triggers).
@@ -62,7 +62,7 @@ partial class Build
                 }
             }
             var stepsStartedInThisRun = upgradeRanInThisRun
-                ? Runbook.Named(ExecutionPlan.Where(t => t.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted or ExecutionStatus.Succeeded)
+                ? RunbookTable.Named(ExecutionPlan.Where(t => t.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted or ExecutionStatus.Succeeded)
                     .Select(t => t.Name))
                 : null;
             await Run.RollBackAsync(stepsStartedInThisRun, RollbackSettings, Live, cancellationToken);

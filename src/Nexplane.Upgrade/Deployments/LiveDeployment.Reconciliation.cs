@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Reconciliation;
+using Nexplane.Upgrade.Runbook;
 
 namespace Nexplane.Upgrade.Deployments;
 

@@ -1,5 +1,5 @@
 using Nexplane.Upgrade.Compose;
-using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Runbook;
 
 namespace Nexplane.Upgrade.DryRun;
 
@@ -19,7 +19,7 @@ public static class DryRunPlan
         {
             $"Dry run: the upgrade {preflight.Current?.ToString() ?? "?"} -> {preflight.Target} of {forecast.ComposeFile} would take these actions, in order. Nothing was changed.",
         };
-        var steps = Runbook.InOrder(forecast.BackupAfterStop).Where(step => step != RunbookStep.Preflight).ToArray();
+        var steps = RunbookTable.InOrder(forecast.BackupAfterStop).Where(step => step != RunbookStep.Preflight).ToArray();
         var done = steps.Where(step => forecast.DoneBeforeResuming.Contains(step.ToString())).ToArray();
         if (done.Length > 0)
             lines.Add($"  Done by the interrupted run (its journal records them), not repeated: {string.Join(", ", done)}");

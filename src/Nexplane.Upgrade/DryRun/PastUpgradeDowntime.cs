@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 
 namespace Nexplane.Upgrade.DryRun;

@@ -1,5 +1,5 @@
 using Nexplane.Upgrade.Compose;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 
 namespace Nexplane.Upgrade.Preflight;

@@ -1,8 +1,7 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
-using Nexplane.Upgrade.Journal;
-using Nexplane.Upgrade.Reconciliation;
+using Nexplane.Upgrade.Runbook;
 
 namespace Nexplane.Upgrade.Runs;
 

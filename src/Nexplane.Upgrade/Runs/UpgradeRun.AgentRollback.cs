@@ -1,5 +1,5 @@
 using Nexplane.Upgrade.Agents;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 
 namespace Nexplane.Upgrade.Runs;
 
@@ -49,7 +49,7 @@ public sealed partial class UpgradeRun
             foreach (var host in reachable)
             {
                 // The kept .old binary is from before this upgrade: it goes back only while the host still runs what the upgrade installed.
-                if (registered.TryGetValue(host.Name, out var now) && now is not null && !Reconciliation.DeploymentReconciliation.SameVersion(now, newVersion))
+                if (registered.TryGetValue(host.Name, out var now) && now is not null && !DeploymentReconciliation.SameVersion(now, newVersion))
                     outcomes.Add(new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[host.Name],
                         $"not touched: it registers {now} now, not the {newVersion} this upgrade installed, so it changed since and its kept .old " +
                         $"binary may not be what it should run. {AgentHostUpgrader.ManualRecovery(host)}", 0));

@@ -1,5 +1,5 @@
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 
 namespace Nexplane.Upgrade.Runs;
 

@@ -1,5 +1,4 @@
-using Nexplane.Upgrade.Journal;
-using Nexplane.Upgrade.Reconciliation;
+using Nexplane.Upgrade.Runbook;
 
 namespace Nexplane.Upgrade.Runs;
 

@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 
 namespace Nexplane.Upgrade.Runs;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 
 namespace Nexplane.Upgrade.Runs;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using EndToEnd.Tests.Rollback;
 using EndToEnd.Tests.Support;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 
 namespace EndToEnd.Tests.DryRun;
 

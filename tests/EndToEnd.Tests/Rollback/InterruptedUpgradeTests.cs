@@ -18,7 +18,7 @@ public abstract class KilledUpgradeTests(RollbackDeployment deployment, ITestOut
     {
         BeforeUpgrade before;
         HashSet<string> journalsBefore;
-        Nexplane.Upgrade.Journal.UpgradeJournal interrupted;
+        Nexplane.Upgrade.Runbook.UpgradeJournal interrupted;
         for (var attempt = 1; ; attempt++)
         {
             await deployment.ReadyOnAsync("0.2.0");
@@ -69,7 +69,7 @@ public abstract class KilledUpgradeTests(RollbackDeployment deployment, ITestOut
     /// Returns the journal as the killed run left it (it may record a later step too), or null when the run finished
     /// the upgrade on its own before the kill landed.
     /// </summary>
-    internal static async Task<Nexplane.Upgrade.Journal.UpgradeJournal?> TryKillAfterAsync(RollbackDeployment deployment, IReadOnlySet<string> journalsBefore, string step)
+    internal static async Task<Nexplane.Upgrade.Runbook.UpgradeJournal?> TryKillAfterAsync(RollbackDeployment deployment, IReadOnlySet<string> journalsBefore, string step)
     {
         using (var killed = InterruptibleRun.Start(deployment.UpgradeArguments("0.3.0")))
         {

@@ -116,11 +116,11 @@ public sealed partial class InterruptibleRun : IDisposable
     }
 
     /// <summary>A journal being rewritten at this moment reads as null; the next poll sees it whole.</summary>
-    static Nexplane.Upgrade.Journal.UpgradeJournal? TryLoadJournal(string path)
+    static Nexplane.Upgrade.Runbook.UpgradeJournal? TryLoadJournal(string path)
     {
         try
         {
-            return Nexplane.Upgrade.Journal.UpgradeJournal.Load(path);
+            return Nexplane.Upgrade.Runbook.UpgradeJournal.Load(path);
         }
         catch (Exception exception) when (exception is IOException or System.Text.Json.JsonException)
         {

@@ -62,7 +62,7 @@ public abstract class ReconcileBeforeActingTests(RollbackDeployment deployment, 
     [Fact]
     public async Task Resume_after_the_interrupted_upgrade_was_repaired_by_hand_is_refused_and_changes_nothing()
     {
-        Nexplane.Upgrade.Journal.UpgradeJournal interrupted;
+        Nexplane.Upgrade.Runbook.UpgradeJournal interrupted;
         for (var attempt = 1; ; attempt++)
         {
             await deployment.ReadyOnAsync("0.2.0");

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using EndToEnd.Tests.Support;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -118,7 +118,7 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
         var dryRun = await deployment.UpgradeAsync("0.3.0", "--resume", "--remove-stale-lock", "--dry-run");
 
         Assert.True(dryRun.ExitCode == 0, "the dry run of the resume failed: " + dryRun);
-        var done = Nexplane.Upgrade.Runs.Runbook.Steps.Select(step => step.ToString())
+        var done = Nexplane.Upgrade.Runbook.RunbookTable.Steps.Select(step => step.ToString())
             .Where(step => step != "Preflight" && interrupted.HasCompleted(step)).ToArray();
         if (done.Length > 0)
             Assert.Contains($"Done by the interrupted run (its journal records them), not repeated: {string.Join(", ", done)}", dryRun.Output);

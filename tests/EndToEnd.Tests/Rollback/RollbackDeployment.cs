@@ -135,12 +135,12 @@ public sealed partial class RollbackDeployment(int number, SandboxShape shape = 
     }
 
     /// <summary>The lock file the tool names after the compose file (UpgradeLock.PathFor).</summary>
-    public string LockFile => Nexplane.Upgrade.Journal.UpgradeLock.PathFor(JournalDirectory, Sandbox.ComposeFile);
+    public string LockFile => Nexplane.Upgrade.Runbook.UpgradeLock.PathFor(JournalDirectory, Sandbox.ComposeFile);
 
-    public IReadOnlyList<Nexplane.Upgrade.Journal.UpgradeJournal> Journals() =>
-        new Nexplane.Upgrade.Journal.JournalStore(JournalDirectory).All().Where(j => j.ComposeFile == Sandbox.ComposeFile).ToArray();
+    public IReadOnlyList<Nexplane.Upgrade.Runbook.UpgradeJournal> Journals() =>
+        new Nexplane.Upgrade.Runbook.JournalStore(JournalDirectory).All().Where(j => j.ComposeFile == Sandbox.ComposeFile).ToArray();
 
-    public IReadOnlyList<Nexplane.Upgrade.Journal.UpgradeJournal> UnfinishedJournals() => Journals().Where(j => !j.IsFinished).ToArray();
+    public IReadOnlyList<Nexplane.Upgrade.Runbook.UpgradeJournal> UnfinishedJournals() => Journals().Where(j => !j.IsFinished).ToArray();
 
     /// <summary>A fresh instance must not inherit the journals (or lock) of an earlier run on the same directory.</summary>
     public void ForgetJournals()

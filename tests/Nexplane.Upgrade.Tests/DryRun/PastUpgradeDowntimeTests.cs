@@ -1,5 +1,5 @@
 using Nexplane.Upgrade.DryRun;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 
 namespace Nexplane.Upgrade.Tests.DryRun;

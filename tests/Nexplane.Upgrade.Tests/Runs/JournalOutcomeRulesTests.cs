@@ -1,4 +1,4 @@
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 
 namespace Nexplane.Upgrade.Tests.Runs;

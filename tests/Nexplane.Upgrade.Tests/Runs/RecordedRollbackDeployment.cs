@@ -2,7 +2,7 @@ using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 

@@ -1,5 +1,5 @@
 using Nexplane.Upgrade.Agents;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 

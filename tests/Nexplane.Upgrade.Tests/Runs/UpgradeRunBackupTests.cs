@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;

@@ -61,7 +61,7 @@ public sealed class UpgradeRunNotificationTests
             Directory.CreateDirectory(directory);
             File.WriteAllText(compose, "services: {}\n");
             var run = RunFrom020To030();
-            run.Journal = Nexplane.Upgrade.Journal.UpgradeJournal.Create(Path.Combine(directory, "state"), "u1", compose);
+            run.Journal = Nexplane.Upgrade.Runbook.UpgradeJournal.Create(Path.Combine(directory, "state"), "u1", compose);
             run.Journal.FromVersion = "0.2.0";
             run.Journal.ToVersion = "0.3.0";
             run.Journal.MarkCompleted("Preflight");

@@ -1,6 +1,5 @@
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Journal;
-using Nexplane.Upgrade.Reconciliation;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 
 namespace Nexplane.Upgrade.Tests.Runs;
@@ -41,7 +40,7 @@ public sealed class UpgradeRunReconcileTests : IDisposable
         journal.ComposeProject = "nexplane";
         journal.PreviousImages["backend"] = "nexplane-backend:0.2.0";
         journal.TargetImages["backend"] = "nexplane-backend:0.3.0";
-        foreach (var step in Runbook.Steps)
+        foreach (var step in RunbookTable.Steps)
             journal.MarkCompleted(step.ToString());
         journal.Outcome = UpgradeOutcome.Succeeded;
         journal.Save();

@@ -1,4 +1,4 @@
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 
 namespace Nexplane.Upgrade.Tests.Runs;
@@ -74,7 +74,7 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     [Fact]
     public async Task A_finished_upgrade_with_moved_agents_puts_the_agents_back_after_the_control_plane()
     {
-        var run = RunOf(Runbook.Steps.ToArray());
+        var run = RunOf(RunbookTable.Steps.ToArray());
         run.Journal!.UpgradedAgents["agent-1"] = "0.2.0";
         run.Journal.Save();
         _deployment.JournalFile = run.Journal.FilePath;
@@ -94,7 +94,7 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     [Fact]
     public async Task A_moved_agent_that_registers_another_version_now_keeps_it_and_is_left_to_a_human()
     {
-        var run = RunOf(Runbook.Steps.ToArray());
+        var run = RunOf(RunbookTable.Steps.ToArray());
         run.Journal!.UpgradedAgents["agent-1"] = "0.2.0";
         run.Journal.Save();
         _deployment.JournalFile = run.Journal.FilePath;
@@ -113,7 +113,7 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     [Fact]
     public async Task A_moved_agent_the_hosts_file_does_not_name_is_left_to_a_human_after_the_control_plane_is_back()
     {
-        var run = RunOf(Runbook.Steps.ToArray());
+        var run = RunOf(RunbookTable.Steps.ToArray());
         run.Journal!.UpgradedAgents["agent-2"] = "0.2.0";
         run.Journal.Save();
 

@@ -1,5 +1,5 @@
 using Nexplane.Upgrade.Backend;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 
 namespace Nexplane.Upgrade.Tests.Runs;

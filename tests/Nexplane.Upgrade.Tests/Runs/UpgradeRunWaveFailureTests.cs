@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Tests.Agents;

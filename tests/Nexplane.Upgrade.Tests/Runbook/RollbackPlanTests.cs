@@ -1,7 +1,7 @@
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 
-namespace Nexplane.Upgrade.Tests.Journal;
+namespace Nexplane.Upgrade.Tests.Runbook;
 
 public sealed class RollbackPlanTests : IDisposable
 {

@@ -1,7 +1,6 @@
-using Nexplane.Upgrade.Reconciliation;
-using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Runbook;
 
-namespace Nexplane.Upgrade.Journal;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>
 /// What an upgrade's journal implies about the deployment now: a finished upgrade, what it installed; an interrupted

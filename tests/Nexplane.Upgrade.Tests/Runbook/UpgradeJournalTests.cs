@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 
-namespace Nexplane.Upgrade.Tests.Journal;
+namespace Nexplane.Upgrade.Tests.Runbook;
 
 public sealed class UpgradeJournalTests : IDisposable
 {

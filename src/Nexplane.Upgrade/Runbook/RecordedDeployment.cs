@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Database;
 
-namespace Nexplane.Upgrade.Reconciliation;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>
 /// What a record (an upgrade's journal) says the deployment should look like now: the compose file and project it

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Nexplane.Upgrade.Journal;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>Who holds the upgrade lock.</summary>
 public sealed record LockOwner(string User, int ProcessId, string Host, DateTimeOffset StartedAt, string Command);

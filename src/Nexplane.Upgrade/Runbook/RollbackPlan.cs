@@ -1,6 +1,5 @@
-using Nexplane.Upgrade.Runs;
 
-namespace Nexplane.Upgrade.Journal;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>
 /// What a rollback must undo, derived from what the upgrade got to do, in reverse order of the runbook:
@@ -47,8 +46,8 @@ public sealed record RollbackPlan(
 
     public static IReadOnlyCollection<RunbookStep> StartedStepsOfInterruptedRun(UpgradeJournal journal)
     {
-        var order = Runbook.InOrder(journal.BackupAfterStop).ToList();
-        var completed = Runbook.Named(journal.CompletedSteps.Select(s => s.Name)).ToList();
+        var order = RunbookTable.InOrder(journal.BackupAfterStop).ToList();
+        var completed = RunbookTable.Named(journal.CompletedSteps.Select(s => s.Name)).ToList();
         var last = completed.Select(step => order.IndexOf(step)).DefaultIfEmpty(-1).Max();
         if (last + 1 < order.Count)
             completed.Add(order[last + 1]);

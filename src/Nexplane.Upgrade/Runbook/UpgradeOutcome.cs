@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Nexplane.Upgrade.Journal;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>How an upgrade ended, as its journal records it; an unfinished upgrade has none.</summary>
 [JsonConverter(typeof(UpgradeOutcomeJsonConverter))]

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Nexplane.Upgrade.Compose;
 
-namespace Nexplane.Upgrade.Journal;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>A deployment file an upgrade changed, with a byte-for-byte copy of it as it was before.</summary>
 public sealed record ChangedFile(string Path, string CopyOfOriginal, string OriginalSha256);
@@ -79,7 +79,7 @@ public sealed class UpgradeJournal
 
     public bool HasCompleted(string step) => CompletedSteps.Any(s => s.Name == step);
 
-    public bool HasCompleted(Runs.RunbookStep step) => HasCompleted(step.ToString());
+    public bool HasCompleted(RunbookStep step) => HasCompleted(step.ToString());
 
     public string? LastCompletedStep => CompletedSteps.LastOrDefault()?.Name;
 

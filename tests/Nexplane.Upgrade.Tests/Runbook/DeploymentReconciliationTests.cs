@@ -1,9 +1,8 @@
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Journal;
-using Nexplane.Upgrade.Reconciliation;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 
-namespace Nexplane.Upgrade.Tests.Reconciliation;
+namespace Nexplane.Upgrade.Tests.Runbook;
 
 /// <summary>
 /// Reconciliation as a decision over data: what a journal says the deployment should be, against what it is. Records
@@ -56,7 +55,7 @@ public sealed class DeploymentReconciliationTests : IDisposable
     static ReconciliationResult Compare(UpgradeJournal journal, ObservedDeployment observed) =>
         DeploymentReconciliation.Compare(journal.RecordedState("backend"), observed);
 
-    static readonly RunbookStep[] AllSteps = Runbook.Steps.ToArray();
+    static readonly RunbookStep[] AllSteps = RunbookTable.Steps.ToArray();
 
     [Fact]
     public void A_finished_upgrade_matches_the_deployment_it_installed()

@@ -1,7 +1,7 @@
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>The one list of the runbook's steps and their order; the rollback, the journal and the build read it here.</summary>
-public static class Runbook
+public static class RunbookTable
 {
     /// <summary>The steps in the order an upgrade runs them, with the backup taken before Pull (the default).</summary>
     public static readonly IReadOnlyList<RunbookStep> Steps =

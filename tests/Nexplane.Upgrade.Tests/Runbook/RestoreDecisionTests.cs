@@ -1,7 +1,7 @@
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 
-namespace Nexplane.Upgrade.Tests.Journal;
+namespace Nexplane.Upgrade.Tests.Runbook;
 
 /// <summary>
 /// When a rollback may skip the restore, with PostgreSQL's answers given as data: only a complete proof that nothing

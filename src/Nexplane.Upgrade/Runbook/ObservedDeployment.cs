@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Database;
 
-namespace Nexplane.Upgrade.Reconciliation;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>
 /// The deployment as it is right now, read before a command acts on a record of it. Every fact that could not be read

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Nexplane.Upgrade.Journal;
+using Nexplane.Upgrade.Runbook;
 
-namespace Nexplane.Upgrade.Tests.Journal;
+namespace Nexplane.Upgrade.Tests.Runbook;
 
 public sealed class UpgradeOutcomeTests : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>
 /// A step of the upgrade runbook. Each is named exactly like the build target that performs it, because the journal

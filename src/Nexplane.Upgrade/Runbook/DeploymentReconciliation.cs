@@ -1,7 +1,7 @@
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Releases;
 
-namespace Nexplane.Upgrade.Reconciliation;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>One fact on which the deployment is not what its record says.</summary>
 public sealed record DeploymentDifference(string Fact, string Recorded, string Now)

@@ -1,4 +1,4 @@
-namespace Nexplane.Upgrade.Journal;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>The journals of past and unfinished upgrades in one directory (.nuke/temp/upgrade).</summary>
 public sealed class JournalStore(string directory)

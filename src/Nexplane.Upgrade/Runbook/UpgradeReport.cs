@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Nexplane.Upgrade.Journal;
+namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>One runbook step as it ended.</summary>
 public sealed record StepRecord(string Name, string Status, double Seconds, string? Note);
