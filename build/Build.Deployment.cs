@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Wiring;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;

@@ -19,6 +19,6 @@ partial class Build
         .TriggeredBy(Preflight)
         .Before(NotifyUsers, Backup)
         .OnlyWhenStatic(() => DryRun)
-        .Executes(() => Run.DescribeUpgrade(Live, BackupPolicy, BackupAfterStop,
+        .Executes(() => Run.DescribeUpgrade(Deployment, Live.Settings, BackupPolicy, BackupAfterStop,
             new FirstDowntimePrediction(new RehearsalDowntime(Rehearsals, Deployment.ComposeFile), new PastUpgradeDowntime(Journals, Deployment.ComposeFile))));
 }

@@ -18,5 +18,5 @@ partial class Build
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Frontend)))
         .OnlyWhenDynamic(() => Run.UpgradesFrontend(FrontendService))
-        .Executes(async cancellationToken => await Run.UpgradeFrontendAsync(Live, cancellationToken));
+        .Executes(async cancellationToken => await Run.UpgradeFrontendAsync(Live, Deployment.FrontendService, cancellationToken));
 }

@@ -2,7 +2,6 @@ using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Releases;
-using Nexplane.Upgrade.Runs;
 
 namespace Nexplane.Upgrade.Deployments;
 

@@ -10,19 +10,20 @@ namespace Nexplane.Upgrade.Runs;
 public sealed partial class UpgradeRun
 {
     /// <summary>Prints the plan and records that nothing changed.</summary>
-    public void DescribeUpgrade(LiveDeployment live, BackupPolicy backups, bool backupAfterStop, IDowntimePrediction downtime)
+    public void DescribeUpgrade(Deployment deployment, LiveDeploymentSettings settings, BackupPolicy backups, bool backupAfterStop,
+        IDowntimePrediction downtime)
     {
-        foreach (var line in DryRunPlan.Lines(Forecast(live, backups, backupAfterStop, downtime)))
+        foreach (var line in DryRunPlan.Lines(Forecast(deployment, settings, backups, backupAfterStop, downtime)))
             output.Line(line);
         Report.Outcome = "dry run: nothing changed";
     }
 
     /// <summary>What each step would act on, computed from Preflight's findings and the settings without acting.</summary>
-    UpgradeForecast Forecast(LiveDeployment live, BackupPolicy backups, bool backupAfterStop, IDowntimePrediction downtime)
+    UpgradeForecast Forecast(Deployment deployment, LiveDeploymentSettings settings, BackupPolicy backups, bool backupAfterStop,
+        IDowntimePrediction downtime)
     {
         var preflight = Preflight ?? throw new InvalidOperationException("The dry run describes what Preflight found; Preflight has not run.");
-        var deployment = live.Deployment;
-        var agents = live.Settings.Agents;
+        var agents = settings.Agents;
         var backendServices = PresentServices(deployment.StopServices).ToArray();
         var frontend = deployment.AppServices.Contains(deployment.FrontendService) && UpgradesFrontend(deployment.FrontendService)
             ? deployment.FrontendService
@@ -42,16 +43,16 @@ public sealed partial class UpgradeRun
             ComposeFile = deployment.ComposeFile,
             BackupAfterStop = backupAfterStop,
             BackupArchive = new BackupFiles(backups.Directory).NewArchivePath(DateTimeOffset.UtcNow, preflight.Current?.ToString() ?? "unknown", backups.Format),
-            BackupSource = $"database {deployment.Database.Name} (pg_dump, {live.Settings.BackupMode} mode, {backups.Format} format)",
+            BackupSource = $"database {deployment.Database.Name} (pg_dump, {settings.BackupMode} mode, {backups.Format} format)",
             StopServices = backendServices,
             ProtectedServices = deployment.ProtectedServices,
-            StopTimeout = live.Settings.Timeouts.Stop,
+            StopTimeout = settings.Timeouts.Stop,
             BackendFileChanges = backendChanges,
             FrontendFileChanges = frontend is null ? [] : PlannedFileChanges.Remaining(pinner.Preview([.. backendPins, .. Pins([frontend])]), backendChanges),
             FrontendService = frontend,
             FrontendUrl = deployment.FrontendUrl?.ToString(),
             ApiUrl = deployment.ApiUrl.ToString(),
-            LoginEmail = live.Settings.Login.Email,
+            LoginEmail = settings.Login.Email,
             AgentWaves = agentsSkipped is null ? AgentRollout.PlanWaves(agentHosts, agents.WaveSize) : [],
             AgentsSkipped = agentsSkipped,
             Downtime = preflight.Current is { } current ? downtime.Predict(current, preflight.Target) : null,

@@ -1,5 +1,4 @@
 using Nexplane.Upgrade.Compose;
-using Nexplane.Upgrade.Deployments;
 
 namespace Nexplane.Upgrade.Runs;
 
@@ -7,7 +6,7 @@ namespace Nexplane.Upgrade.Runs;
 public sealed partial class UpgradeRun
 {
     /// <summary>Every new image is pulled while the old version still serves, so a failed pull changes nothing.</summary>
-    public async Task PullAsync(LiveDeployment deployment, CancellationToken cancellationToken)
+    public async Task PullAsync(IImagePull deployment, CancellationToken cancellationToken)
     {
         var upgrades = ServiceUpgrades;
         var pulled = await deployment.PullAsync(upgrades.Select(u => (u.Service, u.To)).ToArray(), cancellationToken);
@@ -29,9 +28,9 @@ public sealed partial class UpgradeRun
     /// Recreates the frontend alone on the new tag and checks its image (against what Pull recorded), its page, and
     /// any version it states.
     /// </summary>
-    public async Task UpgradeFrontendAsync(LiveDeployment deployment, CancellationToken cancellationToken)
+    public async Task UpgradeFrontendAsync(IFrontendUpgrade deployment, string frontendService, CancellationToken cancellationToken)
     {
-        var verdict = await deployment.UpgradeFrontendAsync(ExpectedImage(deployment.Deployment.FrontendService), TargetVersion, cancellationToken);
+        var verdict = await deployment.UpgradeFrontendAsync(ExpectedImage(frontendService), TargetVersion, cancellationToken);
         output.Summary("Serves", verdict.Version?.Version.ToString() ?? "no version stated; image and page checked");
     }
 

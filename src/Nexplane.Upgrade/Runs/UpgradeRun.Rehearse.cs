@@ -21,7 +21,7 @@ public sealed partial class UpgradeRun
     /// Preflight's checks (no journal, no lock), the backup to load, the rehearsal on a throwaway copy, its report
     /// saved for the upgrade's Preflight. Throws when the rehearsal failed, saying the deployment was not touched.
     /// </summary>
-    public async Task<RehearsalReport> RehearseAsync(PreflightSettings preflightSettings, LiveDeployment deployment, RehearsalOptions options,
+    public async Task<RehearsalReport> RehearseAsync(PreflightSettings preflightSettings, IRehearsalDeployment deployment, RehearsalOptions options,
         CancellationToken cancellationToken)
     {
         var preflight = await RehearsalPreflightAsync(preflightSettings, deployment, cancellationToken);
@@ -48,7 +48,7 @@ public sealed partial class UpgradeRun
     }
 
     /// <summary>Preflight's checks, read-only; the gates an upgrade would refuse on are shown, and only those that leave nothing to rehearse stop it.</summary>
-    async Task<PreflightReport> RehearsalPreflightAsync(PreflightSettings settings, LiveDeployment deployment, CancellationToken cancellationToken)
+    async Task<PreflightReport> RehearsalPreflightAsync(PreflightSettings settings, IRehearsalDeployment deployment, CancellationToken cancellationToken)
     {
         var backendService = deployment.Deployment.BackendService;
         var preflight = await deployment.PreflightAsync(

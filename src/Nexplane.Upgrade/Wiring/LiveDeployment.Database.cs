@@ -1,9 +1,10 @@
+using Nexplane.Upgrade.Deployments;
 using Docker.DotNet;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runs;
 
-namespace Nexplane.Upgrade.Deployments;
+namespace Nexplane.Upgrade.Wiring;
 
 /// <summary>The deployment's PostgreSQL: where this machine reaches it, its backups and restores.</summary>
 public sealed partial class LiveDeployment : IDatabaseBackup

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Deployments;
 using Docker.DotNet;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
@@ -6,7 +7,7 @@ using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 
-namespace Nexplane.Upgrade.Deployments;
+namespace Nexplane.Upgrade.Wiring;
 
 /// <summary>
 /// The deployment as a run acts on it: its Docker engine and compose project, its database, its API and its agent
@@ -14,7 +15,7 @@ namespace Nexplane.Upgrade.Deployments;
 /// clients are connected once per run.
 /// </summary>
 public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, UpgradeRun run, HttpClient http)
-    : IRollbackDeployment, IBackendStart, IAgentHosts
+    : IRollbackDeployment, IBackendStart, IAgentHosts, IImagePull, IFrontendUpgrade, IRehearsalDeployment
 {
     DockerClient? _docker;
     ComposeCli? _compose;

@@ -1,9 +1,10 @@
+using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 
-namespace Nexplane.Upgrade.Deployments;
+namespace Nexplane.Upgrade.Wiring;
 
 /// <summary>The control plane's API and the agent hosts as this deployment reaches them.</summary>
 public sealed partial class LiveDeployment

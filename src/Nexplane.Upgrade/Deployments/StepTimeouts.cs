@@ -1,4 +1,4 @@
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Deployments;
 
 /// <summary>How long each wait of the runbook may take.</summary>
 /// <param name="Stop">How long a stopping service may take after its TERM before the engine kills it.</param>

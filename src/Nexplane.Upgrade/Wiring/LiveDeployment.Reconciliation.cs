@@ -1,8 +1,9 @@
+using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
 
-namespace Nexplane.Upgrade.Deployments;
+namespace Nexplane.Upgrade.Wiring;
 
 /// <summary>The deployment's facts as they are now, read for a reconciliation with a journal or a backup.</summary>
 public sealed partial class LiveDeployment : IDeploymentObserver

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Deployments;
 using System.Diagnostics;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
@@ -5,7 +6,7 @@ using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Rehearsals;
 
-namespace Nexplane.Upgrade.Deployments;
+namespace Nexplane.Upgrade.Wiring;
 
 /// <summary>Preflight's read-only checks of this deployment, and a rehearsal of the upgrade on a throwaway copy of it.</summary>
 public sealed partial class LiveDeployment

@@ -1,0 +1,16 @@
+using Nexplane.Upgrade.Deployments;
+using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Rehearsals;
+
+namespace Nexplane.Upgrade.Runs;
+
+/// <summary>What Rehearse reads of the deployment (Preflight's facts, its backups) and the throwaway copy it runs the upgrade on.</summary>
+public interface IRehearsalDeployment : IDatabaseBackup
+{
+    Deployment Deployment { get; }
+
+    Task<PreflightReport> PreflightAsync(PreflightSettings preflightSettings, CancellationToken cancellationToken);
+
+    /// <summary>Loads <paramref name="archive"/> into a throwaway copy, upgrades the copy, and reports; the deployment is only read.</summary>
+    Task<RehearsalReport> RehearseAsync(PreflightReport preflight, string archive, string stateDirectory, CancellationToken cancellationToken);
+}
