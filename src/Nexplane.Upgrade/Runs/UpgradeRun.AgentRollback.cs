@@ -10,8 +10,9 @@ public sealed partial class UpgradeRun
     /// Each host the journal says the upgrade moved gets its kept <c>.old</c> binary back and must register on its
     /// previous version again. Returns the hosts that could not be rolled back (each with why and what to do by hand).
     /// </summary>
+    /// <param name="registeredBefore">What each agent registered before the rollback changed anything; null or empty when unknown.</param>
     async Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsAsync(UpgradeJournal journal, RollbackSettings settings,
-        IRollbackDeployment deployment, CancellationToken cancellationToken)
+        IRollbackDeployment deployment, IReadOnlyDictionary<string, string?>? registeredBefore, CancellationToken cancellationToken)
     {
         var newVersion = journal.ToVersion ?? "?";
         var file = settings.AgentHostsFile;
@@ -45,11 +46,10 @@ public sealed partial class UpgradeRun
                 return outcomes;
             }
             output.Information("Agents: putting the old binary back on {Count} host(s) this upgrade moved to {Version}", reachable.Length, newVersion);
-            var registered = await RegisteredVersionsAsync(deployment, token, cancellationToken);
             foreach (var host in reachable)
             {
                 // The kept .old binary is from before this upgrade: it goes back only while the host still runs what the upgrade installed.
-                if (registered.TryGetValue(host.Name, out var now) && now is not null && !DeploymentReconciliation.SameVersion(now, newVersion))
+                if (registeredBefore is not null && registeredBefore.TryGetValue(host.Name, out var now) && now is not null && !DeploymentReconciliation.SameVersion(now, newVersion))
                     outcomes.Add(new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[host.Name],
                         $"not touched: it registers {now} now, not the {newVersion} this upgrade installed, so it changed since and its kept .old " +
                         $"binary may not be what it should run. {AgentHostUpgrader.ManualRecovery(host)}", 0));
@@ -61,17 +61,24 @@ public sealed partial class UpgradeRun
         return outcomes.Where(o => o.Result != AgentHostResult.RolledBack).ToArray();
     }
 
-    /// <summary>Host name -> the version each agent registers now; empty when the list cannot be read (each host's own rollback then checks).</summary>
-    async Task<IReadOnlyDictionary<string, string?>> RegisteredVersionsAsync(IControlPlane controlPlane, string token, CancellationToken cancellationToken)
+    /// <summary>
+    /// Host name -> the version each agent registers now; empty when the control plane cannot be asked (an interrupted
+    /// upgrade's backend may be down): each host's own rollback then waits for its old version to register.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, string?>> RegisteredVersionsAsync(IControlPlane controlPlane, CancellationToken cancellationToken)
     {
         try
         {
+            var (login, token) = await controlPlane.LogInAsync(cancellationToken);
+            if (!login.Passed || token is null)
+                return new Dictionary<string, string?>();
             return (await controlPlane.RegisteredAgentsAsync(token, cancellationToken))
                 .GroupBy(agent => agent.Hostname, StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(group => group.Key, group => group.First().Version, StringComparer.OrdinalIgnoreCase);
         }
-        catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // Only a report: the rollback of the control plane must not wait on it.
             output.Warning("Agents: the agent list could not be read ({Reason}); each host's version is not checked before its rollback", exception.Message);
             return new Dictionary<string, string?>();
         }

@@ -92,6 +92,9 @@ public sealed partial class UpgradeRun
             .Where(service => !settings.ProtectedServices.Contains(service) && (plan.RevertFrontend || service != settings.FrontendService))
             .ToArray();
 
+        // What each moved agent registers, read while the control plane still runs what the upgrade left: after a
+        // restore the list is the backup's, from before the upgrade, and says nothing about the hosts now.
+        var agentsBefore = journal.UpgradedAgents.Count > 0 ? await RegisteredVersionsAsync(deployment, cancellationToken) : null;
         // From here the deployment may stand anywhere between the two versions; a retried rollback must expect that.
         journal.RollbackBegan = true;
         journal.Save();
@@ -131,7 +134,7 @@ public sealed partial class UpgradeRun
         // this upgrade moved follow it (they were upgraded only after Verify); a host that cannot is reported, not retried.
         journal.Outcome = UpgradeOutcome.RolledBack;
         journal.Save();
-        var agentsLeft = journal.UpgradedAgents.Count > 0 ? await RollBackAgentsAsync(journal, settings, deployment, cancellationToken) : [];
+        var agentsLeft = journal.UpgradedAgents.Count > 0 ? await RollBackAgentsAsync(journal, settings, deployment, agentsBefore, cancellationToken) : [];
         var agents = journal.UpgradedAgents.Count == 0
             ? ""
             : $", agents {journal.UpgradedAgents.Count - agentsLeft.Count}/{journal.UpgradedAgents.Count} back on their previous version";

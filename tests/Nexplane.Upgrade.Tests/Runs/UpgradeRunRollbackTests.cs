@@ -83,7 +83,8 @@ public sealed class UpgradeRunRollbackTests : IDisposable
         await run.RollBackAsync(null, Settings with { AgentHostsFile = AgentHostsFile("agent-1") }, _deployment, CancellationToken.None);
 
         Assert.Equal(
-            ["stop backend,worker,frontend", "restore /backups/before.dump", "start backend,worker,frontend", "watch backend start",
+            // The agents' versions are read first, while the control plane still runs what the upgrade left.
+            ["log in", "stop backend,worker,frontend", "restore /backups/before.dump", "start backend,worker,frontend", "watch backend start",
              "wait for health", "verify 0.2.0", "log in", "roll back agent agent-1 to 0.2.0"],
             _deployment.Calls);
         // Recorded before the agents move: a rerun after a failed agent must not restore the database again.
