@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Agents;
 using Nuke.Common;
 using Nuke.Common.IO;
@@ -46,12 +47,12 @@ partial class Build
     bool AgentsNotLeftToOperator => !SkipAgents;
 
     Target Agents => _ => _
-        .Description("Upgrades the agents (SSH or local) when the release requires it: canary, then waves, each host rolled back on its own")
+        .Description(RunbookTable.Description(RunbookStep.Agents))
         .DependsOn(Verify)
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => AgentUpgradeRequired)
         .OnlyWhenDynamic(() => AgentsNotLeftToOperator)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Agents)))
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Agents))
         .Executes(async cancellationToken =>
         {
             // The hosts first: a missing hosts file fails before the deployment is resolved or any host is touched.

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 
@@ -23,27 +24,27 @@ partial class Build
 
     /// <summary>The point of no return: from here on a failure triggers <see cref="Rollback"/>.</summary>
     Target Stop => _ => _
-        .Description("Stops the app services that use the database; never db or redis")
+        .Description(RunbookTable.Description(RunbookStep.Stop))
         .DependsOn(Pull)
         .OnlyWhenStatic(() => NotDryRun)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Stop)))
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Stop))
         .Executes(async cancellationToken =>
             await Run.StopAppAsync(Run.PresentServices(StopServices),
                 new StopSettings(BackendService, StopTimeout, ParameterFlag(nameof(StopTimeout)), $"{ParameterFlag(nameof(BackupAfterStop))} avoids the window."), Live, cancellationToken));
 
     Target StartBackend => _ => _
-        .Description("Pins the new tag, starts backend and worker, and follows the migrations to startup")
+        .Description(RunbookTable.Description(RunbookStep.StartBackend))
         .DependsOn(Stop)
         .OnlyWhenStatic(() => NotDryRun)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(StartBackend)))
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.StartBackend))
         .Executes(async cancellationToken =>
             await Run.StartBackendAsync(Run.PresentServices(StopServices), UpgradeStateDirectory, Live, cancellationToken));
 
     /// <summary>The database really is where the backend's log says: one Alembic head, the reported one, and it moved if it had to.</summary>
     Target VerifyMigrations => _ => _
-        .Description("Checks that alembic_version is the single head the backend reported")
+        .Description(RunbookTable.Description(RunbookStep.VerifyMigrations))
         .DependsOn(StartBackend)
         .OnlyWhenStatic(() => NotDryRun)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(VerifyMigrations)))
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.VerifyMigrations))
         .Executes(async cancellationToken => await Run.VerifyMigrationsAsync(Live.VerifyMigrationsAsync, cancellationToken));
 }

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Database;
 using Nuke.Common;
 using Nuke.Common.IO;
@@ -51,17 +52,17 @@ partial class Build
     /// fails this target, and with it the upgrade, before anything is pulled or stopped.
     /// </summary>
     Target Backup => _ => _
-        .Description("Backs up the database with pg_dump; the archive is decoded completely (beside Pull) before Stop")
+        .Description(RunbookTable.Description(RunbookStep.Backup))
         .DependsOn(Preflight)
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenStatic(() => !BackupAfterStop)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Backup)))
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Backup))
         .Executes(async cancellationToken =>
         {
             await Run.StartBackUpAsync(Live, BackupPolicy, cancellationToken);
             // Before a Pull that runs, the check finishes beside it (Pull waits for the verdict); otherwise (alone, or
             // Pull done before resuming) the step ends verified, so a failed check never surfaces in Stop.
-            if (!ScheduledTargets.Contains(Pull) || !NotDoneBeforeResuming(nameof(Pull)))
+            if (!ScheduledTargets.Contains(Pull) || !NotDoneBeforeResuming(RunbookStep.Pull))
                 await Run.EnsureBackupVerifiedAsync();
         });
 
@@ -70,11 +71,11 @@ partial class Build
     /// cost of the dump's time added to the outage. The default backs up while the old version still serves.
     /// </summary>
     Target BackupAfterStopping => _ => _
-        .Description("With --backup-after-stop: the backup, taken once the app is stopped so no write is left out")
+        .Description(RunbookTable.Description(RunbookStep.BackupAfterStopping))
         .DependsOn(Stop)
         .DependentFor(StartBackend)
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenStatic(() => BackupAfterStop)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(BackupAfterStopping)))
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.BackupAfterStopping))
         .Executes(async cancellationToken => await Run.BackUpAsync(Live, BackupPolicy, cancellationToken));
 }

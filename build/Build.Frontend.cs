@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nuke.Common;
 
 partial class Build
@@ -13,10 +14,10 @@ partial class Build
     readonly string FrontendVersionEndpoint = "/version#version";
 
     Target Frontend => _ => _
-        .Description("Recreates the frontend alone on the new tag and checks its image, its page and any version it states")
+        .Description(RunbookTable.Description(RunbookStep.Frontend))
         .DependsOn(VerifyMigrations)
         .OnlyWhenStatic(() => NotDryRun)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Frontend)))
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Frontend))
         .OnlyWhenDynamic(() => Run.UpgradesFrontend(FrontendService))
         .Executes(async cancellationToken => await Run.UpgradeFrontendAsync(Live, Deployment.FrontendService, cancellationToken));
 }

@@ -1,12 +1,13 @@
+using Nexplane.Upgrade.Runbook;
 using Nuke.Common;
 
 partial class Build
 {
     /// <summary>Every new image is pulled while the old version still serves, so a failed pull changes nothing.</summary>
     Target Pull => _ => _
-        .Description("Pulls every new image before anything stops and records its digest")
+        .Description(RunbookTable.Description(RunbookStep.Pull))
         .DependsOn(Backup)
         .OnlyWhenStatic(() => NotDryRun)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Pull)))
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Pull))
         .Executes(async cancellationToken => await Run.PullAsync(Live, cancellationToken));
 }

@@ -39,7 +39,7 @@ partial class Build
     }
 
     /// <summary>Printed as the skip reason of the steps a resumed upgrade does not repeat.</summary>
-    bool NotDoneBeforeResuming(string step) => !Run.StepsDoneBeforeResuming.Contains(step);
+    bool NotDoneBeforeResuming(RunbookStep step) => !Run.StepsDoneBeforeResuming.Contains(step.ToString());
 
     bool ResumingAfterPreflight => Run.StepsDoneBeforeResuming.Contains(nameof(Preflight));
 

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Preflight;
@@ -70,7 +71,7 @@ partial class Build
 
     /// <summary>Read-only: the runbook's "before you start", checked for the operator. Changes nothing.</summary>
     Target Preflight => _ => _
-        .Description("Checks the release notes, the upgrade path and the deployment; changes nothing")
+        .Description(RunbookTable.Description(RunbookStep.Preflight))
         .Requires(() => Version)
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)

@@ -17,11 +17,6 @@ partial class Build
     bool UpgradeFailedPastPointOfNoReturn =>
         RunbookTable.PastPointOfNoReturn.Any(step => FailedTargets.Contains(step.ToString()) || AbortedTargets.Contains(step.ToString()));
 
-    /// <summary>The target that performs a runbook step: NUKE's targets are properties named like the step.</summary>
-    Target TargetOf(RunbookStep step) =>
-        (Target)typeof(Build).GetProperty(step.ToString(), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
-            .GetValue(this)!;
-
     /// <summary>Printed as the skip reason, so it reads as the rule it is.</summary>
     bool RollbackNeeded => !DryRun && (InvokedTargets.Contains(Rollback) || UpgradeFailedPastPointOfNoReturn);
 

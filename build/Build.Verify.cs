@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nuke.Common;
@@ -26,9 +27,9 @@ partial class Build
         : "The Agents step upgrades the hosts in the agent hosts file next.";
 
     Target Verify => _ => _
-        .Description("Checks the version endpoint, a real login and the asset inventory")
+        .Description(RunbookTable.Description(RunbookStep.Verify))
         .DependsOn(Frontend)
         .OnlyWhenStatic(() => NotDryRun)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(nameof(Verify)))
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Verify))
         .Executes(async cancellationToken => await Run.VerifyAsync(Run.TargetVersion, WhatHappensToOutdatedAgents, Live, Live, cancellationToken));
 }

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nuke.Common;
 using Nuke.Common.IO;
 
@@ -36,8 +37,13 @@ partial class Build : NukeBuild
     [Parameter("Base URL of the Nexplane backend API, e.g. http://127.0.0.1:8000 or https://host/api")]
     readonly string? ApiUrl;
 
-    /// <summary>The runbook's steps in order. <see cref="Upgrade"/> runs them all; each can be run alone.</summary>
+    /// <summary>The runbook's steps (<see cref="RunbookTable"/>). <see cref="Upgrade"/> runs them all; each can be run alone.</summary>
     Target Upgrade => _ => _
         .Description("Upgrades Nexplane to --version: the whole runbook, rolled back automatically on failure")
-        .DependsOn(Preflight, Backup, Pull, Stop, StartBackend, VerifyMigrations, Frontend, Verify, Agents);
+        .DependsOn(RunbookTable.Steps.Select(TargetOf).ToArray());
+
+    /// <summary>The target that performs a runbook step: NUKE's targets are properties named like the step.</summary>
+    Target TargetOf(RunbookStep step) =>
+        (Target)typeof(Build).GetProperty(step.ToString(), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .GetValue(this)!;
 }

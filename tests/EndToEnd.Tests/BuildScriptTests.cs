@@ -8,8 +8,8 @@ namespace EndToEnd.Tests;
 /// </summary>
 public sealed class BuildScriptTests
 {
-    static readonly string[] RunbookOrder =
-        ["Preflight", "Backup", "Pull", "Stop", "StartBackend", "VerifyMigrations", "Frontend", "Verify", "Agents"];
+    /// <summary>The runbook's one table: the plan the build prints must follow it.</summary>
+    static readonly string[] RunbookOrder = Nexplane.Upgrade.Runbook.RunbookTable.Steps.Select(step => step.ToString()).ToArray();
 
     [Fact]
     public async Task Help_lists_the_runbook_targets_and_their_parameters()
