@@ -62,10 +62,7 @@ partial class Build
         // A backup still being checked (the run ended in Pull) ends first; this never throws.
         Run.SettleBackupBeingVerifiedAsync().GetAwaiter().GetResult();
         if (!JournalOnlyRead)
-            Run.EndJournal(
-                rollbackSucceeded: SucceededTargets.Contains(Rollback),
-                verifySucceeded: SucceededTargets.Contains(Verify),
-                stopBegan: Journal?.HasCompleted(RunbookStep.Stop) == true || FailedTargets.Contains(Stop) || AbortedTargets.Contains(Stop));
+            Run.EndJournal(RunEnd.Outcome);
         HeldLock?.Dispose();
         HeldLock = null;
     }

@@ -58,10 +58,8 @@ partial class Build
         .OnlyWhenDynamic(() => UsersAwaitOutcome)
         .Executes(async cancellationToken =>
         {
-            var failedStep = ExecutionPlan.FirstOrDefault(target =>
-                target.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted && RunbookTable.Named([target.Name]).Count > 0)?.Name;
-            var outcome = Run.OutcomeEvent(failedStep, SucceededTargets.Contains(Verify), SucceededTargets.Contains(Rollback),
-                stopBegan: Journal?.HasCompleted(RunbookStep.Stop) == true || FailedTargets.Contains(Stop) || AbortedTargets.Contains(Stop),
+            var end = RunEnd;
+            var outcome = Run.OutcomeEvent(end.FailedStep, end.VerifySucceeded, end.RollbackSucceeded, end.StopBegan,
                 Run.JsonReportFile(UpgradeStateDirectory));
             Run.RecordDeliveries(await Notifier.PostAsync(outcome, cancellationToken));
         });

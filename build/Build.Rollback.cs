@@ -14,11 +14,21 @@ partial class Build
     [Parameter("Roll back the upgrade named by --upgrade-id even though the deployment no longer is what its journal says (the differences are printed first)")]
     readonly bool AcceptDifferences;
 
-    bool UpgradeFailedPastPointOfNoReturn =>
-        RunbookTable.PastPointOfNoReturn.Any(step => FailedTargets.Contains(step.ToString()) || AbortedTargets.Contains(step.ToString()));
+    /// <summary>The end-of-run rules (<see cref="Nexplane.Upgrade.Runbook.RunEnd"/>) over the targets' states now and the journal.</summary>
+    RunEnd RunEnd => new(
+        ExecutionPlan.Select(target => (target.Name, target.Status switch
+        {
+            ExecutionStatus.Succeeded => TargetState.Succeeded,
+            ExecutionStatus.Failed => TargetState.Failed,
+            ExecutionStatus.Aborted => TargetState.Aborted,
+            _ => TargetState.NotRun,
+        })).ToArray(),
+        Journal?.CompletedSteps.Select(step => step.Name).ToArray() ?? [],
+        RollbackInvoked: InvokedTargets.Contains(Rollback),
+        DryRun);
 
     /// <summary>Printed as the skip reason, so it reads as the rule it is.</summary>
-    bool RollbackNeeded => !DryRun && (InvokedTargets.Contains(Rollback) || UpgradeFailedPastPointOfNoReturn);
+    bool RollbackNeeded => RunEnd.RollbackNeeded;
 
     /// <summary>
     /// NUKE's rollback pattern: planned with the upgrade steps, assured to run after a failure (and after Ctrl+C),
@@ -56,10 +66,7 @@ partial class Build
                     throw;
                 }
             }
-            var stepsStartedInThisRun = upgradeRanInThisRun
-                ? RunbookTable.Named(ExecutionPlan.Where(t => t.Status is ExecutionStatus.Failed or ExecutionStatus.Aborted or ExecutionStatus.Succeeded)
-                    .Select(t => t.Name))
-                : null;
+            var stepsStartedInThisRun = upgradeRanInThisRun ? RunEnd.StartedSteps : null;
             await Run.RollBackAsync(stepsStartedInThisRun, RollbackSettings, Live, cancellationToken);
         });
 

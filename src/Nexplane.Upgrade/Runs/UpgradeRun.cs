@@ -17,15 +17,14 @@ public sealed partial class UpgradeRun(IRunOutput output)
     public IRunOutput Output => output;
 
     /// <summary>
-    /// Records how the upgrade ended, when the run ends without having said so. Finished means: the control plane is
-    /// healthy on the new version (agents are upgraded host by host afterwards and never roll it back) or back on the
-    /// old one; before Stop nothing changed. Anything else stays unfinished, so the next run refuses to start over.
+    /// Records how the upgrade ended (<see cref="RunEnd.Outcome"/>), when the run ends without having said so: a
+    /// rollback that already recorded its outcome keeps it.
     /// </summary>
-    public void EndJournal(bool rollbackSucceeded, bool verifySucceeded, bool stopBegan)
+    public void EndJournal(UpgradeOutcome? outcome)
     {
         if (Journal is null || Journal.Outcome is not null)
             return;
-        Journal.Outcome = OutcomeAtEnd(rollbackSucceeded, verifySucceeded, stopBegan);
+        Journal.Outcome = outcome;
         Journal.Save();
     }
 
@@ -36,10 +35,4 @@ public sealed partial class UpgradeRun(IRunOutput output)
             output.Information("{Gate}", gate.ToString());
         return gates;
     }
-
-    public static UpgradeOutcome? OutcomeAtEnd(bool rollbackSucceeded, bool verifySucceeded, bool stopBegan) =>
-        rollbackSucceeded ? UpgradeOutcome.RolledBack
-        : verifySucceeded ? UpgradeOutcome.Succeeded
-        : !stopBegan ? UpgradeOutcome.NothingChanged
-        : null;
 }
