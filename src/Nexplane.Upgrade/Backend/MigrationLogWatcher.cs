@@ -16,7 +16,7 @@ public sealed record MigrationOutcome(IReadOnlyList<AppliedMigration> Migrations
 /// judged by its restart count, never by one state sample), a failure line, or the timeout is a migration
 /// failure: the whole output is saved to a file and <see cref="MigrationFailedException"/> names it.
 /// </summary>
-public sealed class MigrationLogWatcher(DockerClient docker, Action<string> log, Func<string, string>? redact = null, IProgressDisplay? display = null)
+public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log, Func<string, string>? redact = null, IProgressDisplay? display = null)
 {
     /// <summary>After a failure line, how long to keep reading so the saved output holds the whole traceback.</summary>
     static readonly TimeSpan FailureGrace = TimeSpan.FromSeconds(3);

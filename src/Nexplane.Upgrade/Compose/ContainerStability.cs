@@ -7,7 +7,7 @@ namespace Nexplane.Upgrade.Compose;
 /// once, so a single inspect can show <c>running</c> with exit code 0 between two crashes: the restart count,
 /// sampled over a window, is what tells.
 /// </summary>
-public sealed class ContainerStability(DockerClient docker)
+public sealed class ContainerStability(IDockerClient docker)
 {
     static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(250);
 

@@ -20,7 +20,7 @@ public sealed record ServiceContainer(
 /// labels, so it works whatever the container names are. Given the compose file, every container found must have
 /// been created from it (<see cref="ComposeOwnership"/>): another deployment's container is refused, never returned.
 /// </summary>
-public sealed class DeploymentContainers(DockerClient docker, string project, string? composeFile = null)
+public sealed class DeploymentContainers(IDockerClient docker, string project, string? composeFile = null)
 {
     public const string ProjectLabel = "com.docker.compose.project";
     public const string ServiceLabel = "com.docker.compose.service";
@@ -28,7 +28,7 @@ public sealed class DeploymentContainers(DockerClient docker, string project, st
     public string Project { get; } = project;
 
     /// <summary>The engine at DOCKER_HOST or the default socket, checked to answer before anything else runs.</summary>
-    public static async Task<DockerClient> ConnectAsync(CancellationToken cancellationToken)
+    public static async Task<IDockerClient> ConnectAsync(CancellationToken cancellationToken)
     {
         var endpoint = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host
             ? new Uri(host)

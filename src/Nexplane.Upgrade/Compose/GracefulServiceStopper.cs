@@ -23,7 +23,7 @@ public sealed record StoppedContainer(
 /// The order matters: under <c>restart: unless-stopped</c> an app that exits on its own is restarted, unless a
 /// stop of its container is in progress. The stop is the fallback when the image has no shell.
 /// </summary>
-public sealed class GracefulServiceStopper(DockerClient docker, DeploymentContainers containers, ProtectedServiceGuard protectedServices, Action<string> log)
+public sealed class GracefulServiceStopper(IDockerClient docker, DeploymentContainers containers, ProtectedServiceGuard protectedServices, Action<string> log)
 {
     /// <summary>Runs inside the container: <c>kill -1</c> reaches every process but PID 1 and the caller itself.</summary>
     public static readonly IReadOnlyList<string> SignalAppProcesses = ["sh", "-c", "kill -TERM -1"];

@@ -17,7 +17,7 @@ public sealed record PulledImage(string Service, ImageReference Reference, strin
 /// `docker login` stored on this machine, if any. It never removes an image: the previous version's images stay on
 /// the machine so a rollback needs no registry.
 /// </summary>
-public sealed class ImagePuller(DockerClient docker, RegistryCredentials credentials, Action<string> log, IProgressDisplay? display = null)
+public sealed class ImagePuller(IDockerClient docker, RegistryCredentials credentials, Action<string> log, IProgressDisplay? display = null)
 {
     /// <summary>
     /// Pulls each image in turn and resolves it to its digest. The first failure throws, so the caller stops the

@@ -78,7 +78,7 @@ public static class RunningImageJudge
 }
 
 /// <summary><see cref="IRunningImages"/> through the Docker engine API, containers found by compose labels.</summary>
-public sealed class DockerRunningImages(DockerClient docker, DeploymentContainers containers) : IRunningImages
+public sealed class DockerRunningImages(IDockerClient docker, DeploymentContainers containers) : IRunningImages
 {
     public async Task<RunningImage?> OfServiceAsync(string service, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace Nexplane.Upgrade.Database;
 /// optionally feeding a host stream to its stdin. Environment values (PGPASSWORD) travel in the exec request,
 /// not on any command line.
 /// </summary>
-public sealed class ContainerExec(DockerClient docker)
+public sealed class ContainerExec(IDockerClient docker)
 {
     public async Task<(long ExitCode, string StandardError)> RunAsync(
         string containerId,

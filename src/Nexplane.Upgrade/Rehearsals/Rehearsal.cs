@@ -15,7 +15,7 @@ namespace Nexplane.Upgrade.Rehearsals;
 /// The deployment itself is only read (its compose file, through <c>compose config</c>). Everything created is
 /// removed before this returns, however it ends.
 /// </summary>
-public sealed class Rehearsal(DockerClient docker, HttpClient http, Action<string> log, Action<string> warn, Func<string, string> redact,
+public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<string> log, Action<string> warn, Func<string, string> redact,
     IProgressDisplay? display = null)
 {
     public async Task<RehearsalReport> RunAsync(RehearsalSettings settings, CancellationToken cancellationToken)

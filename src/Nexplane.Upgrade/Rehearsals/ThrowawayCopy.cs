@@ -9,7 +9,7 @@ namespace Nexplane.Upgrade.Rehearsals;
 /// carries the rehearsal's labels and is removed by them, also after a failure or Ctrl+C; a later run removes what a
 /// killed one left behind.
 /// </summary>
-public sealed class ThrowawayCopy(DockerClient docker, string rehearsalId, string composeFile, Action<string> log)
+public sealed class ThrowawayCopy(IDockerClient docker, string rehearsalId, string composeFile, Action<string> log)
 {
     string? _networkId;
     string? _databaseContainerId;
@@ -78,7 +78,7 @@ public sealed class ThrowawayCopy(DockerClient docker, string rehearsalId, strin
     /// Removes what earlier rehearsals of this deployment left behind when their process died (SIGKILL, a lost machine):
     /// objects whose owning process no longer runs on this machine. A rehearsal that still runs is left alone.
     /// </summary>
-    public static Task<int> RemoveLeftoversAsync(DockerClient docker, string composeFile, Action<string> log) =>
+    public static Task<int> RemoveLeftoversAsync(IDockerClient docker, string composeFile, Action<string> log) =>
         RemoveLabelledAsync(docker, $"{CopyPlan.ComposeFileLabel}={composeFile}", labels => !OwnerRuns(labels), log);
 
     static bool OwnerRuns(IDictionary<string, string> labels)
@@ -102,7 +102,7 @@ public sealed class ThrowawayCopy(DockerClient docker, string rehearsalId, strin
         }
     }
 
-    static async Task<int> RemoveLabelledAsync(DockerClient docker, string label, Func<IDictionary<string, string>, bool> remove, Action<string> log)
+    static async Task<int> RemoveLabelledAsync(IDockerClient docker, string label, Func<IDictionary<string, string>, bool> remove, Action<string> log)
     {
         var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } };
         var removed = await RemoveContainersAsync(docker, filter, remove);
@@ -127,7 +127,7 @@ public sealed class ThrowawayCopy(DockerClient docker, string rehearsalId, strin
         return removed;
     }
 
-    static async Task<int> RemoveContainersAsync(DockerClient docker, Dictionary<string, IDictionary<string, bool>> filter,
+    static async Task<int> RemoveContainersAsync(IDockerClient docker, Dictionary<string, IDictionary<string, bool>> filter,
         Func<IDictionary<string, string>, bool> remove)
     {
         var removed = 0;

@@ -84,7 +84,7 @@ public sealed partial class LiveDeployment : IDatabaseBackup
     {
         if (settings.BackupMode == BackupMode.Host)
             return (null, null);
-        DockerClient docker;
+        IDockerClient docker;
         try
         {
             docker = await DockerAsync(cancellationToken);

@@ -17,7 +17,7 @@ namespace Nexplane.Upgrade.Wiring;
 public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, UpgradeRun run, HttpClient http)
     : IRollbackDeployment, IBackendStart, IAgentHosts, IImagePull, IFrontendUpgrade, IRehearsalDeployment
 {
-    DockerClient? _docker;
+    IDockerClient? _docker;
     ComposeCli? _compose;
 
     public Deployment Deployment => deployment;
@@ -29,7 +29,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     void Line(string line) => run.Output.Line(line);
 
     /// <summary>The Docker engine, connected once per run (and checked to answer).</summary>
-    public async Task<DockerClient> DockerAsync(CancellationToken cancellationToken) =>
+    public async Task<IDockerClient> DockerAsync(CancellationToken cancellationToken) =>
         _docker ??= await DeploymentContainers.ConnectAsync(cancellationToken);
 
     /// <summary>This deployment's containers: its project's, and only those created from its compose file.</summary>

@@ -22,7 +22,7 @@ public sealed class DatabaseContainer : IAsyncLifetime
     public string Name { get; } = $"nexplane-dbtest-{Guid.NewGuid():N}"[..28];
     public int Port { get; } = FreePort.Next();
     public string Id { get; private set; } = "";
-    public DockerClient Docker { get; private set; } = null!;
+    public IDockerClient Docker { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {

@@ -14,7 +14,7 @@ public sealed class BackendStartTests : IAsyncLifetime
 {
     readonly SandboxInstance _sandbox = new(26);
     readonly List<string> _log = [];
-    DockerClient _docker = null!;
+    IDockerClient _docker = null!;
 
     public async Task InitializeAsync()
     {
