@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
 
@@ -17,6 +16,9 @@ public sealed partial class UpgradeRun
     public TimeSpan InProgressSettleTime { get; init; } = TimeSpan.FromSeconds(5);
 
     static readonly TimeSpan InProgressPollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How the run waits; tests pass a clock that moves on by each wait at once.</summary>
+    public Time.Clock Clock { get; init; } = Time.Clock.System;
 
     /// <summary>
     /// Once the app is stopped, records the cluster's transaction horizon in the journal. A failure only costs the
@@ -46,7 +48,7 @@ public sealed partial class UpgradeRun
     {
         if (journal.TransactionHorizon is not { } horizon)
             return RestoreDecision.From(null, null);
-        var waited = Stopwatch.StartNew();
+        var started = Clock.Timestamp();
         while (true)
         {
             HorizonCheck check;
@@ -58,9 +60,9 @@ public sealed partial class UpgradeRun
             {
                 return RestoreDecision.From(horizon, null, exception.Message);
             }
-            if (check.Statuses is { InProgress: > 0, Committed: 0 } && waited.Elapsed < InProgressSettleTime)
+            if (check.Statuses is { InProgress: > 0, Committed: 0 } && Clock.Since(started) < InProgressSettleTime)
             {
-                await Task.Delay(InProgressPollInterval, cancellationToken);
+                await Clock.DelayAsync(InProgressPollInterval, cancellationToken);
                 continue;
             }
             return RestoreDecision.From(horizon, check);

@@ -12,6 +12,7 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
 {
     readonly string _directory = Path.Combine(Path.GetTempPath(), $"run-horizon-{Guid.NewGuid():N}");
     readonly RecordedOutput _output = new();
+    readonly Nexplane.Upgrade.Tests.Time.AdvancingClock _clock = new();
 
     static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
         "https://github.com/owner/nexplane/issues", "./build.sh Upgrade --version", "--resume");
@@ -48,7 +49,7 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
         journal.TransactionHorizon = horizon;
         journal.Save();
         // A short wait for transactions in progress keeps these tests quick; the tool waits 5 s.
-        return new UpgradeRun(_output) { Journal = journal, InProgressSettleTime = TimeSpan.FromMilliseconds(600) };
+        return new UpgradeRun(_output) { Journal = journal, InProgressSettleTime = TimeSpan.FromSeconds(5), Clock = _clock };
     }
 
     [Fact]
@@ -155,6 +156,10 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
             deployment.HorizonChecks.Enqueue(Check(inProgress: 1));
 
         await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+
+        // Asked every 250 ms for the 5 s a killed backend's transaction may take to end, then no longer.
+        Assert.Equal(21, deployment.Calls.Count(call => call == "check horizon"));
+        Assert.All(_clock.Delays, delay => Assert.Equal(TimeSpan.FromMilliseconds(250), delay));
 
         Assert.Contains("restore /backups/before.dump", deployment.Calls);
         Assert.Contains(_output.Lines, line => line.Contains("Restoring the database: 1 transaction(s) begun since Stop are still in progress", StringComparison.Ordinal));
