@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nuke.Common;
+using Nexplane.Upgrade.Steps.Stop;
 
 partial class Build
 {
@@ -10,9 +11,6 @@ partial class Build
     [Parameter("Compose service of the backend, whose log reports the migrations")]
     readonly string BackendService = "backend";
 
-    [Parameter("How long a stopping service may take after its TERM before the engine kills it, e.g. 5s")]
-    readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
-
     [Parameter("Longest time the backend's migrations (and its startup) may take, e.g. 10m")]
     readonly TimeSpan MigrationTimeout = TimeSpan.FromMinutes(10);
 
@@ -21,16 +19,6 @@ partial class Build
 
     [Parameter("How long started services must keep running without a restart to count as up, e.g. 3s")]
     readonly TimeSpan StabilityWindow = TimeSpan.FromSeconds(3);
-
-    /// <summary>The point of no return: from here on a failure triggers <see cref="Rollback"/>.</summary>
-    Target Stop => _ => _
-        .Description(RunbookTable.Description(RunbookStep.Stop))
-        .DependsOn(Pull)
-        .OnlyWhenStatic(() => NotDryRun)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Stop))
-        .Executes(async cancellationToken =>
-            await Run.StopAppAsync(Run.PresentServices(StopServices),
-                new StopSettings(BackendService, StopTimeout, ParameterFlag(nameof(StopTimeout)), $"{ParameterFlag(nameof(BackupAfterStop))} avoids the window."), Live, cancellationToken));
 
     Target StartBackend => _ => _
         .Description(RunbookTable.Description(RunbookStep.StartBackend))

@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Progress;
 using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 using Serilog;
+using Nexplane.Upgrade.Operator;
 
 /// <summary>The run object every target calls: it holds the run's journal, report and findings.</summary>
 partial class Build

@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Runs;
 

@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Steps.Stop;
 
 namespace Nexplane.Upgrade.Runs;
 

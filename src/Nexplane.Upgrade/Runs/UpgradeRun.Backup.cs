@@ -7,9 +7,7 @@ namespace Nexplane.Upgrade.Runs;
 public sealed partial class UpgradeRun
 {
     /// <summary>Write counters of every table when the backup's snapshot was taken; Stop compares against them.</summary>
-    IReadOnlyDictionary<string, long>? _writesAtBackup;
-
-    DateTimeOffset? _backupTakenAt;
+    Steps.Stop.WritesAtBackup? _writesAtBackup;
 
     /// <summary>A backup written by <see cref="StartBackUpAsync"/> whose decode check has not been awaited yet.</summary>
     (WrittenBackup Written, BackupPolicy Policy)? _backupBeingVerified;
@@ -96,11 +94,8 @@ public sealed partial class UpgradeRun
     }
 
     /// <summary>Marks the moment of the backup's snapshot, with every table's write counters then.</summary>
-    public void BackupStarting(IReadOnlyDictionary<string, long> writeCounters)
-    {
-        _writesAtBackup = writeCounters;
-        _backupTakenAt = DateTimeOffset.UtcNow;
-    }
+    public void BackupStarting(IReadOnlyDictionary<string, long> writeCounters) =>
+        _writesAtBackup = new Steps.Stop.WritesAtBackup(writeCounters, DateTimeOffset.UtcNow);
 
     /// <summary>
     /// The backup a Restore puts back into the database the deployment uses now (<paramref name="live"/>): the named one,
@@ -175,28 +170,5 @@ public sealed partial class UpgradeRun
             Journal.RevisionBefore = string.Join(",", alembicRevisions);
             Journal.Save();
         }
-    }
-
-    /// <summary>
-    /// The runbook backs up while the app still serves: writes after the backup's snapshot are not in it. Once the
-    /// app is stopped, name the tables written in that window (the rollback keeps the failed database, so they are
-    /// never destroyed, but a restore does not carry them). <paramref name="avoidingTheWindow"/> says how to avoid it.
-    /// </summary>
-    public async Task ReportWriteWindowAsync(Func<CancellationToken, Task<IReadOnlyDictionary<string, long>>> captureWriteCounters,
-        string avoidingTheWindow, CancellationToken cancellationToken)
-    {
-        if (_writesAtBackup is null || _backupTakenAt is null)
-            return;
-        var written = WriteActivity.Written(_writesAtBackup, await captureWriteCounters(cancellationToken));
-        Report.WriteWindowSeconds = Math.Round((DateTimeOffset.UtcNow - _backupTakenAt.Value).TotalSeconds, 3);
-        foreach (var (table, rows) in written)
-            Report.TablesWrittenAfterBackup[table] = rows;
-        if (written.Count == 0)
-            output.Information("Write window: no table was written in the {Seconds:0.0} s between the backup and the stop", Report.WriteWindowSeconds);
-        else
-            output.Warning("Write window: {Count} table(s) were written in the {Seconds:0.0} s between the backup and the stop ({Tables}); " +
-                           "a rollback that restores the backup keeps those writes in the replaced database, not in the restored one " +
-                           "(one that PostgreSQL proves needs no restore keeps them in the live database). " + avoidingTheWindow,
-                written.Count, Report.WriteWindowSeconds, string.Join(", ", written.Select(t => $"{t.Key}: {t.Value} rows")));
     }
 }

@@ -1,25 +1,27 @@
+using Nexplane.Upgrade.Steps.Stop;
+
 namespace Nexplane.Upgrade.Runs;
 
-/// <summary>Stop: the point of no return, and the start of the downtime.</summary>
+/// <summary>Stop (Steps/Stop): the run hands it the backup's write counters and keeps what it found.</summary>
 public sealed partial class UpgradeRun
 {
-    /// <summary>
-    /// Stops the app services that use the database. The downtime starts when the backend was signalled; the tables
-    /// written since the backup are named; a service the engine had to kill is reported.
-    /// </summary>
+    /// <summary>Stops the app services that use the database; the downtime, the write window and the horizon go into the record.</summary>
     public async Task StopAppAsync(IReadOnlyCollection<string> services, StopSettings settings, IAppStop app, CancellationToken cancellationToken)
     {
         // Pull waits for the backup's verdict; this is for a run that skipped Pull.
         await EnsureBackupVerifiedAsync();
-        var stopped = await app.StopAsync(services, cancellationToken);
+        var result = await new StopStep(output).RunAsync(new StopInput(services, settings, _writesAtBackup, RecordHorizon: Journal is not null), app,
+            cancellationToken);
 
-        Report.DowntimeStartedAt = stopped.Where(c => c.Service == settings.BackendService).Select(c => (DateTimeOffset?)c.AppSignalledAt).Min()
-                                   ?? DateTimeOffset.UtcNow;
-        await ReportWriteWindowAsync(app.CaptureWriteCountersAsync, settings.AvoidingTheWriteWindow, cancellationToken);
-        await RecordTransactionHorizonAsync(app, cancellationToken);
-        foreach (var killed in stopped.Where(c => c.WasKilled))
-            output.Warning("{Service} was killed after " + settings.StopTimeoutOption + " {Timeout}: requests it was serving were cut off",
-                killed.Service, settings.StopTimeout);
-        output.Summary("Stopped", string.Join(", ", stopped.Select(c => $"{c.Service} {c.Seconds:0.0}s exit {c.ExitCode}")));
+        Report.DowntimeStartedAt = result.DowntimeStartedAt;
+        if (result.WriteWindowSeconds is { } window)
+            Report.WriteWindowSeconds = window;
+        foreach (var (table, rows) in result.TablesWrittenAfterBackup)
+            Report.TablesWrittenAfterBackup[table] = rows;
+        if (Journal is not null && result.Horizon is { } horizon)
+        {
+            Journal.TransactionHorizon = horizon;
+            Journal.Save();
+        }
     }
 }

@@ -20,29 +20,6 @@ public sealed partial class UpgradeRun
     /// <summary>How the run waits; tests pass a clock that moves on by each wait at once.</summary>
     public Time.Clock Clock { get; init; } = Time.Clock.System;
 
-    /// <summary>
-    /// Once the app is stopped, records the cluster's transaction horizon in the journal. A failure only costs the
-    /// proof (the rollback then restores), so it is a warning, never a failed Stop.
-    /// </summary>
-    public async Task RecordTransactionHorizonAsync(IDatabaseHorizon database, CancellationToken cancellationToken)
-    {
-        if (Journal is null)
-            return;
-        try
-        {
-            var horizon = await database.RecordTransactionHorizonAsync(cancellationToken);
-            Journal.TransactionHorizon = horizon;
-            Journal.Save();
-            output.Information("Transaction horizon at Stop: next transaction id {Xmax}, {Running} in progress, alembic_version {Revisions}; " +
-                               "a rollback skips the restore only if PostgreSQL shows nothing committed after it",
-                horizon.Xmax, horizon.InProgress.Count, string.Join(",", horizon.AlembicRevisions));
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            output.Warning("The transaction horizon could not be recorded ({Reason}): a rollback will restore the backup", exception.Message);
-        }
-    }
-
     /// <summary>Asks PostgreSQL, after the new version has been stopped, whether the rollback must restore the backup.</summary>
     async Task<RestoreDecision> DecideRestoreAsync(UpgradeJournal journal, IDatabaseHorizon database, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Runs;
 

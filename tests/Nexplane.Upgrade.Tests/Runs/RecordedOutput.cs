@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 

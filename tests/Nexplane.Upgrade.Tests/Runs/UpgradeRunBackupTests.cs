@@ -23,30 +23,6 @@ public sealed class UpgradeRunBackupTests : IDisposable
         Task.FromResult<IReadOnlyDictionary<string, long>>(tables.ToDictionary(t => t.Table, t => t.Writes));
 
     [Fact]
-    public async Task Tables_written_after_the_backup_are_named_with_how_to_avoid_the_window()
-    {
-        var run = new UpgradeRun(_output);
-        run.BackupStarting(await Counters(("assets", 10), ("users", 3)));
-
-        await run.ReportWriteWindowAsync(_ => Counters(("assets", 12), ("users", 3)), "Take the backup after the stop.", CancellationToken.None);
-
-        Assert.Equal(new Dictionary<string, long> { ["assets"] = 2 }, run.Report.TablesWrittenAfterBackup);
-        Assert.Contains(_output.Lines, line => line.StartsWith("WRN Write window: 1 table(s)") && line.Contains("(assets: 2 rows)")
-                                               && line.EndsWith("Take the backup after the stop."));
-    }
-
-    [Fact]
-    public async Task Without_a_backup_in_this_run_there_is_no_window_to_report()
-    {
-        var run = new UpgradeRun(_output);
-
-        await run.ReportWriteWindowAsync(_ => throw new InvalidOperationException("the database is not asked"), "", CancellationToken.None);
-
-        Assert.Null(run.Report.WriteWindowSeconds);
-        Assert.Empty(_output.Lines);
-    }
-
-    [Fact]
     public void The_verified_backup_is_in_the_journal_for_a_later_rollback()
     {
         Directory.CreateDirectory(_directory);

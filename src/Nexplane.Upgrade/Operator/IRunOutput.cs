@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Progress;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Operator;
 
 /// <summary>
 /// Where a run speaks: the build's log (message templates with their values, so every line reads as before) and the

@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Database;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Stop;
 
 /// <summary>Stopping the app services, and the database's write counters that tell what the backup missed.</summary>
 public interface IAppStop : IDatabaseHorizon

@@ -1,4 +1,4 @@
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Stop;
 
 /// <summary>What Stop needs to know beyond the services it stops.</summary>
 /// <param name="BackendService">Its stop starts the downtime.</param>

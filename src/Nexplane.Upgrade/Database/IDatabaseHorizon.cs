@@ -1,6 +1,4 @@
-using Nexplane.Upgrade.Database;
-
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Database;
 
 /// <summary>The database's transaction horizon at Stop, and whether anything committed since: the rollback's proof that a restore is not needed.</summary>
 public interface IDatabaseHorizon

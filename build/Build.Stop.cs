@@ -1,0 +1,21 @@
+using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Stop;
+using Nuke.Common;
+
+/// <summary>Stop (src/Nexplane.Upgrade/Steps/Stop): the point of no return, and the start of the downtime.</summary>
+partial class Build
+{
+    [Parameter("How long a stopping service may take after its TERM before the engine kills it, e.g. 5s")]
+    readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The point of no return: from here on a failure triggers <see cref="Rollback"/>.</summary>
+    Target Stop => _ => _
+        .Description(RunbookTable.Description(RunbookStep.Stop))
+        .DependsOn(Pull)
+        .OnlyWhenStatic(() => NotDryRun)
+        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Stop))
+        .Executes(async cancellationToken =>
+            await Run.StopAppAsync(Run.PresentServices(StopServices),
+                new StopSettings(BackendService, StopTimeout, ParameterFlag(nameof(StopTimeout)), $"{ParameterFlag(nameof(BackupAfterStop))} avoids the window."), Live, cancellationToken));
+}
