@@ -22,6 +22,29 @@ public sealed class BackupAndRestoreTargetTests(DatabaseTargetSandbox fixture) :
     readonly SandboxInstance sandbox = fixture.Sandbox;
 
     [Fact]
+    public async Task Restore_is_refused_while_another_run_holds_the_deployments_lock()
+    {
+        var journals = Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "upgrade");
+        Directory.CreateDirectory(journals);
+        var lockFile = Nexplane.Upgrade.Runbook.UpgradeLock.PathFor(journals, sandbox.ComposeFile);
+        // Held by this test's own (running) process, taken now: as an upgrade in progress holds it.
+        await File.WriteAllTextAsync(lockFile, System.Text.Json.JsonSerializer.Serialize(new Nexplane.Upgrade.Runbook.LockOwner(
+            "root", Environment.ProcessId, Environment.MachineName, DateTimeOffset.UtcNow, "./build.sh Upgrade --version 0.3.0")));
+        try
+        {
+            var refused = await BuildScript.RunAsync(["Restore", "--no-logo", .. sandbox.ToolArguments]);
+
+            Assert.True(refused.ExitCode != 0, refused.ToString());
+            Assert.Contains("Another upgrade holds the lock", refused.Output);
+            Assert.DoesNotContain("Restoring into the new database", refused.Output);
+        }
+        finally
+        {
+            File.Delete(lockFile);
+        }
+    }
+
+    [Fact]
     public async Task Backup_writes_a_verified_archive_inside_the_db_container_and_Restore_refuses_until_the_app_is_stopped_then_keeps_the_old_database()
     {
         var backup = await BuildScript.RunAsync(["Backup", "--no-logo", "--version", "0.3.0", "--accept-breaking-changes", "--backup-mode", "Container",
@@ -36,6 +59,9 @@ public sealed class BackupAndRestoreTargetTests(DatabaseTargetSandbox fixture) :
         Assert.Equal("0.2.0", manifest.NexplaneVersion);
         Assert.Equal(["002_asset_tags"], manifest.AlembicRevisions);
         Assert.Contains("backend", manifest.Images.Keys);
+        // The database the backup was taken from, as PostgreSQL names it: an implicit Restore takes only a backup of it.
+        Assert.Equal("nexplane", manifest.DatabaseIdentity!.Name);
+        Assert.Matches("^[0-9]+$", manifest.DatabaseIdentity.SystemIdentifier);
         var password = Nexplane.Upgrade.Compose.DotEnvFile.Load(sandbox.EnvFile)["POSTGRES_PASSWORD"]!;
         Assert.DoesNotContain(password, backup.Output);
 
