@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Steps.Frontend;
+using Nexplane.Upgrade.Steps.Pull;
 using Nexplane.Upgrade.Deployments;
 using Docker.DotNet;
 using Nexplane.Upgrade.Backend;

@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Compose;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Pull;
 
 /// <summary>Pull's one operation on the deployment; tests record it instead of pulling.</summary>
 public interface IImagePull
