@@ -11,7 +11,7 @@ public sealed partial class UpgradeRun
     /// <summary>
     /// Starts the journal, refusing when an earlier upgrade of this deployment never finished: its state is unknown
     /// to a fresh run, so the operator chooses between resuming it and rolling it back. One of an earlier installation
-    /// (another database cluster or compose project: reinstalled since) is set aside instead. A resumed one must match
+    /// (another database cluster: reinstalled since) is set aside instead. A resumed one must match
     /// the deployment <paramref name="observed"/> now. Call it holding the lock.
     /// </summary>
     /// <param name="readOnly">A dry run: an unfinished journal of an earlier installation is only said to be set aside.</param>
