@@ -9,5 +9,5 @@ partial class Build
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
         .Executes(async cancellationToken =>
-            await new DeploymentStatus(Run.Output, Http).ShowAsync(Deployment, Journals, BackupDirectoryPath, OperatorCommands, Live, cancellationToken));
+            await new DeploymentStatus(Run.Output).ShowAsync(Deployment, Journals, BackupDirectoryPath, OperatorCommands, Live, cancellationToken));
 }

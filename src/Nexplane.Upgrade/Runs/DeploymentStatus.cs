@@ -1,4 +1,3 @@
-using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Runbook;
@@ -7,37 +6,36 @@ using Nexplane.Upgrade.Operator;
 namespace Nexplane.Upgrade.Runs;
 
 /// <summary>What an operator asks first at 3 a.m.: the running version, an unfinished upgrade, the latest backups. Read-only.</summary>
-public sealed class DeploymentStatus(IRunOutput output, HttpClient http)
+public sealed class DeploymentStatus(IRunOutput output)
 {
     /// <summary>Never fails because the deployment is down: what cannot be read is said.</summary>
     public async Task ShowAsync(Deployment deployment, JournalStore journals, string backupDirectory, OperatorCommands commands,
         IDeploymentObserver observer, CancellationToken cancellationToken)
     {
-        try
+        // One look at the deployment serves the version line and the reconciliation of the journal shown.
+        var observed = await observer.ObserveAsync(cancellationToken);
+        if (observed.RunningVersion is { } version)
         {
-            var reported = await new VersionProbe(http).GetVersionAsync(deployment.ApiUrl, deployment.VersionEndpoints, cancellationToken);
-            output.Information("Running version: {Version} (from {Endpoint} at {Api})", reported.Version.ToString(), reported.Endpoint.ToString(),
-                deployment.ApiUrl);
-            output.Summary("Version", reported.Version.ToString());
+            output.Information("Running version: {Version} ({Source})", version, observed.RunningVersionSource);
+            output.Summary("Version", version);
         }
-        catch (VersionProbeException exception)
-        {
-            output.Warning("{Problem}", exception.Message);
-        }
+        else
+            output.Warning("{Problem}", observed.RunningVersionSource);
 
-        if (journals.Unfinished(deployment.ComposeFile) is { } unfinished)
+        var unfinished = journals.Unfinished(deployment.ComposeFile);
+        var latest = unfinished is null ? journals.LatestThatChangedSomething(deployment.ComposeFile) : null;
+        if (unfinished is not null)
             output.Warning("Unfinished upgrade {From} -> {To} started {Started:u}, stopped after {Step} (journal {File}). " +
                            $"Roll it back with {commands.Rollback}, or continue with {commands.Upgrade} {{To}} {commands.ResumeOption}.",
                 unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.LastCompletedStep ?? "no step",
                 unfinished.FilePath, unfinished.ToVersion ?? "?");
-        else if (journals.LatestThatChangedSomething(deployment.ComposeFile) is { } latest)
+        else if (latest is not null)
             output.Information("Last upgrade: {From} -> {To} started {Started:u}: {Outcome}",
                 latest.FromVersion ?? "?", latest.ToVersion ?? "?", latest.StartedAt, latest.Outcome?.ToText() ?? "unfinished");
         else
             output.Information("No upgrade of {ComposeFile} recorded in {Directory}", deployment.ComposeFile, journals.Directory);
 
-        var observed = await observer.ObserveAsync(cancellationToken);
-        if ((journals.Unfinished(deployment.ComposeFile) ?? journals.LatestThatChangedSomething(deployment.ComposeFile)) is { } shown)
+        if ((unfinished ?? latest) is { } shown)
             ShowReconciliation(shown, observed, deployment.BackendService, commands);
 
         var backups = new BackupFiles(backupDirectory).List();

@@ -95,7 +95,7 @@ public sealed partial class UpgradeRun
 
     /// <summary>Marks the moment of the backup's snapshot, with every table's write counters then.</summary>
     public void BackupStarting(IReadOnlyDictionary<string, long> writeCounters) =>
-        _writesAtBackup = new Steps.Stop.WritesAtBackup(writeCounters, DateTimeOffset.UtcNow);
+        _writesAtBackup = new Steps.Stop.WritesAtBackup(writeCounters, Clock.UtcNow);
 
     /// <summary>
     /// The backup a Restore puts back into the database the deployment uses now (<paramref name="live"/>): the named one,

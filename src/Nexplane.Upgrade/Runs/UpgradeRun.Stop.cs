@@ -10,7 +10,7 @@ public sealed partial class UpgradeRun
     {
         // Pull waits for the backup's verdict; this is for a run that skipped Pull.
         await EnsureBackupVerifiedAsync();
-        var result = await new StopStep(output).RunAsync(new StopInput(services, settings, _writesAtBackup, RecordHorizon: Journal is not null), app,
+        var result = await new StopStep(output, Clock).RunAsync(new StopInput(services, settings, _writesAtBackup, RecordHorizon: Journal is not null), app,
             cancellationToken);
 
         Report.DowntimeStartedAt = result.DowntimeStartedAt;

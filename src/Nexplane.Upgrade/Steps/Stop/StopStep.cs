@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Operator;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Steps.Stop;
 
@@ -30,13 +31,15 @@ public sealed record StopResult(
 /// tables written since the backup's snapshot, records the transaction horizon a rollback's proof starts from, and
 /// reports a service the engine had to kill. It decides and says; the run records the result.
 /// </summary>
-public sealed class StopStep(IRunOutput output)
+public sealed class StopStep(IRunOutput output, Clock? clock = null)
 {
+    readonly Clock _clock = clock ?? Clock.System;
+
     public async Task<StopResult> RunAsync(StopInput input, IAppStop app, CancellationToken cancellationToken)
     {
         var stopped = await app.StopAsync(input.Services, cancellationToken);
         var downtimeStartedAt = stopped.Where(c => c.Service == input.Settings.BackendService).Select(c => (DateTimeOffset?)c.AppSignalledAt).Min()
-                                ?? DateTimeOffset.UtcNow;
+                                ?? _clock.UtcNow;
         var (windowSeconds, written) = await MeasureWriteWindowAsync(input, app, cancellationToken);
         var horizon = input.RecordHorizon ? await RecordTransactionHorizonAsync(app, cancellationToken) : null;
         foreach (var killed in stopped.Where(c => c.WasKilled))
@@ -57,7 +60,7 @@ public sealed class StopStep(IRunOutput output)
         if (input.Backup is not { } backup)
             return (null, new Dictionary<string, long>());
         var written = WriteActivity.Written(backup.Counters, await app.CaptureWriteCountersAsync(cancellationToken));
-        var seconds = Math.Round((DateTimeOffset.UtcNow - backup.TakenAt).TotalSeconds, 3);
+        var seconds = Math.Round((_clock.UtcNow - backup.TakenAt).TotalSeconds, 3);
         if (written.Count == 0)
             output.Information("Write window: no table was written in the {Seconds:0.0} s between the backup and the stop", seconds);
         else
