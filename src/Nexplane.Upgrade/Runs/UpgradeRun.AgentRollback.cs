@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Runbook;
 

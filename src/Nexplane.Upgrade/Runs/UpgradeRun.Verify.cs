@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Steps.Verify;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Releases;
 

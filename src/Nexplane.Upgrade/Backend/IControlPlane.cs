@@ -1,7 +1,6 @@
 using Nexplane.Upgrade.Agents;
-using Nexplane.Upgrade.Backend;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Backend;
 
 /// <summary>The control plane's API as the run uses it: the operator's login, and the agents registered with it.</summary>
 public interface IControlPlane

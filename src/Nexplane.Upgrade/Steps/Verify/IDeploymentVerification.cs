@@ -1,7 +1,7 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Releases;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Verify;
 
 /// <summary>Asks the running deployment whether it works: Verify asks it of the new version, a rollback of the previous one.</summary>
 public interface IDeploymentVerification
