@@ -6,6 +6,9 @@ using Nuke.Common;
 /// <summary>Stop (src/Nexplane.Upgrade/Steps/Stop): the point of no return, and the start of the downtime.</summary>
 partial class Build
 {
+    [Parameter("App services that use the database and are stopped before the migration")]
+    readonly string[] StopServices = ["backend", "worker"];
+
     [Parameter("How long a stopping service may take after its TERM before the engine kills it, e.g. 5s")]
     readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 

@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nuke.Common;
 
+/// <summary>Verify (src/Nexplane.Upgrade/Steps/Verify): the new version answers, logs in and serves its assets.</summary>
 partial class Build
 {
     [Parameter("E-mail of the account used to verify that login works")]
@@ -31,5 +32,5 @@ partial class Build
         .DependsOn(Frontend)
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Verify))
-        .Executes(async cancellationToken => await Run.VerifyAsync(Run.TargetVersion, WhatHappensToOutdatedAgents, Live, Live, cancellationToken));
+        .Executes(async cancellationToken => await Run.VerifyAsync(WhatHappensToOutdatedAgents, Live, Live, cancellationToken));
 }

@@ -31,6 +31,9 @@ partial class Build : NukeBuild
     [Parameter("Application services that are stopped, re-tagged and started during an upgrade")]
     readonly string[] AppServices = ["backend", "worker", "frontend"];
 
+    [Parameter("Compose service of the backend, whose log reports the migrations")]
+    readonly string BackendService = "backend";
+
     [Parameter("Services that are never stopped or restarted (the database and the cache)")]
     readonly string[] ProtectedServices = ["db", "redis"];
 

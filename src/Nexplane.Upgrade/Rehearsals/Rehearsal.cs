@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Steps.VerifyMigrations;
 using Docker.DotNet;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
@@ -168,8 +169,9 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         // VerifyMigrations, against the copy's database.
         try
         {
-            var head = await new MigrationVerifier(new DatabaseInspector(copyDatabase)).VerifyAsync(
-                new MigrationExpectation(outcome.Head, settings.RevisionsBefore, settings.AnnouncesMigrations), cancellationToken);
+            var expectation = new MigrationExpectation(outcome.Head, settings.RevisionsBefore, settings.AnnouncesMigrations);
+            MigrationVerdict.RequireHeadFromLogs(expectation);
+            var head = MigrationVerdict.Head(expectation, await new DatabaseInspector(copyDatabase).AlembicRevisionsAsync(cancellationToken), copyDatabase.ToString());
             log($"alembic_version of the copy holds the single head {head}, as the backend reported");
         }
         catch (MigrationVerificationException exception)

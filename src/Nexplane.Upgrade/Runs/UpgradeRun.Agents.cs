@@ -81,32 +81,6 @@ public sealed partial class UpgradeRun
         }
     }
 
-    /// <summary>
-    /// The runbook says Nexplane warns about agents older than the control plane; the shipped code does not, so the
-    /// tool does. A report, never a gate. <paramref name="whatHappensNext"/> tells the operator whether the tool deals with them.
-    /// </summary>
-    public async Task ReportOutdatedAgentsAsync(NexplaneVersion target, string whatHappensNext, IControlPlane controlPlane, CancellationToken cancellationToken)
-    {
-        var (login, token) = await controlPlane.LogInAsync(cancellationToken);
-        if (!login.Passed || token is null)
-            return;
-        try
-        {
-            var agents = await controlPlane.RegisteredAgentsAsync(token, cancellationToken);
-            var outdated = OlderThan(target, agents);
-            if (outdated.Count == 0)
-                output.Information("Agents: all {Count} registered agent(s) run {Version} or newer", agents.Count, target.ToString());
-            else
-                output.Warning("Agents: {Count} of {Total} registered agent(s) run a version older than the control plane ({Version}): {Agents}. {WhatNext:l}",
-                    outdated.Count, agents.Count, target.ToString(), Listed(outdated), whatHappensNext);
-            output.Summary("Outdated agents", outdated.Count.ToString());
-        }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException or InvalidOperationException)
-        {
-            output.Warning("Agents: the agent list could not be read ({Reason}); agent versions are not checked", exception.Message);
-        }
-    }
-
     static IReadOnlyList<RegisteredAgent> OlderThan(NexplaneVersion target, IEnumerable<RegisteredAgent> agents) =>
         agents.Where(agent => agent.IsOlderThan(target)).ToArray();
 

@@ -72,9 +72,12 @@ public sealed partial class LiveDeployment : IDatabaseBackup
     public async Task<HorizonCheck> CheckSinceHorizonAsync(TransactionHorizon horizon, CancellationToken cancellationToken) =>
         await new TransactionHorizonProbe(new DatabaseInspector(await DatabaseAsync(cancellationToken))).CheckSinceAsync(horizon, cancellationToken);
 
-    /// <summary>The database holds the single Alembic head the expectation names.</summary>
-    public async Task<string> VerifyMigrationsAsync(MigrationExpectation expectation, CancellationToken cancellationToken) =>
-        await new MigrationVerifier(new DatabaseInspector(await DatabaseAsync(cancellationToken))).VerifyAsync(expectation, cancellationToken);
+    /// <summary>alembic_version as VerifyMigrations reads it.</summary>
+    public async Task<(IReadOnlyList<string> Revisions, string Database)> AlembicRevisionsAsync(CancellationToken cancellationToken)
+    {
+        var inspector = new DatabaseInspector(await DatabaseAsync(cancellationToken));
+        return (await inspector.AlembicRevisionsAsync(cancellationToken), inspector.Database.ToString());
+    }
 
     /// <summary>
     /// The db container and a way to run programs in it, when Docker answers and the container exists. Host mode

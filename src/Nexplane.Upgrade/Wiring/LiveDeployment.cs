@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Steps.StartBackend;
+using Nexplane.Upgrade.Steps.VerifyMigrations;
 using Nexplane.Upgrade.Steps.Frontend;
 using Nexplane.Upgrade.Steps.Pull;
 using Nexplane.Upgrade.Deployments;
@@ -18,7 +20,7 @@ namespace Nexplane.Upgrade.Wiring;
 /// clients are connected once per run.
 /// </summary>
 public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, UpgradeRun run, HttpClient http)
-    : IRollbackDeployment, IBackendStart, IAgentHosts, IImagePull, IFrontendUpgrade, IRehearsalDeployment
+    : IRollbackDeployment, IBackendStart, IMigratedDatabase, IAgentHosts, IImagePull, IFrontendUpgrade, IRehearsalDeployment
 {
     IDockerClient? _docker;
     ComposeCli? _compose;

@@ -58,18 +58,4 @@ public sealed class UpgradeRunAgentsTests : IDisposable
         Assert.Contains("db-07", warning);
         Assert.DoesNotContain("web-01", warning);
     }
-
-    [Fact]
-    public async Task Verify_reports_agents_older_than_the_control_plane_and_what_happens_to_them()
-    {
-        var run = NewRun();
-        var agents = new RecordedAgentHosts([new RegisteredAgent(1, "web-01", "linux", "0.3.0", null), new RegisteredAgent(2, "web-02", "linux", "0.4.0", null)]);
-
-        await run.ReportOutdatedAgentsAsync(Target, "The Agents step upgrades them next.", agents, CancellationToken.None);
-
-        var warning = Assert.Single(_output.Lines);
-        Assert.StartsWith("WRN Agents: 1 of 2 registered agent(s) run a version older than the control plane (0.4.0)", warning);
-        Assert.EndsWith("The Agents step upgrades them next.", warning);
-        Assert.Equal("1", _output.Summary["Outdated agents"]);
-    }
 }

@@ -1,10 +1,11 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Tests.Steps.StartBackend;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
-/// <summary>How StartBackend judges the new backend's start, with the deployment's operations recorded instead of made.</summary>
+/// <summary>What the run records of StartBackend (Steps/StartBackend judges the start; StartBackendStepTests specify it).</summary>
 public sealed class UpgradeRunStartBackendTests : IDisposable
 {
     readonly string _directory = Path.Combine(Path.GetTempPath(), $"run-start-{Guid.NewGuid():N}");
@@ -41,23 +42,6 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_backend_that_stops_on_its_configuration_is_named_for_the_operator_not_reported_as_a_bug()
-    {
-        var run = NewRun();
-        var deployment = new RecordedBackendStart(file =>
-        {
-            File.WriteAllText(file, "2026-12-05T20:29:10.406Z stderr Configuration error: NEXPLANE_ENCRYPTION_KEY is not set. The backend will not start.\n");
-            throw new MigrationFailedException("the backend exited with code 1", file);
-        });
-
-        await Assert.ThrowsAsync<MigrationFailedException>(() => run.StartBackendAsync(["backend"], _directory, deployment, CancellationToken.None));
-
-        Assert.Contains(run.Report.NextSteps, step => step.Contains("Configuration error: NEXPLANE_ENCRYPTION_KEY is not set") && step.Contains("set what it names"));
-        Assert.DoesNotContain(run.Report.NextSteps, step => step.Contains("bug report"));
-        Assert.DoesNotContain(_output.Lines, line => line.Contains("report the failed migration"));
-    }
-
-    [Fact]
     public async Task The_head_the_log_reported_is_recorded_for_VerifyMigrations_and_a_resumed_run()
     {
         var run = NewRun();
@@ -73,6 +57,19 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         Assert.Equal(
             ["pin backend,worker", "start backend,worker", "watch migrations", "wait for health", "confirm stable backend,worker"],
             deployment.Calls);
+    }
+
+    [Fact]
+    public async Task The_head_is_in_the_journal_before_the_health_wait_so_a_run_killed_there_resumes_with_it()
+    {
+        var run = NewRun();
+        var deployment = new RecordedBackendStart(_ => new MigrationOutcome([Migration("004", "005")], "005", DateTimeOffset.UnixEpoch),
+            unhealthy: new TimeoutException("no answer"));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => run.StartBackendAsync(["backend"], _directory, deployment, CancellationToken.None));
+
+        Assert.Equal("005", UpgradeJournal.Load(run.Journal!.FilePath).MigrationHead);
+        Assert.Null(run.Report.DowntimeEndedAt);
     }
 
     [Fact]

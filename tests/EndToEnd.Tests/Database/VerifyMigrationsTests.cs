@@ -1,12 +1,32 @@
 using EndToEnd.Tests.Sandbox;
 using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Operator;
+using Nexplane.Upgrade.Steps.VerifyMigrations;
 
 namespace EndToEnd.Tests.Database;
 
 /// <summary>VerifyMigrations' checks against databases migrated by the sandbox's real migration chains.</summary>
 [Collection(HostDatabaseCollection.Name)]
-public sealed class MigrationVerifierTests(PostgresCluster postgres)
+public sealed class VerifyMigrationsTests(PostgresCluster postgres)
 {
+    /// <summary>The step on a real database, read as LiveDeployment reads it (alembic_version through the inspector).</summary>
+    sealed class Verifier(DatabaseInspector inspector) : IMigratedDatabase
+    {
+        public Task<string> VerifyAsync(MigrationExpectation expectation, CancellationToken cancellationToken) =>
+            new VerifyMigrationsStep(new Silent()).RunAsync(expectation, this, cancellationToken);
+
+        public async Task<(IReadOnlyList<string> Revisions, string Database)> AlembicRevisionsAsync(CancellationToken cancellationToken) =>
+            (await inspector.AlembicRevisionsAsync(cancellationToken), inspector.Database.ToString());
+    }
+
+    sealed class Silent : IRunOutput
+    {
+        public void Information(string template, params object?[] values) { }
+        public void Warning(string template, params object?[] values) { }
+        public void Error(string template, params object?[] values) { }
+        public void Summary(string key, string value) { }
+    }
+
     async Task<string> MigratedDatabaseAsync(params string[] releases)
     {
         var database = await postgres.CreateDatabaseAsync();
@@ -18,14 +38,14 @@ public sealed class MigrationVerifierTests(PostgresCluster postgres)
         return database;
     }
 
-    MigrationVerifier Verifier(string database) => new(new DatabaseInspector(new DatabaseTarget("127.0.0.1", postgres.Port, database, "postgres", null)));
+    Verifier VerifierOf(string database) => new(new DatabaseInspector(new DatabaseTarget("127.0.0.1", postgres.Port, database, "postgres", null)));
 
     [Fact]
     public async Task A_database_at_the_head_the_logs_reported_passes()
     {
         var database = await MigratedDatabaseAsync("0.2.0", "0.3.0");
 
-        var head = await Verifier(database).VerifyAsync(new MigrationExpectation("004_backfill_asset_owner", ["002_asset_tags"], true), CancellationToken.None);
+        var head = await VerifierOf(database).VerifyAsync(new MigrationExpectation("004_backfill_asset_owner", ["002_asset_tags"], true), CancellationToken.None);
 
         Assert.Equal("004_backfill_asset_owner", head);
     }
@@ -38,7 +58,7 @@ public sealed class MigrationVerifierTests(PostgresCluster postgres)
         Assert.Equal(1, failed.ExitCode);
 
         var mismatch = await Assert.ThrowsAsync<MigrationVerificationException>(() =>
-            Verifier(database).VerifyAsync(new MigrationExpectation("005_bad_index", ["002_asset_tags"], true), CancellationToken.None));
+            VerifierOf(database).VerifyAsync(new MigrationExpectation("005_bad_index", ["002_asset_tags"], true), CancellationToken.None));
 
         Assert.Contains("alembic_version is 002_asset_tags, but the backend's log reported head 005_bad_index", mismatch.Message);
     }
@@ -49,7 +69,7 @@ public sealed class MigrationVerifierTests(PostgresCluster postgres)
         var database = await MigratedDatabaseAsync("0.3.0");
 
         var missing = await Assert.ThrowsAsync<MigrationVerificationException>(() =>
-            Verifier(database).VerifyAsync(new MigrationExpectation(null, ["002_asset_tags"], true), CancellationToken.None));
+            VerifierOf(database).VerifyAsync(new MigrationExpectation(null, ["002_asset_tags"], true), CancellationToken.None));
 
         Assert.Contains("did not report an Alembic head", missing.Message);
     }
@@ -61,7 +81,7 @@ public sealed class MigrationVerifierTests(PostgresCluster postgres)
         await SampleData.ExecuteAsync(postgres.ConnectionString(database), "insert into alembic_version values ('005_change_windows')");
 
         var branched = await Assert.ThrowsAsync<MigrationVerificationException>(() =>
-            Verifier(database).VerifyAsync(new MigrationExpectation("004_backfill_asset_owner", ["002_asset_tags"], true), CancellationToken.None));
+            VerifierOf(database).VerifyAsync(new MigrationExpectation("004_backfill_asset_owner", ["002_asset_tags"], true), CancellationToken.None));
 
         Assert.Contains("holds 2 rows", branched.Message);
     }
@@ -72,8 +92,8 @@ public sealed class MigrationVerifierTests(PostgresCluster postgres)
         var database = await MigratedDatabaseAsync("0.3.0");
 
         var unchanged = await Assert.ThrowsAsync<MigrationVerificationException>(() =>
-            Verifier(database).VerifyAsync(new MigrationExpectation("004_backfill_asset_owner", ["004_backfill_asset_owner"], true), CancellationToken.None));
-        var head = await Verifier(database).VerifyAsync(
+            VerifierOf(database).VerifyAsync(new MigrationExpectation("004_backfill_asset_owner", ["004_backfill_asset_owner"], true), CancellationToken.None));
+        var head = await VerifierOf(database).VerifyAsync(
             new MigrationExpectation("004_backfill_asset_owner", ["004_backfill_asset_owner"], false), CancellationToken.None);
 
         Assert.Contains("the new version's migrations did not run", unchanged.Message);
@@ -86,7 +106,7 @@ public sealed class MigrationVerifierTests(PostgresCluster postgres)
         var database = await postgres.CreateDatabaseAsync();
 
         var empty = await Assert.ThrowsAsync<MigrationVerificationException>(() =>
-            Verifier(database).VerifyAsync(new MigrationExpectation("002_asset_tags", [], true), CancellationToken.None));
+            VerifierOf(database).VerifyAsync(new MigrationExpectation("002_asset_tags", [], true), CancellationToken.None));
 
         Assert.Contains("alembic_version is empty or missing", empty.Message);
     }

@@ -1,16 +1,9 @@
 using Nexplane.Upgrade.Runbook;
-using Nexplane.Upgrade.Runs;
 using Nuke.Common;
-using Nexplane.Upgrade.Steps.Stop;
 
+/// <summary>StartBackend (src/Nexplane.Upgrade/Steps/StartBackend): the new backend, its migrations, until it answers and stays up.</summary>
 partial class Build
 {
-    [Parameter("App services that use the database and are stopped before the migration")]
-    readonly string[] StopServices = ["backend", "worker"];
-
-    [Parameter("Compose service of the backend, whose log reports the migrations")]
-    readonly string BackendService = "backend";
-
     [Parameter("Longest time the backend's migrations (and its startup) may take, e.g. 10m")]
     readonly TimeSpan MigrationTimeout = TimeSpan.FromMinutes(10);
 
@@ -27,12 +20,4 @@ partial class Build
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.StartBackend))
         .Executes(async cancellationToken =>
             await Run.StartBackendAsync(Run.PresentServices(StopServices), UpgradeStateDirectory, Live, cancellationToken));
-
-    /// <summary>The database really is where the backend's log says: one Alembic head, the reported one, and it moved if it had to.</summary>
-    Target VerifyMigrations => _ => _
-        .Description(RunbookTable.Description(RunbookStep.VerifyMigrations))
-        .DependsOn(StartBackend)
-        .OnlyWhenStatic(() => NotDryRun)
-        .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.VerifyMigrations))
-        .Executes(async cancellationToken => await Run.VerifyMigrationsAsync(Live.VerifyMigrationsAsync, cancellationToken));
 }

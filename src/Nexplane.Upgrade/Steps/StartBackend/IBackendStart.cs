@@ -1,10 +1,10 @@
 using Nexplane.Upgrade.Backend;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.StartBackend;
 
 /// <summary>
 /// What starting the new backend does to the deployment, one operation each (the pinned files, compose, the engine,
-/// HTTP). The run judges what they report; tests record the calls instead of making them.
+/// HTTP). The step judges what they report; tests record the calls instead of making them.
 /// </summary>
 public interface IBackendStart
 {

@@ -1,4 +1,4 @@
-namespace Nexplane.Upgrade.Database;
+namespace Nexplane.Upgrade.Steps.VerifyMigrations;
 
 /// <summary>What VerifyMigrations compares: the database now, the head the backend's log reported, and the revision before.</summary>
 public sealed record MigrationExpectation(
@@ -7,26 +7,33 @@ public sealed record MigrationExpectation(
     bool ReleaseNotesAnnounceMigrations);
 
 /// <summary>
-/// Checks after the backend started that the database really is where its log says: alembic_version holds exactly one
-/// row (one head), that row is the head the log reported, and it moved when the release notes announced migrations.
+/// After the backend started, the database really is where its log says: alembic_version holds exactly one row (one
+/// head), that row is the head the log reported, and it moved when the release notes announced migrations. Pure: the
+/// caller reads the revisions (of the deployment's database, or of a rehearsal's copy).
 /// </summary>
-public sealed class MigrationVerifier(DatabaseInspector inspector)
+public static class MigrationVerdict
 {
-    /// <summary>Returns the verified head, or throws <see cref="MigrationVerificationException"/> saying what differs.</summary>
-    public async Task<string> VerifyAsync(MigrationExpectation expectation, CancellationToken cancellationToken)
+    /// <summary>Throws when the log reported no head: there is nothing to check the database against.</summary>
+    public static void RequireHeadFromLogs(MigrationExpectation expectation)
     {
         if (expectation.HeadFromLogs is null)
             throw new MigrationVerificationException(
                 "The backend's log did not report an Alembic head (no 'Running upgrade ... -> <revision>' line was seen), " +
                 "so the migration cannot be verified. Check the StartBackend output; the database was not changed by this step.");
+    }
 
-        var revisions = await inspector.AlembicRevisionsAsync(cancellationToken);
+    /// <summary>Returns the verified head, or throws <see cref="MigrationVerificationException"/> saying what differs.</summary>
+    /// <param name="revisions">alembic_version's rows as read now.</param>
+    /// <param name="database">Where they were read (named when the table is empty).</param>
+    public static string Head(MigrationExpectation expectation, IReadOnlyList<string> revisions, string database)
+    {
+        RequireHeadFromLogs(expectation);
         var before = Describe(expectation.RevisionsBefore);
         switch (revisions.Count)
         {
             case 0:
                 throw new MigrationVerificationException(
-                    $"alembic_version is empty or missing in {inspector.Database}, but the backend reported head {expectation.HeadFromLogs}.");
+                    $"alembic_version is empty or missing in {database}, but the backend reported head {expectation.HeadFromLogs}.");
             case > 1:
                 throw new MigrationVerificationException(
                     $"alembic_version holds {revisions.Count} rows ({Describe(revisions)}): the database has several heads, " +

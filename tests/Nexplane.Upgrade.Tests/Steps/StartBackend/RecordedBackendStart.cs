@@ -1,10 +1,11 @@
 using Nexplane.Upgrade.Backend;
-using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.StartBackend;
 
-namespace Nexplane.Upgrade.Tests.Runs;
+namespace Nexplane.Upgrade.Tests.Steps.StartBackend;
 
-/// <summary>A backend start that records what the run asks of it, in order, and reports the migrations it is told to.</summary>
-sealed class RecordedBackendStart(Func<string, MigrationOutcome> migrations) : IBackendStart
+/// <summary>A backend start that records what the step asks of it, in order, and reports the migrations it is told to.</summary>
+/// <param name="unhealthy">Thrown by the health wait when given (the backend never answers).</param>
+sealed class RecordedBackendStart(Func<string, MigrationOutcome> migrations, Exception? unhealthy = null) : IBackendStart
 {
     public List<string> Calls { get; } = [];
 
@@ -27,7 +28,7 @@ sealed class RecordedBackendStart(Func<string, MigrationOutcome> migrations) : I
     public Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken)
     {
         Calls.Add("wait for health");
-        return Task.FromResult(HealthyAt);
+        return unhealthy is null ? Task.FromResult(HealthyAt) : Task.FromException<DateTimeOffset>(unhealthy);
     }
 
     public Task ConfirmStableAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
