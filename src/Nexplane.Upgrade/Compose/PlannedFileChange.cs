@@ -31,6 +31,18 @@ public sealed record PlannedFileChange(string Path, IReadOnlyList<PinnedTag> Tag
 
 public static class PlannedFileChanges
 {
+    /// <summary>Each changed line as the dry run shows it (<c>path line N: `before` -> `after`</c>), or <paramref name="whenNone"/>.</summary>
+    public static IEnumerable<string> Describe(IReadOnlyList<PlannedFileChange> changes, string whenNone)
+    {
+        if (changes.Count == 0)
+            yield return whenNone;
+        foreach (var file in changes)
+            foreach (var line in file.Lines)
+                yield return $"{file.Path} line {line.Number}: {Quote(line.Before)} -> {Quote(line.After)}";
+    }
+
+    static string Quote(string? line) => line is null ? "(no line)" : $"`{line.Trim()}`";
+
     /// <summary>
     /// The lines of <paramref name="all"/> that <paramref name="earlier"/> does not already change: what a later pin
     /// adds (the frontend's), when an earlier one (the backend's) may already have moved a shared IMAGE_TAG.
