@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Backend;
 
@@ -33,8 +34,10 @@ public sealed record FrontendVerdict(RunningImage? Image, IReadOnlyList<StatedVe
 /// still answering 2xx through the stability window. A 5xx answered for <see cref="ServerErrorGrace"/>, or another
 /// version stated, fails at once rather than waiting out the timeout.
 /// </summary>
-public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Action<string> log)
+public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Action<string> log, Clock? clock = null)
 {
+    readonly Clock _clock = clock ?? Clock.System;
+
     static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     static readonly TimeSpan StabilitySampleInterval = TimeSpan.FromMilliseconds(250);
     static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
@@ -102,7 +105,7 @@ public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Ac
     /// <summary>Polls the page until it answers 2xx and returns (the start of) its body.</summary>
     async Task<string> WaitForPageAsync(Uri page, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
+        var deadline = _clock.UtcNow + timeout;
         DateTimeOffset? firstServerError = null;
         var lastAnswer = "no answer yet";
         while (true)
@@ -113,8 +116,8 @@ public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Ac
             lastAnswer = answer.Describe();
             if (answer.Status >= 500)
             {
-                firstServerError ??= DateTimeOffset.UtcNow;
-                if (DateTimeOffset.UtcNow - firstServerError >= ServerErrorGrace)
+                firstServerError ??= _clock.UtcNow;
+                if (_clock.UtcNow - firstServerError >= ServerErrorGrace)
                     throw new FrontendVerificationException(
                         $"The frontend at {page} answers {lastAnswer} for {ServerErrorGrace.TotalSeconds:0} s: the new frontend is broken.");
             }
@@ -122,10 +125,10 @@ public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Ac
             {
                 firstServerError = null;
             }
-            if (DateTimeOffset.UtcNow >= deadline)
+            if (_clock.UtcNow >= deadline)
                 throw new FrontendVerificationException(
                     $"The frontend at {page} did not answer 2xx within {timeout.TotalSeconds:0} s ({Setting.HealthTimeout.Flag()}); last: {lastAnswer}.");
-            await Task.Delay(PollInterval, cancellationToken);
+            await _clock.DelayAsync(PollInterval, cancellationToken);
         }
     }
 
@@ -193,16 +196,16 @@ public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Ac
     /// <summary>The page must go on answering 2xx: one failed answer inside the window fails.</summary>
     async Task ConfirmStaysUpAsync(Uri page, TimeSpan window, CancellationToken cancellationToken)
     {
-        var started = DateTimeOffset.UtcNow;
+        var started = _clock.UtcNow;
         var end = started + window;
-        while (DateTimeOffset.UtcNow < end)
+        while (_clock.UtcNow < end)
         {
-            var remaining = end - DateTimeOffset.UtcNow;
-            await Task.Delay(remaining < StabilitySampleInterval ? remaining : StabilitySampleInterval, cancellationToken);
+            var remaining = end - _clock.UtcNow;
+            await _clock.DelayAsync(remaining < StabilitySampleInterval ? remaining : StabilitySampleInterval, cancellationToken);
             var answer = await GetAsync(page, cancellationToken);
             if (!answer.IsSuccess)
                 throw new FrontendVerificationException(
-                    $"The frontend at {page} answered 2xx, then {answer.Describe()} {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s later, " +
+                    $"The frontend at {page} answered 2xx, then {answer.Describe()} {(_clock.UtcNow - started).TotalSeconds:0.0} s later, " +
                     $"inside the {window.TotalSeconds:0.#} s {Setting.StabilityWindow.Flag()}: the new frontend does not stay up.");
         }
     }

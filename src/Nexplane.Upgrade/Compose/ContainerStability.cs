@@ -1,4 +1,5 @@
 using Docker.DotNet;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Compose;
 
@@ -7,13 +8,15 @@ namespace Nexplane.Upgrade.Compose;
 /// once, so a single inspect can show <c>running</c> with exit code 0 between two crashes: the restart count,
 /// sampled over a window, is what tells.
 /// </summary>
-public sealed class ContainerStability(IDockerClient docker)
+public sealed class ContainerStability(IDockerClient docker, Clock? clock = null)
 {
+    readonly Clock _clock = clock ?? Clock.System;
+
     static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(250);
 
     public async Task ConfirmStableAsync(string service, string containerId, long baselineRestarts, TimeSpan window, CancellationToken cancellationToken)
     {
-        var end = DateTimeOffset.UtcNow + window;
+        var end = _clock.UtcNow + window;
         while (true)
         {
             var inspected = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
@@ -22,9 +25,9 @@ public sealed class ContainerStability(IDockerClient docker)
                     $"{service} restarted {inspected.RestartCount - baselineRestarts} time(s) after starting (crash loop; last exit code {inspected.State.ExitCode}).");
             if (!inspected.State.Running)
                 throw new ContainerUnstableException($"{service} is {inspected.State.Status} (exit code {inspected.State.ExitCode}) after starting.");
-            if (DateTimeOffset.UtcNow >= end)
+            if (_clock.UtcNow >= end)
                 return;
-            await Task.Delay(SampleInterval, cancellationToken);
+            await _clock.DelayAsync(SampleInterval, cancellationToken);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Tests.Time;
 
 namespace Nexplane.Upgrade.Tests.Backend;
 
@@ -32,12 +33,14 @@ public sealed class FrontendVerifierTests : IDisposable
 
     readonly LoopbackSite _site = new();
     readonly List<string> _log = [];
+    /// <summary>The verifier's waits take no real time: the server answers for real, the clock is fake and exact.</summary>
+    readonly AdvancingClock _clock = new();
 
     public void Dispose() => _site.Dispose();
 
     Task<FrontendVerdict> Verify(string target, ExpectedImage? image = null, IRunningImages? images = null,
         string? endpoint = "/version#version", TimeSpan? timeout = null, TimeSpan? window = null) =>
-        new FrontendVerifier(new HttpClient(), images, _log.Add).VerifyAsync(
+        new FrontendVerifier(new HttpClient(), images, _log.Add, _clock).VerifyAsync(
             new FrontendExpectation(_site.Url, NexplaneVersion.Parse(target), image,
                 endpoint is null ? null : VersionEndpoint.Parse(endpoint), timeout ?? TimeSpan.FromSeconds(30), window ?? ShortWindow),
             CancellationToken.None);
@@ -142,11 +145,14 @@ public sealed class FrontendVerifierTests : IDisposable
     public async Task A_frontend_that_keeps_answering_500_fails_as_broken()
     {
         _site.On("/", HttpStatusCode.InternalServerError, "text/html", "<h1>500 Internal Server Error</h1>");
+        var started = _clock.UtcNow;
 
         var exception = await Assert.ThrowsAsync<FrontendVerificationException>(() => Verify("0.3.4", timeout: TimeSpan.FromMinutes(2)));
 
         Assert.Contains("HTTP 500", exception.Message);
         Assert.Contains("the new frontend is broken", exception.Message);
+        // It fails once the 5xx outlasted the grace, not at the 2-minute timeout.
+        Assert.InRange(_clock.UtcNow - started, FrontendVerifier.ServerErrorGrace, FrontendVerifier.ServerErrorGrace + TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
@@ -168,7 +174,7 @@ public sealed class FrontendVerifierTests : IDisposable
         var closed = new Uri($"http://127.0.0.1:{LoopbackSite.FreePort()}/");
 
         var exception = await Assert.ThrowsAsync<FrontendVerificationException>(() =>
-            new FrontendVerifier(new HttpClient(), null, _log.Add).VerifyAsync(
+            new FrontendVerifier(new HttpClient(), null, _log.Add, _clock).VerifyAsync(
                 new FrontendExpectation(closed, NexplaneVersion.Parse("0.3.0"), null, null, TimeSpan.FromMilliseconds(300), ShortWindow),
                 CancellationToken.None));
 
