@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Steps.Agents;
 using Nexplane.Upgrade.Steps.Verify;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Releases;
@@ -29,7 +30,7 @@ public sealed partial class UpgradeRun
         IControlPlane controlPlane, CancellationToken cancellationToken)
     {
         var gates = LogGates(await deployment.VerifyAsync(target, cancellationToken));
-        await ReportOutdatedAgentsAsync(target, whatHappensToOutdatedAgents, controlPlane, cancellationToken);
+        await new OutdatedAgentsReport(output).ReportAsync(target, whatHappensToOutdatedAgents, controlPlane, cancellationToken);
         var failed = gates.Where(g => !g.Passed).ToArray();
         output.Summary("Gates", $"{gates.Count - failed.Length}/{gates.Count} passed");
         if (failed.Length > 0)

@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Tests.Steps.Agents;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
