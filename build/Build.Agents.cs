@@ -1,10 +1,11 @@
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Steps.Agents;
 using Nuke.Common;
 using Nuke.Common.IO;
 
 /// <summary>
-/// The runbook's "upgrade agents (if required)": over SSH (or on this machine), canary first, then waves; each host keeps its old binary
+/// The runbook's "upgrade agents (if required)" (src/Nexplane.Upgrade/Steps/Agents): over SSH (or on this machine), canary first, then waves; each host keeps its old binary
 /// and is rolled back on its own. Runs after Verify: the control plane is healthy on the new version by then, and a
 /// failed agent never rolls it back (old agents keep working against it, as the runbook says).
 /// </summary>
@@ -40,11 +41,14 @@ partial class Build
         BinaryCacheDirectory = TemporaryDirectory / "agent-binaries",
     };
 
+    /// <summary>Whether this run upgrades the agents; the two conditions below print why not as the skip reason.</summary>
+    AgentUpgradeDecision AgentsThisRun => AgentUpgrade.Decide(Run.AgentUpgradeRequired, AgentSettings);
+
     /// <summary>The release notes on the upgrade path say so, or the operator asked for it.</summary>
-    bool AgentUpgradeRequired => UpgradeAgents || Run.AgentUpgradeRequired;
+    bool AgentUpgradeRequired => AgentsThisRun != AgentUpgradeDecision.NotRequired;
 
     /// <summary>Printed as the skip reason when the operator upgrades the agents by hand.</summary>
-    bool AgentsNotLeftToOperator => !SkipAgents;
+    bool AgentsNotLeftToOperator => AgentsThisRun != AgentUpgradeDecision.LeftToOperator;
 
     Target Agents => _ => _
         .Description(RunbookTable.Description(RunbookStep.Agents))
@@ -57,7 +61,7 @@ partial class Build
         {
             // The hosts first: a missing hosts file fails before the deployment is resolved or any host is touched.
             var hosts = Run.AgentHostsToUpgrade(AgentSettings);
-            await Run.UpgradeAgentsAsync(hosts, Run.TargetVersion, AgentWaveSize,
-                $"Fix the cause and rerun the agents alone with the same command plus {ParameterFlag(nameof(UpgradeAgents))}", Live, cancellationToken);
+            var settings = new AgentsSettings(AgentWaveSize, $"Fix the cause and rerun the agents alone with the same command plus {ParameterFlag(nameof(UpgradeAgents))}");
+            await Run.UpgradeAgentsAsync(new AgentsInput(hosts, Run.TargetVersion, settings), Live, cancellationToken);
         });
 }

@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Steps.Agents;
 using Nuke.Common;
 
 /// <summary>Verify (src/Nexplane.Upgrade/Steps/Verify): the new version answers, logs in and serves its assets.</summary>
@@ -22,10 +23,12 @@ partial class Build
     LoginAccount Login => _login ??= new(LoginEmail, SecretFromEnvFile(LoginPassword, LoginPasswordVariable, DotEnvFile.Load(Deployment.EnvFile)));
 
     /// <summary>Tells the operator reading the warning above whether the tool will deal with those agents.</summary>
-    string WhatHappensToOutdatedAgents =>
-        !AgentUpgradeRequired ? "The release notes require no agent upgrade: they keep working (--upgrade-agents would upgrade the hosts in the agent hosts file)."
-        : SkipAgents ? "--skip-agents: upgrade them by hand."
-        : "The Agents step upgrades the hosts in the agent hosts file next.";
+    string WhatHappensToOutdatedAgents => AgentsThisRun switch
+    {
+        AgentUpgradeDecision.NotRequired => "The release notes require no agent upgrade: they keep working (--upgrade-agents would upgrade the hosts in the agent hosts file).",
+        AgentUpgradeDecision.LeftToOperator => "--skip-agents: upgrade them by hand.",
+        _ => "The Agents step upgrades the hosts in the agent hosts file next.",
+    };
 
     Target Verify => _ => _
         .Description(RunbookTable.Description(RunbookStep.Verify))

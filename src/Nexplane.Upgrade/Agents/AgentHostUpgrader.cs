@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using static Nexplane.Upgrade.Agents.ShellQuoting;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Agents;
 
@@ -20,14 +19,17 @@ public sealed record AgentUpgradeTimings
 /// so the path never lacks a binary), start the service, and wait until the agent registers with the control plane
 /// on the new version. If it does not, the host is rolled back to the old binary and must register again.
 /// </summary>
-public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry registry, AgentUpgradeTimings timings, Action<string> log)
+/// <remarks>Every wait and duration is on <paramref name="clock"/>, so a test waits out a registration timeout in no time.</remarks>
+public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry registry, AgentUpgradeTimings timings, Action<string> log, Clock? clock = null)
 {
+    readonly Clock _clock = clock ?? Clock.System;
+
     public async Task<AgentHostOutcome> UpgradeAsync(AgentHost host, AgentBinary binary, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        var phases = new AgentUpgradePhases();
+        var started = _clock.Timestamp();
+        var phases = new AgentUpgradePhases(_clock);
         AgentHostOutcome Outcome(AgentHostResult result, string? from, string detail) =>
-            new(host.Name, result, from, binary.Version, detail, Math.Round(clock.Elapsed.TotalSeconds, 2));
+            new(host.Name, result, from, binary.Version, detail, SecondsSince(started));
 
         var before = await FindQuietlyAsync(host.Name, cancellationToken);
         phases.End("check");
@@ -68,24 +70,24 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
                 var whileStopped = await FindQuietlyAsync(host.Name, cancellationToken);
                 var swap = await shell.RunAsync(commands.KeepOldAndInstallNew, cancellationToken);
                 if (!swap.Succeeded)
-                    return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, $"installing the new binary failed: {swap.Explanation}", clock, cancellationToken);
+                    return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, $"installing the new binary failed: {swap.Explanation}", started, cancellationToken);
                 var start = await shell.RunAsync(commands.Start, cancellationToken);
                 if (!start.Succeeded)
-                    return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, $"systemctl start {host.Service} failed: {start.Explanation}", clock, cancellationToken);
+                    return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, $"systemctl start {host.Service} failed: {start.Explanation}", started, cancellationToken);
                 phases.End("swap");
 
                 var registration = await WaitForRegistrationAsync(shell, commands, host, binary.Version, whileStopped, cancellationToken);
                 if (registration is not null)
-                    return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, registration, clock, cancellationToken);
+                    return await RollBackAsync(shell, commands, host, before?.Version, binary.Version, registration, started, cancellationToken);
                 phases.End("registration");
-                log($"{host.Name}: agent {binary.Version} registered ({clock.Elapsed.TotalSeconds:0.0} s: {phases}); the old binary is kept as {commands.OldBinaryPath}");
+                log($"{host.Name}: agent {binary.Version} registered ({_clock.Since(started).TotalSeconds:0.0} s: {phases}); the old binary is kept as {commands.OldBinaryPath}");
                 return Outcome(AgentHostResult.Upgraded, from, $"registered on {binary.Version}; old binary kept as {commands.OldBinaryPath}");
             }
             catch (OperationCanceledException) when (changed)
             {
                 // Ctrl+C: never leave the agent stopped or half-installed. Roll the host back on a token of its own.
                 using var rollbackTime = new CancellationTokenSource(timings.RollbackAfterCancelTimeout);
-                var rolledBack = await RollBackAsync(shell, commands, host, before?.Version, binary.Version, "the run was cancelled", clock, rollbackTime.Token);
+                var rolledBack = await RollBackAsync(shell, commands, host, before?.Version, binary.Version, "the run was cancelled", started, rollbackTime.Token);
                 log($"{host.Name}: {rolledBack.Result} after cancellation: {rolledBack.Detail}");
                 throw;
             }
@@ -128,9 +130,9 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
     async Task<string?> WaitForRegistrationAsync(IAgentHostShell shell, AgentHostCommands commands, AgentHost host, string? version,
         RegisteredAgent? whileStopped, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
+        var waitingSince = _clock.Timestamp();
         var polls = 0;
-        while (deadline.Elapsed < timings.RegistrationTimeout)
+        while (_clock.Since(waitingSince) < timings.RegistrationTimeout)
         {
             var agent = await FindQuietlyAsync(host.Name, cancellationToken);
             if (agent is not null && RegisteredAfterRestart(agent, whileStopped, version))
@@ -138,7 +140,7 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
             // The service manager tells sooner than a timeout that the new agent died (asked about every 2 s).
             if (++polls % 8 == 0 && !(await shell.RunAsync(commands.IsActive, cancellationToken)).Succeeded)
                 return $"the agent service stopped after starting (systemctl is-active: not active). Its last log lines:{Environment.NewLine}{await LastLogLinesAsync(shell, commands, cancellationToken)}";
-            await Task.Delay(timings.PollInterval, cancellationToken);
+            await _clock.DelayAsync(timings.PollInterval, cancellationToken);
         }
         return $"the agent did not register{(version is null ? "" : $" on {version}")} with the control plane within {timings.RegistrationTimeout.TotalSeconds:0.#} s. " +
                $"Its last log lines:{Environment.NewLine}{await LastLogLinesAsync(shell, commands, cancellationToken)}";
@@ -162,7 +164,7 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
     /// </summary>
     public async Task<AgentHostOutcome> RollBackAsync(AgentHost host, string? oldVersion, string newVersion, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        var started = _clock.Timestamp();
         IAgentHostShell shell;
         try
         {
@@ -174,14 +176,14 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
         }
         await using (shell)
         {
-            var outcome = await RollBackAsync(shell, new AgentHostCommands(host), host, oldVersion, newVersion, "the upgrade is rolled back", clock, cancellationToken);
+            var outcome = await RollBackAsync(shell, new AgentHostCommands(host), host, oldVersion, newVersion, "the upgrade is rolled back", started, cancellationToken);
             // Reported as the move it was: from the new version back to the old one.
             return outcome with { FromVersion = newVersion, ToVersion = oldVersion };
         }
     }
 
     async Task<AgentHostOutcome> RollBackAsync(IAgentHostShell shell, AgentHostCommands commands, AgentHost host, string? oldVersion,
-        string newVersion, string why, Stopwatch clock, CancellationToken cancellationToken)
+        string newVersion, string why, long started, CancellationToken cancellationToken)
     {
         log($"{host.Name}: {why}");
         log($"{host.Name}: rolling back to the old binary ({commands.OldBinaryPath})");
@@ -191,7 +193,7 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
             var result = await shell.RunAsync(step, cancellationToken);
             if (!result.Succeeded)
                 return new(host.Name, AgentHostResult.NeedsHuman, oldVersion, newVersion,
-                    $"{why}; the rollback failed at '{step}': {result.Explanation}. {ManualRecovery(host)}", Math.Round(clock.Elapsed.TotalSeconds, 2));
+                    $"{why}; the rollback failed at '{step}': {result.Explanation}. {ManualRecovery(host)}", SecondsSince(started));
             // Read while nothing runs: the old agent's first registration after the start must differ from it.
             if (step == commands.Stop)
                 whileStopped = await FindQuietlyAsync(host.Name, cancellationToken);
@@ -199,10 +201,12 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
         var registered = await WaitForRegistrationAsync(shell, commands, host, oldVersion?.TrimStart('v'), whileStopped, cancellationToken);
         return registered is null
             ? new(host.Name, AgentHostResult.RolledBack, oldVersion, newVersion,
-                $"{why}; rolled back: the old agent{(oldVersion is { } old ? $" {old}" : "")} registered again", Math.Round(clock.Elapsed.TotalSeconds, 2))
+                $"{why}; rolled back: the old agent{(oldVersion is { } old ? $" {old}" : "")} registered again", SecondsSince(started))
             : new(host.Name, AgentHostResult.NeedsHuman, oldVersion, newVersion,
-                $"{why}; after putting the old binary back: {registered}. {ManualRecovery(host)}", Math.Round(clock.Elapsed.TotalSeconds, 2));
+                $"{why}; after putting the old binary back: {registered}. {ManualRecovery(host)}", SecondsSince(started));
     }
+
+    double SecondsSince(long started) => Math.Round(_clock.Since(started).TotalSeconds, 2);
 
     async Task<string> LastLogLinesAsync(IAgentHostShell shell, AgentHostCommands commands, CancellationToken cancellationToken)
     {

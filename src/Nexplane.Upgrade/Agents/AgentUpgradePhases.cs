@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Agents;
 
@@ -7,17 +8,13 @@ namespace Nexplane.Upgrade.Agents;
 /// this tells the operator, and benchmarks/fleet.sh, whether SSH handshakes, uploads or waiting for the control plane
 /// limit a wave.
 /// </summary>
-public sealed class AgentUpgradePhases(TimeProvider time)
+public sealed class AgentUpgradePhases(Clock clock)
 {
-    readonly long started = time.GetTimestamp();
+    readonly long started = clock.Timestamp();
     readonly List<(string Phase, TimeSpan Duration)> phases = [];
     TimeSpan endOfLast;
 
-    public AgentUpgradePhases() : this(TimeProvider.System)
-    {
-    }
-
-    public TimeSpan Elapsed => time.GetElapsedTime(started);
+    public TimeSpan Elapsed => clock.Since(started);
 
     /// <summary>Closes <paramref name="phase"/>: it lasted from the end of the previous one (or the start) until now.</summary>
     public void End(string phase)

@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.DryRun;
+using Nexplane.Upgrade.Steps.Agents;
 
 namespace Nexplane.Upgrade.Runs;
 
@@ -31,9 +32,12 @@ public sealed partial class UpgradeRun
         var pinner = new TagPinner(deployment.ComposeFile, deployment.EnvFile, Report.Id);
         var backendPins = Pins(backendServices);
         var backendChanges = pinner.Preview(backendPins);
-        var agentsSkipped = !(agents.UpgradeRequested || AgentUpgradeRequired)
-            ? $"the release notes do not require an agent upgrade ({Setting.UpgradeAgents.Flag()} would force it)"
-            : agents.Skip ? $"left to the operator ({Setting.SkipAgents.Flag()})" : null;
+        var agentsSkipped = AgentUpgrade.Decide(AgentUpgradeRequired, agents) switch
+        {
+            AgentUpgradeDecision.NotRequired => $"the release notes do not require an agent upgrade ({Setting.UpgradeAgents.Flag()} would force it)",
+            AgentUpgradeDecision.LeftToOperator => $"left to the operator ({Setting.SkipAgents.Flag()})",
+            _ => null,
+        };
         var agentHosts = preflight.AgentHosts is { Count: > 0 } checkedHosts ? checkedHosts
             : agents.HostsFile is not null ? AgentHostsFileReader.Load(agents.HostsFile)
             : [];

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Tests.Time;
 
 namespace Nexplane.Upgrade.Tests.Agents;
 
@@ -8,6 +9,8 @@ public sealed class AgentHostUpgraderTests : IDisposable
     readonly string _directory = Directory.CreateTempSubdirectory("agent-upgrader-").FullName;
     readonly SimulatedAgentHost _host = new("0.3.0");
     readonly List<string> _log = new();
+    // Registration waits pass on this clock at once: a timeout test takes no real time.
+    readonly AdvancingClock _clock = new();
     int _connections;
 
     public void Dispose()
@@ -20,7 +23,7 @@ public sealed class AgentHostUpgraderTests : IDisposable
         (_, _) => { _connections++; return Task.FromResult<IAgentHostShell>(_host); },
         _host,
         new AgentUpgradeTimings { RegistrationTimeout = registrationTimeout ?? TimeSpan.FromSeconds(2), PollInterval = TimeSpan.FromMilliseconds(10) },
-        _log.Add);
+        _log.Add, _clock);
 
     Task<AgentHostOutcome> UpgradeTo040Async(CancellationToken cancellationToken = default, TimeSpan? registrationTimeout = null) =>
         Upgrader(registrationTimeout).UpgradeAsync(_host.Host, _host.WriteBinaryFile("0.4.0", _directory), cancellationToken);
@@ -79,6 +82,24 @@ public sealed class AgentHostUpgraderTests : IDisposable
         Assert.Equal(AgentHostResult.RolledBack, outcome.Result);
         Assert.Contains("did not register on 0.4.0 with the control plane within 0.3 s", outcome.Detail);
         Assert.Equal("0.3.0", _host.VersionOf(_host.BinaryPath));
+    }
+
+    [Fact]
+    public async Task The_registration_wait_runs_on_the_clock_polling_until_exactly_the_timeout_then_rolls_back()
+    {
+        _host.SilentVersion = "0.4.0";
+        // The shipped timings: a minute of real waiting, unless the wait is on the run's clock.
+        var upgrader = new AgentHostUpgrader((_, _) => Task.FromResult<IAgentHostShell>(_host), _host, new AgentUpgradeTimings(), _log.Add, _clock);
+
+        var outcome = await upgrader.UpgradeAsync(_host.Host, _host.WriteBinaryFile("0.4.0", _directory), CancellationToken.None);
+
+        Assert.Equal(AgentHostResult.RolledBack, outcome.Result);
+        Assert.Contains("did not register on 0.4.0 with the control plane within 60 s", outcome.Detail);
+        // 60 s of 250 ms polls; the old agent registers again at the rollback's first look, so no further wait.
+        Assert.Equal(Enumerable.Repeat(TimeSpan.FromMilliseconds(250), 240), _clock.Delays);
+        Assert.Equal(60, outcome.Seconds);
+        // The service manager is asked every 8th poll (2 s) whether the new agent died.
+        Assert.Equal(30, _host.Commands.Count(command => command.Contains("systemctl is-active")));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Tests.Agents;
 
@@ -8,7 +9,7 @@ public sealed class AgentUpgradePhasesTests
     public void Each_phase_lasts_from_the_end_of_the_previous_one_and_is_printed_in_order_in_seconds()
     {
         var time = new SteppedTime();
-        var phases = new AgentUpgradePhases(time);
+        var phases = new AgentUpgradePhases(new Clock(time));
 
         time.Advance(TimeSpan.FromMilliseconds(120));
         phases.End("connect");

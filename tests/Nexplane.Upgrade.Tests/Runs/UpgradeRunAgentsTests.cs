@@ -2,10 +2,12 @@ using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Agents;
+using Nexplane.Upgrade.Tests.Steps.Agents;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
-/// <summary>The Agents step's and Verify's judgement of the agents, with the hosts and the control plane recorded.</summary>
+/// <summary>What the run records of the Agents step (Steps/Agents, whose judgement AgentsStepTests specify).</summary>
 public sealed class UpgradeRunAgentsTests : IDisposable
 {
     readonly string _directory = Path.Combine(Path.GetTempPath(), $"run-agents-{Guid.NewGuid():N}");
@@ -37,7 +39,8 @@ public sealed class UpgradeRunAgentsTests : IDisposable
         var agents = new RecordedAgentHosts([], "web-02");
 
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            run.UpgradeAgentsAsync(Hosts("web-01", "web-02"), Target, 5, "Rerun the agents alone", agents, CancellationToken.None));
+            run.UpgradeAgentsAsync(new AgentsInput(Hosts("web-01", "web-02"), Target, new AgentsSettings(5, "Rerun the agents alone")), agents,
+                CancellationToken.None));
 
         Assert.Equal(["web-01"], UpgradeJournal.Load(run.Journal!.FilePath).UpgradedAgents.Keys);
         Assert.Contains("1 of 2 agent host(s) are not on 0.4.0; the control plane stays upgraded and healthy", exception.Message);
@@ -46,16 +49,13 @@ public sealed class UpgradeRunAgentsTests : IDisposable
     }
 
     [Fact]
-    public async Task Registered_agents_the_hosts_file_does_not_name_are_reported_when_older()
+    public async Task A_run_without_a_journal_still_reports_every_host()
     {
-        var run = NewRun();
-        var agents = new RecordedAgentHosts([new RegisteredAgent(1, "web-01", "linux", "0.3.0", null), new RegisteredAgent(2, "db-07", "linux", "0.3.0", null)]);
+        Directory.CreateDirectory(_directory);
+        var run = new UpgradeRun(_output);
 
-        await run.UpgradeAgentsAsync(Hosts("web-01"), Target, 5, "", agents, CancellationToken.None);
+        await run.UpgradeAgentsAsync(new AgentsInput(Hosts("web-01"), Target, new AgentsSettings(5, "")), new RecordedAgentHosts([]), CancellationToken.None);
 
-        var warning = Assert.Single(_output.Lines, line => line.StartsWith("WRN"));
-        Assert.Contains("1 registered agent(s) not in the agent hosts file still run an older version", warning);
-        Assert.Contains("db-07", warning);
-        Assert.DoesNotContain("web-01", warning);
+        Assert.Equal(AgentHostResult.Upgraded, Assert.Single(run.Report.Agents).Result);
     }
 }

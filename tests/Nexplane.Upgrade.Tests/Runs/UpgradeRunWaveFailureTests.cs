@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Agents;
 using Nexplane.Upgrade.Tests.Agents;
 
 namespace Nexplane.Upgrade.Tests.Runs;
@@ -35,8 +36,9 @@ public sealed class UpgradeRunWaveFailureTests : IAsyncLifetime
         _run = new UpgradeRun(_output) { Journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose) };
         _run.Report.ToVersion = "0.4.0";
 
-        _failure = await Record.ExceptionAsync(() => _run.UpgradeAgentsAsync(_fleet.Select(h => h.Host).ToArray(), NexplaneVersion.Parse("0.4.0"),
-            waveSize: 5, "Rerun the agents alone", new SimulatedFleet(_fleet, _directory), CancellationToken.None)) as InvalidOperationException;
+        var input = new AgentsInput(_fleet.Select(h => h.Host).ToArray(), NexplaneVersion.Parse("0.4.0"), new AgentsSettings(WaveSize: 5, "Rerun the agents alone"));
+        _failure = await Record.ExceptionAsync(() => _run.UpgradeAgentsAsync(input, new SimulatedFleet(_fleet, _directory), CancellationToken.None))
+            as InvalidOperationException;
         _run.FinishReport([new StepRecord("Verify", "Succeeded", 1, null), new StepRecord("Agents", "Failed", 1, null)],
             verifySucceeded: true, succeeding: false, Path.Combine(_directory, "reports"));
     }

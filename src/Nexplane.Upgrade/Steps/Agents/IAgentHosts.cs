@@ -1,7 +1,7 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Agents;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Agents;
 
 /// <summary>What the Agents step does to the agent hosts, one host at a time; tests record the calls instead of making them.</summary>
 public interface IAgentHosts : IControlPlane

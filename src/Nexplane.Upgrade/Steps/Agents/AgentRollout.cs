@@ -1,6 +1,7 @@
+using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Progress;
 
-namespace Nexplane.Upgrade.Agents;
+namespace Nexplane.Upgrade.Steps.Agents;
 
 /// <summary>
 /// Canary first, then waves: the canary host (the first marked <c>canary</c>, else the first in the file) is upgraded

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Steps.Agents;
 using Nexplane.Upgrade.Tests.Progress;
 
-namespace Nexplane.Upgrade.Tests.Agents;
+namespace Nexplane.Upgrade.Tests.Steps.Agents;
 
 public sealed class AgentRolloutTests
 {

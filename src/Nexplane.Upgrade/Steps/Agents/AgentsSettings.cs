@@ -1,0 +1,9 @@
+namespace Nexplane.Upgrade.Steps.Agents;
+
+/// <summary>
+/// What the Agents step needs to know beyond its hosts; how the hosts are reached (SSH key, timeouts, binary cache) is
+/// the adapter's <see cref="Nexplane.Upgrade.Agents.AgentSettings"/>.
+/// </summary>
+/// <param name="WaveSize">Hosts upgraded at once after the canary.</param>
+/// <param name="RerunAdvice">How to rerun the agents alone, said when a host is left behind.</param>
+public sealed record AgentsSettings(int WaveSize, string RerunAdvice);

@@ -1,0 +1,41 @@
+using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Steps.Agents;
+
+namespace Nexplane.Upgrade.Tests.Steps.Agents;
+
+/// <summary>Agent hosts and a control plane that record what the step asks, and answer as told.</summary>
+sealed class RecordedAgentHosts(IReadOnlyList<RegisteredAgent> registered, params string[] failingHosts) : IAgentHosts
+{
+    public List<string> Calls { get; } = [];
+
+    /// <summary>False: the operator's login fails, as with a changed password.</summary>
+    public bool LoginPasses { get; init; } = true;
+
+    /// <summary>What reading the agent list throws instead of answering (a timeout, an HTTP error); null: it answers.</summary>
+    public Exception? AgentListFailure { get; init; }
+
+    public Task<(VerificationGate Gate, string? Token)> LogInAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<(VerificationGate, string?)>(LoginPasses
+            ? (new VerificationGate("login", true, "token received"), "token")
+            : (new VerificationGate("login", false, "401 Unauthorized"), null));
+
+    public Task<IReadOnlyList<RegisteredAgent>> RegisteredAgentsAsync(string token, CancellationToken cancellationToken)
+    {
+        lock (Calls)
+            Calls.Add("list agents");
+        return AgentListFailure is { } failure ? Task.FromException<IReadOnlyList<RegisteredAgent>>(failure) : Task.FromResult(registered);
+    }
+
+    public Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> BinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<AgentPlatform, AgentBinary>>(hosts.Select(h => h.Platform).Distinct()
+            .ToDictionary(platform => platform, platform => new AgentBinary(platform, "0.4.0", "nexplane-agent", "/cache/nexplane-agent", "ab", 1)));
+
+    public Task<AgentHostOutcome> UpgradeAgentAsync(AgentHost host, AgentBinary binary, string token, CancellationToken cancellationToken)
+    {
+        lock (Calls)
+            Calls.Add("upgrade " + host.Name);
+        var result = failingHosts.Contains(host.Name) ? AgentHostResult.NotChanged : AgentHostResult.Upgraded;
+        return Task.FromResult(new AgentHostOutcome(host.Name, result, "0.3.0", binary.Version, "done", 0));
+    }
+}
