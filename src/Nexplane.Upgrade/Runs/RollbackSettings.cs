@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Operator;
+
 namespace Nexplane.Upgrade.Runs;
 
 /// <summary>What a rollback needs to know beyond the journal.</summary>

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Runbook;

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
