@@ -17,6 +17,9 @@ public sealed partial class UpgradeRun(IRunOutput output)
 
     public IRunOutput Output => output;
 
+    /// <summary>How the run's steps wait and tell the time; tests pass a clock that moves on by each wait at once.</summary>
+    public Time.Clock Clock { get; init; } = Time.Clock.System;
+
     /// <summary>
     /// Records how the upgrade ended (<see cref="RunEnd.Outcome"/>), when the run ends without having said so: a
     /// rollback that already recorded its outcome keeps it.

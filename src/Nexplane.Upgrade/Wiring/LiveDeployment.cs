@@ -8,6 +8,7 @@ using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Rollback;
 using Nexplane.Upgrade.Steps.Stop;
 
 namespace Nexplane.Upgrade.Wiring;
