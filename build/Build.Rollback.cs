@@ -1,5 +1,7 @@
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Rollback;
 using Nuke.Common;
 using Serilog;
 

@@ -15,7 +15,7 @@ public static class JournalExpectation
         var to = journal.ToVersion;
         var before = journal.RevisionBefore ?? "";
         var head = journal.MigrationHead;
-        var started = journal.IsFinished ? [] : RollbackPlan.StartedStepsOfInterruptedRun(journal);
+        var started = journal.IsFinished ? [] : InterruptedRun.StartedSteps(journal);
         bool Started(RunbookStep step) => journal.HasCompleted(step) || started.Contains(step);
         bool Completed(RunbookStep step) => journal.HasCompleted(step);
 

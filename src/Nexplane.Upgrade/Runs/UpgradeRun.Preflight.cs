@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Preflight;

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 
 namespace Nexplane.Upgrade.Runs;

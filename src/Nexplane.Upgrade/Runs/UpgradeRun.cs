@@ -17,6 +17,9 @@ public sealed partial class UpgradeRun(IRunOutput output)
 
     public IRunOutput Output => output;
 
+    /// <summary>How the run's steps wait and tell the time; tests pass a clock that moves on by each wait at once.</summary>
+    public Time.Clock Clock { get; init; } = Time.Clock.System;
+
     /// <summary>
     /// Records how the upgrade ended (<see cref="RunEnd.Outcome"/>), when the run ends without having said so: a
     /// rollback that already recorded its outcome keeps it.
@@ -27,13 +30,5 @@ public sealed partial class UpgradeRun(IRunOutput output)
             return;
         Journal.Outcome = outcome;
         Journal.Save();
-    }
-
-    /// <summary>Each verification gate on its own line, passed or not.</summary>
-    public IReadOnlyList<VerificationGate> LogGates(IReadOnlyList<VerificationGate> gates)
-    {
-        foreach (var gate in gates)
-            output.Information("{Gate}", gate.ToString());
-        return gates;
     }
 }

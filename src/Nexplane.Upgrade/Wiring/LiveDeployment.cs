@@ -11,6 +11,7 @@ using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Agents;
+using Nexplane.Upgrade.Steps.Rollback;
 using Nexplane.Upgrade.Steps.Stop;
 
 namespace Nexplane.Upgrade.Wiring;

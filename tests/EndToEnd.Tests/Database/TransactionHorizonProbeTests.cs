@@ -2,7 +2,7 @@ using CliWrap;
 using CliWrap.Buffered;
 using EndToEnd.Tests.Sandbox;
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Steps.Rollback;
 using Npgsql;
 
 namespace EndToEnd.Tests.Database;

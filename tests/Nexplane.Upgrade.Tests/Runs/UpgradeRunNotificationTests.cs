@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Notifications;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Tests.Steps.Rollback;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 

@@ -1,13 +1,15 @@
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Tests.Steps.Rollback;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
 /// <summary>
 /// What Rollback and --resume do with a journal that no longer describes the deployment: refuse with nothing changed,
 /// unless the operator named that journal and accepted the differences; a new upgrade sets aside an unfinished journal
-/// of an earlier installation; a rollback leaves a file edited since with its contents and moves only its tags back.
+/// of an earlier installation; a rollback records the database it restored.
 /// </summary>
 public sealed class UpgradeRunReconcileTests : IDisposable
 {
@@ -165,24 +167,6 @@ public sealed class UpgradeRunReconcileTests : IDisposable
             resume: false, Commands, Observed("0.3.0", Database), "backend"));
 
         Assert.Contains("never finished", refusal.Message);
-    }
-
-    [Fact]
-    public async Task A_rollback_keeps_a_file_edited_since_the_upgrade_and_moves_only_its_tags_back()
-    {
-        var journal = FinishedUpgrade();
-        journal.RememberOriginal(ComposeFile);
-        journal.RecordWrite(ComposeFile, "services:\n  backend:\n    image: nexplane-backend:0.3.0\n");
-        const string editedSince = "services:\n  backend:\n    image: nexplane-backend:0.3.0\n    environment: { SECRET_KEY: rotated }\n";
-        File.WriteAllText(ComposeFile, editedSince);
-        var deployment = new RecordedRollbackDeployment();
-        var run = new UpgradeRun(_output) { Journal = journal };
-
-        await run.RollBackAsync(null, UpgradeRunRollbackTests.Settings, deployment, CancellationToken.None);
-
-        Assert.Equal(editedSince, File.ReadAllText(ComposeFile));
-        Assert.Contains("pin backend=0.2.0", deployment.Calls);
-        Assert.Contains(_output.Lines, line => line.StartsWith($"WRN {ComposeFile} was edited since the upgrade wrote it"));
     }
 
     [Fact]

@@ -1,9 +1,16 @@
+using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Rollback;
+using Nexplane.Upgrade.Tests.Steps.Rollback;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
-/// <summary>The rollback's decisions and their order, with the deployment's operations recorded instead of made.</summary>
+/// <summary>
+/// What the run records of a rollback (Steps/Rollback decides it): the journal's progress and outcome on disk, the
+/// report; and which upgrade's journal a rollback takes.
+/// </summary>
 public sealed class UpgradeRunRollbackTests : IDisposable
 {
     readonly string _directory = Path.Combine(Path.GetTempPath(), $"run-rollback-{Guid.NewGuid():N}");
@@ -34,22 +41,20 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     }
 
     [Fact]
-    public async Task After_a_migration_failure_the_database_is_restored_then_the_previous_images_started_then_verified()
+    public async Task A_rolled_back_upgrade_is_recorded_rolled_back_in_its_journal_and_the_report()
     {
         var run = RunOf(RunbookStep.Preflight, RunbookStep.Backup, RunbookStep.Pull, RunbookStep.Stop);
 
         await run.RollBackAsync([RunbookStep.StartBackend], Settings, _deployment, CancellationToken.None);
 
-        Assert.Equal(
-            ["stop backend,worker", "restore /backups/before.dump", "start backend,worker", "watch backend start", "wait for health", "verify 0.2.0"],
-            _deployment.Calls);
         Assert.Equal(UpgradeOutcome.RolledBack, UpgradeJournal.Load(run.Journal!.FilePath).Outcome);
         Assert.Equal("rolled back and healthy on 0.2.0", run.Report.Outcome);
-        Assert.Contains("INF Rolled back and healthy: Nexplane runs 0.2.0 again on the restored database", _output.Lines);
+        Assert.StartsWith("restored from /backups/before.dump: ", run.Report.DatabaseRollback);
+        Assert.False(run.RollbackFoundNothingToUndo);
     }
 
     [Fact]
-    public async Task Before_stop_nothing_is_undone_and_the_upgrade_changed_nothing()
+    public async Task Before_stop_the_journal_records_that_the_upgrade_changed_nothing()
     {
         var run = RunOf(RunbookStep.Preflight, RunbookStep.Backup);
 
@@ -57,62 +62,28 @@ public sealed class UpgradeRunRollbackTests : IDisposable
 
         Assert.Empty(_deployment.Calls);
         Assert.Equal(UpgradeOutcome.NothingChanged, UpgradeJournal.Load(run.Journal!.FilePath).Outcome);
-        Assert.Equal("nothing to undo", _output.Summary["Undone"]);
+        Assert.Equal("nothing was changed; Nexplane still runs 0.2.0", run.Report.Outcome);
+        Assert.True(run.RollbackFoundNothingToUndo);
     }
 
     [Fact]
-    public async Task After_stop_without_a_start_the_previous_version_starts_on_the_untouched_database()
-    {
-        var run = RunOf(RunbookStep.Preflight, RunbookStep.Backup, RunbookStep.Pull);
-
-        await run.RollBackAsync([RunbookStep.Stop], Settings, _deployment, CancellationToken.None);
-
-        Assert.DoesNotContain(_deployment.Calls, call => call.StartsWith("restore", StringComparison.Ordinal));
-        Assert.Contains("start backend,worker", _deployment.Calls);
-    }
-
-    [Fact]
-    public async Task A_finished_upgrade_with_moved_agents_puts_the_agents_back_after_the_control_plane()
+    public async Task The_journal_says_rolled_back_before_the_moved_agents_follow_the_control_plane()
     {
         var run = RunOf(RunbookTable.Steps.ToArray());
         run.Journal!.UpgradedAgents["agent-1"] = "0.2.0";
         run.Journal.Save();
         _deployment.JournalFile = run.Journal.FilePath;
 
-        // Invoked directly, after the upgrade's own run ended: the journal alone says how far it got.
         await run.RollBackAsync(null, Settings with { AgentHostsFile = AgentHostsFile("agent-1") }, _deployment, CancellationToken.None);
 
-        Assert.Equal(
-            // The agents' versions are read first, while the control plane still runs what the upgrade left.
-            ["log in", "stop backend,worker,frontend", "restore /backups/before.dump", "start backend,worker,frontend", "watch backend start",
-             "wait for health", "verify 0.2.0", "log in", "roll back agent agent-1 to 0.2.0"],
-            _deployment.Calls);
         // Recorded before the agents move: a rerun after a failed agent must not restore the database again.
         Assert.Equal(UpgradeOutcome.RolledBack, _deployment.OutcomeOnDiskWhenAgentsMoved);
         Assert.Equal("rolled back and healthy on 0.2.0, agents 1/1 back on their previous version", run.Report.Outcome);
+        Assert.Equal(AgentHostResult.RolledBack, Assert.Single(run.Report.Agents).Result);
     }
 
     [Fact]
-    public async Task A_moved_agent_that_registers_another_version_now_keeps_it_and_is_left_to_a_human()
-    {
-        var run = RunOf(RunbookTable.Steps.ToArray());
-        run.Journal!.UpgradedAgents["agent-1"] = "0.2.0";
-        run.Journal.Save();
-        _deployment.JournalFile = run.Journal.FilePath;
-        // Upgraded again by hand since: its kept .old binary is from before this upgrade.
-        _deployment.RegisteredAgents.Add(new Nexplane.Upgrade.Agents.RegisteredAgent(7, "AGENT-1", "linux", "0.4.0", "now"));
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            run.RollBackAsync(null, Settings with { AgentHostsFile = AgentHostsFile("agent-1") }, _deployment, CancellationToken.None));
-
-        Assert.DoesNotContain(_deployment.Calls, call => call.StartsWith("roll back agent", StringComparison.Ordinal));
-        var outcome = Assert.Single(run.Report.Agents);
-        Assert.Equal(Nexplane.Upgrade.Agents.AgentHostResult.NeedsHuman, outcome.Result);
-        Assert.Contains("it registers 0.4.0 now, not the 0.3.0 this upgrade installed", outcome.ToString());
-    }
-
-    [Fact]
-    public async Task A_moved_agent_the_hosts_file_does_not_name_is_left_to_a_human_after_the_control_plane_is_back()
+    public async Task Agent_hosts_left_on_the_new_version_are_reported_with_the_next_steps_and_fail_the_rollback()
     {
         var run = RunOf(RunbookTable.Steps.ToArray());
         run.Journal!.UpgradedAgents["agent-2"] = "0.2.0";
@@ -122,9 +93,10 @@ public sealed class UpgradeRunRollbackTests : IDisposable
             run.RollBackAsync(null, Settings with { AgentHostsFileOption = "--agent-hosts-file" }, _deployment, CancellationToken.None));
 
         Assert.Contains("The control plane is rolled back and healthy on 0.2.0, but 1 agent host(s) still run 0.3.0", exception.Message);
-        Assert.Contains("not rolled back (no --agent-hosts-file is given)", exception.Message);
         Assert.Equal(UpgradeOutcome.RolledBack, UpgradeJournal.Load(run.Journal.FilePath).Outcome);
-        Assert.DoesNotContain(_deployment.Calls, call => call.StartsWith("roll back agent", StringComparison.Ordinal));
+        Assert.Equal("rolled back and healthy on 0.2.0, agents 0/1 back on their previous version", run.Report.Outcome);
+        Assert.Equal(AgentHostResult.NeedsHuman, Assert.Single(run.Report.Agents).Result);
+        Assert.StartsWith("Agent host agent-2: NeedsHuman", Assert.Single(run.Report.NextSteps));
     }
 
     string AgentHostsFile(params string[] names)
@@ -136,7 +108,7 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_verification_of_the_previous_version_needs_a_human_with_the_next_command()
+    public async Task A_rollback_that_did_not_finish_leaves_the_journal_unfinished_and_the_report_saying_a_human_is_needed()
     {
         var run = RunOf(RunbookStep.Preflight, RunbookStep.Backup, RunbookStep.Pull, RunbookStep.Stop);
         var deployment = new RecordedRollbackDeployment { PreviousVersionVerifies = false };
@@ -147,9 +119,26 @@ public sealed class UpgradeRunRollbackTests : IDisposable
         Assert.Contains("the previous version 0.2.0 does not verify", exception.Message);
         Assert.Equal("needs a human", run.Report.Outcome);
         Assert.Contains(run.Report.NextSteps, step => step.Contains("./build.sh Rollback retries") && step.Contains("./build.sh Restore --backup-file <file>"));
-        Assert.Contains(_output.Lines, line => line.StartsWith("ERR Needs a human:") && line.EndsWith("./build.sh Restore --backup-file /backups/before.dump"));
+        Assert.StartsWith("restored from /backups/before.dump: ", run.Report.DatabaseRollback);
+        var saved = UpgradeJournal.Load(run.Journal!.FilePath);
+        Assert.Null(saved.Outcome);
+        Assert.True(saved.RollbackBegan);
+    }
+
+    [Fact]
+    public async Task A_cancelled_rollback_keeps_what_it_did_in_the_report_without_calling_for_a_human()
+    {
+        var run = RunOf(RunbookStep.Preflight, RunbookStep.Backup, RunbookStep.Pull, RunbookStep.Stop);
+        // The operator presses Ctrl+C while the previous version starts.
+        var deployment = new RecordedRollbackDeployment { CancelledWhileStarting = true };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None));
+
+        Assert.StartsWith("restored from /backups/before.dump: ", run.Report.DatabaseRollback);
+        Assert.Null(run.Report.Outcome);
+        Assert.Empty(run.Report.NextSteps);
         Assert.Null(UpgradeJournal.Load(run.Journal!.FilePath).Outcome);
-        Assert.DoesNotContain(deployment.Calls, call => call.StartsWith("roll back agents", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,21 +1,24 @@
-using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Rollback;
 
 /// <summary>The rollback of the agent hosts an upgrade moved, after the control plane is back on its previous version.</summary>
-public sealed partial class UpgradeRun
+public sealed class AgentRollback(IRunOutput output)
 {
     /// <summary>
-    /// Each host the journal says the upgrade moved gets its kept <c>.old</c> binary back and must register on its
-    /// previous version again. Returns the hosts that could not be rolled back (each with why and what to do by hand).
+    /// Each host the upgrade moved gets its kept <c>.old</c> binary back and must register on its previous version
+    /// again. Returns every moved host's outcome; one not rolled back says why and what to do by hand.
     /// </summary>
+    /// <param name="movedAgents">Host name -> the version it ran before the upgrade, as the journal records them.</param>
+    /// <param name="newVersion">The version the upgrade installed.</param>
     /// <param name="registeredBefore">What each agent registered before the rollback changed anything; null or empty when unknown.</param>
-    async Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsAsync(UpgradeJournal journal, RollbackSettings settings,
-        IRollbackDeployment deployment, IReadOnlyDictionary<string, string?>? registeredBefore, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AgentHostOutcome>> RollBackAsync(IReadOnlyDictionary<string, string?> movedAgents, string newVersion,
+        RollbackSettings settings, IRollbackDeployment deployment, IReadOnlyDictionary<string, string?>? registeredBefore,
+        CancellationToken cancellationToken)
     {
-        var newVersion = journal.ToVersion ?? "?";
         var file = settings.AgentHostsFile;
         IReadOnlyList<AgentHost> named = [];
         var fileProblem = file is null ? $"no {settings.AgentHostsFileOption} is given" : $"{file} does not name it";
@@ -28,12 +31,12 @@ public sealed partial class UpgradeRun
         {
             fileProblem = exception.Message;
         }
-        var hosts = journal.UpgradedAgents.Keys
+        var hosts = movedAgents.Keys
             .Select(name => (Name: name, Host: named.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))))
             .ToArray();
         var outcomes = new List<AgentHostOutcome>();
         foreach (var (name, _) in hosts.Where(h => h.Host is null))
-            outcomes.Add(new AgentHostOutcome(name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[name],
+            outcomes.Add(new AgentHostOutcome(name, AgentHostResult.NeedsHuman, newVersion, movedAgents[name],
                 $"not rolled back ({fileProblem}); on {name} put <binary>.old back in place of the binary and restart the agent service", 0));
         var reachable = hosts.Where(h => h.Host is not null).Select(h => h.Host!).ToArray();
         if (reachable.Length > 0)
@@ -41,9 +44,8 @@ public sealed partial class UpgradeRun
             var (login, token) = await deployment.LogInAsync(cancellationToken);
             if (!login.Passed || token is null)
             {
-                outcomes.AddRange(reachable.Select(host => new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[host.Name],
+                outcomes.AddRange(reachable.Select(host => new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, movedAgents[host.Name],
                     $"not touched: each host is confirmed through the control plane, but the login failed ({login.Detail}). {AgentHostUpgrader.ManualRecovery(host)}", 0)));
-                Report.Agents.AddRange(outcomes);
                 return outcomes;
             }
             output.Information("Agents: putting the old binary back on {Count} host(s) this upgrade moved to {Version}", reachable.Length, newVersion);
@@ -51,22 +53,21 @@ public sealed partial class UpgradeRun
             {
                 // The kept .old binary is from before this upgrade: it goes back only while the host still runs what the upgrade installed.
                 if (registeredBefore is not null && registeredBefore.TryGetValue(host.Name, out var now) && now is not null && !DeploymentReconciliation.SameVersion(now, newVersion))
-                    outcomes.Add(new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, journal.UpgradedAgents[host.Name],
+                    outcomes.Add(new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, movedAgents[host.Name],
                         $"not touched: it registers {now} now, not the {newVersion} this upgrade installed, so it changed since and its kept .old " +
                         $"binary may not be what it should run. {AgentHostUpgrader.ManualRecovery(host)}", 0));
                 else
-                    outcomes.Add(await deployment.RollBackAgentAsync(host, journal.UpgradedAgents[host.Name], newVersion, token, cancellationToken));
+                    outcomes.Add(await deployment.RollBackAgentAsync(host, movedAgents[host.Name], newVersion, token, cancellationToken));
             }
         }
-        Report.Agents.AddRange(outcomes);
-        return outcomes.Where(o => o.Result != AgentHostResult.RolledBack).ToArray();
+        return outcomes;
     }
 
     /// <summary>
     /// Host name -> the version each agent registers now; empty when the control plane cannot be asked (an interrupted
     /// upgrade's backend may be down): each host's own rollback then waits for its old version to register.
     /// </summary>
-    async Task<IReadOnlyDictionary<string, string?>> RegisteredVersionsAsync(IControlPlane controlPlane, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string?>> RegisteredVersionsAsync(IControlPlane controlPlane, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,7 +1,7 @@
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Operator;
 
 /// <summary>
-/// The commands an operator runs next, as the build spells them; the run names them in its advice without knowing
+/// The commands an operator runs next, as the build spells them; the run and the steps name them in their advice without knowing
 /// the command line.
 /// </summary>
 /// <param name="Rollback">Retries a rollback, e.g. <c>./build.sh Rollback</c>.</param>

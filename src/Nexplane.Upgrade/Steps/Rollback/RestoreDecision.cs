@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Database;
 
-namespace Nexplane.Upgrade.Runbook;
+namespace Nexplane.Upgrade.Steps.Rollback;
 
 /// <summary>
 /// Whether a rollback must restore the backup, decided from PostgreSQL's own answers. The restore is skipped only

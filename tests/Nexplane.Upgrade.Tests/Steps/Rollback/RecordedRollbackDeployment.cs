@@ -4,9 +4,9 @@ using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
-using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Rollback;
 
-namespace Nexplane.Upgrade.Tests.Runs;
+namespace Nexplane.Upgrade.Tests.Steps.Rollback;
 
 /// <summary>A deployment that records what the rollback asks of it, in order, and answers as told.</summary>
 sealed class RecordedRollbackDeployment : IRollbackDeployment
@@ -16,8 +16,11 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
     /// <summary>What Verify's gates say about the version asked for.</summary>
     public bool PreviousVersionVerifies { get; init; } = true;
 
-    /// <summary>The journal's outcome on disk when the agents were asked to move back.</summary>
+    /// <summary>The journal's outcome on disk when the agents were asked to move back (with <see cref="JournalFile"/>).</summary>
     public UpgradeOutcome? OutcomeOnDiskWhenAgentsMoved { get; private set; }
+
+    /// <summary>What the rollback had recorded when the agents were asked to move back (with <see cref="Record"/>).</summary>
+    public IReadOnlyList<string>? RecordedWhenAgentsMoved { get; private set; }
 
     public Task<IReadOnlyList<StoppedContainer>> StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
@@ -61,16 +64,22 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
     public void PinTags(IReadOnlyList<(string Service, string Tag)> pins) =>
         Calls.Add("pin " + string.Join(",", pins.Select(pin => $"{pin.Service}={pin.Tag}")));
 
+    /// <summary>The operator cancels the run while the services start.</summary>
+    public bool CancelledWhileStarting { get; init; }
+
     public Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
         Calls.Add("start " + string.Join(",", services));
-        return Task.FromResult(DateTimeOffset.UnixEpoch);
+        return CancelledWhileStarting ? Task.FromCanceled<DateTimeOffset>(new CancellationToken(canceled: true)) : Task.FromResult(DateTimeOffset.UnixEpoch);
     }
+
+    /// <summary>How the previous backend fails to start; null: it starts.</summary>
+    public MigrationFailedException? PreviousBackendStartFailure { get; init; }
 
     public Task WatchBackendStartAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken)
     {
         Calls.Add("watch backend start");
-        return Task.CompletedTask;
+        return PreviousBackendStartFailure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
     }
 
     public Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
@@ -90,16 +99,23 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
         return Task.FromResult(gates);
     }
 
+    /// <summary>Whether the control plane accepts the login.</summary>
+    public bool LoginPasses { get; init; } = true;
+
     public Task<(VerificationGate Gate, string? Token)> LogInAsync(CancellationToken cancellationToken)
     {
         Calls.Add("log in");
-        return Task.FromResult<(VerificationGate, string?)>((new VerificationGate("login", true, "token received"), "token"));
+        return Task.FromResult<(VerificationGate, string?)>(LoginPasses
+            ? (new VerificationGate("login", true, "token received"), "token")
+            : (new VerificationGate("login", false, "401 Unauthorized"), null));
     }
 
     public Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken)
     {
         Calls.Add($"roll back agent {host.Name} to {oldVersion}");
-        OutcomeOnDiskWhenAgentsMoved = UpgradeJournal.Load(JournalFile!).Outcome;
+        if (JournalFile is not null)
+            OutcomeOnDiskWhenAgentsMoved = UpgradeJournal.Load(JournalFile).Outcome;
+        RecordedWhenAgentsMoved = Record?.Checkpoints.ToArray();
         return Task.FromResult(new AgentHostOutcome(host.Name, AgentHostResult.RolledBack, newVersion, oldVersion, "registered again", 0));
     }
 
@@ -111,4 +127,7 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
 
     /// <summary>The journal of the upgrade rolled back, read when the agents move.</summary>
     public string? JournalFile { get; set; }
+
+    /// <summary>The rollback's record, read when the agents move.</summary>
+    public RecordedRollbackProgress? Record { get; set; }
 }

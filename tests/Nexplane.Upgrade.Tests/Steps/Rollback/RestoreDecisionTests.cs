@@ -1,7 +1,7 @@
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Steps.Rollback;
 
-namespace Nexplane.Upgrade.Tests.Runbook;
+namespace Nexplane.Upgrade.Tests.Steps.Rollback;
 
 /// <summary>
 /// When a rollback may skip the restore, with PostgreSQL's answers given as data: only a complete proof that nothing

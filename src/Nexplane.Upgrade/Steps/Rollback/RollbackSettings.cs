@@ -1,4 +1,6 @@
-namespace Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Operator;
+
+namespace Nexplane.Upgrade.Steps.Rollback;
 
 /// <summary>What a rollback needs to know beyond the journal.</summary>
 /// <param name="ProtectedServices">Never stopped or started again (the database, the cache).</param>
@@ -10,4 +12,11 @@ public sealed record RollbackSettings(
     string FrontendService,
     OperatorCommands Commands,
     string? AgentHostsFile = null,
-    string AgentHostsFileOption = "the agent hosts file");
+    string AgentHostsFileOption = "the agent hosts file")
+{
+    /// <summary>
+    /// How long the rollback waits for transactions still in progress to end before it gives up the proof: a backend
+    /// killed mid-migration leaves its transaction open until the server notices the closed connection.
+    /// </summary>
+    public TimeSpan InProgressSettleTime { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,24 +1,27 @@
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
-using Nexplane.Upgrade.Runs;
-using Nexplane.Upgrade.Steps.Stop;
+using Nexplane.Upgrade.Steps.Rollback;
+using Nexplane.Upgrade.Tests.Runs;
 
-namespace Nexplane.Upgrade.Tests.Runs;
+namespace Nexplane.Upgrade.Tests.Steps.Rollback;
 
 /// <summary>
-/// The horizon Stop records and the rollback's use of it, with PostgreSQL's answers given as data: the restore is
-/// skipped only on a complete proof, and every journal or answer that cannot give one restores as before.
+/// The rollback's use of the horizon Stop recorded, with PostgreSQL's answers given as data: the restore is skipped
+/// only on a complete proof, and every journal or answer that cannot give one restores as before.
 /// </summary>
-public sealed class UpgradeRunTransactionHorizonTests : IDisposable
+public sealed class TransactionHorizonProofTests : IDisposable
 {
-    readonly string _directory = Path.Combine(Path.GetTempPath(), $"run-horizon-{Guid.NewGuid():N}");
+    readonly string _directory = Path.Combine(Path.GetTempPath(), $"rollback-horizon-{Guid.NewGuid():N}");
     readonly RecordedOutput _output = new();
+    readonly RecordedRollbackProgress _record = new();
     readonly Nexplane.Upgrade.Tests.Time.AdvancingClock _clock = new();
 
     static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
         "https://github.com/owner/nexplane/issues", "./build.sh Upgrade --version", "--resume");
 
-    static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", Commands);
+    // The tool's own wait for transactions in progress; the clock makes it take no time.
+    static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", Commands) { InProgressSettleTime = TimeSpan.FromSeconds(5) };
 
     static readonly DateTimeOffset ServerStarted = new(2026, 12, 5, 8, 0, 0, TimeSpan.Zero);
 
@@ -34,7 +37,7 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
             Directory.Delete(_directory, recursive: true);
     }
 
-    UpgradeRun MigrationFailedRun(TransactionHorizon? horizon)
+    UpgradeJournal MigrationFailedJournal(TransactionHorizon? horizon)
     {
         Directory.CreateDirectory(_directory);
         var compose = Path.Combine(_directory, "docker-compose.yml");
@@ -49,47 +52,23 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
             journal.MarkCompleted(step.ToString());
         journal.TransactionHorizon = horizon;
         journal.Save();
-        // A short wait for transactions in progress keeps these tests quick; the tool waits 5 s.
-        return new UpgradeRun(_output) { Journal = journal, InProgressSettleTime = TimeSpan.FromSeconds(5), Clock = _clock };
+        return journal;
     }
 
-    [Fact]
-    public async Task Stop_records_the_horizon_in_the_journal_once_the_app_is_stopped()
-    {
-        var run = MigrationFailedRun(null);
-        var app = new RecordedRollbackDeployment { Horizon = AtStop };
-
-        await run.StopAppAsync(["backend", "worker"], new StopSettings("backend", TimeSpan.FromSeconds(5), "--stop-timeout", ""), app,
-            CancellationToken.None);
-
-        Assert.Equal(["stop backend,worker", "record horizon"], app.Calls);
-        var recorded = UpgradeJournal.Load(run.Journal!.FilePath).TransactionHorizon;
-        Assert.NotNull(recorded);
-        Assert.Equal((AtStop.Xmin, AtStop.Xmax, AtStop.ServerStartedAt, AtStop.DatabaseOid, AtStop.SchemaDigest),
-            (recorded.Xmin, recorded.Xmax, recorded.ServerStartedAt, recorded.DatabaseOid, recorded.SchemaDigest));
-        Assert.Equal(AtStop.AlembicRevisions, recorded.AlembicRevisions);
-    }
-
-    [Fact]
-    public async Task A_horizon_PostgreSQL_refuses_to_give_leaves_none_in_the_journal_so_the_rollback_restores()
-    {
-        var run = MigrationFailedRun(null);
-        var app = new RecordedRollbackDeployment();
-
-        await run.StopAppAsync(["backend", "worker"], new StopSettings("backend", TimeSpan.FromSeconds(5), "--stop-timeout", ""), app,
-            CancellationToken.None);
-
-        Assert.Null(UpgradeJournal.Load(run.Journal!.FilePath).TransactionHorizon);
-    }
+    /// <summary>As the run calls it: planned from the steps this run began, or (null) from the journal alone.</summary>
+    Task<RollbackResult> RollBackAsync(UpgradeJournal journal, IReadOnlyCollection<RunbookStep>? startedInThisRun, RecordedRollbackDeployment deployment) =>
+        new RollbackStep(_output, _clock).RunAsync(
+            new RollbackInput(journal, RollbackPlan.For(journal, startedInThisRun ?? InterruptedRun.StartedSteps(journal)), Settings),
+            deployment, _record, CancellationToken.None);
 
     [Fact]
     public async Task After_a_failed_migration_that_committed_nothing_the_rollback_skips_the_restore_and_says_why()
     {
-        var run = MigrationFailedRun(AtStop);
+        var journal = MigrationFailedJournal(AtStop);
         var deployment = new RecordedRollbackDeployment();
         deployment.HorizonChecks.Enqueue(Check());
 
-        await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+        var result = await RollBackAsync(journal, [RunbookStep.StartBackend], deployment);
 
         Assert.Equal(["stop backend,worker", "check horizon", "start backend,worker", "watch backend start", "wait for health", "verify 0.2.0"],
             deployment.Calls);
@@ -99,33 +78,33 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
         Assert.Contains("INF Rolled back and healthy: Nexplane runs 0.2.0 again on its own database, not restored: PostgreSQL shows nothing committed since Stop",
             _output.Lines);
         Assert.Equal("rolled back, healthy on 0.2.0; database not restored (nothing committed since Stop)", _output.Summary["Outcome"]);
-        Assert.StartsWith("not restored: PostgreSQL shows no transaction committed since Stop", run.Report.DatabaseRollback);
-        Assert.Equal(UpgradeOutcome.RolledBack, UpgradeJournal.Load(run.Journal!.FilePath).Outcome);
+        Assert.StartsWith("not restored: PostgreSQL shows no transaction committed since Stop", result.DatabaseRollback);
+        Assert.Equal("control plane rolled back", _record.Checkpoints[^1]);
     }
 
     [Fact]
     public async Task A_commit_since_Stop_makes_the_rollback_restore_and_say_why()
     {
-        var run = MigrationFailedRun(AtStop);
+        var journal = MigrationFailedJournal(AtStop);
         var deployment = new RecordedRollbackDeployment();
         deployment.HorizonChecks.Enqueue(Check(committed: 1));
 
-        await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+        var result = await RollBackAsync(journal, [RunbookStep.StartBackend], deployment);
 
         Assert.Equal(["stop backend,worker", "check horizon", "restore /backups/before.dump", "start backend,worker", "watch backend start",
             "wait for health", "verify 0.2.0"], deployment.Calls);
         Assert.Contains(_output.Lines, line => line.StartsWith("INF Restoring the database: 1 transaction(s) committed since Stop (the first: 1002)", StringComparison.Ordinal));
         Assert.Contains("INF Rolled back and healthy: Nexplane runs 0.2.0 again on the restored database", _output.Lines);
-        Assert.StartsWith("restored from /backups/before.dump: 1 transaction(s) committed since Stop", run.Report.DatabaseRollback);
+        Assert.StartsWith("restored from /backups/before.dump: 1 transaction(s) committed since Stop", result.DatabaseRollback);
     }
 
     [Fact]
     public async Task A_check_PostgreSQL_refuses_makes_the_rollback_restore()
     {
-        var run = MigrationFailedRun(AtStop);
+        var journal = MigrationFailedJournal(AtStop);
         var deployment = new RecordedRollbackDeployment();
 
-        await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+        await RollBackAsync(journal, [RunbookStep.StartBackend], deployment);
 
         Assert.Contains("restore /backups/before.dump", deployment.Calls);
         Assert.Contains(_output.Lines, line => line.Contains("Restoring the database: PostgreSQL could not be asked whether anything committed since Stop " +
@@ -136,12 +115,12 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
     public async Task A_transaction_still_in_progress_is_waited_for_and_once_aborted_the_restore_is_skipped()
     {
         // The killed backend's migration transaction ends when the server notices its connection is gone.
-        var run = MigrationFailedRun(AtStop);
+        var journal = MigrationFailedJournal(AtStop);
         var deployment = new RecordedRollbackDeployment();
         deployment.HorizonChecks.Enqueue(Check(inProgress: 1));
         deployment.HorizonChecks.Enqueue(Check());
 
-        await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+        await RollBackAsync(journal, [RunbookStep.StartBackend], deployment);
 
         Assert.Equal(2, deployment.Calls.Count(call => call == "check horizon"));
         Assert.DoesNotContain(deployment.Calls, call => call.StartsWith("restore", StringComparison.Ordinal));
@@ -150,12 +129,12 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
     [Fact]
     public async Task A_transaction_that_stays_in_progress_makes_the_rollback_restore()
     {
-        var run = MigrationFailedRun(AtStop);
+        var journal = MigrationFailedJournal(AtStop);
         var deployment = new RecordedRollbackDeployment();
         for (var i = 0; i < 100; i++)
             deployment.HorizonChecks.Enqueue(Check(inProgress: 1));
 
-        await run.RollBackAsync([RunbookStep.StartBackend], Settings, deployment, CancellationToken.None);
+        await RollBackAsync(journal, [RunbookStep.StartBackend], deployment);
 
         // Asked every 250 ms for the 5 s a killed backend's transaction may take to end, then no longer.
         Assert.Equal(21, deployment.Calls.Count(call => call == "check horizon"));
@@ -200,14 +179,14 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
               "outcome": null
             }
             """);
-        var run = new UpgradeRun(_output) { Journal = UpgradeJournal.Load(path) };
+        var journal = UpgradeJournal.Load(path);
         var deployment = new RecordedRollbackDeployment();
         deployment.HorizonChecks.Enqueue(Check());
 
         // Invoked directly after the kill: the journal alone says how far the run got.
-        await run.RollBackAsync(null, Settings, deployment, CancellationToken.None);
+        await RollBackAsync(journal, null, deployment);
 
-        Assert.Null(run.Journal.TransactionHorizon);
+        Assert.Null(journal.TransactionHorizon);
         Assert.Equal(["stop backend", "restore /backups/before.dump", "start backend", "watch backend start", "wait for health", "verify 0.2.0"],
             deployment.Calls);
         Assert.Contains(_output.Lines, line => line.StartsWith("INF Restoring the database: the journal holds no transaction horizon from Stop", StringComparison.Ordinal));
@@ -218,11 +197,11 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
     {
         // SIGKILL right after Stop: the journal says StartBackend may have begun, so the plan would restore;
         // PostgreSQL shows the new backend never committed anything.
-        var run = MigrationFailedRun(AtStop);
+        var journal = MigrationFailedJournal(AtStop);
         var deployment = new RecordedRollbackDeployment();
         deployment.HorizonChecks.Enqueue(Check());
 
-        await run.RollBackAsync(null, Settings, deployment, CancellationToken.None);
+        await RollBackAsync(journal, null, deployment);
 
         Assert.Contains("check horizon", deployment.Calls);
         Assert.DoesNotContain(deployment.Calls, call => call.StartsWith("restore", StringComparison.Ordinal));
@@ -231,12 +210,12 @@ public sealed class UpgradeRunTransactionHorizonTests : IDisposable
     [Fact]
     public async Task Before_StartBackend_the_horizon_is_not_even_asked_about()
     {
-        var run = MigrationFailedRun(AtStop);
+        var journal = MigrationFailedJournal(AtStop);
         var deployment = new RecordedRollbackDeployment();
 
-        await run.RollBackAsync([RunbookStep.Stop], Settings, deployment, CancellationToken.None);
+        var result = await RollBackAsync(journal, [RunbookStep.Stop], deployment);
 
         Assert.DoesNotContain("check horizon", deployment.Calls);
-        Assert.Null(run.Report.DatabaseRollback);
+        Assert.Null(result.DatabaseRollback);
     }
 }

@@ -1,31 +1,24 @@
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Time;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Rollback;
 
 /// <summary>
 /// The proof that lets a rollback skip the restore: the transaction horizon recorded at Stop, and PostgreSQL's word
 /// before the rollback restores that nothing committed since. Without the whole proof, the rollback restores.
 /// </summary>
-public sealed partial class UpgradeRun
+/// <param name="inProgressSettleTime">How long transactions still in progress may take to end before the proof is given up.</param>
+public sealed class TransactionHorizonProof(Clock clock, TimeSpan inProgressSettleTime)
 {
-    /// <summary>
-    /// How long the rollback waits for transactions still in progress to end before it gives up the proof: a backend
-    /// killed mid-migration leaves its transaction open until the server notices the closed connection.
-    /// </summary>
-    public TimeSpan InProgressSettleTime { get; init; } = TimeSpan.FromSeconds(5);
-
     static readonly TimeSpan InProgressPollInterval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>How the run waits; tests pass a clock that moves on by each wait at once.</summary>
-    public Time.Clock Clock { get; init; } = Time.Clock.System;
-
     /// <summary>Asks PostgreSQL, after the new version has been stopped, whether the rollback must restore the backup.</summary>
-    async Task<RestoreDecision> DecideRestoreAsync(UpgradeJournal journal, IDatabaseHorizon database, CancellationToken cancellationToken)
+    /// <param name="horizon">The horizon the upgrade's Stop recorded; null when it recorded none.</param>
+    public async Task<RestoreDecision> DecideAsync(TransactionHorizon? horizon, IDatabaseHorizon database, CancellationToken cancellationToken)
     {
-        if (journal.TransactionHorizon is not { } horizon)
+        if (horizon is null)
             return RestoreDecision.From(null, null);
-        var started = Clock.Timestamp();
+        var started = clock.Timestamp();
         while (true)
         {
             HorizonCheck check;
@@ -37,9 +30,9 @@ public sealed partial class UpgradeRun
             {
                 return RestoreDecision.From(horizon, null, exception.Message);
             }
-            if (check.Statuses is { InProgress: > 0, Committed: 0 } && Clock.Since(started) < InProgressSettleTime)
+            if (check.Statuses is { InProgress: > 0, Committed: 0 } && clock.Since(started) < inProgressSettleTime)
             {
-                await Clock.DelayAsync(InProgressPollInterval, cancellationToken);
+                await clock.DelayAsync(InProgressPollInterval, cancellationToken);
                 continue;
             }
             return RestoreDecision.From(horizon, check);

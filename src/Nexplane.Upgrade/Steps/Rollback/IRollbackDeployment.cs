@@ -5,10 +5,10 @@ using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Stop;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Rollback;
 
 /// <summary>
-/// What a rollback does to the deployment, one operation each (the engine, compose, the database, HTTP). The run
+/// What a rollback does to the deployment, one operation each (the engine, compose, the database, HTTP). The step
 /// decides which ones and in what order; tests record the calls instead of making them.
 /// </summary>
 public interface IRollbackDeployment : IAppStop, IControlPlane, IDeploymentVerification

@@ -1,7 +1,7 @@
 using Nexplane.Upgrade.Runbook;
-using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Rollback;
 
-namespace Nexplane.Upgrade.Tests.Runbook;
+namespace Nexplane.Upgrade.Tests.Steps.Rollback;
 
 public sealed class RollbackPlanTests : IDisposable
 {
@@ -63,7 +63,7 @@ public sealed class RollbackPlanTests : IDisposable
     {
         var journal = Journal("b.dump", "Preflight", "Backup", "Pull", "Stop");
 
-        var plan = RollbackPlan.For(journal, RollbackPlan.StartedStepsOfInterruptedRun(journal));
+        var plan = RollbackPlan.For(journal, InterruptedRun.StartedSteps(journal));
 
         Assert.True(plan.RestoreDatabase);
     }
@@ -74,7 +74,7 @@ public sealed class RollbackPlanTests : IDisposable
         var journal = Journal(null, "Preflight", "Pull", "Stop");
         journal.BackupAfterStop = true;
 
-        var plan = RollbackPlan.For(journal, RollbackPlan.StartedStepsOfInterruptedRun(journal));
+        var plan = RollbackPlan.For(journal, InterruptedRun.StartedSteps(journal));
 
         Assert.False(plan.RestoreDatabase);
         Assert.False(plan.NothingToUndo);

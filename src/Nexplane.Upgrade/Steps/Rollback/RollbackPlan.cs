@@ -1,5 +1,7 @@
 
-namespace Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Runbook;
+
+namespace Nexplane.Upgrade.Steps.Rollback;
 
 /// <summary>
 /// What a rollback must undo, derived from what the upgrade got to do, in reverse order of the runbook:
@@ -18,7 +20,7 @@ public sealed record RollbackPlan(
 
     /// <summary>
     /// <paramref name="startedSteps"/> are the steps that began (finished or not). For a run that died without a
-    /// word (SIGKILL) use <see cref="StartedStepsOfInterruptedRun"/>, which assumes the step after the last
+    /// word (SIGKILL) use <see cref="InterruptedRun.StartedSteps"/>, which assumes the step after the last
     /// completed one had begun: undoing a step that never ran is harmless, missing one that did is not.
     /// </summary>
     public static RollbackPlan For(UpgradeJournal journal, IReadOnlyCollection<RunbookStep> startedSteps)
@@ -42,15 +44,5 @@ public sealed record RollbackPlan(
         {
             RevertFrontend = Started(RunbookStep.Frontend),
         };
-    }
-
-    public static IReadOnlyCollection<RunbookStep> StartedStepsOfInterruptedRun(UpgradeJournal journal)
-    {
-        var order = RunbookTable.InOrder(journal.BackupAfterStop).ToList();
-        var completed = RunbookTable.Named(journal.CompletedSteps.Select(s => s.Name)).ToList();
-        var last = completed.Select(step => order.IndexOf(step)).DefaultIfEmpty(-1).Max();
-        if (last + 1 < order.Count)
-            completed.Add(order[last + 1]);
-        return completed;
     }
 }
