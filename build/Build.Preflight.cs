@@ -1,8 +1,8 @@
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Deployments;
-using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Steps.Preflight;
 using Nuke.Common;
 using Nuke.Common.IO;
 using Serilog;

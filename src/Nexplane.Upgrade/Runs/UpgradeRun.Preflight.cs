@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
-using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Steps.Preflight;
 
 namespace Nexplane.Upgrade.Runs;
 

@@ -2,9 +2,9 @@ using Nexplane.Upgrade.Deployments;
 using System.Diagnostics;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Rehearsals;
+using Nexplane.Upgrade.Steps.Preflight;
 
 namespace Nexplane.Upgrade.Wiring;
 

@@ -5,7 +5,7 @@ using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Releases;
 using Npgsql;
 
-namespace Nexplane.Upgrade.Preflight;
+namespace Nexplane.Upgrade.Steps.Preflight;
 
 /// <summary>
 /// The runbook's "before you start", done for the operator and read-only: the running version, the notes of
