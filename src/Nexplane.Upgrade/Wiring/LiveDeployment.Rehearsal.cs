@@ -12,7 +12,7 @@ namespace Nexplane.Upgrade.Wiring;
 public sealed partial class LiveDeployment
 {
     public Task<PreflightReport> PreflightAsync(PreflightSettings preflightSettings, CancellationToken cancellationToken) =>
-        new PreflightCheck(http, Line).RunAsync(preflightSettings, cancellationToken);
+        run.PreflightAsync(preflightSettings, new LivePreflightFacts(http), cancellationToken);
 
     /// <summary>Runs the upgrade Preflight resolved on a throwaway copy loaded from <paramref name="archive"/>; the deployment is only read.</summary>
     public async Task<RehearsalReport> RehearseAsync(PreflightReport preflight, string archive, string stateDirectory, CancellationToken cancellationToken)
