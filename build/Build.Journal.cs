@@ -1,7 +1,7 @@
 using Nexplane.Upgrade.Runbook;
-using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Preflight;
 using Nuke.Common;
 using Serilog;
 

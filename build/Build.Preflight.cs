@@ -1,12 +1,14 @@
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Deployments;
-using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Steps.Preflight;
+using Nexplane.Upgrade.Wiring;
 using Nuke.Common;
 using Nuke.Common.IO;
 using Serilog;
 
+/// <summary>Preflight (src/Nexplane.Upgrade/Steps/Preflight): the runbook's "before you start", read-only.</summary>
 partial class Build
 {
     [Parameter("GitHub repository that publishes Nexplane's releases (owner/name)")]
@@ -89,7 +91,7 @@ partial class Build
                 Run.ContinueFromJournal(OperatorCommands);
                 return;
             }
-            Run.RecordPreflight(Run.WithRehearsalGate(await new PreflightCheck(Http, LogLine).RunAsync(settings, cancellationToken), Rehearsals,
+            Run.RecordPreflight(Run.WithRehearsalGate(await Run.PreflightAsync(settings, new LivePreflightFacts(Http), cancellationToken), Rehearsals,
                 // The new journal holds the database found just now: only a rehearsal of that database counts.
                 Deployment.ComposeFile, RequireRehearsal, Journal?.DatabaseIdentity), BackupAfterStop);
         });

@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Deployments;
-using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Rehearsals;
+using Nexplane.Upgrade.Steps.Preflight;
 
 namespace Nexplane.Upgrade.Runs;
 

@@ -1,7 +1,7 @@
 using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
-using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Steps.Preflight;
 
 namespace Nexplane.Upgrade.Runs;
 
@@ -34,6 +34,10 @@ public sealed partial class UpgradeRun
 
     /// <summary>What the release notes announced, from this run's Preflight or the resumed upgrade's journal.</summary>
     public bool AnnouncesMigrations => Preflight?.Path?.AnnouncesMigrations ?? Journal?.AnnouncesMigrations ?? false;
+
+    /// <summary>Preflight (Steps/Preflight): reads the deployment through <paramref name="deployment"/> and judges it; changes nothing.</summary>
+    public Task<PreflightReport> PreflightAsync(PreflightSettings settings, IPreflightFacts deployment, CancellationToken cancellationToken) =>
+        new PreflightStep(output).RunAsync(settings, deployment, cancellationToken);
 
     /// <summary>
     /// Keeps what Preflight found and says it: the release notes' digest, each service's move, the notices. An upgrade

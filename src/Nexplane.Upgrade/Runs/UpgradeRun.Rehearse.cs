@@ -1,8 +1,8 @@
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
-using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Rehearsals;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Steps.Preflight;
 
 namespace Nexplane.Upgrade.Runs;
 

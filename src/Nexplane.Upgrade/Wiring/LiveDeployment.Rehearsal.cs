@@ -2,9 +2,9 @@ using Nexplane.Upgrade.Deployments;
 using System.Diagnostics;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Rehearsals;
+using Nexplane.Upgrade.Steps.Preflight;
 
 namespace Nexplane.Upgrade.Wiring;
 
@@ -12,7 +12,7 @@ namespace Nexplane.Upgrade.Wiring;
 public sealed partial class LiveDeployment
 {
     public Task<PreflightReport> PreflightAsync(PreflightSettings preflightSettings, CancellationToken cancellationToken) =>
-        new PreflightCheck(http, Line).RunAsync(preflightSettings, cancellationToken);
+        run.PreflightAsync(preflightSettings, new LivePreflightFacts(http), cancellationToken);
 
     /// <summary>Runs the upgrade Preflight resolved on a throwaway copy loaded from <paramref name="archive"/>; the deployment is only read.</summary>
     public async Task<RehearsalReport> RehearseAsync(PreflightReport preflight, string archive, string stateDirectory, CancellationToken cancellationToken)

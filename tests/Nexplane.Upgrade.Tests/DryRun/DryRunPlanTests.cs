@@ -1,8 +1,8 @@
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.DryRun;
-using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Steps.Preflight;
 
 namespace Nexplane.Upgrade.Tests.DryRun;
 

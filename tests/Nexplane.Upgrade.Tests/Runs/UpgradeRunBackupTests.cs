@@ -1,9 +1,9 @@
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
-using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Preflight;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 

@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Operator;
-using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Steps.Preflight;
 
 namespace Nexplane.Upgrade.Steps.Pull;
 

@@ -1,5 +1,5 @@
 using Nexplane.Upgrade.Compose;
-using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Steps.Preflight;
 using Nexplane.Upgrade.Steps.Pull;
 using Nexplane.Upgrade.Tests.Runs;
 

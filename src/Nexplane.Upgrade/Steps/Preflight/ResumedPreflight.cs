@@ -2,7 +2,7 @@ using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 
-namespace Nexplane.Upgrade.Preflight;
+namespace Nexplane.Upgrade.Steps.Preflight;
 
 /// <summary>
 /// Preflight's findings as the interrupted run recorded them in its journal. A resumed upgrade continues with

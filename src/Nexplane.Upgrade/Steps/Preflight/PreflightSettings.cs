@@ -4,7 +4,7 @@ using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Releases;
 
-namespace Nexplane.Upgrade.Preflight;
+namespace Nexplane.Upgrade.Steps.Preflight;
 
 /// <summary>How the image tags of this deployment are spelled: 0.3.0, v0.3.0, or as the running tags are.</summary>
 public enum TagFormat { Detect, Plain, V }

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Nexplane.Upgrade.Compose;
 
-namespace Nexplane.Upgrade.Preflight;
+namespace Nexplane.Upgrade.Steps.Preflight;
 
 /// <summary>
 /// db and redis are never restarted by an upgrade, but the next plain <c>compose up</c> would recreate them from

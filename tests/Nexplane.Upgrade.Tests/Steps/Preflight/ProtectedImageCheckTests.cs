@@ -1,7 +1,7 @@
 using Nexplane.Upgrade.Compose;
-using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Steps.Preflight;
 
-namespace Nexplane.Upgrade.Tests.Preflight;
+namespace Nexplane.Upgrade.Tests.Steps.Preflight;
 
 public sealed class ProtectedImageCheckTests
 {

@@ -2,7 +2,7 @@ using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Releases;
 
-namespace Nexplane.Upgrade.Preflight;
+namespace Nexplane.Upgrade.Steps.Preflight;
 
 /// <summary>The image one service moves from and to.</summary>
 public sealed record ServiceUpgrade(string Service, ImageReference From, ImageReference To, string? ToDigest);

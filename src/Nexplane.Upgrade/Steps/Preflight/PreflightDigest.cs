@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Releases;
 
-namespace Nexplane.Upgrade.Preflight;
+namespace Nexplane.Upgrade.Steps.Preflight;
 
 /// <summary>The release notes of an upgrade path as lines an operator reads before anything changes.</summary>
 public static class PreflightDigest

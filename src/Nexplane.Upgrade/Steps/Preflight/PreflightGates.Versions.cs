@@ -1,0 +1,58 @@
+using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Releases;
+
+namespace Nexplane.Upgrade.Steps.Preflight;
+
+/// <summary>The versions' gates: the running version, the login on it, and the path of releases to the target.</summary>
+public static partial class PreflightGates
+{
+    /// <summary>Every later gate measures from the running version, read from the backend.</summary>
+    public static IEnumerable<UpgradeGateFailure> RunningVersion(RunningVersion running) =>
+        running.Problem is { } problem ? [new("current-version", problem)] : [];
+
+    /// <summary>
+    /// Verify logs in after the upgrade; a login that fails now would fail then, after the downtime, and the
+    /// rollback's own verification with it. It is tried while the running version still serves.
+    /// </summary>
+    public static IEnumerable<UpgradeGateFailure> Login(VerificationGate? login) =>
+        login is { Passed: false }
+            ? [new("login", $"The login Verify will use fails on the running version: {login.Detail}. " +
+                            $"Fix {Setting.LoginEmail.Flag()}/{Setting.LoginPassword.Flag()} (or the deployment's .env) before upgrading.")]
+            : [];
+
+    /// <summary>The version each selected service's image tag names, where it names one; in the services' order.</summary>
+    public static IReadOnlyList<KeyValuePair<string, NexplaneVersion>> PinnedVersions(DeploymentFiles files, IEnumerable<string> services)
+    {
+        var pinned = new List<KeyValuePair<string, NexplaneVersion>>();
+        foreach (var service in services)
+            if (NexplaneVersion.TryParse(files.Compose.ResolveImage(service, files.EnvFile.Variables).Tag, out var version))
+                pinned.Add(new(service, version));
+        return pinned;
+    }
+
+    /// <summary>A service pinned to another version than the backend reports: said, not refused.</summary>
+    public static IEnumerable<string> MixedVersions(IEnumerable<KeyValuePair<string, NexplaneVersion>> pinned, NexplaneVersion? current) =>
+        pinned.Where(p => current is not null && !p.Value.Equals(current))
+            .Select(p => $"The compose file pins {p.Key} to {p.Value}, but the backend reports {current}: the deployment is not on one version.");
+
+    /// <summary>The releases crossed from the running version to the target; null without a running version or release notes.</summary>
+    public static UpgradePath? Path(NexplaneVersion? current, NexplaneVersion target, ReleaseFacts? releases) =>
+        current is not null && releases is { Problem: null } ? Releases.UpgradePath.Between(current, target, releases.OnPath) : null;
+
+    /// <summary>
+    /// The path's own gates (<see cref="Releases.UpgradePath.Check"/>) against the variables the deployment defines: its
+    /// .env and the selected services' compose environment.
+    /// </summary>
+    public static IEnumerable<UpgradeGateFailure> UpgradePath(UpgradePath? path, ReleaseFacts? releases, DeploymentFiles files,
+        IEnumerable<string> services, UpgradePathOverrides overrides)
+    {
+        if (releases?.Problem is { } problem)
+            return [new("release-notes", problem)];
+        if (path is null || releases is null)
+            return [];
+        var variables = files.EnvFile.Variables.Keys
+            .Concat(services.SelectMany(s => files.Compose.Find(s)!.Environment.Keys))
+            .ToHashSet(StringComparer.Ordinal);
+        return path.Check(releases.Known, variables, overrides);
+    }
+}

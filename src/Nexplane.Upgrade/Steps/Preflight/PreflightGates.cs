@@ -1,0 +1,67 @@
+using Nexplane.Upgrade.Releases;
+
+namespace Nexplane.Upgrade.Steps.Preflight;
+
+/// <summary>
+/// Preflight's gates: pure functions over what it read (<see cref="PreflightFacts"/>), one per concern, each naming
+/// what to fix. <see cref="Judge"/> runs them all, so one run tells the operator all there is to fix.
+/// </summary>
+public static partial class PreflightGates
+{
+    /// <summary>The version asked for; a malformed one stops Preflight before it reads anything.</summary>
+    public static NexplaneVersion Target(string requested) =>
+        NexplaneVersion.TryParse(requested, out var parsed)
+            ? parsed
+            : throw new PreflightException($"'{requested}' is not a Nexplane version; expected MAJOR.MINOR.PATCH such as 0.3.0.");
+
+    /// <summary>Every gate over <paramref name="facts"/>, in the order an operator reads them; the upgrade may start only without failures.</summary>
+    public static PreflightReport Judge(PreflightFacts facts, PreflightSettings settings)
+    {
+        var deployment = settings.Deployment;
+        var files = facts.Files;
+        var services = Services(deployment.AppServices, deployment.ProtectedServices, files.Compose);
+        var current = facts.Current;
+        var path = Path(current, facts.Target, facts.Releases);
+        var whyAgents = AgentUpgradeReason(path, settings.Agents);
+        var pinned = PinnedVersions(files, services.Selected);
+        var database = facts.Database;
+
+        var failures = new List<UpgradeGateFailure>();
+        failures.AddRange(services.Failures);
+        failures.AddRange(ComposeVariables(files));
+        failures.AddRange(Docker(facts.Containers));
+        failures.AddRange(OwnContainers(facts.Containers));
+        failures.AddRange(ProtectedImages(deployment.ProtectedServices, files, facts.Containers));
+        failures.AddRange(RunningVersion(facts.Running));
+        failures.AddRange(Login(facts.Login));
+        failures.AddRange(UpgradePath(path, facts.Releases, files, services.Selected, settings.Overrides));
+        failures.AddRange(Agents(whyAgents, settings.Agents, facts.Agents));
+        failures.AddRange(Images(facts.Images));
+        failures.AddRange(Database(database));
+        if (database.Problem is null)
+        {
+            failures.AddRange(DiskSpace(settings.BackupDirectory, database.SizeBytes, facts.FreeBackupBytes));
+            failures.AddRange(DatabaseNotAhead(database.AlembicRevisions, facts.Releases, current, facts.Target));
+        }
+
+        var notices = new List<string>();
+        notices.AddRange(MixedVersions(pinned, current));
+        notices.AddRange(AgentNotices(whyAgents, settings.Agents, facts.Target));
+        notices.AddRange(KeptDatabases(database));
+
+        return new PreflightReport
+        {
+            Current = current,
+            Target = facts.Target,
+            Path = path,
+            Services = ServiceUpgrades(facts.Images),
+            Notices = notices,
+            Failures = failures,
+            DatabaseSizeBytes = database.Problem is null ? database.SizeBytes : null,
+            AlembicRevisions = database.AlembicRevisions,
+            KeptDatabases = database.Kept,
+            AgentHosts = facts.Agents?.Hosts ?? [],
+            AgentBinaries = facts.Agents?.Binaries ?? [],
+        };
+    }
+}
