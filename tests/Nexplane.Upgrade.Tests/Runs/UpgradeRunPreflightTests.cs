@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Preflight;
 

@@ -1,4 +1,4 @@
-using Nexplane.Upgrade.Preflight;
+using Nexplane.Upgrade.Steps.Preflight;
 
 namespace Nexplane.Upgrade.Steps.Pull;
 
