@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Rehearsals;
+using Nexplane.Upgrade.Steps.Backup;
 
 namespace Nexplane.Upgrade.Runs;
 

@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Preflight;
 using Nexplane.Upgrade.Rehearsals;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Steps.Backup;
 
 namespace Nexplane.Upgrade.Runs;
 

@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Database;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Backup;
 
 /// <summary>The deployment's database as Backup uses it; tests record the calls instead of making them.</summary>
 public interface IDatabaseBackup
