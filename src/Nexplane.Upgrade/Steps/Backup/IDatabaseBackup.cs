@@ -14,7 +14,4 @@ public interface IDatabaseBackup
     /// </summary>
     Task<WrittenBackup> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
         CancellationToken cancellationToken);
-
-    /// <summary>Which database the deployment uses now: an existing backup is reused only when taken from it.</summary>
-    Task<DatabaseIdentity> DatabaseIdentityAsync(CancellationToken cancellationToken);
 }

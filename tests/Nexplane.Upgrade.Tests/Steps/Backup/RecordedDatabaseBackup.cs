@@ -21,9 +21,6 @@ sealed class RecordedDatabaseBackup(IReadOnlyDictionary<string, long>? counters 
         return Task.FromResult(counters ?? new Dictionary<string, long>());
     }
 
-    public Task<DatabaseIdentity> DatabaseIdentityAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new DatabaseIdentity("7000000000000000001", 16384, "nexplane"));
-
     public Task<WrittenBackup> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
         CancellationToken cancellationToken)
     {
