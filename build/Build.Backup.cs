@@ -3,33 +3,9 @@ using Nexplane.Upgrade.Database;
 using Nuke.Common;
 using Nuke.Common.IO;
 
+/// <summary>Backup (src/Nexplane.Upgrade/Steps/Backup): the database backed up and verified before anything stops.</summary>
 partial class Build
 {
-    [Parameter("Compose service of the PostgreSQL database")]
-    readonly string DatabaseService = "db";
-
-    [Parameter("Database host as seen from this machine (used when its port is published)")]
-    readonly string DatabaseHost = "127.0.0.1";
-
-    [Parameter("Database port as seen from this machine")]
-    readonly int DatabasePort = 5432;
-
-    [Parameter("Port PostgreSQL listens on inside the db container (used when --database-port is not published)")]
-    readonly int DatabaseContainerPort = 5432;
-
-    [Parameter("Database name")]
-    readonly string DatabaseName = "nexplane";
-
-    [Parameter("Database user")]
-    readonly string DatabaseUser = "nexplane";
-
-    [Parameter("Database password (default: read from the deployment's .env, see --database-password-variable)")]
-    [Secret]
-    readonly string? DatabasePassword;
-
-    [Parameter("Variable in the deployment's .env that holds the database password")]
-    readonly string DatabasePasswordVariable = "POSTGRES_PASSWORD";
-
     [Parameter("Directory that keeps the backups (owner-only permissions)")]
     readonly AbsolutePath? BackupDirectory;
 

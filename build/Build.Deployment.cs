@@ -14,6 +14,32 @@ partial class Build
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
 
+    // The database's address and credentials are the deployment's: every step that reads the database uses them.
+    [Parameter("Compose service of the PostgreSQL database")]
+    readonly string DatabaseService = "db";
+
+    [Parameter("Database host as seen from this machine (used when its port is published)")]
+    readonly string DatabaseHost = "127.0.0.1";
+
+    [Parameter("Database port as seen from this machine")]
+    readonly int DatabasePort = 5432;
+
+    [Parameter("Port PostgreSQL listens on inside the db container (used when --database-port is not published)")]
+    readonly int DatabaseContainerPort = 5432;
+
+    [Parameter("Database name")]
+    readonly string DatabaseName = "nexplane";
+
+    [Parameter("Database user")]
+    readonly string DatabaseUser = "nexplane";
+
+    [Parameter("Database password (default: read from the deployment's .env, see --database-password-variable)")]
+    [Secret]
+    readonly string? DatabasePassword;
+
+    [Parameter("Variable in the deployment's .env that holds the database password")]
+    readonly string DatabasePasswordVariable = "POSTGRES_PASSWORD";
+
     Deployment? _deployment;
     LiveDeployment? _live;
 

@@ -1,5 +1,4 @@
 using Nexplane.Upgrade.DryRun;
-using Nexplane.Upgrade.Rehearsals;
 using Nuke.Common;
 
 /// <summary>

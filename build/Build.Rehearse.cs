@@ -1,10 +1,10 @@
-using Nexplane.Upgrade.Rehearsals;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Rehearse;
 using Nuke.Common;
 
 /// <summary>
-/// Rehearse, then upgrade: the upgrade run against a throwaway copy of the deployment, and the rehearsal's verdict
-/// shown (and, with --require-rehearsal, demanded) by the upgrade's Preflight.
+/// Rehearse (src/Nexplane.Upgrade/Steps/Rehearse), then upgrade: the upgrade run against a throwaway copy of the
+/// deployment, and the rehearsal's verdict shown (and, with --require-rehearsal, demanded) by the upgrade's Preflight.
 /// </summary>
 partial class Build
 {

@@ -6,6 +6,7 @@ using Nexplane.Upgrade.Database;
 using Npgsql;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
+using Nexplane.Upgrade.Steps.Rehearse;
 
 namespace Nexplane.Upgrade.Rehearsals;
 

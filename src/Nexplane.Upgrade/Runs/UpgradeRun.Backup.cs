@@ -1,16 +1,20 @@
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Steps.Backup;
 
 namespace Nexplane.Upgrade.Runs;
 
-/// <summary>The backup a rollback trusts, and the writes the app made after it.</summary>
+/// <summary>
+/// Backup (Steps/Backup): the run labels it with Preflight's findings, keeps its write counters for Stop, awaits its
+/// verdict where Pull or Stop need it, and records the verified backup a rollback restores.
+/// </summary>
 public sealed partial class UpgradeRun
 {
     /// <summary>Write counters of every table when the backup's snapshot was taken; Stop compares against them.</summary>
     Steps.Stop.WritesAtBackup? _writesAtBackup;
 
     /// <summary>A backup written by <see cref="StartBackUpAsync"/> whose decode check has not been awaited yet.</summary>
-    (WrittenBackup Written, BackupPolicy Policy)? _backupBeingVerified;
+    (BackupResult Written, BackupPolicy Policy)? _backupBeingVerified;
 
     /// <summary>
     /// The runbook's "back up the database", verified so the rollback can trust it, labelled with the running version
@@ -18,9 +22,11 @@ public sealed partial class UpgradeRun
     /// </summary>
     public async Task BackUpAsync(IDatabaseBackup database, BackupPolicy policy, CancellationToken cancellationToken)
     {
-        var written = await WriteBackupAsync(database, policy, cancellationToken);
-        var manifest = await RecordVerifiedAsync(written, policy);
-        output.Summary("Backup", $"{manifest.ArchiveFile} ({ByteSize.Megabytes(manifest.SizeBytes)}, verified)");
+        var step = new BackupStep(output, Clock);
+        var written = await WriteBackupAsync(step, database, policy, cancellationToken);
+        var manifest = await written.Verified;
+        RecordVerified(step, manifest, policy);
+        step.SayVerified(manifest);
     }
 
     /// <summary>
@@ -30,9 +36,10 @@ public sealed partial class UpgradeRun
     /// </summary>
     public async Task StartBackUpAsync(IDatabaseBackup database, BackupPolicy policy, CancellationToken cancellationToken)
     {
-        var written = await WriteBackupAsync(database, policy, cancellationToken);
+        var step = new BackupStep(output, Clock);
+        var written = await WriteBackupAsync(step, database, policy, cancellationToken);
         _backupBeingVerified = (written, policy);
-        output.Summary("Backup", $"{Path.GetFileName(written.Archive)} ({ByteSize.Megabytes(written.SizeBytes)}, checked beside Pull)");
+        step.SayCheckedBesidePull(written);
     }
 
     /// <summary>
@@ -44,15 +51,9 @@ public sealed partial class UpgradeRun
         if (_backupBeingVerified is not { } pending)
             return;
         _backupBeingVerified = null;
-        try
-        {
-            await RecordVerifiedAsync(pending.Written, pending.Policy);
-            Journal?.MarkCompleted(nameof(RunbookStep.Backup));
-        }
-        catch (BackupException exception)
-        {
-            throw new BackupException($"{exception.Message} The archive was deleted; nothing was stopped, the deployment still runs the previous version.");
-        }
+        var manifest = await BackupStep.VerdictBeforeStopAsync(pending.Written);
+        RecordVerified(new BackupStep(output, Clock), manifest, pending.Policy);
+        Journal?.MarkCompleted(nameof(RunbookStep.Backup));
     }
 
     /// <summary>
@@ -74,89 +75,21 @@ public sealed partial class UpgradeRun
         }
     }
 
-    async Task<WrittenBackup> WriteBackupAsync(IDatabaseBackup database, BackupPolicy policy, CancellationToken cancellationToken)
+    /// <summary>The backup labelled with what Preflight found running; its write counters are kept for Stop.</summary>
+    async Task<BackupResult> WriteBackupAsync(BackupStep step, IDatabaseBackup database, BackupPolicy policy, CancellationToken cancellationToken)
     {
-        BackupStarting(await database.CaptureWriteCountersAsync(cancellationToken));
         var preflight = Preflight ?? throw new InvalidOperationException("Backup needs Preflight's findings; run it through Upgrade or with Preflight.");
-        return await database.BackUpAsync(preflight.Current?.ToString() ?? "unknown",
-            preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()), policy, cancellationToken);
+        var written = await step.WriteAsync(new BackupInput(preflight.Current?.ToString() ?? "unknown",
+            preflight.Services.ToDictionary(service => service.Service, service => service.From.ToString()), policy), database, cancellationToken);
+        _writesAtBackup = new Steps.Stop.WritesAtBackup(written.WriteCounters, written.CountersTakenAt);
+        return written;
     }
 
-
-    /// <summary>Once verified, the backup is what a rollback restores (report and journal); then the retention applies.</summary>
-    async Task<BackupManifest> RecordVerifiedAsync(WrittenBackup written, BackupPolicy policy)
+    /// <summary>Once verified, the backup is what a rollback restores (report and journal); only then does the retention apply.</summary>
+    void RecordVerified(BackupStep step, BackupManifest manifest, BackupPolicy policy)
     {
-        var manifest = await written.Verified;
         RecordBackup(Path.Combine(policy.Directory, manifest.ArchiveFile), manifest.AlembicRevisions);
-        foreach (var deleted in new BackupFiles(policy.Directory).Prune(policy.Retention))
-            output.Information("Retention ({Keep}): deleted the older backup {Archive}", policy.Retention, Path.GetFileName(deleted));
-        return manifest;
-    }
-
-    /// <summary>Marks the moment of the backup's snapshot, with every table's write counters then.</summary>
-    public void BackupStarting(IReadOnlyDictionary<string, long> writeCounters) =>
-        _writesAtBackup = new Steps.Stop.WritesAtBackup(writeCounters, Clock.UtcNow);
-
-    /// <summary>
-    /// The backup a Restore puts back into the database the deployment uses now (<paramref name="live"/>): the named one,
-    /// whatever database it was taken from (a difference is printed first); else the unfinished upgrade's, else the
-    /// newest verified one in <paramref name="backupDirectory"/>, and either only when it was taken from this very
-    /// database: a backup of an earlier installation, or of a database replaced since, is never chosen implicitly.
-    /// </summary>
-    /// <param name="live">The database there now; null when it cannot be read (e.g. missing): then only a named backup is restored.</param>
-    public string ChooseBackupToRestore(string? named, JournalStore journals, string composeFile, string backupDirectory, DatabaseIdentity? live)
-    {
-        if (named is not null)
-        {
-            var manifestPath = BackupManifest.PathFor(named);
-            var takenFrom = File.Exists(manifestPath) ? BackupManifest.Read(manifestPath).DatabaseIdentity : null;
-            if (live is null)
-                output.Warning("The deployment's database cannot be read, so nothing says which database {Archive} goes into; restoring it as named", named);
-            else if (takenFrom is null)
-                output.Information("{Archive} does not record which database it was taken from; restoring it as named", named);
-            else if (takenFrom.DifferenceFrom(live) is { } difference)
-                output.Warning("{Archive} was taken from another database than the deployment uses now: {Difference}. Restoring it because you named it",
-                    named, difference);
-            return named;
-        }
-        if (live is null)
-            throw new DeploymentChangedException(
-                $"The deployment's database cannot be read, so no backup is chosen for it. Nothing was changed. Name one with {Setting.BackupFile.Flag()}.");
-        var files = new BackupFiles(backupDirectory);
-        var refuseOther = $"Nothing was changed. Name a backup with {Setting.BackupFile.Flag()} to restore it anyway (its difference is printed first).";
-        if (journals.Unfinished(composeFile)?.BackupFile is { } fromUpgrade)
-        {
-            var manifestPath = BackupManifest.PathFor(fromUpgrade);
-            var takenFrom = File.Exists(manifestPath) ? BackupManifest.Read(manifestPath).DatabaseIdentity : null;
-            if (takenFrom?.DifferenceFrom(live) is { } difference)
-                throw new DeploymentChangedException(
-                    $"The unfinished upgrade's backup {fromUpgrade} was taken from another database than the deployment uses now: {difference}. {refuseOther}");
-            if (takenFrom is null)
-                throw new DeploymentChangedException(
-                    $"The unfinished upgrade's backup {fromUpgrade} does not record which database it was taken from. {refuseOther}");
-            output.Information("Restoring the backup of the unfinished upgrade: {Archive}", fromUpgrade);
-            return fromUpgrade;
-        }
-        var verified = files.Verified().ToArray();
-        if (verified.Length == 0)
-            throw new InvalidOperationException(
-                $"No verified backup in {backupDirectory} (a verified backup has a manifest and still matches its sha256). " +
-                $"Name one with {Setting.BackupFile.Flag()}, or point {Setting.BackupDirectory.Flag()} at the directory that holds them.");
-        var ofThisDatabase = verified.FirstOrDefault(entry => entry.Manifest.DatabaseIdentity is { } taken && taken.DifferenceFrom(live) is null);
-        if (ofThisDatabase.Archive is null)
-        {
-            var newest = verified[0];
-            throw new DeploymentChangedException(
-                $"No verified backup in {backupDirectory} was taken from the database the deployment uses now ({live}). The newest, " +
-                $"{newest.Archive}, " + (newest.Manifest.DatabaseIdentity is { } taken
-                    ? $"was taken from another: {taken.DifferenceFrom(live)}."
-                    : "does not record which database it was taken from.") + " " + refuseOther);
-        }
-        if (ofThisDatabase.Archive != verified[0].Archive)
-            output.Information("Newer backups in {Directory} were taken from another database (an earlier installation, or one replaced since); not chosen",
-                backupDirectory);
-        output.Information("Restoring the newest verified backup of this database: {Archive}", ofThisDatabase.Archive);
-        return ofThisDatabase.Archive;
+        step.ApplyRetention(policy);
     }
 
     /// <summary>The verified backup is what a rollback restores: into the report and the journal at once.</summary>

@@ -2,7 +2,7 @@ using Nexplane.Upgrade.Deployments;
 using Docker.DotNet;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Steps.Backup;
 
 namespace Nexplane.Upgrade.Wiring;
 

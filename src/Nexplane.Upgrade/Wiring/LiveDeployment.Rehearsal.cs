@@ -5,6 +5,7 @@ using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Rehearsals;
 using Nexplane.Upgrade.Steps.Preflight;
+using Nexplane.Upgrade.Steps.Rehearse;
 
 namespace Nexplane.Upgrade.Wiring;
 

@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Steps.StartBackend;
 using Nexplane.Upgrade.Steps.VerifyMigrations;
 using Nexplane.Upgrade.Steps.Frontend;
 using Nexplane.Upgrade.Steps.Pull;
+using Nexplane.Upgrade.Steps.Rehearse;
 using Nexplane.Upgrade.Deployments;
 using Docker.DotNet;
 using Nexplane.Upgrade.Backend;

@@ -3,6 +3,7 @@ using Docker.DotNet.Models;
 using EndToEnd.Tests.Rollback;
 using EndToEnd.Tests.Support;
 using Nexplane.Upgrade.Rehearsals;
+using Nexplane.Upgrade.Steps.Rehearse;
 
 namespace EndToEnd.Tests.Rehearsal;
 

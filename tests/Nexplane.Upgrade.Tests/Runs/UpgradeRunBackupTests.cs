@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Preflight;
+using Nexplane.Upgrade.Tests.Steps.Backup;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -114,55 +115,5 @@ public sealed class UpgradeRunBackupTests : IDisposable
 
         Assert.Contains(_output.Lines, line => line.StartsWith("WRN The backup did not pass its check") && line.Contains("went away"));
         Assert.Null(UpgradeJournal.Load(run.Journal!.FilePath).BackupFile);
-    }
-
-
-    /// <summary>Writes a verified archive as the real backup does, next to an older verified one that retention may delete.</summary>
-    sealed class RecordedDatabaseBackup : IDatabaseBackup
-    {
-        public string? Version { get; private set; }
-        public IReadOnlyDictionary<string, string>? Images { get; private set; }
-
-        public Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
-
-        public Task<DatabaseIdentity> DatabaseIdentityAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(new DatabaseIdentity("7000000000000000001", 16384, "nexplane"));
-
-        public Task<WrittenBackup> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
-            CancellationToken cancellationToken)
-        {
-            (Version, Images) = (nexplaneVersion, images);
-            Write(policy.Directory, DateTimeOffset.UtcNow.AddDays(-1));
-            var newest = Write(policy.Directory, DateTimeOffset.UtcNow);
-            Archive = Path.Combine(policy.Directory, newest.ArchiveFile);
-            return Task.FromResult(new WrittenBackup(Archive, newest.SizeBytes, Verification.Task.ContinueWith(verdict =>
-            {
-                verdict.GetAwaiter().GetResult();
-                return newest;
-            })));
-        }
-
-        /// <summary>The decode check's verdict: complete it (or fail it) when the test says the check ended.</summary>
-        public TaskCompletionSource Verification { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public string? Archive { get; private set; }
-
-        static BackupManifest Write(string directory, DateTimeOffset startedAt)
-        {
-            var archive = new BackupFiles(directory).NewArchivePath(startedAt, "0.2.0", BackupFormat.Custom);
-            var name = Path.GetFileName(archive);
-            File.WriteAllText(archive, name);
-            var manifest = new BackupManifest
-            {
-                ArchiveFile = name, Format = BackupFormat.Custom, Sha256 = BackupFiles.Sha256Of(archive), SizeBytes = name.Length,
-                NexplaneVersion = "0.2.0", Images = new Dictionary<string, string>(), AlembicRevisions = ["004"],
-                RowCounts = new Dictionary<string, long>(), DatabaseSizeBytes = 0, Database = "nexplane", Mode = BackupMode.Host,
-                ToolVersion = "pg_dump (PostgreSQL) 15", StartedAt = startedAt, DumpSeconds = 0, VerifySeconds = 0, Verified = true,
-            };
-            File.WriteAllText(BackupManifest.PathFor(archive), manifest.ToJson());
-            File.SetLastWriteTimeUtc(archive, startedAt.UtcDateTime);
-            return manifest;
-        }
     }
 }

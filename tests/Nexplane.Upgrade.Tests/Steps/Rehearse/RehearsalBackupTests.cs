@@ -1,7 +1,7 @@
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Rehearsals;
+using Nexplane.Upgrade.Steps.Rehearse;
 
-namespace Nexplane.Upgrade.Tests.Rehearsals;
+namespace Nexplane.Upgrade.Tests.Steps.Rehearse;
 
 /// <summary>Which backup the copy loads: the operator's, a recent verified one of the running version, or a fresh one.</summary>
 public sealed class RehearsalBackupTests

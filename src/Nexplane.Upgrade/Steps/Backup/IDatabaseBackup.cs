@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Database;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Backup;
 
 /// <summary>The deployment's database as Backup uses it; tests record the calls instead of making them.</summary>
 public interface IDatabaseBackup
@@ -14,7 +14,4 @@ public interface IDatabaseBackup
     /// </summary>
     Task<WrittenBackup> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
         CancellationToken cancellationToken);
-
-    /// <summary>Which database the deployment uses now: an existing backup is reused only when taken from it.</summary>
-    Task<DatabaseIdentity> DatabaseIdentityAsync(CancellationToken cancellationToken);
 }

@@ -1,6 +1,6 @@
 using Nexplane.Upgrade.Database;
 
-namespace Nexplane.Upgrade.Rehearsals;
+namespace Nexplane.Upgrade.Steps.Rehearse;
 
 /// <summary>Which backup the copy is loaded from: an existing archive, or null for a fresh backup, and why.</summary>
 public sealed record RehearsalBackupChoice(string? Archive, string Reason)

@@ -1,7 +1,7 @@
-using Nexplane.Upgrade.DryRun;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Steps.Rehearse;
 
-namespace Nexplane.Upgrade.Rehearsals;
+namespace Nexplane.Upgrade.DryRun;
 
 /// <summary>The downtime the last passing rehearsal of the same path predicted for this deployment: measured on its own data.</summary>
 public sealed class RehearsalDowntime(RehearsalReports rehearsals, string composeFile) : IDowntimePrediction

@@ -1,4 +1,4 @@
-namespace Nexplane.Upgrade.Rehearsals;
+namespace Nexplane.Upgrade.Steps.Rehearse;
 
 /// <summary>
 /// What Preflight says about rehearsals: the last one of the same path (when, verdict, predicted downtime), and, with

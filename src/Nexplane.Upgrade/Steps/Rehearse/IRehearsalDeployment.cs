@@ -1,13 +1,17 @@
+using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
-using Nexplane.Upgrade.Rehearsals;
 using Nexplane.Upgrade.Steps.Preflight;
+using Nexplane.Upgrade.Steps.Backup;
 
-namespace Nexplane.Upgrade.Runs;
+namespace Nexplane.Upgrade.Steps.Rehearse;
 
 /// <summary>What Rehearse reads of the deployment (Preflight's facts, its backups) and the throwaway copy it runs the upgrade on.</summary>
 public interface IRehearsalDeployment : IDatabaseBackup
 {
     Deployment Deployment { get; }
+
+    /// <summary>Which database the deployment uses now: an existing backup is reused only when taken from it.</summary>
+    Task<DatabaseIdentity> DatabaseIdentityAsync(CancellationToken cancellationToken);
 
     Task<PreflightReport> PreflightAsync(PreflightSettings preflightSettings, CancellationToken cancellationToken);
 

@@ -1,5 +1,5 @@
 using Nexplane.Upgrade.Database;
-namespace Nexplane.Upgrade.Rehearsals;
+namespace Nexplane.Upgrade.Steps.Rehearse;
 
 /// <summary>The rehearsals' reports in one directory (<c>.nuke/temp/rehearsals</c>), one JSON file each.</summary>
 public sealed class RehearsalReports(string directory)

@@ -1,8 +1,8 @@
-using Nexplane.Upgrade.Rehearsals;
+using Nexplane.Upgrade.Steps.Rehearse;
 
-namespace Nexplane.Upgrade.Tests.Rehearsals;
+namespace Nexplane.Upgrade.Tests.Steps.Rehearse;
 
-/// <summary>Rehearsals are kept as files, found again by deployment and path, and feed the upgrade's Preflight.</summary>
+/// <summary>Rehearsals are kept as files and found again by deployment, path and database.</summary>
 public sealed class RehearsalReportsTests : IDisposable
 {
     readonly string _directory = Path.Combine(Path.GetTempPath(), "rehearsal-reports-" + Guid.NewGuid().ToString("N"));
@@ -55,39 +55,6 @@ public sealed class RehearsalReportsTests : IDisposable
         Assert.Equal("earlier-installation", store.LastPassingOf("/srv/a.yml", "0.2.0", "0.3.0")!.Id);
         Assert.Equal("this-database", store.LastPassingOf("/srv/a.yml", "0.2.0", "0.3.0", now)!.Id);
         Assert.Null(store.LastPassingOf("/srv/a.yml", "0.2.0", "0.3.0", now with { Oid = 1 }));
-    }
-
-    [Fact]
-    public void Preflight_describes_the_last_rehearsal_with_when_verdict_and_predicted_downtime()
-    {
-        var line = RehearsalRequirement.Describe(Report("a", true, Noon.AddHours(-3)), "0.2.0", "0.3.0", Noon);
-
-        Assert.StartsWith("Last rehearsal of 0.2.0 -> 0.3.0: 2026-12-05 09:00 UTC (3 h ago), passed, predicted downtime 2.3 s", line);
-    }
-
-    [Fact]
-    public void Without_a_rehearsal_Preflight_names_the_command()
-    {
-        Assert.Equal("No rehearsal of 0.2.0 -> 0.3.0 for this deployment yet (./build.sh Rehearse --version 0.3.0)",
-            RehearsalRequirement.Describe(null, "0.2.0", "0.3.0", Noon));
-    }
-
-    [Fact]
-    public void Require_rehearsal_refuses_without_a_passing_rehearsal_and_says_why_the_last_one_failed()
-    {
-        var failed = Report("f", false, Noon);
-
-        var refusal = RehearsalRequirement.Refusal(true, null, failed, "0.2.0", "0.3.0");
-
-        Assert.Equal("--require-rehearsal: no passing rehearsal of 0.2.0 -> 0.3.0 for this deployment (the last one FAILED at StartBackend: " +
-                     "the container restarted 2 time(s)). Rehearse first: ./build.sh Rehearse --version 0.3.0", refusal);
-    }
-
-    [Fact]
-    public void Require_rehearsal_lets_a_passing_rehearsal_through_and_nothing_is_required_without_it()
-    {
-        Assert.Null(RehearsalRequirement.Refusal(true, Report("p", true, Noon), Report("f", false, Noon.AddHours(1)), "0.2.0", "0.3.0"));
-        Assert.Null(RehearsalRequirement.Refusal(false, null, null, "0.2.0", "0.3.0"));
     }
 
     [Fact]

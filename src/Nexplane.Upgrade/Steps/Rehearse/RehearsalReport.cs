@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Nexplane.Upgrade.Rehearsals;
+namespace Nexplane.Upgrade.Steps.Rehearse;
 
 /// <summary>One migration the rehearsed backend ran, and how long it took.</summary>
 public sealed record RehearsedMigration(string From, string To, string Description, double? Seconds);
