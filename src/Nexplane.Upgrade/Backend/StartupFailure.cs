@@ -15,6 +15,22 @@ public static partial class StartupFailure
             .Select(line => SavedLinePrefix().Replace(line.Trim(), "").TrimEnd('.'))
             .FirstOrDefault(line => ConfigurationProblem().IsMatch(line));
 
+    /// <summary>
+    /// <see cref="ConfigurationLine"/> of the saved output file; null when it is missing or cannot be read (the advice
+    /// then falls back to the bug report, and whoever records the failure is never stopped by the file).
+    /// </summary>
+    public static string? ConfigurationLineIn(string outputFile)
+    {
+        try
+        {
+            return File.Exists(outputFile) ? ConfigurationLine(File.ReadAllText(outputFile)) : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The saved output's "&lt;timestamp&gt; stderr " before each line the backend printed.</summary>
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\S+\s+(stdout|stderr)\s+")]
     private static partial Regex SavedLinePrefix();

@@ -172,7 +172,8 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         {
             var expectation = new MigrationExpectation(outcome.Head, settings.RevisionsBefore, settings.AnnouncesMigrations);
             MigrationVerdict.RequireHeadFromLogs(expectation);
-            var head = MigrationVerdict.Head(expectation, await new DatabaseInspector(copyDatabase).AlembicRevisionsAsync(cancellationToken), copyDatabase.ToString());
+            var (revisions, database) = await new InspectedDatabase(new DatabaseInspector(copyDatabase)).AlembicRevisionsAsync(cancellationToken);
+            var head = MigrationVerdict.Head(expectation, revisions, database);
             log($"alembic_version of the copy holds the single head {head}, as the backend reported");
         }
         catch (MigrationVerificationException exception)

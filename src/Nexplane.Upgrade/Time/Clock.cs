@@ -3,8 +3,10 @@ namespace Nexplane.Upgrade.Time;
 /// <summary>
 /// The one way the tool waits and tells how long it waited: a <see cref="TimeProvider"/>'s clock and its delays. The
 /// tool runs on the system's; a unit test passes a fake one that moves on by each delay at once, so a wait of minutes
-/// takes no time and its timing is exact. (HealthWaiter and the rollback's wait for PostgreSQL use it; the other polls
-/// still read the wall clock: issue #21.)
+/// takes no time and its timing is exact. The polls that judge the deployment use it (HealthWaiter, ContainerStability,
+/// FrontendVerifier, AgentHostUpgrader, the rollback's wait for PostgreSQL, Stop's write window); ContainerExec's 20 ms
+/// exec wait, DatabaseAdministration's rename retry, MigrationLogWatcher's follow and the rehearsal's copy still use
+/// Task.Delay (docs/known-gaps.md).
 /// </summary>
 public class Clock(TimeProvider time)
 {

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Steps.VerifyMigrations;
 using Nexplane.Upgrade.Deployments;
 using Docker.DotNet;
 using Nexplane.Upgrade.Compose;
@@ -73,11 +74,8 @@ public sealed partial class LiveDeployment : IDatabaseBackup
         await new TransactionHorizonProbe(new DatabaseInspector(await DatabaseAsync(cancellationToken))).CheckSinceAsync(horizon, cancellationToken);
 
     /// <summary>alembic_version as VerifyMigrations reads it.</summary>
-    public async Task<(IReadOnlyList<string> Revisions, string Database)> AlembicRevisionsAsync(CancellationToken cancellationToken)
-    {
-        var inspector = new DatabaseInspector(await DatabaseAsync(cancellationToken));
-        return (await inspector.AlembicRevisionsAsync(cancellationToken), inspector.Database.ToString());
-    }
+    public async Task<(IReadOnlyList<string> Revisions, string Database)> AlembicRevisionsAsync(CancellationToken cancellationToken) =>
+        await new InspectedDatabase(new DatabaseInspector(await DatabaseAsync(cancellationToken))).AlembicRevisionsAsync(cancellationToken);
 
     /// <summary>
     /// The db container and a way to run programs in it, when Docker answers and the container exists. Host mode

@@ -9,14 +9,11 @@ namespace EndToEnd.Tests.Database;
 [Collection(HostDatabaseCollection.Name)]
 public sealed class VerifyMigrationsTests(PostgresCluster postgres)
 {
-    /// <summary>The step on a real database, read as LiveDeployment reads it (alembic_version through the inspector).</summary>
-    sealed class Verifier(DatabaseInspector inspector) : IMigratedDatabase
+    /// <summary>The step on a real database, read through the adapter LiveDeployment and the rehearsal use.</summary>
+    sealed class Verifier(DatabaseInspector inspector)
     {
         public Task<string> VerifyAsync(MigrationExpectation expectation, CancellationToken cancellationToken) =>
-            new VerifyMigrationsStep(new Silent()).RunAsync(expectation, this, cancellationToken);
-
-        public async Task<(IReadOnlyList<string> Revisions, string Database)> AlembicRevisionsAsync(CancellationToken cancellationToken) =>
-            (await inspector.AlembicRevisionsAsync(cancellationToken), inspector.Database.ToString());
+            new VerifyMigrationsStep(new Silent()).RunAsync(expectation, new InspectedDatabase(inspector), cancellationToken);
     }
 
     sealed class Silent : IRunOutput

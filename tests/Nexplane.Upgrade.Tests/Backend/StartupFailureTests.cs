@@ -27,4 +27,16 @@ public sealed class StartupFailureTests
     [InlineData("AttributeError: 'NoneType' object has no attribute 'owner'")]
     public void A_migration_error_or_a_crash_is_not_a_configuration_problem(string line) =>
         Assert.Null(StartupFailure.ConfigurationLine("Traceback (most recent call last):\n" + line));
+
+    [Fact]
+    public void The_saved_output_file_is_read_for_the_configuration_line_and_a_missing_one_gives_none()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("startup-").FullName, "migration-output.log");
+        Assert.Null(StartupFailure.ConfigurationLineIn(file));
+
+        File.WriteAllText(file, "2026-12-05T20:29:10.406Z stderr Configuration error: NEXPLANE_ENCRYPTION_KEY is not set. The backend will not start.\n");
+
+        Assert.Equal("Configuration error: NEXPLANE_ENCRYPTION_KEY is not set. The backend will not start", StartupFailure.ConfigurationLineIn(file));
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+    }
 }

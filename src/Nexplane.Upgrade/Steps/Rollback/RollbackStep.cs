@@ -224,7 +224,7 @@ public sealed class RollbackStep(IRunOutput output, Clock? clock = null)
     /// </summary>
     void ReportBackendFailureCause(string outputFile, OperatorCommands commands)
     {
-        if (File.Exists(outputFile) && StartupFailure.ConfigurationLine(File.ReadAllText(outputFile)) is { } configuration)
+        if (StartupFailure.ConfigurationLineIn(outputFile) is { } configuration)
             output.Warning("The new backend stopped on its configuration: {Line}. Set what it names in the deployment's .env (or compose file), " +
                            "then upgrade again; its full output is saved in {File}", configuration, outputFile);
         else

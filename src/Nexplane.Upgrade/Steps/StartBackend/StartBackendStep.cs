@@ -71,7 +71,7 @@ public sealed class StartBackendStep(IRunOutput output)
     BackendDidNotStart DidNotStart(MigrationFailedException failure)
     {
         // A backend that stops on its own configuration is the operator's to fix, not a bug to report.
-        var configuration = File.Exists(failure.OutputFile) ? StartupFailure.ConfigurationLine(File.ReadAllText(failure.OutputFile)) : null;
+        var configuration = StartupFailure.ConfigurationLineIn(failure.OutputFile);
         var nextSteps = new[]
         {
             configuration is null
