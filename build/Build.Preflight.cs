@@ -91,7 +91,7 @@ partial class Build
                 Run.ContinueFromJournal(OperatorCommands);
                 return;
             }
-            Run.RecordPreflight(Run.WithRehearsalGate(await Run.PreflightAsync(settings, new LivePreflightFacts(Http), cancellationToken), Rehearsals,
+            Run.RecordPreflight(Run.WithRehearsalGate(await Run.PreflightAsync(settings, new LivePreflightFacts(Http, Commands), cancellationToken), Rehearsals,
                 // The new journal holds the database found just now: only a rehearsal of that database counts.
                 Deployment.ComposeFile, RequireRehearsal, Journal?.DatabaseIdentity), BackupAfterStop);
         });

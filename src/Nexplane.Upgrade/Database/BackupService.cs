@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
 
 namespace Nexplane.Upgrade.Database;
@@ -27,7 +28,7 @@ public sealed record WrittenBackup(string Archive, long SizeBytes, Task<BackupMa
 /// +48 % with the decoder beside pg_dump). Only a backup that passed every check gets its final name and a manifest;
 /// anything else is deleted and the error says why, so no half backup ever looks whole.
 /// </summary>
-public sealed class BackupService(BackupFiles files, ContainerExec? containerExec, Action<string> log, IProgressDisplay? display = null)
+public sealed class BackupService(BackupFiles files, ContainerExec? containerExec, ICommandRunner commands, Action<string> log, IProgressDisplay? display = null)
 {
     /// <summary>The whole backup: returns once it is verified.</summary>
     public async Task<BackupManifest> BackUpAsync(BackupRequest request, CancellationToken cancellationToken) =>
@@ -46,7 +47,7 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
         {
             var serverMajor = await ServerMajorAsync(inspector, cancellationToken);
             var tools = await PostgresTools.ChooseAsync(request.Mode, request.Database, "pg_dump", serverMajor, null,
-                containerExec, request.DatabaseContainerId, log, cancellationToken);
+                containerExec, request.DatabaseContainerId, commands, log, cancellationToken);
             var toolVersion = await tools.VersionAsync("pg_dump", cancellationToken) ?? "pg_dump (version unknown)";
 
             var startedAt = DateTimeOffset.UtcNow;

@@ -17,8 +17,8 @@ namespace Nexplane.Upgrade.Rehearsals;
 /// The deployment itself is only read (its compose file, through <c>compose config</c>). Everything created is
 /// removed before this returns, however it ends.
 /// </summary>
-public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<string> log, Action<string> warn, Func<string, string> redact,
-    IProgressDisplay? display = null)
+public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRunner commands, Action<string> log, Action<string> warn,
+    Func<string, string> redact, IProgressDisplay? display = null)
 {
     public async Task<RehearsalReport> RunAsync(RehearsalSettings settings, CancellationToken cancellationToken)
     {
@@ -72,7 +72,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         images.AddRange(settings.CompanionImages.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));
         if (settings.FrontendService is { } frontendService && settings.FrontendImage is { } frontendImage)
             images.Add((frontendService, frontendImage));
-        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(), log, display).PullAllAsync(images, cancellationToken);
+        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(commands), log, display).PullAllAsync(images, cancellationToken);
         var pinned = pulled.ToDictionary(image => image.Service, image => image.Pinned);
         report = report with { Images = pinned };
 
@@ -102,14 +102,14 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         // A new server first initialises its cluster: on a busy machine that outlasts --health-timeout, so it gets the migrations' limit.
         await WaitForDatabaseAsync(copyDatabase, databaseId, settings.MigrationTimeout, cancellationToken);
         log($"Throwaway copy: {settings.DatabaseService} from {databaseContainer.Image} at {copyDatabase.Host}:{copyDatabase.Port}; loading {Path.GetFileName(settings.Archive)}");
-        var restored = await new RestoreService(new ContainerExec(docker), log, warn, display)
+        var restored = await new RestoreService(new ContainerExec(docker), commands, log, warn, display)
             .RestoreAsync(new RestoreRequest(copyDatabase, settings.Archive, BackupMode.Auto, databaseId, Math.Max(settings.RestoreJobs, 1)), cancellationToken);
         log($"Throwaway copy: loaded in {restored.Seconds:0.0} s");
 
         // The running version first, on the copy, through compose as the deployment runs it: the real upgrade's
         // downtime starts with its stop, so the copy stops it the same way.
         var apps = new CopyComposeProject(settings.ComposeVariant, copy.NetworkName, CopyProjectDirectory(settings),
-            containers.Where(c => c.Role is CopyRole.Backend or CopyRole.Companion).ToArray());
+            containers.Where(c => c.Role is CopyRole.Backend or CopyRole.Companion).ToArray(), commands);
         // Only containers created from the copy's own file, and never a protected service, as in the real run.
         var appContainers = new DeploymentContainers(docker, apps.ProjectName, apps.File);
         var backendPort = CopyPlan.ListeningPort(Find(settings, settings.BackendService), settings.ApiUrl);

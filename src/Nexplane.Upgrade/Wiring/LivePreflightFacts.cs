@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
 using Npgsql;
@@ -14,7 +15,7 @@ namespace Nexplane.Upgrade.Wiring;
 /// offline notes), the registry, PostgreSQL, the disk and the agent hosts. Read-only; each client's refusal becomes a
 /// fact. Which of them counts against the upgrade is <see cref="PreflightGates"/>' to say.
 /// </summary>
-public sealed class LivePreflightFacts(HttpClient http) : IPreflightFacts
+public sealed class LivePreflightFacts(HttpClient http, ICommandRunner commands) : IPreflightFacts
 {
     public DeploymentFiles ReadFiles(Deployment deployment) =>
         new(ComposeDocument.Load(deployment.ComposeFile), DotEnvFile.Load(deployment.EnvFile), Environment.GetEnvironmentVariable);
@@ -101,13 +102,13 @@ public sealed class LivePreflightFacts(HttpClient http) : IPreflightFacts
         CancellationToken cancellationToken)
     {
         var downloader = new AgentBinaryDownloader(releases.GitHub(), agents.BinaryCacheDirectory);
-        return new AgentPreflight(AgentHostShells.Connector(agents.SshKeyPassphrase, agents.ConnectTimeout), downloader.GetAsync)
+        return new AgentPreflight(AgentHostShells.Connector(agents.SshKeyPassphrase, agents.ConnectTimeout, commands), downloader.GetAsync)
             .RunAsync(hostsFile, target, cancellationToken);
     }
 
     public async Task<IReadOnlyList<RegistryAnswer>> FindImagesAsync(IReadOnlyList<ImageReference> images, CancellationToken cancellationToken)
     {
-        var registry = new RegistryClient(http, RegistryCredentials.FromEnvironment());
+        var registry = new RegistryClient(http, RegistryCredentials.FromEnvironment(commands));
         var answers = new List<RegistryAnswer>();
         foreach (var image in images)
         {
