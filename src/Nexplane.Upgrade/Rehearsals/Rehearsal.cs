@@ -7,6 +7,7 @@ using Npgsql;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
 using Nexplane.Upgrade.Steps.Rehearse;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Rehearsals;
 
@@ -18,8 +19,10 @@ namespace Nexplane.Upgrade.Rehearsals;
 /// removed before this returns, however it ends.
 /// </summary>
 public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRunner commands, Action<string> log, Action<string> warn,
-    Func<string, string> redact, IProgressDisplay? display = null)
+    Func<string, string> redact, IProgressDisplay? display = null, Clock? clock = null)
 {
+    readonly Clock _clock = clock ?? Clock.System;
+
     public async Task<RehearsalReport> RunAsync(RehearsalSettings settings, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
@@ -138,7 +141,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         MigrationOutcome outcome;
         try
         {
-            outcome = await new MigrationLogWatcher(docker, log, redact, display).WatchAsync(backendId, settings.MigrationTimeout, failureOutput, null, cancellationToken);
+            outcome = await new MigrationLogWatcher(docker, log, redact, display, _clock).WatchAsync(backendId, settings.MigrationTimeout, failureOutput, null, cancellationToken);
         }
         catch (MigrationFailedException failure)
         {
@@ -262,7 +265,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
     /// <summary>Until the copy's server accepts a login; a server that exits (a bad environment) is reported at once.</summary>
     async Task WaitForDatabaseAsync(DatabaseTarget database, string containerId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
+        var deadline = _clock.UtcNow + timeout;
         var last = "no answer yet";
         while (true)
         {
@@ -279,9 +282,9 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
             var inspected = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
             if (!inspected.State.Running)
                 throw new RehearsalException($"The copy's database server exited (code {inspected.State.ExitCode}) before accepting connections.");
-            if (DateTimeOffset.UtcNow >= deadline)
+            if (_clock.UtcNow >= deadline)
                 throw new RehearsalException($"The copy's database server did not accept a login within {timeout.TotalSeconds:0} s ({Setting.MigrationTimeout.Flag()}); last: {last}.");
-            await Task.Delay(200, cancellationToken);
+            await _clock.DelayAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
         }
     }
 }
