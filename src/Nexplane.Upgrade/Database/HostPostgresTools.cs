@@ -8,7 +8,7 @@ public sealed class HostPostgresTools(DatabaseTarget database, ICommandRunner co
     public BackupMode Mode => BackupMode.Host;
 
     /// <summary>The command as it runs here: program first, the connection's environment plus <paramref name="environment"/>.</summary>
-    public CommandLine Command(IReadOnlyList<string> command, IReadOnlyDictionary<string, string?> environment)
+    CommandLine Command(IReadOnlyList<string> command, IReadOnlyDictionary<string, string?> environment)
     {
         var variables = new Dictionary<string, string?>(database.LibpqEnvironment);
         foreach (var (name, value) in environment)
