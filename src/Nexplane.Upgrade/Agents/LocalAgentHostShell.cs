@@ -10,7 +10,7 @@ namespace Nexplane.Upgrade.Agents;
 /// </summary>
 public sealed class LocalAgentHostShell(ICommandRunner commands) : IAgentHostShell
 {
-    public static CommandLine Shell(string command) => new("/bin/sh", "-c", command);
+    static CommandLine Shell(string command) => new("/bin/sh", "-c", command);
 
     public async Task<RemoteResult> RunAsync(string command, CancellationToken cancellationToken) =>
         await RunAsync(command, null, cancellationToken);

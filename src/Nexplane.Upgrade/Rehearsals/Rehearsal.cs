@@ -263,7 +263,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         ?? throw new RehearsalException($"compose reported {service} started in the copy's project {containers.Project}, which has no {service} container.");
 
     /// <summary>Until the copy's server accepts a login; a server that exits (a bad environment) is reported at once.</summary>
-    async Task WaitForDatabaseAsync(DatabaseTarget database, string containerId, TimeSpan timeout, CancellationToken cancellationToken)
+    internal async Task WaitForDatabaseAsync(DatabaseTarget database, string containerId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = _clock.UtcNow + timeout;
         var last = "no answer yet";
