@@ -46,7 +46,7 @@ public static partial class PreflightGates
 
         var notices = new List<string>();
         notices.AddRange(MixedVersions(pinned, current));
-        notices.AddRange(AgentNotices(whyAgents, settings.Agents, facts.Target));
+        notices.AddRange(AgentNotices(whyAgents, settings.Agents, facts.Target, settings.ForRehearsal));
         notices.AddRange(KeptDatabases(database));
 
         return new PreflightReport
