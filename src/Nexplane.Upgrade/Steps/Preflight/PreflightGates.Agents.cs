@@ -29,9 +29,16 @@ public static partial class PreflightGates
         return checkedHosts?.Problems.Select(problem => new UpgradeGateFailure("agents", problem)) ?? [];
     }
 
-    /// <summary>An agent upgrade the operator leaves to themselves (<see cref="AgentSettings.Skip"/>): what to do by hand.</summary>
-    public static IEnumerable<string> AgentNotices(string? whyAgents, AgentSettings agents, NexplaneVersion target) =>
-        whyAgents is not null && agents.Skip
+    /// <summary>
+    /// An agent upgrade the operator leaves to themselves (<see cref="AgentSettings.Skip"/>): what to do by hand. A rehearsal
+    /// leaves the agents alone whatever the operator passed, so it says that instead.
+    /// </summary>
+    public static IEnumerable<string> AgentNotices(string? whyAgents, AgentSettings agents, NexplaneVersion target, bool forRehearsal = false) =>
+        whyAgents is null ? []
+        : forRehearsal
+            ? [$"Agents: {whyAgents}; a rehearsal leaves the agents alone: the upgrade replaces them on the hosts of " +
+               $"{Setting.AgentHostsFile.Flag()}, or leaves them to you with {Setting.SkipAgents.Flag()}."]
+        : agents.Skip
             ? [$"Agents: {whyAgents}, and {Setting.SkipAgents.Flag()} leaves it to you: after the upgrade, replace each agent with " +
                $"nexplane-agent-<platform>-{target} from release {target.GitTag} (check its .sha256) and restart its service."]
             : [];

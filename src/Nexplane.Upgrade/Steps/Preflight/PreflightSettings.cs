@@ -27,4 +27,7 @@ public sealed record PreflightSettings
     public required LoginAccount Login { get; init; }
 
     public required AgentSettings Agents { get; init; }
+
+    /// <summary>Run by Rehearse, which leaves the agents alone: what it says of them must not name a flag nobody passed.</summary>
+    public bool ForRehearsal { get; init; }
 }
