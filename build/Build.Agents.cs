@@ -61,6 +61,7 @@ partial class Build
         {
             // The hosts first: a missing hosts file fails before the deployment is resolved or any host is touched.
             var hosts = Run.AgentHostsToUpgrade(AgentSettings);
+            ResolveDeployment();
             var settings = new AgentsSettings(AgentWaveSize, $"Fix the cause and rerun the agents alone with the same command plus {ParameterFlag(nameof(UpgradeAgents))}");
             await Run.UpgradeAgentsAsync(new AgentsInput(hosts, Run.TargetVersion, settings), Live, cancellationToken);
         });

@@ -77,9 +77,9 @@ partial class Build
         .Requires(() => Version)
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
         {
-            _deployment ??= ResolveDeployment(StepParameterProblems());
             // Parameters also match environment variables by name: a CI job's unrelated VERSION would choose the release.
             if (ParameterOrigin(nameof(Version)) is { } origin && origin.StartsWith("environment variable", StringComparison.Ordinal))
                 Log.Warning("The target version {Version} comes from the {Origin}, not from --version on the command line; " +
@@ -106,7 +106,7 @@ partial class Build
         Database = await Live.DatabaseAsync(cancellationToken),
         BackupDirectory = BackupDirectoryPath,
         TagFormat = TagFormat,
-        Login = Login,
+        Login = Live.Settings.Login,
         Agents = AgentSettings,
     };
 }

@@ -47,6 +47,7 @@ partial class Build
         .WhenSkipped(DependencyBehavior.Execute)
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
         {
             var upgradeRanInThisRun = Journal is not null;

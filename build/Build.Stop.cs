@@ -18,6 +18,7 @@ partial class Build
         .DependsOn(Pull)
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Stop))
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
             await Run.StopAppAsync(Run.PresentServices(StopServices),
                 new StopSettings(BackendService, StopTimeout, ParameterFlag(nameof(StopTimeout)), $"{ParameterFlag(nameof(BackupAfterStop))} avoids the window."), Live, cancellationToken));

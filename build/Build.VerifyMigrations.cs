@@ -9,5 +9,6 @@ partial class Build
         .DependsOn(StartBackend)
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.VerifyMigrations))
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken => await Run.VerifyMigrationsAsync(Live, cancellationToken));
 }
