@@ -91,7 +91,7 @@ partial class Build
         problems.VersionEndpoints("--version-endpoints", VersionEndpoints);
         if (!string.IsNullOrWhiteSpace(FrontendVersionEndpoint))
             problems.VersionEndpoints("--frontend-version-endpoint", [FrontendVersionEndpoint]);
-        var compose = File.Exists(ComposeFile) ? ComposeDocument.Load(ComposeFile!) : null;
+        var compose = File.Exists(ComposeFile) ? ComposeDocument.Load(ComposeFile!, Advice) : null;
         var composeServices = compose?.Services.Select(s => s.Name).ToArray() ?? [];
         // A frontend that is upgraded is checked at its address: an empty or malformed one must stop the run now,
         // not after the migration.

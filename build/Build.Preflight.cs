@@ -88,10 +88,10 @@ partial class Build
             await BeginUpgradeJournalAsync(cancellationToken);
             if (ResumingAfterPreflight)
             {
-                Run.ContinueFromJournal(OperatorCommands);
+                Run.ContinueFromJournal();
                 return;
             }
-            Run.RecordPreflight(Run.WithRehearsalGate(await Run.PreflightAsync(settings, new LivePreflightFacts(Http), cancellationToken), Rehearsals,
+            Run.RecordPreflight(Run.WithRehearsalGate(await Run.PreflightAsync(settings, new LivePreflightFacts(Http, Advice), cancellationToken), Rehearsals,
                 // The new journal holds the database found just now: only a rehearsal of that database counts.
                 Deployment.ComposeFile, RequireRehearsal, Journal?.DatabaseIdentity), BackupAfterStop);
         });
@@ -108,5 +108,6 @@ partial class Build
         TagFormat = TagFormat,
         Login = Live.Settings.Login,
         Agents = AgentSettings,
+        Advice = Advice,
     };
 }

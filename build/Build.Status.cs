@@ -10,5 +10,5 @@ partial class Build
         .Requires(() => ApiUrl)
         .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
-            await new DeploymentStatus(Run.Output).ShowAsync(Deployment, Journals, BackupDirectoryPath, OperatorCommands, Live, cancellationToken));
+            await new DeploymentStatus(Run.Output, Advice).ShowAsync(Deployment, Journals, BackupDirectoryPath, Live, cancellationToken));
 }

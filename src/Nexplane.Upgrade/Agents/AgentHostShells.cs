@@ -1,11 +1,13 @@
+using Nexplane.Upgrade.Operator;
+
 namespace Nexplane.Upgrade.Agents;
 
 /// <summary>Opens the right shell for each host of the agent hosts file: local, or SSH.</summary>
 public static class AgentHostShells
 {
-    public static AgentHostConnector Connector(string? sshKeyPassphrase, TimeSpan sshTimeout)
+    public static AgentHostConnector Connector(string? sshKeyPassphrase, TimeSpan sshTimeout, OperatorAdvice advice)
     {
-        var ssh = SshAgentHostShell.Connector(sshKeyPassphrase, sshTimeout);
+        var ssh = SshAgentHostShell.Connector(sshKeyPassphrase, sshTimeout, advice);
         return (host, cancellationToken) => host.Local ? Task.FromResult<IAgentHostShell>(new LocalAgentHostShell()) : ssh(host, cancellationToken);
     }
 }

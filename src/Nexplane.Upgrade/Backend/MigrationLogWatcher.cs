@@ -3,6 +3,7 @@ using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Nexplane.Upgrade.Progress;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Backend;
 
@@ -16,7 +17,7 @@ public sealed record MigrationOutcome(IReadOnlyList<AppliedMigration> Migrations
 /// judged by its restart count, never by one state sample), a failure line, or the timeout is a migration
 /// failure: the whole output is saved to a file and <see cref="MigrationFailedException"/> names it.
 /// </summary>
-public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log, Func<string, string>? redact = null, IProgressDisplay? display = null)
+public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log, OperatorAdvice advice, Func<string, string>? redact = null, IProgressDisplay? display = null)
 {
     /// <summary>After a failure line, how long to keep reading so the saved output holds the whole traceback.</summary>
     static readonly TimeSpan FailureGrace = TimeSpan.FromSeconds(3);
@@ -43,7 +44,7 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            reason = $"the backend did not report 'Application startup complete.' within {timeout.TotalSeconds:0} s ({Setting.MigrationTimeout.Flag()})";
+            reason = $"the backend did not report 'Application startup complete.' within {timeout.TotalSeconds:0} s ({advice.Flag(Setting.MigrationTimeout)})";
         }
 
         if (reason is null && progress.StartupCompletedAt is { } completed)

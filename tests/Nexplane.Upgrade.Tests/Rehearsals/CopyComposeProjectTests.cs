@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Rehearsals;
 using YamlDotNet.RepresentationModel;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Rehearsals;
 
@@ -28,7 +29,7 @@ public sealed class CopyComposeProjectTests : IDisposable
         };
 
     CopyComposeProject Project(params CopyContainer[] services) =>
-        new(ComposeVariant.V2, "nexplane-rehearsal-r1", _directory, services);
+        new(ComposeVariant.V2, "nexplane-rehearsal-r1", _directory, services, TestAdvice.Nuke);
 
     [Fact]
     public void Runs_the_running_images_first_and_the_rehearsed_versions_images_second()

@@ -18,7 +18,7 @@ public sealed class PreflightStep(IRunOutput output)
 
         // The compose file and its services: what there is to upgrade.
         var files = deployment.ReadFiles(settings.Deployment);
-        var services = PreflightGates.Services(settings.Deployment.AppServices, settings.Deployment.ProtectedServices, files.Compose).Selected;
+        var services = PreflightGates.Services(settings.Deployment.AppServices, settings.Deployment.ProtectedServices, files.Compose, settings.Advice).Selected;
         // Docker: everything after Preflight goes through it.
         var containers = await deployment.InspectContainersAsync(settings.Deployment, files.Compose.Services.Select(s => s.Name).ToArray(), cancellationToken);
 
@@ -35,7 +35,7 @@ public sealed class PreflightStep(IRunOutput output)
             output.Line($"Release notes: {releases.Source}");
 
         // The agents: checked only when an agent upgrade is due and the tool is to do it.
-        var whyAgents = PreflightGates.AgentUpgradeReason(PreflightGates.Path(current, target, releases), settings.Agents);
+        var whyAgents = PreflightGates.AgentUpgradeReason(PreflightGates.Path(current, target, releases), settings.Agents, settings.Advice);
         AgentPreflightResult? agents = null;
         if (PreflightGates.ChecksAgentHosts(whyAgents, settings.Agents))
         {

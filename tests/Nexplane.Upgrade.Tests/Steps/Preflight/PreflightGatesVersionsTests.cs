@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
 using static Nexplane.Upgrade.Tests.Steps.Preflight.PreflightSample;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Preflight;
 
@@ -29,7 +30,7 @@ public sealed class PreflightGatesVersionsTests
     [Fact]
     public void A_login_that_fails_on_the_running_version_is_refused_before_the_downtime()
     {
-        var failure = Assert.Single(PreflightGates.Login(new VerificationGate("login", false, "POST http://127.0.0.1:8000/auth/login as admin@example.com answered 401")));
+        var failure = Assert.Single(PreflightGates.Login(new VerificationGate("login", false, "POST http://127.0.0.1:8000/auth/login as admin@example.com answered 401"), TestAdvice.Nuke));
 
         Assert.Equal("login", failure.Gate);
         Assert.Equal("The login Verify will use fails on the running version: POST http://127.0.0.1:8000/auth/login as admin@example.com answered 401. " +
@@ -39,8 +40,8 @@ public sealed class PreflightGatesVersionsTests
     [Fact]
     public void A_login_that_works_or_was_not_tried_passes()
     {
-        Assert.Empty(PreflightGates.Login(new VerificationGate("login", true, "admin@example.com logged in")));
-        Assert.Empty(PreflightGates.Login(null));
+        Assert.Empty(PreflightGates.Login(new VerificationGate("login", true, "admin@example.com logged in"), TestAdvice.Nuke));
+        Assert.Empty(PreflightGates.Login(null, TestAdvice.Nuke));
     }
 
     [Fact]
@@ -79,10 +80,10 @@ public sealed class PreflightGatesVersionsTests
     [Fact]
     public void Release_notes_that_cannot_be_read_are_refused()
     {
-        var failure = Assert.Single(PreflightGates.UpgradePath(null, ReleaseFacts.Unreadable("GitHub answered 503"), Files(), ["backend"], new UpgradePathOverrides()));
+        var failure = Assert.Single(PreflightGates.UpgradePath(null, ReleaseFacts.Unreadable("GitHub answered 503"), Files(), ["backend"], new UpgradePathOverrides(), TestAdvice.Nuke));
 
         Assert.Equal(new UpgradeGateFailure("release-notes", "GitHub answered 503"), failure);
-        Assert.Empty(PreflightGates.UpgradePath(null, null, Files(), ["backend"], new UpgradePathOverrides()));
+        Assert.Empty(PreflightGates.UpgradePath(null, null, Files(), ["backend"], new UpgradePathOverrides(), TestAdvice.Nuke));
     }
 
     [Fact]
@@ -91,9 +92,9 @@ public sealed class PreflightGatesVersionsTests
         var releases = new ReleaseFacts([V("0.2.0"), V("0.3.0")], [Release("0.3.0", environment: ["DATABASE_URL", "NEXPLANE_TAG"])], [], "notes");
         var path = PreflightGates.Path(V("0.2.0"), V("0.3.0"), releases);
 
-        Assert.Empty(PreflightGates.UpgradePath(path, releases, Files(), ["backend"], new UpgradePathOverrides()));
+        Assert.Empty(PreflightGates.UpgradePath(path, releases, Files(), ["backend"], new UpgradePathOverrides(), TestAdvice.Nuke));
         // The worker's compose environment does not hold DATABASE_URL: the backend's is not counted when it is not upgraded.
-        var failure = Assert.Single(PreflightGates.UpgradePath(path, releases, Files(), ["worker"], new UpgradePathOverrides()));
+        var failure = Assert.Single(PreflightGates.UpgradePath(path, releases, Files(), ["worker"], new UpgradePathOverrides(), TestAdvice.Nuke));
         Assert.Equal("environment", failure.Gate);
         Assert.Contains("DATABASE_URL", failure.Message);
     }
@@ -104,7 +105,7 @@ public sealed class PreflightGatesVersionsTests
         var releases = new ReleaseFacts([V("0.2.0")], [], [], "notes");
         var path = PreflightGates.Path(V("0.2.0"), V("0.3.0"), releases);
 
-        var failure = Assert.Single(PreflightGates.UpgradePath(path, releases, Files(), ["backend"], new UpgradePathOverrides()));
+        var failure = Assert.Single(PreflightGates.UpgradePath(path, releases, Files(), ["backend"], new UpgradePathOverrides(), TestAdvice.Nuke));
 
         Assert.Equal(new UpgradeGateFailure("release", "There is no Nexplane release 0.3.0. Published releases: 0.2.0."), failure);
     }
