@@ -53,7 +53,7 @@ partial class Build
 
     Target Agents => _ => _
         .Description(RunbookTable.Description(RunbookStep.Agents))
-        .DependsOn(Verify)
+        .DependsOn(PreviousStep(RunbookStep.Agents))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => AgentUpgradeRequired)
         .OnlyWhenDynamic(() => AgentsNotLeftToOperator)

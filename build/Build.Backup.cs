@@ -29,7 +29,7 @@ partial class Build
     /// </summary>
     Target Backup => _ => _
         .Description(RunbookTable.Description(RunbookStep.Backup))
-        .DependsOn(Preflight)
+        .DependsOn(PreviousStep(RunbookStep.Backup))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenStatic(() => !BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Backup))
@@ -49,8 +49,8 @@ partial class Build
     /// </summary>
     Target BackupAfterStopping => _ => _
         .Description(RunbookTable.Description(RunbookStep.BackupAfterStopping))
-        .DependsOn(Stop)
-        .DependentFor(StartBackend)
+        .DependsOn(PreviousStep(RunbookStep.BackupAfterStopping))
+        .DependentFor(TargetOf(RunbookTable.Next(RunbookStep.BackupAfterStopping)!.Value))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenStatic(() => BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.BackupAfterStopping))

@@ -89,6 +89,8 @@ partial class Build
         problems.ServiceNames("--app-services", AppServices);
         problems.ServiceNames("--protected-services", ProtectedServices, allowNone: true);
         problems.VersionEndpoints("--version-endpoints", VersionEndpoints);
+        problems.Port("--database-port", DatabasePort);
+        problems.Port("--database-container-port", DatabaseContainerPort);
         if (!string.IsNullOrWhiteSpace(FrontendVersionEndpoint))
             problems.VersionEndpoints("--frontend-version-endpoint", [FrontendVersionEndpoint]);
         var compose = File.Exists(ComposeFile) ? ComposeDocument.Load(ComposeFile!, Advice) : null;

@@ -15,7 +15,7 @@ partial class Build
 
     Target Frontend => _ => _
         .Description(RunbookTable.Description(RunbookStep.Frontend))
-        .DependsOn(VerifyMigrations)
+        .DependsOn(PreviousStep(RunbookStep.Frontend))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Frontend))
         .OnlyWhenDynamic(() => Run.UpgradesFrontend(FrontendService))

@@ -53,6 +53,8 @@ partial class Build
         problems.Positive("--agent-registration-timeout", AgentRegistrationTimeout);
         problems.Positive("--agent-wave-size", AgentWaveSize);
         problems.Positive("--backup-retention", BackupRetention);
+        if (RehearsalBackupMaxAge < TimeSpan.Zero)
+            problems.Add($"--rehearsal-backup-max-age is {RehearsalBackupMaxAge}; it cannot be negative.");
         problems.ServiceNames("--stop-services", StopServices);
         problems.ServiceNames("--backend-service", [BackendService]);
         problems.ServiceNames("--frontend-service", [FrontendService]);

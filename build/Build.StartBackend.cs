@@ -15,7 +15,7 @@ partial class Build
 
     Target StartBackend => _ => _
         .Description(RunbookTable.Description(RunbookStep.StartBackend))
-        .DependsOn(Stop)
+        .DependsOn(PreviousStep(RunbookStep.StartBackend))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.StartBackend))
         .Executes(ResolveDeployment)

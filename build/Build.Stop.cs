@@ -16,7 +16,7 @@ partial class Build
     /// <summary>The point of no return: from here on a failure triggers <see cref="Rollback"/>.</summary>
     Target Stop => _ => _
         .Description(RunbookTable.Description(RunbookStep.Stop))
-        .DependsOn(Pull)
+        .DependsOn(PreviousStep(RunbookStep.Stop))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Stop))
         .Executes(ResolveDeployment)

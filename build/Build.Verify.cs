@@ -27,7 +27,7 @@ partial class Build
 
     Target Verify => _ => _
         .Description(RunbookTable.Description(RunbookStep.Verify))
-        .DependsOn(Frontend)
+        .DependsOn(PreviousStep(RunbookStep.Verify))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Verify))
         .Executes(ResolveDeployment)

@@ -6,7 +6,7 @@ partial class Build
 {
     Target VerifyMigrations => _ => _
         .Description(RunbookTable.Description(RunbookStep.VerifyMigrations))
-        .DependsOn(StartBackend)
+        .DependsOn(PreviousStep(RunbookStep.VerifyMigrations))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.VerifyMigrations))
         .Executes(ResolveDeployment)

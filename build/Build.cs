@@ -45,6 +45,9 @@ partial class Build : NukeBuild
         .Description("Upgrades Nexplane to --version: the whole runbook, rolled back automatically on failure")
         .DependsOn(RunbookTable.Steps.Select(TargetOf).ToArray());
 
+    /// <summary>The target of the step before <paramref name="step"/> in the runbook's table: what its target depends on.</summary>
+    Target[] PreviousStep(RunbookStep step) => RunbookTable.Previous(step) is { } previous ? [TargetOf(previous)] : [];
+
     /// <summary>The target that performs a runbook step: NUKE's targets are properties named like the step.</summary>
     Target TargetOf(RunbookStep step) =>
         (Target)typeof(Build).GetProperty(step.ToString(), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!

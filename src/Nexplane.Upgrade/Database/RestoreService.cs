@@ -11,7 +11,11 @@ public sealed record RestoreRequest(
     BackupMode Mode,
     string? DatabaseContainerId,
     int Jobs,
-    string MaintenanceDatabase = "postgres");
+    string MaintenanceDatabase = "postgres")
+{
+    /// <summary>Whose database is replaced: what the restore says of the replaced one depends on it.</summary>
+    public RestoreDestination Destination { get; init; }
+}
 
 /// <summary>How a restore ended: which database now holds the backup, and where the replaced one was kept.</summary>
 public sealed record RestoreResult(
@@ -133,9 +137,7 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
             throw;
         }
         phases.Add("swap", swap.Elapsed.TotalSeconds);
-        log(kept is null
-            ? $"Restored {database.Name} from {Path.GetFileName(request.Archive)}; there was no database of that name to keep."
-            : $"Restored {database.Name} from {Path.GetFileName(request.Archive)}; the replaced database is kept as {kept} for the bug report.");
+        log(RestoreWording.Swapped(request.Destination, database.Name, Path.GetFileName(request.Archive), kept));
         return new RestoreResult(request.Archive, database.Name, kept, false, tools.Mode, Math.Round(clock.Elapsed.TotalSeconds, 3)) { Phases = phases.List };
     }
 
@@ -143,12 +145,9 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
         DatabaseInspector inspector, DatabaseAdministration administration, Phases phases, Stopwatch clock, CancellationToken cancellationToken)
     {
         var name = request.Database.Name;
-        warn($"The role '{request.Database.User}' cannot create databases, so the backup cannot be restored beside {name}: " +
-             $"dropping and recreating {name}'s contents instead. The current (failed) data is NOT kept; take a copy first if the bug report needs it " +
-             "(or grant CREATEDB to the role and run Restore again).");
+        warn(RestoreWording.InPlaceWarning(request.Destination, request.Database.User, name));
         await administration.EmptyInPlaceAsync(name, cancellationToken);
-        await LoadAsync(request, manifest, tools, name,
-            $"{name} was emptied and is only partly restored: fix the cause and run Restore again before starting the app.",
+        await LoadAsync(request, manifest, tools, name, RestoreWording.InPlaceLoadFailed(request.Destination, name),
             () => administration.EmptyInPlaceAsync(name, cancellationToken), phases, cancellationToken);
         await phases.TimeAsync("verify row counts and alembic_version", () => CompareWithManifestAsync(inspector, name, manifest, cancellationToken));
         log($"Restored {name} in place from {Path.GetFileName(request.Archive)}.");

@@ -104,7 +104,8 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         await WaitForDatabaseAsync(copyDatabase, databaseId, settings.MigrationTimeout, cancellationToken);
         log($"Throwaway copy: {settings.DatabaseService} from {databaseContainer.Image} at {copyDatabase.Host}:{copyDatabase.Port}; loading {Path.GetFileName(settings.Archive)}");
         var restored = await new RestoreService(new ContainerExec(docker), log, warn, advice, display)
-            .RestoreAsync(new RestoreRequest(copyDatabase, settings.Archive, BackupMode.Auto, databaseId, Math.Max(settings.RestoreJobs, 1)), cancellationToken);
+            .RestoreAsync(new RestoreRequest(copyDatabase, settings.Archive, BackupMode.Auto, databaseId, Math.Max(settings.RestoreJobs, 1))
+                { Destination = RestoreDestination.ThrowawayCopy }, cancellationToken);
         log($"Throwaway copy: loaded in {restored.Seconds:0.0} s");
 
         // The running version first, on the copy, through compose as the deployment runs it: the real upgrade's

@@ -82,7 +82,7 @@ public sealed class GitHubReleaseSource
     static PublishedRelease? ToPublished(Release release) =>
         NexplaneVersion.TryParse(release.TagName, out var version)
             ? new PublishedRelease(version, release.TagName, release.Body ?? "",
-                release.Assets.Select(a => new ReleaseAsset(a.Id, a.Name, a.Size, a.Url, a.BrowserDownloadUrl)).ToArray())
+                release.Assets.Select(a => new ReleaseAsset(a.Id, a.Name, a.Size, a.Url, a.BrowserDownloadUrl)).ToArray()) { Prerelease = release.Prerelease }
             : null;
 
     /// <summary>Octokit appends api/v3/ to a non-github.com address itself, so pass it the server root.</summary>

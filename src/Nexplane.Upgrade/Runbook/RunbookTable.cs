@@ -5,8 +5,8 @@ public sealed record RunbookEntry(RunbookStep Step, string Description, bool Pas
 
 /// <summary>
 /// The runbook as one table: the steps in order, what each does, and which failures must be rolled back. The build
-/// takes its targets' descriptions and the Upgrade aggregate from here; the rollback, the journal and the dry run read
-/// the order here.
+/// takes its targets' descriptions, their dependencies (<see cref="Previous"/>) and the Upgrade aggregate from here; the
+/// rollback, the journal and the dry run read the order here (each step's dry-run text is in its folder, Steps/&lt;Step&gt;).
 /// </summary>
 public static class RunbookTable
 {
@@ -42,6 +42,22 @@ public static class RunbookTable
             .SelectMany(step => step == RunbookStep.Stop ? [RunbookStep.Stop, RunbookStep.BackupAfterStopping] : new[] { step })
             .ToArray()
         : Steps;
+
+    /// <summary>
+    /// The step an upgrade runs just before <paramref name="step"/> (null for Preflight): the one its target depends on.
+    /// BackupAfterStopping's is Stop, as in an upgrade with --backup-after-stop.
+    /// </summary>
+    public static RunbookStep? Previous(RunbookStep step) => Neighbour(step, -1);
+
+    /// <summary>The step an upgrade runs just after <paramref name="step"/> (null for Agents); BackupAfterStopping's is StartBackend.</summary>
+    public static RunbookStep? Next(RunbookStep step) => Neighbour(step, +1);
+
+    static RunbookStep? Neighbour(RunbookStep step, int offset)
+    {
+        var order = InOrder(backupAfterStop: step == RunbookStep.BackupAfterStopping);
+        var index = order.ToList().IndexOf(step) + offset;
+        return index >= 0 && index < order.Count ? order[index] : null;
+    }
 
     /// <summary>The steps whose failure is rolled back (see <see cref="Entries"/>).</summary>
     public static readonly IReadOnlyList<RunbookStep> PastPointOfNoReturn =

@@ -61,6 +61,21 @@ public sealed class LivePreflightFacts(HttpClient http, OperatorAdvice advice) :
     public async Task<VerificationGate> TryLoginAsync(Uri apiUrl, LoginAccount login, CancellationToken cancellationToken) =>
         (await new DeploymentVerifier(http, advice).LoginGateAsync(apiUrl, login.Email, login.Password, cancellationToken)).Gate;
 
+    public async Task<PublishedReleases> ListReleasesAsync(ReleaseSettings releases, CancellationToken cancellationToken)
+    {
+        var source = releases.ReleaseNotesFile is { } file ? $"release in {file}" : $"published release of {releases.GitHubRepository}";
+        try
+        {
+            return new(releases.ReleaseNotesFile is { } notes
+                ? ReleaseNotesFile.ReadNamedReleases(notes)
+                : await releases.GitHub(advice).GetAllAsync(cancellationToken), source);
+        }
+        catch (ReleaseSourceException exception)
+        {
+            return new([], source, exception.Message);
+        }
+    }
+
     /// <summary>
     /// The releases on the path (current, target], with their release.yml, and the notes of the releases after the
     /// target (only to recognise their migrations; an offline notes file has none of those).

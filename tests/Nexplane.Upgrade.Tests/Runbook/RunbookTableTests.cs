@@ -39,4 +39,26 @@ public sealed class RunbookTableTests
         Assert.Equal(Enum.GetValues<RunbookStep>().Order(), RunbookTable.Entries.Select(entry => entry.Step).Order());
         Assert.All(Enum.GetValues<RunbookStep>(), step => Assert.False(string.IsNullOrWhiteSpace(RunbookTable.Description(step))));
     }
+
+    [Fact]
+    public void Each_step_follows_the_one_before_it_in_the_upgrade_order()
+    {
+        Assert.Null(RunbookTable.Previous(RunbookStep.Preflight));
+        Assert.Equal(RunbookStep.Preflight, RunbookTable.Previous(RunbookStep.Backup));
+        Assert.Equal(RunbookStep.Backup, RunbookTable.Previous(RunbookStep.Pull));
+        Assert.Equal(RunbookStep.Pull, RunbookTable.Previous(RunbookStep.Stop));
+        Assert.Equal(RunbookStep.Stop, RunbookTable.Previous(RunbookStep.StartBackend));
+        Assert.Equal(RunbookStep.StartBackend, RunbookTable.Previous(RunbookStep.VerifyMigrations));
+        Assert.Equal(RunbookStep.VerifyMigrations, RunbookTable.Previous(RunbookStep.Frontend));
+        Assert.Equal(RunbookStep.Frontend, RunbookTable.Previous(RunbookStep.Verify));
+        Assert.Equal(RunbookStep.Verify, RunbookTable.Previous(RunbookStep.Agents));
+        Assert.Null(RunbookTable.Next(RunbookStep.Agents));
+    }
+
+    [Fact]
+    public void The_backup_after_stopping_sits_between_Stop_and_StartBackend()
+    {
+        Assert.Equal(RunbookStep.Stop, RunbookTable.Previous(RunbookStep.BackupAfterStopping));
+        Assert.Equal(RunbookStep.StartBackend, RunbookTable.Next(RunbookStep.BackupAfterStopping));
+    }
 }

@@ -91,4 +91,20 @@ public sealed class UpgradeRunPreflightTests : IDisposable
         Assert.Equal("registry/backend:0.3.0", Assert.Single(resumed.ServiceUpgrades).To.ToString());
         Assert.Equal("0.2.0 -> 0.3.0", _output.Summary["Resumed"]);
     }
+
+    [Fact]
+    public void A_resumed_upgrade_asked_for_latest_continues_to_the_version_latest_meant_then_and_says_so()
+    {
+        var run = RunWithJournal();
+        run.RecordPreflight(Report(), backupAfterStop: false);
+        // 0.4.0 may have been published since: latest is not asked again.
+        var resumed = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Load(run.Journal!.FilePath), RequestedVersion = "latest" };
+
+        Assert.Equal(NexplaneVersion.Parse("0.3.0"), resumed.TargetVersion);
+        resumed.ContinueFromJournal();
+
+        Assert.Equal(NexplaneVersion.Parse("0.3.0"), resumed.TargetVersion);
+        Assert.Contains("INF --version latest continues the interrupted upgrade to 0.3.0, the version it resolved to then", _output.Lines);
+        Assert.Equal("0.2.0 -> 0.3.0", _output.Summary["Resumed"]);
+    }
 }

@@ -30,9 +30,17 @@ public static partial class PreflightGates
         return checkedHosts?.Problems.Select(problem => new UpgradeGateFailure("agents", problem)) ?? [];
     }
 
-    /// <summary>An agent upgrade the operator leaves to themselves (<see cref="AgentSettings.Skip"/>): what to do by hand.</summary>
-    public static IEnumerable<string> AgentNotices(string? whyAgents, AgentSettings agents, NexplaneVersion target, OperatorAdvice advice) =>
-        whyAgents is not null && agents.Skip
+    /// <summary>
+    /// An agent upgrade the operator leaves to themselves (<see cref="AgentSettings.Skip"/>): what to do by hand. A rehearsal
+    /// leaves the agents alone whatever the operator passed, so it says that instead.
+    /// </summary>
+    public static IEnumerable<string> AgentNotices(string? whyAgents, AgentSettings agents, NexplaneVersion target, OperatorAdvice advice,
+        bool forRehearsal = false) =>
+        whyAgents is null ? []
+        : forRehearsal
+            ? [$"Agents: {whyAgents}; a rehearsal leaves the agents alone: the upgrade replaces them on the hosts of " +
+               $"{advice.Flag(Setting.AgentHostsFile)}, or leaves them to you with {advice.Flag(Setting.SkipAgents)}."]
+        : agents.Skip
             ? [$"Agents: {whyAgents}, and {advice.Flag(Setting.SkipAgents)} leaves it to you: after the upgrade, replace each agent with " +
                $"nexplane-agent-<platform>-{target} from release {target.GitTag} (check its .sha256) and restart its service."]
             : [];

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Steps.Preflight;
 
@@ -13,6 +14,18 @@ public static partial class PreflightGates
         NexplaneVersion.TryParse(requested, out var parsed)
             ? parsed
             : throw new PreflightException($"'{requested}' is not a Nexplane version; expected MAJOR.MINOR.PATCH such as 0.3.0.");
+
+    /// <summary><c>--version latest</c>: the newest stable release of <paramref name="published"/>; none to choose from stops Preflight.</summary>
+    public static NexplaneVersion Latest(PublishedReleases published, OperatorAdvice advice)
+    {
+        var flag = advice.Flag(Setting.Version);
+        if (published.Problem is { } problem)
+            throw new PreflightException($"{flag} {LatestRelease.Keyword} needs the list of releases, which could not be read: {problem} " +
+                                         $"Pass the version to upgrade to instead, e.g. {flag} 0.3.0.");
+        return LatestRelease.Newest(published.Releases)
+            ?? throw new PreflightException($"There is no stable {published.Source} to take as {flag} {LatestRelease.Keyword} " +
+                                            $"(drafts and prereleases do not count). Pass the version to upgrade to, e.g. {flag} 0.3.0.");
+    }
 
     /// <summary>Every gate over <paramref name="facts"/>, in the order an operator reads them; the upgrade may start only without failures.</summary>
     public static PreflightReport Judge(PreflightFacts facts, PreflightSettings settings)
@@ -47,7 +60,7 @@ public static partial class PreflightGates
 
         var notices = new List<string>();
         notices.AddRange(MixedVersions(pinned, current));
-        notices.AddRange(AgentNotices(whyAgents, settings.Agents, facts.Target, advice));
+        notices.AddRange(AgentNotices(whyAgents, settings.Agents, facts.Target, advice, settings.ForRehearsal));
         notices.AddRange(KeptDatabases(database));
 
         return new PreflightReport

@@ -29,6 +29,9 @@ public sealed record PreflightSettings
 
     public required AgentSettings Agents { get; init; }
 
+    /// <summary>Run by Rehearse, which leaves the agents alone: what it says of them must not name a flag nobody passed.</summary>
+    public bool ForRehearsal { get; init; }
+
     /// <summary>How the gates name the flags and commands that fix what they find.</summary>
     public required OperatorAdvice Advice { get; init; }
 }

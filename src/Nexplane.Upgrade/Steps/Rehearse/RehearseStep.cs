@@ -53,7 +53,7 @@ public sealed class RehearseStep(IRunOutput output, Clock? clock = null)
     {
         var backendService = deployment.Deployment.BackendService;
         var preflight = await deployment.PreflightAsync(
-            settings with { Agents = settings.Agents with { Skip = true, UpgradeRequested = false } }, cancellationToken);
+            settings with { Agents = settings.Agents with { Skip = true, UpgradeRequested = false }, ForRehearsal = true }, cancellationToken);
         if (preflight.Path is { } path)
             foreach (var line in PreflightDigest.Lines(path))
                 output.Line(line);

@@ -70,4 +70,15 @@ public sealed class PreflightGatesAgentsTests
         Assert.Empty(PreflightGates.AgentNotices("due", new AgentSettings(), V("0.3.0"), TestAdvice.Nuke));
         Assert.Empty(PreflightGates.AgentNotices(null, new AgentSettings { Skip = true }, V("0.3.0"), TestAdvice.Nuke));
     }
+
+    [Fact]
+    public void A_rehearsal_says_it_leaves_the_agents_alone_whatever_the_agent_settings()
+    {
+        const string Rehearsed = "Agents: due; a rehearsal leaves the agents alone: the upgrade replaces them on the hosts of --agent-hosts-file, " +
+                                 "or leaves them to you with --skip-agents.";
+
+        Assert.Equal([Rehearsed], PreflightGates.AgentNotices("due", new AgentSettings { Skip = true }, V("0.3.0"), TestAdvice.Nuke, forRehearsal: true));
+        Assert.Equal([Rehearsed], PreflightGates.AgentNotices("due", new AgentSettings(), V("0.3.0"), TestAdvice.Nuke, forRehearsal: true));
+        Assert.Empty(PreflightGates.AgentNotices(null, new AgentSettings { Skip = true }, V("0.3.0"), TestAdvice.Nuke, forRehearsal: true));
+    }
 }

@@ -12,11 +12,36 @@ public sealed class PreflightGatesVersionsTests
     [Fact]
     public void A_malformed_target_version_stops_Preflight_before_it_reads_anything()
     {
-        var exception = Assert.Throws<PreflightException>(() => PreflightGates.Target("latest"));
+        var exception = Assert.Throws<PreflightException>(() => PreflightGates.Target("newest"));
 
-        Assert.Equal("'latest' is not a Nexplane version; expected MAJOR.MINOR.PATCH such as 0.3.0.", exception.Message);
+        Assert.Equal("'newest' is not a Nexplane version; expected MAJOR.MINOR.PATCH such as 0.3.0.", exception.Message);
         Assert.Equal(V("0.3.0"), PreflightGates.Target("v0.3.0"));
     }
+
+    [Fact]
+    public void Version_latest_is_the_newest_stable_release_listed()
+    {
+        var published = new PublishedReleases([Published("0.3.0"), Published("0.4.0") with { Prerelease = true }, Published("0.2.0")],
+            "published release of youbetyourballs/nexplane");
+
+        Assert.Equal(V("0.3.0"), PreflightGates.Latest(published, TestAdvice.Nuke));
+    }
+
+    [Fact]
+    public void Version_latest_with_nothing_to_choose_from_says_why_and_what_to_pass_instead()
+    {
+        var unreadable = Assert.Throws<PreflightException>(() => PreflightGates.Latest(
+            new PublishedReleases([], "published release of youbetyourballs/nexplane", "GitHub at https://api.github.com/ answered 403 Forbidden."), TestAdvice.Nuke));
+        var onlyPrereleases = Assert.Throws<PreflightException>(() => PreflightGates.Latest(
+            new PublishedReleases([Published("0.4.0-rc.1")], "release in /srv/CHANGELOG.md"), TestAdvice.Nuke));
+
+        Assert.Equal("--version latest needs the list of releases, which could not be read: GitHub at https://api.github.com/ answered 403 Forbidden. " +
+                     "Pass the version to upgrade to instead, e.g. --version 0.3.0.", unreadable.Message);
+        Assert.Equal("There is no stable release in /srv/CHANGELOG.md to take as --version latest (drafts and prereleases do not count). " +
+                     "Pass the version to upgrade to, e.g. --version 0.3.0.", onlyPrereleases.Message);
+    }
+
+    static PublishedRelease Published(string version) => new(V(version), "v" + version, "", []);
 
     [Fact]
     public void A_running_version_the_backend_does_not_report_is_refused()
