@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 
@@ -13,6 +14,9 @@ using Nuke.Common;
 partial class Build
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    /// <summary>The one runner of external commands (compose, the PostgreSQL tools, credential helpers, local shells).</summary>
+    static readonly ICommandRunner Commands = new CliWrapCommandRunner();
 
     // The database's address and credentials are the deployment's: every step that reads the database uses them.
     [Parameter("Compose service of the PostgreSQL database")]
@@ -70,7 +74,7 @@ partial class Build
             BackupMode = BackupMode,
             RestoreJobs = RestoreJobs,
             Secrets = new SecretMask(SecretRedactor.Register, SecretRedactor.Redact),
-        }, Run, Http);
+        }, Run, Http, Commands);
         _deployment = deployment;
     }
 

@@ -93,7 +93,7 @@ partial class Build
                 Run.ContinueFromJournal();
                 return;
             }
-            Run.RecordPreflight(Run.WithRehearsalGate(await Run.PreflightAsync(settings, new LivePreflightFacts(Http, Advice), cancellationToken), Rehearsals,
+            Run.RecordPreflight(Run.WithRehearsalGate(await Run.PreflightAsync(settings, new LivePreflightFacts(Http, Commands, Advice), cancellationToken), Rehearsals,
                 // The new journal holds the database found just now: only a rehearsal of that database counts.
                 Deployment.ComposeFile, RequireRehearsal, Journal?.DatabaseIdentity), BackupAfterStop);
         });

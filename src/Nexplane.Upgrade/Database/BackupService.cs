@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
 using Nexplane.Upgrade.Operator;
 
@@ -28,7 +29,8 @@ public sealed record WrittenBackup(string Archive, long SizeBytes, Task<BackupMa
 /// +48 % with the decoder beside pg_dump). Only a backup that passed every check gets its final name and a manifest;
 /// anything else is deleted and the error says why, so no half backup ever looks whole.
 /// </summary>
-public sealed class BackupService(BackupFiles files, ContainerExec? containerExec, Action<string> log, OperatorAdvice advice, IProgressDisplay? display = null)
+public sealed class BackupService(BackupFiles files, ContainerExec? containerExec, ICommandRunner commands, Action<string> log, OperatorAdvice advice,
+    IProgressDisplay? display = null)
 {
     /// <summary>The whole backup: returns once it is verified.</summary>
     public async Task<BackupManifest> BackUpAsync(BackupRequest request, CancellationToken cancellationToken) =>
@@ -47,7 +49,7 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
         {
             var serverMajor = await ServerMajorAsync(inspector, cancellationToken);
             var tools = await PostgresTools.ChooseAsync(request.Mode, request.Database, "pg_dump", serverMajor, null,
-                containerExec, request.DatabaseContainerId, log, advice, cancellationToken);
+                containerExec, request.DatabaseContainerId, commands, log, advice, cancellationToken);
             var toolVersion = await tools.VersionAsync("pg_dump", cancellationToken) ?? "pg_dump (version unknown)";
 
             var startedAt = DateTimeOffset.UtcNow;

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Operator;
+using Nexplane.Upgrade.Processes;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -37,9 +38,10 @@ public static class PostgresTools
     /// </summary>
     public static async Task<IPostgresTools> ChooseAsync(
         BackupMode requested, DatabaseTarget database, string tool, int serverMajor, int? archiveToolMajor,
-        ContainerExec? exec, string? containerId, Action<string> log, OperatorAdvice advice, CancellationToken cancellationToken)
+        ContainerExec? exec, string? containerId, ICommandRunner commands, Action<string> log, OperatorAdvice advice,
+        CancellationToken cancellationToken)
     {
-        var host = new HostPostgresTools(database);
+        var host = new HostPostgresTools(database, commands);
         IPostgresTools Container() => new ContainerPostgresTools(
             exec ?? throw new DatabaseToolsException("Running the PostgreSQL tools inside the db container needs the Docker engine."),
             containerId ?? throw new DatabaseToolsException(

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
 using Nexplane.Upgrade.Operator;
 
@@ -41,7 +42,8 @@ public sealed record RestoreResult(
 /// with this machine's tools and more than one job is loaded by <see cref="ParallelRestoreLoader"/> (big tables
 /// COPYed over several connections at once).
 /// </summary>
-public sealed class RestoreService(ContainerExec? containerExec, Action<string> log, Action<string> warn, OperatorAdvice advice, IProgressDisplay? display = null)
+public sealed class RestoreService(ContainerExec? containerExec, ICommandRunner commands, Action<string> log, Action<string> warn, OperatorAdvice advice,
+    IProgressDisplay? display = null)
 {
     IProgressDisplay Display => display ?? NoProgress.Instance;
 
@@ -78,7 +80,7 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
         var serverMajor = await administration.ServerMajorAsync(cancellationToken);
         var tool = manifest.Format == BackupFormat.Custom ? "pg_restore" : "psql";
         var tools = await PostgresTools.ChooseAsync(request.Mode, database, tool, serverMajor, PostgresTools.MajorVersion(manifest.ToolVersion),
-            containerExec, request.DatabaseContainerId, log, advice, cancellationToken);
+            containerExec, request.DatabaseContainerId, commands, log, advice, cancellationToken);
 
         log($"Checking {Path.GetFileName(request.Archive)} against its manifest (verified; sha256 computed while it loads) before swapping it in");
 
@@ -176,7 +178,7 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
             {
                 var rows = manifest.RowCounts.Values.Sum();
                 using var shown = Display.Start($"Restoring {intoDatabase}", ProgressUnit.Rows, rows > 0 ? rows : null);
-                var timings = await new ParallelRestoreLoader(request.Database, intoDatabase, request.Archive, request.Jobs, loaded => shown.Report(loaded))
+                var timings = await new ParallelRestoreLoader(request.Database, intoDatabase, request.Archive, request.Jobs, commands, loaded => shown.Report(loaded))
                     .LoadAsync(cancellationToken);
                 phases.Add("load: pre-data", timings.PreData);
                 phases.Add($"load: data ({timings.Streams} COPY connections)", timings.Data);

@@ -8,6 +8,7 @@ using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
 using Nexplane.Upgrade.Steps.Rehearse;
 using Nexplane.Upgrade.Operator;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Rehearsals;
 
@@ -18,9 +19,11 @@ namespace Nexplane.Upgrade.Rehearsals;
 /// The deployment itself is only read (its compose file, through <c>compose config</c>). Everything created is
 /// removed before this returns, however it ends.
 /// </summary>
-public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<string> log, Action<string> warn, Func<string, string> redact,
-    OperatorAdvice advice, IProgressDisplay? display = null)
+public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRunner commands, Action<string> log, Action<string> warn,
+    Func<string, string> redact, OperatorAdvice advice, IProgressDisplay? display = null, Clock? clock = null)
 {
+    readonly Clock _clock = clock ?? Clock.System;
+
     public async Task<RehearsalReport> RunAsync(RehearsalSettings settings, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
@@ -73,7 +76,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         images.AddRange(settings.CompanionImages.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));
         if (settings.FrontendService is { } frontendService && settings.FrontendImage is { } frontendImage)
             images.Add((frontendService, frontendImage));
-        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(), log, display).PullAllAsync(images, cancellationToken);
+        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(commands), log, display).PullAllAsync(images, cancellationToken);
         var pinned = pulled.ToDictionary(image => image.Service, image => image.Pinned);
         report = report with { Images = pinned };
 
@@ -103,7 +106,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         // A new server first initialises its cluster: on a busy machine that outlasts --health-timeout, so it gets the migrations' limit.
         await WaitForDatabaseAsync(copyDatabase, databaseId, settings.MigrationTimeout, cancellationToken);
         log($"Throwaway copy: {settings.DatabaseService} from {databaseContainer.Image} at {copyDatabase.Host}:{copyDatabase.Port}; loading {Path.GetFileName(settings.Archive)}");
-        var restored = await new RestoreService(new ContainerExec(docker), log, warn, advice, display)
+        var restored = await new RestoreService(new ContainerExec(docker), commands, log, warn, advice, display)
             .RestoreAsync(new RestoreRequest(copyDatabase, settings.Archive, BackupMode.Auto, databaseId, Math.Max(settings.RestoreJobs, 1))
                 { Destination = RestoreDestination.ThrowawayCopy }, cancellationToken);
         log($"Throwaway copy: loaded in {restored.Seconds:0.0} s");
@@ -111,7 +114,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         // The running version first, on the copy, through compose as the deployment runs it: the real upgrade's
         // downtime starts with its stop, so the copy stops it the same way.
         var apps = new CopyComposeProject(settings.ComposeVariant, copy.NetworkName, CopyProjectDirectory(settings),
-            containers.Where(c => c.Role is CopyRole.Backend or CopyRole.Companion).ToArray(), advice);
+            containers.Where(c => c.Role is CopyRole.Backend or CopyRole.Companion).ToArray(), commands, advice);
         // Only containers created from the copy's own file, and never a protected service, as in the real run.
         var appContainers = new DeploymentContainers(docker, apps.ProjectName, apps.File);
         var backendPort = CopyPlan.ListeningPort(Find(settings, settings.BackendService), settings.ApiUrl);
@@ -140,7 +143,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         MigrationOutcome outcome;
         try
         {
-            outcome = await new MigrationLogWatcher(docker, log, advice, redact, display).WatchAsync(backendId, settings.MigrationTimeout, failureOutput, null, cancellationToken);
+            outcome = await new MigrationLogWatcher(docker, log, advice, redact, display, _clock).WatchAsync(backendId, settings.MigrationTimeout, failureOutput, null, cancellationToken);
         }
         catch (MigrationFailedException failure)
         {
@@ -262,9 +265,9 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         ?? throw new RehearsalException($"compose reported {service} started in the copy's project {containers.Project}, which has no {service} container.");
 
     /// <summary>Until the copy's server accepts a login; a server that exits (a bad environment) is reported at once.</summary>
-    async Task WaitForDatabaseAsync(DatabaseTarget database, string containerId, TimeSpan timeout, CancellationToken cancellationToken)
+    internal async Task WaitForDatabaseAsync(DatabaseTarget database, string containerId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
+        var deadline = _clock.UtcNow + timeout;
         var last = "no answer yet";
         while (true)
         {
@@ -281,9 +284,9 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
             var inspected = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
             if (!inspected.State.Running)
                 throw new RehearsalException($"The copy's database server exited (code {inspected.State.ExitCode}) before accepting connections.");
-            if (DateTimeOffset.UtcNow >= deadline)
+            if (_clock.UtcNow >= deadline)
                 throw new RehearsalException($"The copy's database server did not accept a login within {timeout.TotalSeconds:0} s ({advice.Flag(Setting.MigrationTimeout)}); last: {last}.");
-            await Task.Delay(200, cancellationToken);
+            await _clock.DelayAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
         }
     }
 }

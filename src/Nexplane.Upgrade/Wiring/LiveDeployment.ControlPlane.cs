@@ -45,7 +45,7 @@ public sealed partial class LiveDeployment
 
     /// <summary>Upgrades or rolls back one agent host at a time, confirming each through the control plane's agent list.</summary>
     AgentHostUpgrader AgentUpgrader(string token) =>
-        new(AgentHostShells.Connector(settings.Agents.SshKeyPassphrase, settings.Agents.ConnectTimeout, Advice),
+        new(AgentHostShells.Connector(settings.Agents.SshKeyPassphrase, settings.Agents.ConnectTimeout, commands, Advice),
             new ControlPlaneAgentRegistry(new AgentInventory(http), deployment.ApiUrl, token),
             new AgentUpgradeTimings { RegistrationTimeout = settings.Agents.RegistrationTimeout }, Line);
 }

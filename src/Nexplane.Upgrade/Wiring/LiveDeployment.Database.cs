@@ -44,7 +44,7 @@ public sealed partial class LiveDeployment : IDatabaseBackup
         CancellationToken cancellationToken)
     {
         var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        return await new BackupService(new BackupFiles(policy.Directory), exec, Line, Advice, run.Output.Progress).StartAsync(new BackupRequest(
+        return await new BackupService(new BackupFiles(policy.Directory), exec, commands, Line, Advice, run.Output.Progress).StartAsync(new BackupRequest(
             await DatabaseAsync(cancellationToken), settings.BackupMode, policy.Format, nexplaneVersion, images, containerId), cancellationToken);
     }
 
@@ -52,7 +52,7 @@ public sealed partial class LiveDeployment : IDatabaseBackup
     public async Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken)
     {
         var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        var result = await new RestoreService(exec, Line, line => run.Output.Warning("{Warning}", line), Advice, run.Output.Progress)
+        var result = await new RestoreService(exec, commands, Line, line => run.Output.Warning("{Warning}", line), Advice, run.Output.Progress)
             .RestoreAsync(new RestoreRequest(await DatabaseAsync(cancellationToken), archive, settings.BackupMode, containerId,
                 Math.Max(settings.RestoreJobs, 1)), cancellationToken);
         if (result.KeptFailedDatabase is not null)

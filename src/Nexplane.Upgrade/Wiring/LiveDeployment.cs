@@ -23,7 +23,7 @@ namespace Nexplane.Upgrade.Wiring;
 /// hosts, one operation each. The run (<see cref="UpgradeRun"/>) decides which and when; the engine and compose
 /// clients are connected once per run.
 /// </summary>
-public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, UpgradeRun run, HttpClient http)
+public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, UpgradeRun run, HttpClient http, ICommandRunner commands)
     : IRollbackDeployment, IBackendStart, IMigratedDatabase, IAgentHosts, IImagePull, IFrontendUpgrade, IRehearsalDeployment
 {
     IDockerClient? _docker;
@@ -50,7 +50,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
 
     /// <summary>The compose CLI (v2, else v1) for this deployment, found once per run; it refuses the protected services.</summary>
     public async Task<ComposeCli> ComposeAsync(CancellationToken cancellationToken) =>
-        _compose ??= new ComposeCli(await ComposeCli.DetectAsync(cancellationToken), deployment.ComposeFile, deployment.Project.Name,
+        _compose ??= new ComposeCli(await ComposeCli.DetectAsync(commands, cancellationToken), deployment.ComposeFile, deployment.Project.Name,
             deployment.EnvFile, new ProtectedServiceGuard(deployment.ProtectedServices, Advice));
 
     async Task<IReadOnlyList<StoppedContainer>> IAppStop.StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken) =>
@@ -90,7 +90,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     public async Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
         var before = DateTimeOffset.UtcNow;
-        await CommandRunner.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services), Line, Line, cancellationToken);
+        await commands.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services), Line, Line, cancellationToken);
         return before;
     }
 
@@ -146,7 +146,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     /// <summary>Pulls every new image while the old version still serves; returns what each tag resolved to.</summary>
     public async Task<IReadOnlyList<PulledImage>> PullAsync(IReadOnlyList<(string Service, ImageReference Image)> images, CancellationToken cancellationToken)
     {
-        var pulled = await new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(), Line, run.Output.Progress)
+        var pulled = await new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(commands), Line, run.Output.Progress)
             .PullAllAsync(images, cancellationToken);
         // Finding the compose CLI costs a process start or two: pay it now, not while the app is down.
         await ComposeAsync(cancellationToken);

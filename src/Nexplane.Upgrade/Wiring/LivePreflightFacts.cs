@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
 using Npgsql;
@@ -15,7 +16,7 @@ namespace Nexplane.Upgrade.Wiring;
 /// offline notes), the registry, PostgreSQL, the disk and the agent hosts. Read-only; each client's refusal becomes a
 /// fact. Which of them counts against the upgrade is <see cref="PreflightGates"/>' to say.
 /// </summary>
-public sealed class LivePreflightFacts(HttpClient http, OperatorAdvice advice) : IPreflightFacts
+public sealed class LivePreflightFacts(HttpClient http, ICommandRunner commands, OperatorAdvice advice) : IPreflightFacts
 {
     public DeploymentFiles ReadFiles(Deployment deployment) =>
         new(ComposeDocument.Load(deployment.ComposeFile, advice), DotEnvFile.Load(deployment.EnvFile), Environment.GetEnvironmentVariable);
@@ -117,13 +118,13 @@ public sealed class LivePreflightFacts(HttpClient http, OperatorAdvice advice) :
         CancellationToken cancellationToken)
     {
         var downloader = new AgentBinaryDownloader(releases.GitHub(advice), agents.BinaryCacheDirectory);
-        return new AgentPreflight(AgentHostShells.Connector(agents.SshKeyPassphrase, agents.ConnectTimeout, advice), downloader.GetAsync)
+        return new AgentPreflight(AgentHostShells.Connector(agents.SshKeyPassphrase, agents.ConnectTimeout, commands, advice), downloader.GetAsync)
             .RunAsync(hostsFile, target, cancellationToken);
     }
 
     public async Task<IReadOnlyList<RegistryAnswer>> FindImagesAsync(IReadOnlyList<ImageReference> images, CancellationToken cancellationToken)
     {
-        var registry = new RegistryClient(http, RegistryCredentials.FromEnvironment());
+        var registry = new RegistryClient(http, RegistryCredentials.FromEnvironment(commands));
         var answers = new List<RegistryAnswer>();
         foreach (var image in images)
         {

@@ -1,6 +1,7 @@
 using EndToEnd.Tests.Sandbox;
 using Nexplane.Upgrade.Database;
 using EndToEnd.Tests.Support;
+using Nexplane.Upgrade.Processes;
 
 namespace EndToEnd.Tests.Database;
 
@@ -28,9 +29,9 @@ public sealed class HostBackupRestoreTests(PostgresCluster postgres) : IDisposab
 
     DatabaseTarget Target(string database, string user = "postgres") => new("127.0.0.1", postgres.Port, database, user, null);
 
-    BackupService Backups => new(new BackupFiles(backupDirectory), null, log.Add, TestAdvice.Nuke);
+    BackupService Backups => new(new BackupFiles(backupDirectory), null, new CliWrapCommandRunner(), log.Add, TestAdvice.Nuke);
 
-    RestoreService Restores => new(null, log.Add, warnings.Add, TestAdvice.Nuke);
+    RestoreService Restores => new(null, new CliWrapCommandRunner(), log.Add, warnings.Add, TestAdvice.Nuke);
 
     Task<BackupManifest> BackUpAsync(string database, BackupFormat format, string user = "postgres") =>
         Backups.BackUpAsync(new BackupRequest(Target(database, user), BackupMode.Host, format, "0.2.0",

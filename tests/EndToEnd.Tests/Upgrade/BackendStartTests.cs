@@ -31,13 +31,15 @@ public sealed class BackendStartTests : IAsyncLifetime
 
     DeploymentContainers Containers => new(_docker, _sandbox.Project);
 
+    static readonly ICommandRunner Commands = new CliWrapCommandRunner();
+
     async Task<ComposeCli> ComposeAsync() =>
-        new(await ComposeCli.DetectAsync(CancellationToken.None), _sandbox.ComposeFile, _sandbox.Project, _sandbox.EnvFile, new ProtectedServiceGuard(["db", "redis"], TestAdvice.Nuke));
+        new(await ComposeCli.DetectAsync(Commands, CancellationToken.None), _sandbox.ComposeFile, _sandbox.Project, _sandbox.EnvFile, new ProtectedServiceGuard(["db", "redis"], TestAdvice.Nuke));
 
     async Task<string> StartOnAsync(string version, string upgradeId)
     {
         new TagPinner(_sandbox.ComposeFile, _sandbox.EnvFile, upgradeId, TestAdvice.Nuke).Pin([("backend", version), ("worker", version)]);
-        await CommandRunner.RunCheckedAsync((await ComposeAsync()).Up(["backend", "worker"]));
+        await Commands.RunCheckedAsync((await ComposeAsync()).Up(["backend", "worker"]));
         return (await Containers.OfServiceAsync("backend", CancellationToken.None)).OrderByDescending(c => c.StartedAt).First().Id;
     }
 
@@ -50,7 +52,7 @@ public sealed class BackendStartTests : IAsyncLifetime
 
         // Unchanged config: compose starts the very same stopped container again ("Starting", not "Recreating").
         var startedSince = DateTimeOffset.UtcNow;
-        await CommandRunner.RunCheckedAsync((await ComposeAsync()).Up(["backend", "worker"]));
+        await Commands.RunCheckedAsync((await ComposeAsync()).Up(["backend", "worker"]));
         var backend = (await Containers.OfServiceAsync("backend", CancellationToken.None)).Single().Id;
         Assert.Equal(before, backend);
 
