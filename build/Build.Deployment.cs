@@ -54,8 +54,9 @@ partial class Build
     LiveDeployment Live => _live ?? throw DeploymentNotResolved();
 
     /// <summary>
-    /// The first action of every target that acts on a deployment (Agents reads its hosts file first), so it runs after the engine's checks (a missing
-    /// --version), after Sandbox (which creates the sandbox's deployment), and inside the target, whose failure it is.
+    /// The first action of every target that acts on a deployment (Agents reads its hosts file first), so it runs after
+    /// the engine's checks (a missing --version), after Sandbox (which creates the sandbox's deployment), and inside the
+    /// target, whose failure it is (not before any target: OnBuildInitialized would precede both).
     /// The first such target of a run resolves the deployment, printing where each value came from, and refuses every
     /// bad parameter at once before anything changes; the later ones find it resolved.
     /// </summary>
