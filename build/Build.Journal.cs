@@ -33,8 +33,8 @@ partial class Build
     async Task BeginUpgradeJournalAsync(CancellationToken cancellationToken)
     {
         HeldLock = UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile,
-            SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), RemoveStaleLock);
-        Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, OperatorCommands, await Live.ObserveAsync(cancellationToken), Deployment.BackendService,
+            SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), RemoveStaleLock, Advice);
+        Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, await Live.ObserveAsync(cancellationToken), Deployment.BackendService,
             readOnly: DryRun);
     }
 

@@ -8,6 +8,7 @@ partial class Build
         .Description("Shows the running version, an unfinished upgrade if any, and the latest backups")
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
-            await new DeploymentStatus(Run.Output).ShowAsync(Deployment, Journals, BackupDirectoryPath, OperatorCommands, Live, cancellationToken));
+            await new DeploymentStatus(Run.Output, Advice).ShowAsync(Deployment, Journals, BackupDirectoryPath, Live, cancellationToken));
 }

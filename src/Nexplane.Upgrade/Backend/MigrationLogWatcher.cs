@@ -3,6 +3,7 @@ using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Nexplane.Upgrade.Progress;
+using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Backend;
@@ -17,7 +18,7 @@ public sealed record MigrationOutcome(IReadOnlyList<AppliedMigration> Migrations
 /// judged by its restart count, never by one state sample), a failure line, or the timeout is a migration
 /// failure: the whole output is saved to a file and <see cref="MigrationFailedException"/> names it.
 /// </summary>
-public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log, Func<string, string>? redact = null, IProgressDisplay? display = null,
+public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log, OperatorAdvice advice, Func<string, string>? redact = null, IProgressDisplay? display = null,
     Clock? clock = null)
 {
     readonly Clock _clock = clock ?? Clock.System;
@@ -47,7 +48,7 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            reason = $"the backend did not report 'Application startup complete.' within {timeout.TotalSeconds:0} s ({Setting.MigrationTimeout.Flag()})";
+            reason = $"the backend did not report 'Application startup complete.' within {timeout.TotalSeconds:0} s ({advice.Flag(Setting.MigrationTimeout)})";
         }
 
         if (reason is null && progress.StartupCompletedAt is { } completed)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -41,7 +42,8 @@ public sealed record RestoreResult(
 /// with this machine's tools and more than one job is loaded by <see cref="ParallelRestoreLoader"/> (big tables
 /// COPYed over several connections at once).
 /// </summary>
-public sealed class RestoreService(ContainerExec? containerExec, ICommandRunner commands, Action<string> log, Action<string> warn, IProgressDisplay? display = null)
+public sealed class RestoreService(ContainerExec? containerExec, ICommandRunner commands, Action<string> log, Action<string> warn, OperatorAdvice advice,
+    IProgressDisplay? display = null)
 {
     IProgressDisplay Display => display ?? NoProgress.Instance;
 
@@ -73,12 +75,12 @@ public sealed class RestoreService(ContainerExec? containerExec, ICommandRunner 
         Stopwatch clock, CancellationToken loadToken, CancellationToken cancellationToken)
     {
         var database = request.Database;
-        var inspector = new DatabaseInspector(database);
+        var inspector = new DatabaseInspector(database, advice);
         var administration = new DatabaseAdministration(inspector, request.MaintenanceDatabase);
         var serverMajor = await administration.ServerMajorAsync(cancellationToken);
         var tool = manifest.Format == BackupFormat.Custom ? "pg_restore" : "psql";
         var tools = await PostgresTools.ChooseAsync(request.Mode, database, tool, serverMajor, PostgresTools.MajorVersion(manifest.ToolVersion),
-            containerExec, request.DatabaseContainerId, commands, log, cancellationToken);
+            containerExec, request.DatabaseContainerId, commands, log, advice, cancellationToken);
 
         log($"Checking {Path.GetFileName(request.Archive)} against its manifest (verified; sha256 computed while it loads) before swapping it in");
 

@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Processes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Rehearsals;
 
@@ -24,7 +25,8 @@ public sealed class CopyComposeProject
 
     /// <param name="services">The backend and its companions, as <see cref="CopyPlan"/> laid them out.</param>
     /// <param name="directory">Where the project's file goes (the rehearsal removes it with the copy).</param>
-    public CopyComposeProject(ComposeVariant variant, string networkName, string directory, IReadOnlyList<CopyContainer> services, ICommandRunner commands)
+    public CopyComposeProject(ComposeVariant variant, string networkName, string directory, IReadOnlyList<CopyContainer> services, ICommandRunner commands,
+        OperatorAdvice advice)
     {
         _commands = commands;
         _services = services;
@@ -33,7 +35,7 @@ public sealed class CopyComposeProject
         ProjectName = networkName;
         Directory.CreateDirectory(directory);
         File = Path.Combine(directory, "copy-compose.json");
-        _compose = new ComposeCli(variant, File, ProjectName, null, new ProtectedServiceGuard([]));
+        _compose = new ComposeCli(variant, File, ProjectName, null, new ProtectedServiceGuard([], advice));
     }
 
     public string ProjectName { get; }

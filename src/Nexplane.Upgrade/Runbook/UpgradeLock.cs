@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Runbook;
 
@@ -26,7 +27,7 @@ public sealed class UpgradeLock : IDisposable
         Path.Combine(directory, $"upgrade-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(composeFile))))[..12]}.lock");
 
-    public static UpgradeLock Acquire(string directory, string composeFile, string command, bool removeStaleLock)
+    public static UpgradeLock Acquire(string directory, string composeFile, string command, bool removeStaleLock, OperatorAdvice advice)
     {
         Directory.CreateDirectory(directory);
         var path = PathFor(directory, composeFile);
@@ -50,8 +51,8 @@ public sealed class UpgradeLock : IDisposable
                     throw new UpgradeLockedException(
                         $"A stale upgrade lock {path} was left by " +
                         (owner is null ? "an unreadable owner" : $"'{owner.Command}' (pid {owner.ProcessId} on {owner.Host}, started {owner.StartedAt:u}), which is no longer running") +
-                        $". If it was interrupted mid-upgrade, {Settings.Command("Status")} shows the unfinished upgrade; roll it back with " +
-                        $"{Settings.Command("Rollback")} {Setting.RemoveStaleLock.Flag()}, or continue it with {Settings.Command("Upgrade")} {Setting.Version.Flag()} <its version> {Setting.Resume.Flag()} {Setting.RemoveStaleLock.Flag()}.");
+                        $". If it was interrupted mid-upgrade, {advice.Status} shows the unfinished upgrade; roll it back with " +
+                        $"{advice.Rollback} {advice.Flag(Setting.RemoveStaleLock)}, or continue it with {advice.Upgrade} <its version> {advice.ResumeOption} {advice.Flag(Setting.RemoveStaleLock)}.");
                 File.Delete(path);
             }
         }

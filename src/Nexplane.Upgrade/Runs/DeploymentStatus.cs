@@ -6,11 +6,11 @@ using Nexplane.Upgrade.Operator;
 namespace Nexplane.Upgrade.Runs;
 
 /// <summary>What an operator asks first at 3 a.m.: the running version, an unfinished upgrade, the latest backups. Read-only.</summary>
-public sealed class DeploymentStatus(IRunOutput output)
+public sealed class DeploymentStatus(IRunOutput output, OperatorAdvice advice)
 {
     /// <summary>Never fails because the deployment is down: what cannot be read is said.</summary>
-    public async Task ShowAsync(Deployment deployment, JournalStore journals, string backupDirectory, OperatorCommands commands,
-        IDeploymentObserver observer, CancellationToken cancellationToken)
+    public async Task ShowAsync(Deployment deployment, JournalStore journals, string backupDirectory, IDeploymentObserver observer,
+        CancellationToken cancellationToken)
     {
         // One look at the deployment serves the version line and the reconciliation of the journal shown.
         var observed = await observer.ObserveAsync(cancellationToken);
@@ -26,7 +26,7 @@ public sealed class DeploymentStatus(IRunOutput output)
         var latest = unfinished is null ? journals.LatestThatChangedSomething(deployment.ComposeFile) : null;
         if (unfinished is not null)
             output.Warning("Unfinished upgrade {From} -> {To} started {Started:u}, stopped after {Step} (journal {File}). " +
-                           $"Roll it back with {commands.Rollback}, or continue with {commands.Upgrade} {{To}} {commands.ResumeOption}.",
+                           $"Roll it back with {advice.Rollback}, or continue with {advice.Upgrade} {{To}} {advice.ResumeOption}.",
                 unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.LastCompletedStep ?? "no step",
                 unfinished.FilePath, unfinished.ToVersion ?? "?");
         else if (latest is not null)
@@ -36,7 +36,7 @@ public sealed class DeploymentStatus(IRunOutput output)
             output.Information("No upgrade of {ComposeFile} recorded in {Directory}", deployment.ComposeFile, journals.Directory);
 
         if ((unfinished ?? latest) is { } shown)
-            ShowReconciliation(shown, observed, deployment.BackendService, commands);
+            ShowReconciliation(shown, observed, deployment.BackendService);
 
         var backups = new BackupFiles(backupDirectory).List();
         var live = observed.Database;
@@ -49,7 +49,7 @@ public sealed class DeploymentStatus(IRunOutput output)
     }
 
     /// <summary>Says whether the journal shown still describes the deployment, and if not, how it differs.</summary>
-    void ShowReconciliation(UpgradeJournal journal, ObservedDeployment observed, string backendService, OperatorCommands commands)
+    void ShowReconciliation(UpgradeJournal journal, ObservedDeployment observed, string backendService)
     {
         var reconciliation = DeploymentReconciliation.Compare(journal.RecordedState(backendService), observed);
         if (reconciliation.Matches)
@@ -58,7 +58,7 @@ public sealed class DeploymentStatus(IRunOutput output)
             return;
         }
         output.Warning("The journal of {Record} no longer matches the deployment: {Summary}. {Rollback} and {Resume} refuse to act on it",
-            reconciliation.Recorded.Record, reconciliation.Summary(), commands.Rollback, commands.ResumeOption);
+            reconciliation.Recorded.Record, reconciliation.Summary(), advice.Rollback, advice.ResumeOption);
         foreach (var difference in reconciliation.Differences)
             output.Warning("  {Difference}", difference.ToString());
         output.Summary("Journal", reconciliation.Summary());

@@ -13,13 +13,13 @@ namespace Nexplane.Upgrade.Wiring;
 public sealed partial class LiveDeployment
 {
     public Task<PreflightReport> PreflightAsync(PreflightSettings preflightSettings, CancellationToken cancellationToken) =>
-        run.PreflightAsync(preflightSettings, new LivePreflightFacts(http, commands), cancellationToken);
+        run.PreflightAsync(preflightSettings, new LivePreflightFacts(http, commands, Advice), cancellationToken);
 
     /// <summary>Runs the upgrade Preflight resolved on a throwaway copy loaded from <paramref name="archive"/>; the deployment is only read.</summary>
     public async Task<RehearsalReport> RehearseAsync(PreflightReport preflight, string archive, string stateDirectory, CancellationToken cancellationToken)
     {
         var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, commands, Line, line => run.Output.Warning("{Warning}", line), settings.Secrets.Redact,
-            run.Output.Progress);
+            Advice, run.Output.Progress);
         return await rehearsal.RunAsync(await RehearsalSettingsAsync(preflight, archive, stateDirectory, cancellationToken), cancellationToken);
     }
 
@@ -40,7 +40,7 @@ public sealed partial class LiveDeployment
                         && services.Any(r => r.Name == s.Service))
             .ToArray();
         var database = services.FirstOrDefault(s => s.Name == deployment.DatabaseService)
-            ?? throw new InvalidOperationException($"The compose file has no {deployment.DatabaseService} service ({Setting.DatabaseService.Flag()}) to copy.");
+            ?? throw new InvalidOperationException($"The compose file has no {deployment.DatabaseService} service ({Advice.Flag(Setting.DatabaseService)}) to copy.");
         return new RehearsalSettings
         {
             Id = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}",

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Tests.Operator;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Tests.Processes;
 
@@ -40,7 +41,7 @@ public sealed class LocalAgentHostShellTests : IDisposable
     public async Task The_connector_opens_a_local_shell_for_a_local_host_without_SSH()
     {
         var host = new AgentHost { Name = "docker-host", Local = true, Platform = AgentPlatform.LinuxAmd64 };
-        var connect = AgentHostShells.Connector(sshKeyPassphrase: null, sshTimeout: TimeSpan.FromSeconds(1), new CliWrapCommandRunner());
+        var connect = AgentHostShells.Connector(sshKeyPassphrase: null, sshTimeout: TimeSpan.FromSeconds(1), new CliWrapCommandRunner(), TestAdvice.Nuke);
 
         await using var shell = await connect(host, CancellationToken.None);
         var machine = await AgentHostCommands.DetectPlatformAsync(shell, CancellationToken.None);

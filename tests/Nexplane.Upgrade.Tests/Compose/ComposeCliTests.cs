@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Tests.Operator;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Tests.Processes;
 
@@ -8,7 +9,7 @@ namespace Nexplane.Upgrade.Tests.Compose;
 public sealed class ComposeCliTests
 {
     static ComposeCli Cli(ComposeVariant variant = ComposeVariant.V2) =>
-        new(variant, "/srv/nexplane/docker-compose.yml", "nexplane", "/srv/nexplane/.env", new ProtectedServiceGuard(["db", "redis"]));
+        new(variant, "/srv/nexplane/docker-compose.yml", "nexplane", "/srv/nexplane/.env", new ProtectedServiceGuard(["db", "redis"], TestAdvice.Nuke));
 
     [Fact]
     public void Up_recreates_exactly_the_named_services_without_their_dependencies()

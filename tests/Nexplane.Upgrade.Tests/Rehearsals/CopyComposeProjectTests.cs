@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Rehearsals;
 using Nexplane.Upgrade.Tests.Processes;
 using YamlDotNet.RepresentationModel;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Rehearsals;
 
@@ -32,7 +33,7 @@ public sealed class CopyComposeProjectTests : IDisposable
     readonly RecordingCommandRunner _commands = new();
 
     CopyComposeProject Project(params CopyContainer[] services) =>
-        new(ComposeVariant.V2, "nexplane-rehearsal-r1", _directory, services, _commands);
+        new(ComposeVariant.V2, "nexplane-rehearsal-r1", _directory, services, _commands, TestAdvice.Nuke);
 
     [Fact]
     public void Runs_the_running_images_first_and_the_rehearsed_versions_images_second()
@@ -119,7 +120,8 @@ public sealed class CopyComposeProjectTests : IDisposable
     public async Task A_failed_up_is_an_error_that_names_the_command()
     {
         var commands = new RecordingCommandRunner(_ => new CommandAnswer(1, StandardError: "network not found"));
-        var project = new CopyComposeProject(ComposeVariant.V2, "nexplane-rehearsal-r1", _directory, [App("backend", CopyRole.Backend)], commands);
+        var project = new CopyComposeProject(ComposeVariant.V2, "nexplane-rehearsal-r1", _directory, [App("backend", CopyRole.Backend)], commands,
+            TestAdvice.Nuke);
 
         var failed = await Assert.ThrowsAsync<CommandFailedException>(() => project.UpAsync(false, "db-id", _ => { }, CancellationToken.None));
 

@@ -19,7 +19,7 @@ public sealed class PreflightStep(IRunOutput output)
 
         // The compose file and its services: what there is to upgrade.
         var files = deployment.ReadFiles(settings.Deployment);
-        var services = PreflightGates.Services(settings.Deployment.AppServices, settings.Deployment.ProtectedServices, files.Compose).Selected;
+        var services = PreflightGates.Services(settings.Deployment.AppServices, settings.Deployment.ProtectedServices, files.Compose, settings.Advice).Selected;
         // Docker: everything after Preflight goes through it.
         var containers = await deployment.InspectContainersAsync(settings.Deployment, files.Compose.Services.Select(s => s.Name).ToArray(), cancellationToken);
 
@@ -36,7 +36,7 @@ public sealed class PreflightStep(IRunOutput output)
             output.Line($"Release notes: {releases.Source}");
 
         // The agents: checked only when an agent upgrade is due and the tool is to do it.
-        var whyAgents = PreflightGates.AgentUpgradeReason(PreflightGates.Path(current, target, releases), settings.Agents);
+        var whyAgents = PreflightGates.AgentUpgradeReason(PreflightGates.Path(current, target, releases), settings.Agents, settings.Advice);
         AgentPreflightResult? agents = null;
         if (PreflightGates.ChecksAgentHosts(whyAgents, settings.Agents))
         {
@@ -80,8 +80,8 @@ public sealed class PreflightStep(IRunOutput output)
         if (!LatestRelease.IsRequested(settings.TargetVersion))
             return PreflightGates.Target(settings.TargetVersion);
         var published = await deployment.ListReleasesAsync(settings.Releases, cancellationToken);
-        var latest = PreflightGates.Latest(published);
-        output.Line($"{Setting.Version.Flag()} {LatestRelease.Keyword} is {latest}, the newest {published.Source}");
+        var latest = PreflightGates.Latest(published, settings.Advice);
+        output.Line($"{settings.Advice.Flag(Setting.Version)} {LatestRelease.Keyword} is {latest}, the newest {published.Source}");
         return latest;
     }
 
