@@ -94,4 +94,12 @@ public abstract partial class NukeBuild
     protected internal virtual void OnTargetFailed(string target)
     {
     }
+
+    /// <summary>
+    /// The terminal went away (SIGHUP, or a write to it failed); the build goes on, writing to its log files only. Not in
+    /// NUKE. Called once, on the thread that noticed, possibly while a target runs: keep it short and thread-safe.
+    /// </summary>
+    protected internal virtual void OnTerminalHungUp()
+    {
+    }
 }
