@@ -9,5 +9,6 @@ partial class Build
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
         .Executes(async cancellationToken =>
-            await new DeploymentStatus(Run.Output).ShowAsync(Deployment, Journals, BackupDirectoryPath, OperatorCommands, Live, cancellationToken));
+            await new DeploymentStatus(Run.Output).ShowAsync(Deployment, Journals, BackupDirectoryPath, OperatorCommands, Live,
+                Nexplane.Upgrade.Runbook.UpgradeLock.Inspect(UpgradeStateDirectory, Deployment.ComposeFile), cancellationToken));
 }

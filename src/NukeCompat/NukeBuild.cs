@@ -46,9 +46,13 @@ public abstract partial class NukeBuild
     /// </summary>
     public static IAnsiConsole? LiveConsole { get; internal set; }
 
+    /// <summary>This run's own log file, which no later run truncates; null on a CI server (no log files). Not in NUKE.</summary>
+    public static AbsolutePath? RunLogFile { get; internal set; }
+
     internal static void InitializeRun(AbsolutePath rootDirectory, bool isServerBuild, Verbosity verbosity, BuildHost host)
     {
         _rootDirectory = rootDirectory;
+        RunLogFile = null;
         IsServerBuild = isServerBuild || host.IsServer;
         Verbosity = verbosity;
         Host = host;

@@ -62,14 +62,14 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         var session = new BuildSession(build, cancellation);
         build.Session = session;
         var previousLogger = Log.Logger;
-        var logDirectory = NukeBuild.IsServerBuild ? null : NukeBuild.TemporaryDirectory;
         using var logging = BuildLogging.Create(output, palette, NukeBuild.Verbosity,
-            logDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging, NukeBuild.Host, NukeBuild.LiveConsole);
+            NukeBuild.IsServerBuild ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging, NukeBuild.Host, NukeBuild.LiveConsole);
         session.Logger = logging.Logger;
         session.Host = logging.Host;
         Log.Logger = logging.Logger;
         cancellation.Interrupted += count => ReportInterrupt(session.Logger, count);
-        connection.OnLost(how => ReportHangUp(session, how, logDirectory));
+        NukeBuild.RunLogFile = logging.RunLogFile;
+        connection.OnLost(how => ReportHangUp(session, how, logging.RunLogFile));
         try
         {
             return Run(session, logging.Warnings);
@@ -278,13 +278,13 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
     /// Says in the log (the terminal no longer shows anything) that the terminal went away and the build goes on, then
     /// lets the build record it. Never throws: it runs on whichever thread noticed, maybe inside a write.
     /// </summary>
-    private static void ReportHangUp(BuildSession session, string how, AbsolutePath? logDirectory)
+    private static void ReportHangUp(BuildSession session, string how, AbsolutePath? runLogFile)
     {
         try
         {
             session.Logger.Warning(
                 "The terminal went away ({How:l}): the build goes on to its end without it{Where:l}",
-                how, logDirectory is null ? "" : $", and goes on writing to {logDirectory / "build.log"}");
+                how, runLogFile is null ? "" : $", and goes on writing to {runLogFile}");
             session.Build.OnTerminalHungUp();
         }
         catch (Exception exception)
