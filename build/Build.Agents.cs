@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Steps.Agents;
 using Nuke.Common;
 using Nuke.Common.IO;
+using Nexplane.Upgrade;
 
 /// <summary>
 /// The runbook's "upgrade agents (if required)" (src/Nexplane.Upgrade/Steps/Agents): over SSH (or on this machine), canary first, then waves; each host keeps its old binary
@@ -61,7 +62,8 @@ partial class Build
         {
             // The hosts first: a missing hosts file fails before the deployment is resolved or any host is touched.
             var hosts = Run.AgentHostsToUpgrade(AgentSettings);
-            var settings = new AgentsSettings(AgentWaveSize, $"Fix the cause and rerun the agents alone with the same command plus {ParameterFlag(nameof(UpgradeAgents))}");
+            ResolveDeployment();
+            var settings = new AgentsSettings(AgentWaveSize, $"Fix the cause and rerun the agents alone with the same command plus {Advice.Flag(Setting.UpgradeAgents)}");
             await Run.UpgradeAgentsAsync(new AgentsInput(hosts, Run.TargetVersion, settings), Live, cancellationToken);
         });
 }

@@ -33,6 +33,7 @@ partial class Build
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenStatic(() => !BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Backup))
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
         {
             await Run.StartBackUpAsync(Live, BackupPolicy, cancellationToken);
@@ -53,5 +54,6 @@ partial class Build
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenStatic(() => BackupAfterStop)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.BackupAfterStopping))
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken => await Run.BackUpAsync(Live, BackupPolicy, cancellationToken));
 }

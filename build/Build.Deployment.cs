@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Runs;
 using Nuke.Common;
 
@@ -13,6 +14,9 @@ using Nuke.Common;
 partial class Build
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    /// <summary>The one runner of external commands (compose, the PostgreSQL tools, credential helpers, local shells).</summary>
+    static readonly ICommandRunner Commands = new CliWrapCommandRunner();
 
     // The database's address and credentials are the deployment's: every step that reads the database uses them.
     [Parameter("Compose service of the PostgreSQL database")]
@@ -43,22 +47,44 @@ partial class Build
     Deployment? _deployment;
     LiveDeployment? _live;
 
-    /// <summary>The deployment this run acts on, resolved (and printed with where each value came from) once per run.</summary>
-    Deployment Deployment => _deployment ??= ResolveDeployment(new ParameterProblems());
+    /// <summary>The deployment this run acts on, as <see cref="ResolveDeployment"/> resolved it.</summary>
+    Deployment Deployment => _deployment ?? throw DeploymentNotResolved();
 
-    LiveDeployment Live => _live ??= new LiveDeployment(Deployment, new LiveDeploymentSettings
+    /// <summary>The deployment as the run acts on it, created with <see cref="Deployment"/>.</summary>
+    LiveDeployment Live => _live ?? throw DeploymentNotResolved();
+
+    /// <summary>
+    /// The first action of every target that acts on a deployment (Agents reads its hosts file first), so it runs after
+    /// the engine's checks (a missing --version), after Sandbox (which creates the sandbox's deployment), and inside the
+    /// target, whose failure it is (not before any target: OnBuildInitialized would precede both).
+    /// The first such target of a run resolves the deployment, printing where each value came from, and refuses every
+    /// bad parameter at once before anything changes; the later ones find it resolved.
+    /// </summary>
+    void ResolveDeployment()
     {
-        Timeouts = new StepTimeouts(StopTimeout, MigrationTimeout, HealthTimeout, StabilityWindow),
-        Login = Login,
-        Agents = AgentSettings,
-        Releases = Releases,
-        BackupMode = BackupMode,
-        RestoreJobs = RestoreJobs,
-        Secrets = new SecretMask(SecretRedactor.Register, SecretRedactor.Redact),
-    }, Run, Http);
+        if (_deployment is not null)
+            return;
+        var deployment = DeploymentFromParameters(StepParameterProblems());
+        var login = new LoginAccount(LoginEmail, SecretFromEnvFile(LoginPassword, LoginPasswordVariable, DotEnvFile.Load(deployment.EnvFile)));
+        _live = new LiveDeployment(deployment, new LiveDeploymentSettings
+        {
+            Timeouts = new StepTimeouts(StopTimeout, MigrationTimeout, HealthTimeout, StabilityWindow),
+            Login = login,
+            Agents = AgentSettings,
+            Releases = Releases,
+            BackupMode = BackupMode,
+            RestoreJobs = RestoreJobs,
+            Secrets = new SecretMask(SecretRedactor.Register, SecretRedactor.Redact),
+        }, Run, Http, Commands);
+        _deployment = deployment;
+    }
+
+    /// <summary>A target used the deployment without resolving it first: a mistake in build/, not in the operator's input.</summary>
+    static InvalidOperationException DeploymentNotResolved() =>
+        new("The deployment is not resolved: a target that acts on it starts with .Executes(ResolveDeployment).");
 
     /// <summary>Resolves the deployment, refusing (with <paramref name="problems"/> found before) every bad value at once.</summary>
-    Deployment ResolveDeployment(ParameterProblems problems)
+    Deployment DeploymentFromParameters(ParameterProblems problems)
     {
         if (ComposeFile is not null && !File.Exists(ComposeFile))
             problems.Add($"The compose file {ComposeFile} does not exist. Pass the deployment's compose file with --compose-file.");
@@ -68,9 +94,11 @@ partial class Build
         problems.ServiceNames("--app-services", AppServices);
         problems.ServiceNames("--protected-services", ProtectedServices, allowNone: true);
         problems.VersionEndpoints("--version-endpoints", VersionEndpoints);
+        problems.Port("--database-port", DatabasePort);
+        problems.Port("--database-container-port", DatabaseContainerPort);
         if (!string.IsNullOrWhiteSpace(FrontendVersionEndpoint))
             problems.VersionEndpoints("--frontend-version-endpoint", [FrontendVersionEndpoint]);
-        var compose = File.Exists(ComposeFile) ? ComposeDocument.Load(ComposeFile!) : null;
+        var compose = File.Exists(ComposeFile) ? ComposeDocument.Load(ComposeFile!, Advice) : null;
         var composeServices = compose?.Services.Select(s => s.Name).ToArray() ?? [];
         // A frontend that is upgraded is checked at its address: an empty or malformed one must stop the run now,
         // not after the migration.

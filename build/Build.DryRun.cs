@@ -18,6 +18,7 @@ partial class Build
         .TriggeredBy(Preflight)
         .Before(NotifyUsers, Backup)
         .OnlyWhenStatic(() => DryRun)
+        .Executes(ResolveDeployment)
         .Executes(() => Run.DescribeUpgrade(Deployment, Live.Settings, BackupPolicy, BackupAfterStop,
             new FirstDowntimePrediction(new RehearsalDowntime(Rehearsals, Deployment.ComposeFile), new PastUpgradeDowntime(Journals, Deployment.ComposeFile))));
 }

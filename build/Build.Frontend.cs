@@ -19,5 +19,6 @@ partial class Build
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Frontend))
         .OnlyWhenDynamic(() => Run.UpgradesFrontend(FrontendService))
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken => await Run.UpgradeFrontendAsync(Live, Deployment.FrontendService, cancellationToken));
 }

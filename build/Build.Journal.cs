@@ -33,7 +33,7 @@ partial class Build
     async Task BeginUpgradeJournalAsync(CancellationToken cancellationToken)
     {
         HeldLock = TakeLock(SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), takeOverAbandoned: Resume);
-        Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, OperatorCommands, await Live.ObserveAsync(cancellationToken), Deployment.BackendService,
+        Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, await Live.ObserveAsync(cancellationToken), Deployment.BackendService,
             readOnly: DryRun);
     }
 
@@ -43,7 +43,7 @@ partial class Build
     /// </summary>
     UpgradeLock TakeLock(string command, bool takeOverAbandoned)
     {
-        var held = UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile, command, RemoveStaleLock, takeOverAbandoned,
+        var held = UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile, command, RemoveStaleLock, Advice, takeOverAbandoned,
             Journals.Unfinished(Deployment.ComposeFile)?.ToVersion);
         if (held.Replaced is { } replaced)
             Log.Warning(replaced.State is LockHolderState.Gone

@@ -53,6 +53,8 @@ partial class Build
         problems.Positive("--agent-registration-timeout", AgentRegistrationTimeout);
         problems.Positive("--agent-wave-size", AgentWaveSize);
         problems.Positive("--backup-retention", BackupRetention);
+        if (RehearsalBackupMaxAge < TimeSpan.Zero)
+            problems.Add($"--rehearsal-backup-max-age is {RehearsalBackupMaxAge}; it cannot be negative.");
         problems.ServiceNames("--stop-services", StopServices);
         problems.ServiceNames("--backend-service", [BackendService]);
         problems.ServiceNames("--frontend-service", [FrontendService]);
@@ -77,9 +79,9 @@ partial class Build
         .Requires(() => Version)
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
         {
-            _deployment ??= ResolveDeployment(StepParameterProblems());
             // Parameters also match environment variables by name: a CI job's unrelated VERSION would choose the release.
             if (ParameterOrigin(nameof(Version)) is { } origin && origin.StartsWith("environment variable", StringComparison.Ordinal))
                 Log.Warning("The target version {Version} comes from the {Origin}, not from --version on the command line; " +
@@ -88,10 +90,10 @@ partial class Build
             await BeginUpgradeJournalAsync(cancellationToken);
             if (ResumingAfterPreflight)
             {
-                Run.ContinueFromJournal(OperatorCommands);
+                Run.ContinueFromJournal();
                 return;
             }
-            Run.RecordPreflight(Run.WithRehearsalGate(await Run.PreflightAsync(settings, new LivePreflightFacts(Http), cancellationToken), Rehearsals,
+            Run.RecordPreflight(Run.WithRehearsalGate(await Run.PreflightAsync(settings, new LivePreflightFacts(Http, Commands, Advice), cancellationToken), Rehearsals,
                 // The new journal holds the database found just now: only a rehearsal of that database counts.
                 Deployment.ComposeFile, RequireRehearsal, Journal?.DatabaseIdentity), BackupAfterStop);
         });
@@ -106,7 +108,8 @@ partial class Build
         Database = await Live.DatabaseAsync(cancellationToken),
         BackupDirectory = BackupDirectoryPath,
         TagFormat = TagFormat,
-        Login = Login,
+        Login = Live.Settings.Login,
         Agents = AgentSettings,
+        Advice = Advice,
     };
 }

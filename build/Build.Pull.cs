@@ -9,5 +9,6 @@ partial class Build
         .DependsOn(PreviousStep(RunbookStep.Pull))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Pull))
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken => await Run.PullAsync(Live, cancellationToken));
 }

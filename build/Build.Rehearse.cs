@@ -23,9 +23,9 @@ partial class Build
         .Requires(() => Version)
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
         {
-            _deployment ??= ResolveDeployment(StepParameterProblems());
             await Run.RehearseAsync(await PreflightSettingsAsync(cancellationToken), Live,
                 new RehearsalOptions(BackupFile, RehearsalBackupMaxAge, BackupPolicy, Rehearsals), cancellationToken);
         });

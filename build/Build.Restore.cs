@@ -19,10 +19,11 @@ partial class Build
         .Description("Restores a backup into a new database and swaps it in, keeping the old one")
         .OnlyWhenStatic(() => NotDryRun)
         .Requires(() => ComposeFile)
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
         {
             // One change at a time: a restore while an upgrade (or another restore) runs on this deployment is refused.
-            HeldLock ??= TakeLock($"{OperatorCommands.RestoreBackup} {BackupFile?.ToString() ?? "(chosen)"}", takeOverAbandoned: false);
+            HeldLock ??= TakeLock($"{Advice.RestoreBackup} {BackupFile?.ToString() ?? "(chosen)"}", takeOverAbandoned: false);
             // Which database is there now decides which backup may go back into it (a reinstalled one takes none implicitly).
             var archive = Run.ChooseBackupToRestore(BackupFile, Journals, Deployment.ComposeFile, BackupDirectoryPath,
                 await LiveDatabaseIdentityAsync(cancellationToken));

@@ -1,4 +1,3 @@
-using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Rollback;
@@ -47,19 +46,20 @@ partial class Build
         .WhenSkipped(DependencyBehavior.Execute)
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
         {
             var upgradeRanInThisRun = Journal is not null;
             if (!upgradeRanInThisRun)
-                HeldLock ??= TakeLock(OperatorCommands.Rollback, takeOverAbandoned: true);
-            var journal = Run.ChooseJournalToRollBack(Journals, Deployment.ComposeFile, UpgradeId, OperatorCommands);
+                HeldLock ??= TakeLock(Advice.Rollback, takeOverAbandoned: true);
+            var journal = Run.ChooseJournalToRollBack(Journals, Deployment.ComposeFile, UpgradeId);
             // A journal written by an earlier run describes the past: the deployment must still be what it left.
             if (!upgradeRanInThisRun)
             {
                 try
                 {
                     Run.Reconcile(journal, await Live.ObserveAsync(cancellationToken), Deployment.BackendService, nameof(Rollback),
-                        namedExplicitly: UpgradeId is not null, AcceptDifferences, OperatorCommands);
+                        namedExplicitly: UpgradeId is not null, AcceptDifferences);
                 }
                 catch (DeploymentChangedException)
                 {
@@ -72,9 +72,5 @@ partial class Build
             await Run.RollBackAsync(stepsStartedInThisRun, RollbackSettings, Live, cancellationToken);
         });
 
-    RollbackSettings RollbackSettings => new(ProtectedServices, FrontendService, OperatorCommands, AgentHostsFile, ParameterFlag(nameof(AgentHostsFile)));
-
-    /// <summary>The commands the run's advice names, spelled as this build takes them.</summary>
-    OperatorCommands OperatorCommands => new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
-        Releases.IssueTracker, "./build.sh Upgrade --version", "--resume");
+    RollbackSettings RollbackSettings => new(ProtectedServices, FrontendService, Advice, Releases.IssueTracker, AgentHostsFile);
 }

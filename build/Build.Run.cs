@@ -12,26 +12,28 @@ partial class Build
     /// <summary>Created with the build, so the report's id and start time are the run's, as before any target.</summary>
     readonly UpgradeRun Run;
 
+    /// <summary>How every message names this build's flags and commands; the one value, handed to whatever gives advice.</summary>
+    readonly OperatorAdvice Advice = AdviceSpelledAsThisBuild();
+
     [Parameter("How often progress is logged when no live display can be drawn (CI, a pipe, a file), e.g. 10s")]
     readonly TimeSpan ProgressInterval = PlainProgressDisplay.DefaultInterval;
 
     public Build()
     {
-        SpellSettingsAsThisBuild();
-        Run = new UpgradeRun(new BuildOutput(this));
+        Run = new UpgradeRun(new BuildOutput(this), Advice);
     }
 
     /// <summary>
     /// The messages in src name settings (<see cref="Setting"/>); they are spelled as this build's parameters, and a
     /// setting that names no parameter (one renamed here) fails every run at once instead of misleading an operator.
     /// </summary>
-    static void SpellSettingsAsThisBuild()
+    static OperatorAdvice AdviceSpelledAsThisBuild()
     {
         var parameters = typeof(Build).GetFields(BindingFlags.Instance | BindingFlags.NonPublic)
             .Where(field => field.IsDefined(typeof(ParameterAttribute))).Select(field => field.Name).ToHashSet();
         if (Enum.GetNames<Setting>().Where(setting => !parameters.Contains(setting)).ToArray() is { Length: > 0 } unknown)
             throw new InvalidOperationException($"Messages name settings that are no parameter of this build: {string.Join(", ", unknown)}.");
-        Settings.SpellWith(ParameterFlag, "./build.sh");
+        return new OperatorAdvice(ParameterFlag, "./build.sh");
     }
 
     /// <summary>The parameters are set by now: the run learns the version asked for.</summary>

@@ -39,7 +39,7 @@ partial class Build
             WorkingDirectory = RootDirectory,
         };
         Log.Debug("Running {Command}", command);
-        await CommandRunner.RunCheckedAsync(
+        await Commands.RunCheckedAsync(
             command,
             LogLine,
             LogLine,

@@ -18,6 +18,7 @@ partial class Build
         .DependsOn(PreviousStep(RunbookStep.StartBackend))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.StartBackend))
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
             await Run.StartBackendAsync(Run.PresentServices(StopServices), UpgradeStateDirectory, Live, cancellationToken));
 }

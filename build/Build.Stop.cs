@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Stop;
 using Nuke.Common;
+using Nexplane.Upgrade;
 
 /// <summary>Stop (src/Nexplane.Upgrade/Steps/Stop): the point of no return, and the start of the downtime.</summary>
 partial class Build
@@ -18,7 +19,8 @@ partial class Build
         .DependsOn(PreviousStep(RunbookStep.Stop))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Stop))
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
             await Run.StopAppAsync(Run.PresentServices(StopServices),
-                new StopSettings(BackendService, StopTimeout, ParameterFlag(nameof(StopTimeout)), $"{ParameterFlag(nameof(BackupAfterStop))} avoids the window."), Live, cancellationToken));
+                new StopSettings(BackendService, StopTimeout, Advice.Flag(Setting.StopTimeout), $"{Advice.Flag(Setting.BackupAfterStop)} avoids the window."), Live, cancellationToken));
 }

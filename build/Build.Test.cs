@@ -35,7 +35,7 @@ partial class Build
             {
                 WorkingDirectory = RootDirectory,
             };
-            var result = await CommandRunner.RunAsync(
+            var result = await Commands.RunAsync(
                 dotnetTest,
                 LogLine,
                 LogLine,

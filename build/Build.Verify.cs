@@ -17,11 +17,6 @@ partial class Build
     [Parameter("Variable in the deployment's .env that holds the login password")]
     readonly string LoginPasswordVariable = "NEXPLANE_ADMIN_PASSWORD";
 
-    LoginAccount? _login;
-
-    /// <summary>The login account; its password is --login-password, else read from the deployment's .env.</summary>
-    LoginAccount Login => _login ??= new(LoginEmail, SecretFromEnvFile(LoginPassword, LoginPasswordVariable, DotEnvFile.Load(Deployment.EnvFile)));
-
     /// <summary>Tells the operator reading the warning above whether the tool will deal with those agents.</summary>
     string WhatHappensToOutdatedAgents => AgentsThisRun switch
     {
@@ -35,5 +30,6 @@ partial class Build
         .DependsOn(PreviousStep(RunbookStep.Verify))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.Verify))
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken => await Run.VerifyAsync(WhatHappensToOutdatedAgents, Live, Live, cancellationToken));
 }

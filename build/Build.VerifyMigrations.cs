@@ -9,5 +9,6 @@ partial class Build
         .DependsOn(PreviousStep(RunbookStep.VerifyMigrations))
         .OnlyWhenStatic(() => NotDryRun)
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.VerifyMigrations))
+        .Executes(ResolveDeployment)
         .Executes(async cancellationToken => await Run.VerifyMigrationsAsync(Live, cancellationToken));
 }

@@ -17,6 +17,7 @@ var work = args[2];
 var defaultPairCount = args.Length == 4 ? int.Parse(args[3]) : 5;
 var database = new DatabaseTarget("127.0.0.1", port, databaseName, "postgres", null);
 var rows = new List<(string What, double Seconds, long Bytes)>();
+ICommandRunner commands = new CliWrapCommandRunner();
 
 async Task<double> TimeAsync(Func<Task> action)
 {
@@ -44,7 +45,7 @@ async Task<(double Seconds, double Cpu, T Result)> MeasureAsync<T>(Func<Task<T>>
 
 static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
-async Task RunCheckedAsync(CommandLine command) => await CommandRunner.RunCheckedAsync(command);
+async Task RunCheckedAsync(CommandLine command) => await commands.RunCheckedAsync(command);
 
 CommandLine Bare(string program, params string[] arguments) => new(program, arguments) { Environment = database.LibpqEnvironment };
 
@@ -61,7 +62,7 @@ async Task<(double Seconds, long Bytes)> BarePgDumpAsync(BackupFormat format, in
 async Task<(double Written, double Verified, long Bytes, string Archive)> OurBackupAsync(BackupFormat format, int level, bool keep)
 {
     var directory = Path.Combine(work, $"ours-{format}-{level}");
-    var service = new BackupService(new BackupFiles(directory), null, _ => { });
+    var service = new BackupService(new BackupFiles(directory), null, commands, _ => { });
     var clock = Stopwatch.StartNew();
     var written = await service.StartAsync(
         new BackupRequest(database, BackupMode.Host, format, "bench", new Dictionary<string, string>(), null, level), CancellationToken.None);
@@ -151,7 +152,7 @@ var referenceSeconds = await TimeAsync(() => RunCheckedAsync(
 await RunCheckedAsync(Bare("psql", "--quiet", "--dbname=postgres", $"--command=drop database {referenceDatabase}"));
 
 RestoreResult restored = null!;
-var oursSeconds = await TimeAsync(async () => restored = await new RestoreService(null, _ => { }, _ => { }).RestoreAsync(
+var oursSeconds = await TimeAsync(async () => restored = await new RestoreService(null, commands, _ => { }, _ => { }).RestoreAsync(
     new RestoreRequest(database, customArchive!, BackupMode.Host, null, jobs), CancellationToken.None));
 
 Console.WriteLine();

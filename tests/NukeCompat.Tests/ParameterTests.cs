@@ -145,6 +145,9 @@ public class ParameterTests
     [InlineData("2h", 7200)]
     [InlineData("1h30m", 5400)]
     [InlineData("500ms", 0.5)]
+    [InlineData("-5s", -5)]
+    [InlineData("-1h30m", -5400)]
+    [InlineData("-00:05:00", -300)]
     public void TimeSpan_accepts_clock_and_short_forms(string text, double seconds)
     {
         Assert.Equal(TimeSpan.FromSeconds(seconds), Run("--timeout " + text).Build.TimeoutValue);
@@ -213,6 +216,28 @@ public class ParameterTests
 
         Assert.Equal(-1, result.ExitCode);
         Assert.Contains("Value [ prod, Show ] cannot be assigned to 'String'", result.Output);
+    }
+
+    [Fact]
+    public void A_negative_number_after_an_option_is_its_value_so_the_build_can_judge_it()
+    {
+        var result = Run("--retries -1 --ratio -0.5 --timeout -5s --hosts -1 a");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(-1, result.Build.RetriesValue);
+        Assert.Equal(-0.5, result.Build.RatioValue);
+        Assert.Equal(TimeSpan.FromSeconds(-5), result.Build.TimeoutValue);
+        Assert.Equal(["-1", "a"], result.Build.HostsValue);
+        Assert.DoesNotContain("Unknown option", result.Output);
+    }
+
+    [Fact]
+    public void A_negative_number_with_no_option_before_it_is_still_an_option()
+    {
+        var result = Run("-1");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("[WRN] Unknown option '-1' was ignored", result.Output);
     }
 
     [Fact]

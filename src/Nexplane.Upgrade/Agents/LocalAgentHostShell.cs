@@ -1,5 +1,5 @@
 using System.Text;
-using CliWrap;
+using Nexplane.Upgrade.Processes;
 
 namespace Nexplane.Upgrade.Agents;
 
@@ -8,26 +8,21 @@ namespace Nexplane.Upgrade.Agents;
 /// in the agent hosts file). The same commands as over SSH, run by <c>/bin/sh -c</c>; <c>sudo: true</c> works the
 /// same way when the tool does not run as root.
 /// </summary>
-public sealed class LocalAgentHostShell : IAgentHostShell
+public sealed class LocalAgentHostShell(ICommandRunner commands) : IAgentHostShell
 {
+    static CommandLine Shell(string command) => new("/bin/sh", "-c", command);
+
     public async Task<RemoteResult> RunAsync(string command, CancellationToken cancellationToken) =>
-        await RunAsync(command, PipeSource.Null, cancellationToken);
+        await RunAsync(command, null, cancellationToken);
 
     public async Task<RemoteResult> RunWithInputAsync(string command, Stream input, CancellationToken cancellationToken) =>
-        await RunAsync(command, PipeSource.FromStream(input), cancellationToken);
+        await RunAsync(command, input, cancellationToken);
 
-    static async Task<RemoteResult> RunAsync(string command, PipeSource input, CancellationToken cancellationToken)
+    async Task<RemoteResult> RunAsync(string command, Stream? input, CancellationToken cancellationToken)
     {
-        var output = new StringBuilder();
-        var error = new StringBuilder();
-        var result = await Cli.Wrap("/bin/sh")
-            .WithArguments(["-c", command])
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardInputPipe(input)
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(error))
-            .ExecuteAsync(cancellationToken);
-        return new RemoteResult(result.ExitCode, output.ToString(), error.ToString());
+        using var output = new MemoryStream();
+        var result = await commands.RunStreamingAsync(Shell(command), CommandStreams.To(output, input), cancellationToken);
+        return new RemoteResult(result.ExitCode, Encoding.UTF8.GetString(output.ToArray()), result.StandardError);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

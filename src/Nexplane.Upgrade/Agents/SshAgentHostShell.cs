@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Renci.SshNet;
 using Renci.SshNet.Common;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Agents;
 
@@ -14,10 +15,11 @@ public sealed class SshAgentHostShell : IAgentHostShell
 
     SshAgentHostShell(SshClient client) => _client = client;
 
-    public static AgentHostConnector Connector(string? keyPassphrase, TimeSpan timeout) =>
-        (host, cancellationToken) => ConnectAsync(host, keyPassphrase, timeout, cancellationToken);
+    public static AgentHostConnector Connector(string? keyPassphrase, TimeSpan timeout, OperatorAdvice advice) =>
+        (host, cancellationToken) => ConnectAsync(host, keyPassphrase, timeout, advice, cancellationToken);
 
-    public static async Task<IAgentHostShell> ConnectAsync(AgentHost host, string? keyPassphrase, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<IAgentHostShell> ConnectAsync(AgentHost host, string? keyPassphrase, TimeSpan timeout, OperatorAdvice advice,
+        CancellationToken cancellationToken)
     {
         PrivateKeyFile key;
         try
@@ -28,7 +30,7 @@ public sealed class SshAgentHostShell : IAgentHostShell
         {
             // The message never contains the key or the passphrase, only why the file could not be used.
             throw new AgentHostConnectionException($"{host}: the SSH key {host.IdentityFile} cannot be used: {exception.Message}" +
-                                                   (string.IsNullOrEmpty(keyPassphrase) ? $" (if it has a passphrase, pass {Setting.AgentSshKeyPassphrase.Flag()})" : ""));
+                                                   (string.IsNullOrEmpty(keyPassphrase) ? $" (if it has a passphrase, pass {advice.Flag(Setting.AgentSshKeyPassphrase)})" : ""));
         }
 
         var connection = new ConnectionInfo(host.Address, host.Port, host.User, new PrivateKeyAuthenticationMethod(host.User, key)) { Timeout = timeout };

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Backend;
 
@@ -17,7 +18,7 @@ public sealed record VerificationGate(string Name, bool Passed, string Detail)
 /// earlier one failed to give), so the operator sees all that is wrong at once. The password and the token never
 /// appear in a gate's detail.
 /// </summary>
-public sealed class DeploymentVerifier(HttpClient http)
+public sealed class DeploymentVerifier(HttpClient http, OperatorAdvice advice)
 {
     public async Task<IReadOnlyList<VerificationGate>> VerifyAsync(
         Uri apiUrl, IReadOnlyList<VersionEndpoint> versionEndpoints, NexplaneVersion target,
@@ -36,7 +37,7 @@ public sealed class DeploymentVerifier(HttpClient http)
     {
         try
         {
-            var reported = await new VersionProbe(http).GetVersionAsync(apiUrl, endpoints, cancellationToken);
+            var reported = await new VersionProbe(http, advice).GetVersionAsync(apiUrl, endpoints, cancellationToken);
             return reported.Version.Equals(target)
                 ? new VerificationGate("version", true, $"{reported.Endpoint} reports {reported.Version}")
                 : new VerificationGate("version", false,
@@ -53,7 +54,7 @@ public sealed class DeploymentVerifier(HttpClient http)
     {
         if (string.IsNullOrEmpty(password))
             return (new VerificationGate("login", false,
-                $"no password for the login check: pass {Setting.LoginPassword.Flag()} or set it in the deployment's .env ({Setting.LoginPasswordVariable.Flag()})"), null);
+                $"no password for the login check: pass {advice.Flag(Setting.LoginPassword)} or set it in the deployment's .env ({advice.Flag(Setting.LoginPasswordVariable)})"), null);
         var url = Combine(apiUrl, "/auth/login");
         try
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Time;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Backend;
 
@@ -34,7 +35,7 @@ public sealed record FrontendVerdict(RunningImage? Image, IReadOnlyList<StatedVe
 /// still answering 2xx through the stability window. A 5xx answered for <see cref="ServerErrorGrace"/>, or another
 /// version stated, fails at once rather than waiting out the timeout.
 /// </summary>
-public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Action<string> log, Clock? clock = null)
+public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Action<string> log, OperatorAdvice advice, Clock? clock = null)
 {
     readonly Clock _clock = clock ?? Clock.System;
 
@@ -127,7 +128,7 @@ public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Ac
             }
             if (_clock.UtcNow >= deadline)
                 throw new FrontendVerificationException(
-                    $"The frontend at {page} did not answer 2xx within {timeout.TotalSeconds:0} s ({Setting.HealthTimeout.Flag()}); last: {lastAnswer}.");
+                    $"The frontend at {page} did not answer 2xx within {timeout.TotalSeconds:0} s ({advice.Flag(Setting.HealthTimeout)}); last: {lastAnswer}.");
             await _clock.DelayAsync(PollInterval, cancellationToken);
         }
     }
@@ -206,7 +207,7 @@ public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Ac
             if (!answer.IsSuccess)
                 throw new FrontendVerificationException(
                     $"The frontend at {page} answered 2xx, then {answer.Describe()} {(_clock.UtcNow - started).TotalSeconds:0.0} s later, " +
-                    $"inside the {window.TotalSeconds:0.#} s {Setting.StabilityWindow.Flag()}: the new frontend does not stay up.");
+                    $"inside the {window.TotalSeconds:0.#} s {advice.Flag(Setting.StabilityWindow)}: the new frontend does not stay up.");
         }
     }
 
@@ -215,9 +216,9 @@ public sealed class FrontendVerifier(HttpClient http, IRunningImages? images, Ac
         var after = await images!.OfServiceAsync(expected.Service, cancellationToken);
         if (after is null || after.Container != before.Container || after.RestartCount > before.RestartCount || after.State != "running")
             throw new FrontendVerificationException(after is null
-                ? $"{expected.Service}'s container {before.Container} disappeared inside the {Setting.StabilityWindow.Flag()}."
+                ? $"{expected.Service}'s container {before.Container} disappeared inside the {advice.Flag(Setting.StabilityWindow)}."
                 : $"{expected.Service}'s container {after.Container} is {after.State} with {after.RestartCount} restart(s) " +
-                  $"(was {before.Container}, {before.RestartCount}) at the end of the {Setting.StabilityWindow.Flag()}: it crash-loops.");
+                  $"(was {before.Container}, {before.RestartCount}) at the end of the {advice.Flag(Setting.StabilityWindow)}: it crash-loops.");
     }
 
     /// <summary>One GET, its body read up to <see cref="MaxBytesRead"/>; a refused connection or a timeout is an answer too.</summary>

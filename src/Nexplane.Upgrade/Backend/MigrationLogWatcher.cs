@@ -3,6 +3,8 @@ using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Nexplane.Upgrade.Progress;
+using Nexplane.Upgrade.Operator;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Backend;
 
@@ -16,8 +18,11 @@ public sealed record MigrationOutcome(IReadOnlyList<AppliedMigration> Migrations
 /// judged by its restart count, never by one state sample), a failure line, or the timeout is a migration
 /// failure: the whole output is saved to a file and <see cref="MigrationFailedException"/> names it.
 /// </summary>
-public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log, Func<string, string>? redact = null, IProgressDisplay? display = null)
+public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log, OperatorAdvice advice, Func<string, string>? redact = null, IProgressDisplay? display = null,
+    Clock? clock = null)
 {
+    readonly Clock _clock = clock ?? Clock.System;
+
     /// <summary>After a failure line, how long to keep reading so the saved output holds the whole traceback.</summary>
     static readonly TimeSpan FailureGrace = TimeSpan.FromSeconds(3);
 
@@ -43,7 +48,7 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            reason = $"the backend did not report 'Application startup complete.' within {timeout.TotalSeconds:0} s ({Setting.MigrationTimeout.Flag()})";
+            reason = $"the backend did not report 'Application startup complete.' within {timeout.TotalSeconds:0} s ({advice.Flag(Setting.MigrationTimeout)})";
         }
 
         if (reason is null && progress.StartupCompletedAt is { } completed)
@@ -92,7 +97,7 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
                     stopReading.CancelAfter(TimeSpan.FromSeconds(1));
                     return;
                 }
-                await Task.Delay(InspectInterval, stopReading.Token);
+                await _clock.DelayAsync(InspectInterval, stopReading.Token);
             }
         }, CancellationToken.None);
 
@@ -105,7 +110,7 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
                 if (progress.StartupCompletedAt is not null || crash is not null || progress.FailureLine is not null)
                     break;
                 // The stream ended while the container runs (the engine closes it on a restart): follow again.
-                await Task.Delay(InspectInterval, stopReading.Token);
+                await _clock.DelayAsync(InspectInterval, stopReading.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Backend;
 
@@ -9,7 +10,7 @@ public sealed record ReportedVersion(NexplaneVersion Version, VersionEndpoint En
 /// Asks the running backend for its version, trying the configured endpoints in order and taking the first that
 /// answers with a version. Every failed attempt is kept so the error can say what was tried.
 /// </summary>
-public sealed class VersionProbe(HttpClient http)
+public sealed class VersionProbe(HttpClient http, OperatorAdvice advice)
 {
     public async Task<ReportedVersion> GetVersionAsync(Uri apiUrl, IReadOnlyList<VersionEndpoint> endpoints, CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ public sealed class VersionProbe(HttpClient http)
         throw new VersionProbeException(
             $"The backend at {apiUrl} reported no version. Tried:{Environment.NewLine}  - " +
             string.Join(Environment.NewLine + "  - ", attempts) + Environment.NewLine +
-            $"Check {Setting.ApiUrl.Flag()}, or set {Setting.VersionEndpoints.Flag()} to where this deployment reports its version.");
+            $"Check {advice.Flag(Setting.ApiUrl)}, or set {advice.Flag(Setting.VersionEndpoints)} to where this deployment reports its version.");
     }
 
     static string Shorten(string text) => text.Length > 60 ? text[..60] + "..." : text.Trim();

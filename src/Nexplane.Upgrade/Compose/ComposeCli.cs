@@ -48,23 +48,23 @@ public sealed class ComposeCli
         new(_baseCommand[0], [.. _baseCommand.Skip(1), .. arguments]) { WorkingDirectory = WorkingDirectory };
 
     /// <summary>Finds the compose CLI on this machine: v2 when <c>docker compose version</c> works, else v1.</summary>
-    public static async Task<ComposeVariant> DetectAsync(CancellationToken cancellationToken)
+    public static async Task<ComposeVariant> DetectAsync(ICommandRunner commands, CancellationToken cancellationToken)
     {
-        if (await Succeeds(new CommandLine("docker", "compose", "version"), cancellationToken))
+        if (await Succeeds(commands, new CommandLine("docker", "compose", "version"), cancellationToken))
             return ComposeVariant.V2;
-        if (await Succeeds(new CommandLine("docker-compose", "version"), cancellationToken))
+        if (await Succeeds(commands, new CommandLine("docker-compose", "version"), cancellationToken))
             return ComposeVariant.V1;
         throw new ComposeFileException(
             "Neither 'docker compose' (v2) nor 'docker-compose' (v1) works on this machine; install one of them.");
     }
 
-    static async Task<bool> Succeeds(CommandLine command, CancellationToken cancellationToken)
+    static async Task<bool> Succeeds(ICommandRunner commands, CommandLine command, CancellationToken cancellationToken)
     {
         try
         {
-            return (await CommandRunner.RunAsync(command, cancellationToken: cancellationToken)).Succeeded;
+            return (await commands.RunAsync(command, cancellationToken: cancellationToken)).Succeeded;
         }
-        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or CliWrap.Exceptions.CommandExecutionException)
+        catch (CommandNotStartedException)
         {
             return false;
         }

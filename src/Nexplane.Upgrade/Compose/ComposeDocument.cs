@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Compose;
 
@@ -35,10 +36,10 @@ public sealed partial class ComposeDocument
 
     public ComposeService? Find(string service) => Services.FirstOrDefault(s => s.Name == service);
 
-    public static ComposeDocument Load(string path)
+    public static ComposeDocument Load(string path, OperatorAdvice advice)
     {
         if (!File.Exists(path))
-            throw new ComposeFileException($"The compose file {path} does not exist. Pass the deployment's compose file with {Setting.ComposeFile.Flag()}.");
+            throw new ComposeFileException($"The compose file {path} does not exist. Pass the deployment's compose file with {advice.Flag(Setting.ComposeFile)}.");
         return Parse(path, File.ReadAllText(path));
     }
 

@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Operator;
+
 namespace Nexplane.Upgrade.Compose;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Nexplane.Upgrade.Compose;
 /// Every operation that stops, starts or recreates services asks this guard first; it throws rather than
 /// letting a mistyped parameter take the database down.
 /// </summary>
-public sealed class ProtectedServiceGuard(IEnumerable<string> names)
+public sealed class ProtectedServiceGuard(IEnumerable<string> names, OperatorAdvice advice)
 {
     readonly HashSet<string> _names = names.ToHashSet(StringComparer.Ordinal);
 
@@ -20,7 +22,7 @@ public sealed class ProtectedServiceGuard(IEnumerable<string> names)
         if (refused.Length > 0)
             throw new ProtectedServiceException(
                 $"Refusing to {action} {string.Join(", ", refused)}: protected services are never stopped or restarted by an upgrade " +
-                $"(protected: {string.Join(", ", _names)}). Remove them from {Setting.AppServices.Flag()} / {Setting.StopServices.Flag()}.");
+                $"(protected: {string.Join(", ", _names)}). Remove them from {advice.Flag(Setting.AppServices)} / {advice.Flag(Setting.StopServices)}.");
         if (services.Count == 0)
             throw new ArgumentException($"No services to {action}.", nameof(services));
         return services;

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using CliWrap;
-using CliWrap.Buffered;
+using Nexplane.Upgrade.Processes;
 
 namespace Nexplane.Upgrade.Compose;
 
@@ -18,17 +17,17 @@ public sealed record RegistryLogin(string Username, string Password)
 /// else the base64 <c>auths</c> entry is used. Pull hands them to the engine; Preflight's manifest check to the
 /// registry. No credentials for a registry means anonymous access, as with a plain `docker pull`.
 /// </summary>
-public sealed class RegistryCredentials(string configFile)
+public sealed class RegistryCredentials(string configFile, ICommandRunner commands)
 {
     /// <summary>Docker Hub's credentials are stored under its legacy index address.</summary>
     const string DockerHubKey = "https://index.docker.io/v1/";
 
-    public static RegistryCredentials FromEnvironment() =>
+    public static RegistryCredentials FromEnvironment(ICommandRunner commands) =>
         new(Path.Combine(
             Environment.GetEnvironmentVariable("DOCKER_CONFIG") is { Length: > 0 } directory
                 ? directory
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"),
-            "config.json"));
+            "config.json"), commands);
 
     /// <summary>Each registry is looked up once per instance (callers ask one image at a time): an upgrade's images usually share one.</summary>
     readonly Dictionary<string, RegistryLogin?> found = new(StringComparer.OrdinalIgnoreCase);
@@ -88,31 +87,38 @@ public sealed class RegistryCredentials(string configFile)
         return Text(entry, "username") is { } username && Text(entry, "password") is { } password ? new RegistryLogin(username, password) : null;
     }
 
-    static async Task<RegistryLogin?> FromHelperAsync(string helper, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>docker-credential-&lt;helper&gt; get</c>: the registry goes in on stdin and the secret comes back on stdout,
+    /// so neither is ever an argument or logged.
+    /// </summary>
+    public static CommandLine HelperGet(string helper, string key) => new($"docker-credential-{helper}", "get") { StandardInput = key };
+
+    async Task<RegistryLogin?> FromHelperAsync(string helper, string key, CancellationToken cancellationToken)
     {
-        var program = $"docker-credential-{helper}";
-        BufferedCommandResult result;
+        var command = HelperGet(helper, key);
+        var program = command.Program;
+        CommandResult result;
         try
         {
-            // The registry goes in on stdin and the secret comes back on stdout: neither is ever an argument or logged.
-            result = await Cli.Wrap(program).WithArguments(["get"]).WithStandardInputPipe(PipeSource.FromString(key))
-                .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
+            result = await commands.RunAsync(command, cancellationToken: cancellationToken);
         }
-        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or CliWrap.Exceptions.CliWrapException)
+        catch (CommandNotStartedException exception)
         {
             throw new RegistryException($"The docker config names the credential helper {program}, which cannot be run here ({exception.Message}).");
         }
+        var standardOutput = string.Join("\n", result.StandardOutput);
+        var standardError = string.Join("\n", result.StandardError);
         if (result.ExitCode != 0)
         {
             // Every helper says so when it has nothing for this registry: anonymous access, as docker does.
-            if (result.StandardOutput.Contains("credentials not found", StringComparison.OrdinalIgnoreCase) ||
-                result.StandardError.Contains("credentials not found", StringComparison.OrdinalIgnoreCase))
+            if (standardOutput.Contains("credentials not found", StringComparison.OrdinalIgnoreCase) ||
+                standardError.Contains("credentials not found", StringComparison.OrdinalIgnoreCase))
                 return null;
-            throw new RegistryException($"{program} get failed for {key} (exit code {result.ExitCode}): {result.StandardError.Trim()}");
+            throw new RegistryException($"{program} get failed for {key} (exit code {result.ExitCode}): {standardError.Trim()}");
         }
         try
         {
-            using var answer = JsonDocument.Parse(result.StandardOutput);
+            using var answer = JsonDocument.Parse(standardOutput);
             return Text(answer.RootElement, "Username") is { } username && Text(answer.RootElement, "Secret") is { } secret
                 ? new RegistryLogin(username, secret)
                 : null;

@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Operator;
+
 namespace Nexplane.Upgrade.Compose;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace Nexplane.Upgrade.Compose;
 /// Called with a file's path and its new text just before every write (so a journal can keep its own copy of the original
 /// and record what the upgrade wrote: a file that is neither was edited by someone else).
 /// </param>
-public sealed class TagPinner(string composeFilePath, string envFilePath, string upgradeId, Action<string, string>? beforeWrite = null)
+public sealed class TagPinner(string composeFilePath, string envFilePath, string upgradeId, OperatorAdvice advice, Action<string, string>? beforeWrite = null)
 {
     /// <summary>Pins each service to its tag and returns the files that changed (none when already pinned).</summary>
     public IReadOnlyList<PinnedFile> Pin(IReadOnlyList<(string Service, string Tag)> pins)
@@ -43,7 +45,7 @@ public sealed class TagPinner(string composeFilePath, string envFilePath, string
     /// <summary>The files' new texts and the tags that move, computed in memory.</summary>
     PlannedPins PlanPins(IReadOnlyList<(string Service, string Tag)> pins)
     {
-        var compose = ComposeDocument.Load(composeFilePath);
+        var compose = ComposeDocument.Load(composeFilePath, advice);
         var env = DotEnvFile.Load(envFilePath);
         var composeChanges = new List<PinnedTag>();
         var envChanges = new List<PinnedTag>();
@@ -93,7 +95,7 @@ public sealed class TagPinner(string composeFilePath, string envFilePath, string
     /// </summary>
     void VerifyResolvesTo(IReadOnlyList<(string Service, string Tag)> pins)
     {
-        var compose = ComposeDocument.Load(composeFilePath);
+        var compose = ComposeDocument.Load(composeFilePath, advice);
         var env = DotEnvFile.Load(envFilePath).Variables;
         foreach (var (service, tag) in pins)
         {

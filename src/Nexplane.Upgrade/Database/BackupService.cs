@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -27,7 +29,8 @@ public sealed record WrittenBackup(string Archive, long SizeBytes, Task<BackupMa
 /// +48 % with the decoder beside pg_dump). Only a backup that passed every check gets its final name and a manifest;
 /// anything else is deleted and the error says why, so no half backup ever looks whole.
 /// </summary>
-public sealed class BackupService(BackupFiles files, ContainerExec? containerExec, Action<string> log, IProgressDisplay? display = null)
+public sealed class BackupService(BackupFiles files, ContainerExec? containerExec, ICommandRunner commands, Action<string> log, OperatorAdvice advice,
+    IProgressDisplay? display = null)
 {
     /// <summary>The whole backup: returns once it is verified.</summary>
     public async Task<BackupManifest> BackUpAsync(BackupRequest request, CancellationToken cancellationToken) =>
@@ -40,13 +43,13 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
     public async Task<WrittenBackup> StartAsync(BackupRequest request, CancellationToken cancellationToken)
     {
         files.EnsureExists();
-        var inspector = new DatabaseInspector(request.Database);
+        var inspector = new DatabaseInspector(request.Database, advice);
         var snapshot = await inspector.ExportSnapshotAsync(cancellationToken);
         try
         {
             var serverMajor = await ServerMajorAsync(inspector, cancellationToken);
             var tools = await PostgresTools.ChooseAsync(request.Mode, request.Database, "pg_dump", serverMajor, null,
-                containerExec, request.DatabaseContainerId, log, cancellationToken);
+                containerExec, request.DatabaseContainerId, commands, log, advice, cancellationToken);
             var toolVersion = await tools.VersionAsync("pg_dump", cancellationToken) ?? "pg_dump (version unknown)";
 
             var startedAt = DateTimeOffset.UtcNow;
@@ -221,9 +224,9 @@ public sealed class BackupService(BackupFiles files, ContainerExec? containerExe
     static bool IsDiskFull(IOException exception) =>
         (exception.HResult & 0xFFFF) == DiskFullHResult || exception.Message.Contains("No space left on device", StringComparison.Ordinal);
 
-    static string DiskFullMessage(string directory) =>
+    string DiskFullMessage(string directory) =>
         $"The backup directory {directory} ran out of space during the dump; the partial file was deleted and nothing else changed. " +
-        $"Free space there (or point {Setting.BackupDirectory.Flag()} at a larger disk) and run the upgrade again.";
+        $"Free space there (or point {advice.Flag(Setting.BackupDirectory)} at a larger disk) and run the upgrade again.";
 
 
     static void CreateOwnerOnlyFile(string path)

@@ -1,6 +1,7 @@
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -9,8 +10,12 @@ namespace Nexplane.Upgrade.Database;
 /// optionally feeding a host stream to its stdin. Environment values (PGPASSWORD) travel in the exec request,
 /// not on any command line.
 /// </summary>
-public sealed class ContainerExec(IDockerClient docker)
+public sealed class ContainerExec(IDockerClient docker, Clock? clock = null)
 {
+    static readonly TimeSpan ExitPollInterval = TimeSpan.FromMilliseconds(20);
+
+    readonly Clock _clock = clock ?? Clock.System;
+
     public async Task<(long ExitCode, string StandardError)> RunAsync(
         string containerId,
         IReadOnlyList<string> command,
@@ -38,7 +43,7 @@ public sealed class ContainerExec(IDockerClient docker)
         var inspected = await docker.Exec.InspectContainerExecAsync(created.ID, cancellationToken);
         while (inspected.Running)
         {
-            await Task.Delay(20, cancellationToken);
+            await _clock.DelayAsync(ExitPollInterval, cancellationToken);
             inspected = await docker.Exec.InspectContainerExecAsync(created.ID, cancellationToken);
         }
         return (inspected.ExitCode, Encoding.UTF8.GetString(standardError.ToArray()));

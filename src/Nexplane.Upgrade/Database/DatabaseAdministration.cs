@@ -1,4 +1,5 @@
 using Npgsql;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -6,8 +7,12 @@ namespace Nexplane.Upgrade.Database;
 /// The server-level statements a restore needs (create, rename, drop, disconnect), issued through Npgsql from the
 /// maintenance database, since a database cannot be renamed or dropped while anyone (us included) is connected to it.
 /// </summary>
-public sealed class DatabaseAdministration(DatabaseInspector inspector, string maintenanceDatabase)
+public sealed class DatabaseAdministration(DatabaseInspector inspector, string maintenanceDatabase, Clock? clock = null)
 {
+    const int RenameAttempts = 10;
+
+    readonly Clock _clock = clock ?? Clock.System;
+
     public async Task<bool> CanCreateDatabasesAsync(CancellationToken cancellationToken) =>
         await ScalarAsync<bool>("select rolcreatedb or rolsuper from pg_roles where rolname = current_user", cancellationToken);
 
@@ -37,19 +42,29 @@ public sealed class DatabaseAdministration(DatabaseInspector inspector, string m
     /// Renames <paramref name="from"/>, first disconnecting its sessions. A client that reconnects in between makes
     /// the rename fail, so disconnect and rename are retried a few times before giving up.
     /// </summary>
-    public async Task RenameAsync(string from, string to, CancellationToken cancellationToken)
+    public Task RenameAsync(string from, string to, CancellationToken cancellationToken) =>
+        RetryWhileInUseAsync(
+            () => DisconnectOthersAsync(from, cancellationToken),
+            () => ExecuteAsync($"alter database {Identifier(from)} rename to {Identifier(to)}", cancellationToken),
+            _clock, cancellationToken);
+
+    /// <summary>
+    /// Disconnects, then runs <paramref name="statement"/>; while it fails because the database is in use (object_in_use),
+    /// both are tried again after a pause that grows by 200 ms each time, <see cref="RenameAttempts"/> attempts in all.
+    /// </summary>
+    internal static async Task RetryWhileInUseAsync(Func<Task> disconnect, Func<Task> statement, Clock clock, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            await DisconnectOthersAsync(from, cancellationToken);
+            await disconnect();
             try
             {
-                await ExecuteAsync($"alter database {Identifier(from)} rename to {Identifier(to)}", cancellationToken);
+                await statement();
                 return;
             }
-            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 10)
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ObjectInUse && attempt < RenameAttempts)
             {
-                await Task.Delay(200 * attempt, cancellationToken);
+                await clock.DelayAsync(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
             }
         }
     }

@@ -1,4 +1,5 @@
 using Npgsql;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -11,7 +12,7 @@ public sealed record DatabaseSnapshot(
     DatabaseIdentity Identity);
 
 /// <summary>Read-only questions to the deployment's database through Npgsql, with operator-worded errors.</summary>
-public sealed class DatabaseInspector(DatabaseTarget database)
+public sealed class DatabaseInspector(DatabaseTarget database, OperatorAdvice advice)
 {
     public DatabaseTarget Database { get; } = database;
 
@@ -59,19 +60,19 @@ public sealed class DatabaseInspector(DatabaseTarget database)
             await connection.DisposeAsync();
             throw new DatabaseAccessException(
                 $"PostgreSQL at {Database.Host}:{Database.Port} refused user '{Database.User}': wrong password or user. " +
-                $"Check {Setting.DatabaseUser.Flag()} and {Setting.DatabasePassword.Flag()} (or the deployment's .env); the password is not printed.");
+                $"Check {advice.Flag(Setting.DatabaseUser)} and {advice.Flag(Setting.DatabasePassword)} (or the deployment's .env); the password is not printed.");
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidCatalogName)
         {
             await connection.DisposeAsync();
-            throw new DatabaseAccessException($"PostgreSQL at {Database.Host}:{Database.Port} has no database '{databaseName}'. Check {Setting.DatabaseName.Flag()}.");
+            throw new DatabaseAccessException($"PostgreSQL at {Database.Host}:{Database.Port} has no database '{databaseName}'. Check {advice.Flag(Setting.DatabaseName)}.");
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             await connection.DisposeAsync();
             throw new DatabaseAccessException(
                 $"PostgreSQL at {Database.Host}:{Database.Port} cannot be reached ({exception.Message}). " +
-                $"Check that the db service runs and that {Setting.DatabaseHost.Flag()}/{Setting.DatabasePort.Flag()} point at it.");
+                $"Check that the db service runs and that {advice.Flag(Setting.DatabaseHost)}/{advice.Flag(Setting.DatabasePort)} point at it.");
         }
     }
 

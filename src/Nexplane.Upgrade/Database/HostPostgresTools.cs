@@ -1,34 +1,30 @@
-using System.Text;
-using CliWrap;
 using Nexplane.Upgrade.Processes;
 
 namespace Nexplane.Upgrade.Database;
 
 /// <summary>The client tools installed on this machine, reaching the database over TCP; the password travels in PGPASSWORD.</summary>
-public sealed class HostPostgresTools(DatabaseTarget database) : IPostgresTools
+public sealed class HostPostgresTools(DatabaseTarget database, ICommandRunner commands) : IPostgresTools
 {
     public BackupMode Mode => BackupMode.Host;
 
-    public async Task<ToolResult> RunAsync(IReadOnlyList<string> command, IReadOnlyDictionary<string, string?> environment,
-        Stream? standardOutput, Stream? standardInput, CancellationToken cancellationToken)
+    /// <summary>The command as it runs here: program first, the connection's environment plus <paramref name="environment"/>.</summary>
+    CommandLine Command(IReadOnlyList<string> command, IReadOnlyDictionary<string, string?> environment)
     {
         var variables = new Dictionary<string, string?>(database.LibpqEnvironment);
         foreach (var (name, value) in environment)
             variables[name] = value;
-        var standardError = new StringBuilder();
+        return new CommandLine(command[0], command.Skip(1).ToArray()) { Environment = variables };
+    }
+
+    public async Task<ToolResult> RunAsync(IReadOnlyList<string> command, IReadOnlyDictionary<string, string?> environment,
+        Stream? standardOutput, Stream? standardInput, CancellationToken cancellationToken)
+    {
         try
         {
-            var result = await Cli.Wrap(command[0])
-                .WithArguments(command.Skip(1))
-                .WithEnvironmentVariables(variables)
-                .WithValidation(CommandResultValidation.None)
-                .WithStandardInputPipe(standardInput is null ? PipeSource.Null : BlockingPipes.FromStream(standardInput))
-                .WithStandardOutputPipe(standardOutput is null ? PipeTarget.Null : BlockingPipes.ToStream(standardOutput))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(standardError))
-                .ExecuteAsync(cancellationToken);
-            return new ToolResult(result.ExitCode, standardError.ToString());
+            var result = await commands.RunStreamingAsync(Command(command, environment), CommandStreams.To(standardOutput, standardInput), cancellationToken);
+            return new ToolResult(result.ExitCode, result.StandardError);
         }
-        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or CliWrap.Exceptions.CliWrapException)
+        catch (CommandNotStartedException exception)
         {
             throw new DatabaseToolsException($"{command[0]} cannot be started on this machine ({exception.Message}); install the PostgreSQL client tools.");
         }
@@ -38,10 +34,10 @@ public sealed class HostPostgresTools(DatabaseTarget database) : IPostgresTools
     {
         try
         {
-            var result = await CommandRunner.RunAsync(PgDumpCommands.HostToolVersion(tool), cancellationToken: cancellationToken);
+            var result = await commands.RunAsync(PgDumpCommands.HostToolVersion(tool), cancellationToken: cancellationToken);
             return result.Succeeded ? result.StandardOutput.FirstOrDefault()?.Trim() : null;
         }
-        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or CliWrap.Exceptions.CliWrapException)
+        catch (CommandNotStartedException)
         {
             return null;
         }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
-using CliWrap;
 using Npgsql;
 using Nexplane.Upgrade.Processes;
 
@@ -29,7 +28,8 @@ public sealed class ParallelLoadException(string message) : Exception(message);
 /// the environment or in Npgsql's connection string.
 /// </summary>
 /// <param name="rowsHandedOut">Told the rows handed to the COPY connections so far, for a progress display.</param>
-public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDatabase, string archive, int jobs, Action<long>? rowsHandedOut = null)
+public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDatabase, string archive, int jobs, ICommandRunner commands,
+    Action<long>? rowsHandedOut = null)
 {
     const int ChunksPerConnection = 4;
 
@@ -69,13 +69,13 @@ public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDa
     /// <summary>The archive's data-section entries as <c>pg_restore --list</c> prints them: TABLE DATA, and everything else.</summary>
     async Task<(List<string> TableData, List<string> Other)> DataEntriesAsync(CancellationToken cancellationToken)
     {
-        var listing = new StringBuilder();
-        var result = await RunAsync("pg_restore", ["--list", "--section=data", archive], null, PipeTarget.ToStringBuilder(listing), cancellationToken);
+        using var listing = new MemoryStream();
+        var result = await RunAsync("pg_restore", ["--list", "--section=data", archive], CommandStreams.To(listing), cancellationToken);
         if (!result.Succeeded)
             throw new ParallelLoadException($"pg_restore --list failed (exit code {result.ExitCode}): {result.ErrorTail}");
         var tableData = new List<string>();
         var other = new List<string>();
-        foreach (var line in listing.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var line in Encoding.UTF8.GetString(listing.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (line.StartsWith(';'))
                 continue;
@@ -99,7 +99,8 @@ public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDa
     async Task PgRestoreAsync(string what, IReadOnlyList<string> selection, CancellationToken cancellationToken)
     {
         var result = await RunAsync("pg_restore",
-            [.. PgDumpCommands.RestoreArguments(database.User, intoDatabase, jobs: 1, archivePath: null), .. selection, archive], null, null, cancellationToken);
+            [.. PgDumpCommands.RestoreArguments(database.User, intoDatabase, jobs: 1, archivePath: null), .. selection, archive], CommandStreams.None,
+            cancellationToken);
         if (!result.Succeeded)
             throw new ParallelLoadException($"pg_restore ({what}) failed (exit code {result.ExitCode}): {result.ErrorTail}");
     }
@@ -131,7 +132,7 @@ public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDa
             try
             {
                 // pg_restore prints the rows a few KB at a time: read them with blocking reads (see BlockingPipes).
-                var output = BlockingPipes.ToReader((stdout, token) =>
+                var output = new CommandStreams { ReadOutput = (stdout, token) =>
                 {
                     try
                     {
@@ -141,8 +142,8 @@ public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDa
                     {
                         Fail(exception);
                     }
-                });
-                var result = await RunAsync("pg_restore", [$"--use-list={tableDataList}", "--file=-", archive], null, output, stop.Token);
+                } };
+                var result = await RunAsync("pg_restore", [$"--use-list={tableDataList}", "--file=-", archive], output, stop.Token);
                 if (!result.Succeeded)
                     Fail(new ParallelLoadException($"pg_restore (data) failed (exit code {result.ExitCode}): {result.ErrorTail}"));
                 else
@@ -262,22 +263,17 @@ public sealed class ParallelRestoreLoader(DatabaseTarget database, string intoDa
         return statements;
     }
 
-    async Task<ToolResult> RunAsync(string program, IReadOnlyList<string> arguments, PipeSource? input, PipeTarget? output, CancellationToken cancellationToken)
+    /// <summary>A pg_restore run as data: the restore's environment carries the password, never an argument.</summary>
+    CommandLine Command(string program, IReadOnlyList<string> arguments) => new(program, arguments) { Environment = environment };
+
+    async Task<ToolResult> RunAsync(string program, IReadOnlyList<string> arguments, CommandStreams streams, CancellationToken cancellationToken)
     {
-        var standardError = new StringBuilder();
         try
         {
-            var result = await Cli.Wrap(program)
-                .WithArguments(arguments)
-                .WithEnvironmentVariables(environment)
-                .WithValidation(CommandResultValidation.None)
-                .WithStandardInputPipe(input ?? PipeSource.Null)
-                .WithStandardOutputPipe(output ?? PipeTarget.Null)
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(standardError))
-                .ExecuteAsync(cancellationToken);
-            return new ToolResult(result.ExitCode, standardError.ToString());
+            var result = await commands.RunStreamingAsync(Command(program, arguments), streams, cancellationToken);
+            return new ToolResult(result.ExitCode, result.StandardError);
         }
-        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or CliWrap.Exceptions.CliWrapException)
+        catch (CommandNotStartedException exception)
         {
             throw new DatabaseToolsException($"{program} cannot be started on this machine ({exception.Message}); install the PostgreSQL client tools.");
         }

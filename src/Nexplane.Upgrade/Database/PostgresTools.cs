@@ -1,3 +1,6 @@
+using Nexplane.Upgrade.Operator;
+using Nexplane.Upgrade.Processes;
+
 namespace Nexplane.Upgrade.Database;
 
 /// <summary>What a PostgreSQL client tool printed on stderr and how it exited.</summary>
@@ -35,14 +38,15 @@ public static class PostgresTools
     /// </summary>
     public static async Task<IPostgresTools> ChooseAsync(
         BackupMode requested, DatabaseTarget database, string tool, int serverMajor, int? archiveToolMajor,
-        ContainerExec? exec, string? containerId, Action<string> log, CancellationToken cancellationToken)
+        ContainerExec? exec, string? containerId, ICommandRunner commands, Action<string> log, OperatorAdvice advice,
+        CancellationToken cancellationToken)
     {
-        var host = new HostPostgresTools(database);
+        var host = new HostPostgresTools(database, commands);
         IPostgresTools Container() => new ContainerPostgresTools(
             exec ?? throw new DatabaseToolsException("Running the PostgreSQL tools inside the db container needs the Docker engine."),
             containerId ?? throw new DatabaseToolsException(
                 "The db container was not found, so the PostgreSQL tools cannot run inside it. Is the db service running? " +
-                $"Check {Setting.ComposeProject.Flag()} and {Setting.DatabaseService.Flag()}."),
+                $"Check {advice.Flag(Setting.ComposeProject)} and {advice.Flag(Setting.DatabaseService)}."),
             database);
 
         switch (requested)

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Database;
 
@@ -10,7 +12,11 @@ public sealed record RestoreRequest(
     BackupMode Mode,
     string? DatabaseContainerId,
     int Jobs,
-    string MaintenanceDatabase = "postgres");
+    string MaintenanceDatabase = "postgres")
+{
+    /// <summary>Whose database is replaced: what the restore says of the replaced one depends on it.</summary>
+    public RestoreDestination Destination { get; init; }
+}
 
 /// <summary>How a restore ended: which database now holds the backup, and where the replaced one was kept.</summary>
 public sealed record RestoreResult(
@@ -36,7 +42,8 @@ public sealed record RestoreResult(
 /// with this machine's tools and more than one job is loaded by <see cref="ParallelRestoreLoader"/> (big tables
 /// COPYed over several connections at once).
 /// </summary>
-public sealed class RestoreService(ContainerExec? containerExec, Action<string> log, Action<string> warn, IProgressDisplay? display = null)
+public sealed class RestoreService(ContainerExec? containerExec, ICommandRunner commands, Action<string> log, Action<string> warn, OperatorAdvice advice,
+    IProgressDisplay? display = null)
 {
     IProgressDisplay Display => display ?? NoProgress.Instance;
 
@@ -68,12 +75,12 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
         Stopwatch clock, CancellationToken loadToken, CancellationToken cancellationToken)
     {
         var database = request.Database;
-        var inspector = new DatabaseInspector(database);
+        var inspector = new DatabaseInspector(database, advice);
         var administration = new DatabaseAdministration(inspector, request.MaintenanceDatabase);
         var serverMajor = await administration.ServerMajorAsync(cancellationToken);
         var tool = manifest.Format == BackupFormat.Custom ? "pg_restore" : "psql";
         var tools = await PostgresTools.ChooseAsync(request.Mode, database, tool, serverMajor, PostgresTools.MajorVersion(manifest.ToolVersion),
-            containerExec, request.DatabaseContainerId, log, cancellationToken);
+            containerExec, request.DatabaseContainerId, commands, log, advice, cancellationToken);
 
         log($"Checking {Path.GetFileName(request.Archive)} against its manifest (verified; sha256 computed while it loads) before swapping it in");
 
@@ -132,9 +139,7 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
             throw;
         }
         phases.Add("swap", swap.Elapsed.TotalSeconds);
-        log(kept is null
-            ? $"Restored {database.Name} from {Path.GetFileName(request.Archive)}; there was no database of that name to keep."
-            : $"Restored {database.Name} from {Path.GetFileName(request.Archive)}; the replaced database is kept as {kept} for the bug report.");
+        log(RestoreWording.Swapped(request.Destination, database.Name, Path.GetFileName(request.Archive), kept));
         return new RestoreResult(request.Archive, database.Name, kept, false, tools.Mode, Math.Round(clock.Elapsed.TotalSeconds, 3)) { Phases = phases.List };
     }
 
@@ -142,12 +147,9 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
         DatabaseInspector inspector, DatabaseAdministration administration, Phases phases, Stopwatch clock, CancellationToken cancellationToken)
     {
         var name = request.Database.Name;
-        warn($"The role '{request.Database.User}' cannot create databases, so the backup cannot be restored beside {name}: " +
-             $"dropping and recreating {name}'s contents instead. The current (failed) data is NOT kept; take a copy first if the bug report needs it " +
-             "(or grant CREATEDB to the role and run Restore again).");
+        warn(RestoreWording.InPlaceWarning(request.Destination, request.Database.User, name));
         await administration.EmptyInPlaceAsync(name, cancellationToken);
-        await LoadAsync(request, manifest, tools, name,
-            $"{name} was emptied and is only partly restored: fix the cause and run Restore again before starting the app.",
+        await LoadAsync(request, manifest, tools, name, RestoreWording.InPlaceLoadFailed(request.Destination, name),
             () => administration.EmptyInPlaceAsync(name, cancellationToken), phases, cancellationToken);
         await phases.TimeAsync("verify row counts and alembic_version", () => CompareWithManifestAsync(inspector, name, manifest, cancellationToken));
         log($"Restored {name} in place from {Path.GetFileName(request.Archive)}.");
@@ -176,7 +178,7 @@ public sealed class RestoreService(ContainerExec? containerExec, Action<string> 
             {
                 var rows = manifest.RowCounts.Values.Sum();
                 using var shown = Display.Start($"Restoring {intoDatabase}", ProgressUnit.Rows, rows > 0 ? rows : null);
-                var timings = await new ParallelRestoreLoader(request.Database, intoDatabase, request.Archive, request.Jobs, loaded => shown.Report(loaded))
+                var timings = await new ParallelRestoreLoader(request.Database, intoDatabase, request.Archive, request.Jobs, commands, loaded => shown.Report(loaded))
                     .LoadAsync(cancellationToken);
                 phases.Add("load: pre-data", timings.PreData);
                 phases.Add($"load: data ({timings.Streams} COPY connections)", timings.Data);

@@ -49,6 +49,13 @@ public sealed partial class ParameterProblems
             _problems.Add($"{name} is {value}; it must be at least 1.");
     }
 
+    /// <summary>A TCP port: 1 to 65535.</summary>
+    public void Port(string name, int value)
+    {
+        if (value is < 1 or > 65535)
+            _problems.Add($"{name} is {value}; a port is a number from 1 to 65535.");
+    }
+
     /// <summary>Compose service names: letters, digits, '.', '_' and '-' (compose's own rule), none empty.</summary>
     public void ServiceNames(string name, IEnumerable<string> services, bool allowNone = false)
     {

@@ -26,7 +26,7 @@ public static class BlockingPipes
     static Task OnOwnThread(Action copy, CancellationToken cancellationToken) =>
         Task.Factory.StartNew(copy, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    static void Copy(Stream from, Stream to)
+    internal static void Copy(Stream from, Stream to)
     {
         var buffer = new byte[BufferLength];
         int read;

@@ -12,6 +12,9 @@ public sealed record CommandLine(string Program, IReadOnlyList<string> Arguments
 
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Text fed to the command's stdin (then closed): how a credential helper is told what to look up.</summary>
+    public string? StandardInput { get; init; }
+
     public CommandLine(string program, params string[] arguments) : this(program, (IReadOnlyList<string>)arguments) { }
 
     /// <summary>How the command reads in a log line: program and arguments, quoted where needed. No environment.</summary>

@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Processes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Rehearsals;
 
@@ -20,18 +21,21 @@ public sealed class CopyComposeProject
     readonly IReadOnlyList<CopyContainer> _services;
     readonly string _networkName;
     readonly ComposeCli _compose;
+    readonly ICommandRunner _commands;
 
     /// <param name="services">The backend and its companions, as <see cref="CopyPlan"/> laid them out.</param>
     /// <param name="directory">Where the project's file goes (the rehearsal removes it with the copy).</param>
-    public CopyComposeProject(ComposeVariant variant, string networkName, string directory, IReadOnlyList<CopyContainer> services)
+    public CopyComposeProject(ComposeVariant variant, string networkName, string directory, IReadOnlyList<CopyContainer> services, ICommandRunner commands,
+        OperatorAdvice advice)
     {
+        _commands = commands;
         _services = services;
         _networkName = networkName;
         Services = services.Select(s => s.Service).ToArray();
         ProjectName = networkName;
         Directory.CreateDirectory(directory);
         File = Path.Combine(directory, "copy-compose.json");
-        _compose = new ComposeCli(variant, File, ProjectName, null, new ProtectedServiceGuard([]));
+        _compose = new ComposeCli(variant, File, ProjectName, null, new ProtectedServiceGuard([], advice));
     }
 
     public string ProjectName { get; }
@@ -50,7 +54,7 @@ public sealed class CopyComposeProject
         var (document, values) = Document(rehearsedVersion, databaseContainerId);
         await System.IO.File.WriteAllTextAsync(File, document, cancellationToken);
         var up = _compose.Up(Services) with { Environment = values };
-        await CommandRunner.RunCheckedAsync(up, log, log, cancellationToken);
+        await _commands.RunCheckedAsync(up, log, log, cancellationToken);
     }
 
     /// <summary>

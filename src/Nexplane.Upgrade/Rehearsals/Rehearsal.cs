@@ -7,6 +7,8 @@ using Npgsql;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
 using Nexplane.Upgrade.Steps.Rehearse;
+using Nexplane.Upgrade.Operator;
+using Nexplane.Upgrade.Time;
 
 namespace Nexplane.Upgrade.Rehearsals;
 
@@ -17,9 +19,11 @@ namespace Nexplane.Upgrade.Rehearsals;
 /// The deployment itself is only read (its compose file, through <c>compose config</c>). Everything created is
 /// removed before this returns, however it ends.
 /// </summary>
-public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<string> log, Action<string> warn, Func<string, string> redact,
-    IProgressDisplay? display = null)
+public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRunner commands, Action<string> log, Action<string> warn,
+    Func<string, string> redact, OperatorAdvice advice, IProgressDisplay? display = null, Clock? clock = null)
 {
+    readonly Clock _clock = clock ?? Clock.System;
+
     public async Task<RehearsalReport> RunAsync(RehearsalSettings settings, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
@@ -72,7 +76,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         images.AddRange(settings.CompanionImages.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));
         if (settings.FrontendService is { } frontendService && settings.FrontendImage is { } frontendImage)
             images.Add((frontendService, frontendImage));
-        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(), log, display).PullAllAsync(images, cancellationToken);
+        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(commands), log, display).PullAllAsync(images, cancellationToken);
         var pinned = pulled.ToDictionary(image => image.Service, image => image.Pinned);
         report = report with { Images = pinned };
 
@@ -102,14 +106,15 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         // A new server first initialises its cluster: on a busy machine that outlasts --health-timeout, so it gets the migrations' limit.
         await WaitForDatabaseAsync(copyDatabase, databaseId, settings.MigrationTimeout, cancellationToken);
         log($"Throwaway copy: {settings.DatabaseService} from {databaseContainer.Image} at {copyDatabase.Host}:{copyDatabase.Port}; loading {Path.GetFileName(settings.Archive)}");
-        var restored = await new RestoreService(new ContainerExec(docker), log, warn, display)
-            .RestoreAsync(new RestoreRequest(copyDatabase, settings.Archive, BackupMode.Auto, databaseId, Math.Max(settings.RestoreJobs, 1)), cancellationToken);
+        var restored = await new RestoreService(new ContainerExec(docker), commands, log, warn, advice, display)
+            .RestoreAsync(new RestoreRequest(copyDatabase, settings.Archive, BackupMode.Auto, databaseId, Math.Max(settings.RestoreJobs, 1))
+                { Destination = RestoreDestination.ThrowawayCopy }, cancellationToken);
         log($"Throwaway copy: loaded in {restored.Seconds:0.0} s");
 
         // The running version first, on the copy, through compose as the deployment runs it: the real upgrade's
         // downtime starts with its stop, so the copy stops it the same way.
         var apps = new CopyComposeProject(settings.ComposeVariant, copy.NetworkName, CopyProjectDirectory(settings),
-            containers.Where(c => c.Role is CopyRole.Backend or CopyRole.Companion).ToArray());
+            containers.Where(c => c.Role is CopyRole.Backend or CopyRole.Companion).ToArray(), commands, advice);
         // Only containers created from the copy's own file, and never a protected service, as in the real run.
         var appContainers = new DeploymentContainers(docker, apps.ProjectName, apps.File);
         var backendPort = CopyPlan.ListeningPort(Find(settings, settings.BackendService), settings.ApiUrl);
@@ -117,7 +122,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
             return Failed(report, "Copy", $"The running version {settings.From} does not start on the copy, so the copy cannot judge the upgrade: {notStarted.Reason}")
                 with { FailureOutputFile = notStarted.OutputFile };
         log($"Throwaway copy: {string.Join(", ", apps.Services)} on the running version {settings.From} (compose project {apps.ProjectName}); stopping them as Stop does");
-        var stopped = await new GracefulServiceStopper(docker, appContainers, new ProtectedServiceGuard([settings.DatabaseService, .. settings.SupportingServices]), log)
+        var stopped = await new GracefulServiceStopper(docker, appContainers, new ProtectedServiceGuard([settings.DatabaseService, .. settings.SupportingServices], advice), log)
             .StopAsync(apps.Services, settings.StopTimeout, cancellationToken);
         var downtimeStarted = stopped.Where(c => c.Service == settings.BackendService).Select(c => c.AppSignalledAt).DefaultIfEmpty(DateTimeOffset.UtcNow).Min();
         var stopEnded = DateTimeOffset.UtcNow;
@@ -138,7 +143,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         MigrationOutcome outcome;
         try
         {
-            outcome = await new MigrationLogWatcher(docker, log, redact, display).WatchAsync(backendId, settings.MigrationTimeout, failureOutput, null, cancellationToken);
+            outcome = await new MigrationLogWatcher(docker, log, advice, redact, display, _clock).WatchAsync(backendId, settings.MigrationTimeout, failureOutput, null, cancellationToken);
         }
         catch (MigrationFailedException failure)
         {
@@ -152,7 +157,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         var apiUrl = new Uri($"http://{await copy.AddressOfAsync(backendId, cancellationToken)}:{backendPort}/");
         try
         {
-            var healthyAt = await new HealthWaiter(http).WaitAsync(new Uri(apiUrl, "health"), settings.HealthTimeout, Setting.HealthTimeout.Flag(), cancellationToken);
+            var healthyAt = await new HealthWaiter(http).WaitAsync(new Uri(apiUrl, "health"), settings.HealthTimeout, advice.Flag(Setting.HealthTimeout), cancellationToken);
             var prediction = new DowntimePrediction(Seconds(stopEnded - downtimeStarted), Seconds(upEnded - stopEnded), Seconds(healthyAt - upEnded));
             report = report with { PredictedDowntime = prediction };
             log($"The copy's backend answers {apiUrl}health; predicted downtime of the real upgrade: {prediction}");
@@ -172,7 +177,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         {
             var expectation = new MigrationExpectation(outcome.Head, settings.RevisionsBefore, settings.AnnouncesMigrations);
             MigrationVerdict.RequireHeadFromLogs(expectation);
-            var (revisions, database) = await new InspectedDatabase(new DatabaseInspector(copyDatabase)).AlembicRevisionsAsync(cancellationToken);
+            var (revisions, database) = await new InspectedDatabase(new DatabaseInspector(copyDatabase, advice)).AlembicRevisionsAsync(cancellationToken);
             var head = MigrationVerdict.Head(expectation, revisions, database);
             log($"alembic_version of the copy holds the single head {head}, as the backend reported");
         }
@@ -190,7 +195,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
             var url = new Uri($"http://{await copy.AddressOfAsync(frontendId, cancellationToken)}:{CopyPlan.ListeningPort(Find(settings, frontend.Service), frontendUrl)}/");
             try
             {
-                await new FrontendVerifier(http, null, log).VerifyAsync(
+                await new FrontendVerifier(http, null, log, advice).VerifyAsync(
                     new FrontendExpectation(url, settings.Target, null, settings.FrontendVersionEndpoint, settings.HealthTimeout, settings.StabilityWindow), cancellationToken);
                 await new ContainerStability(docker).ConfirmStableAsync(frontend.Service, frontendId, 0, TimeSpan.Zero, cancellationToken);
             }
@@ -200,7 +205,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
                 log($"[FAILED] frontend: {exception.Message}");
             }
         }
-        var gates = await new DeploymentVerifier(http).VerifyAsync(apiUrl, settings.VersionEndpoints, settings.Target,
+        var gates = await new DeploymentVerifier(http, advice).VerifyAsync(apiUrl, settings.VersionEndpoints, settings.Target,
             settings.LoginEmail, settings.LoginPassword, cancellationToken);
         foreach (var gate in gates)
             log(gate.ToString());
@@ -236,10 +241,10 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         try
         {
             // The same watch as StartBackend's, so a running version that crashes on the copy is told at once.
-            await new MigrationLogWatcher(docker, log, redact, display).WatchAsync(backendId, settings.HealthTimeout,
+            await new MigrationLogWatcher(docker, log, advice, redact, display).WatchAsync(backendId, settings.HealthTimeout,
                 Path.Combine(settings.StateDirectory, $"running-version-output-{settings.Id}.log"), null, cancellationToken);
             var api = new Uri($"http://{await copy.AddressOfAsync(backendId, cancellationToken)}:{backendPort}/");
-            await new HealthWaiter(http).WaitAsync(new Uri(api, "health"), settings.HealthTimeout, Setting.HealthTimeout.Flag(), cancellationToken);
+            await new HealthWaiter(http).WaitAsync(new Uri(api, "health"), settings.HealthTimeout, advice.Flag(Setting.HealthTimeout), cancellationToken);
             return null;
         }
         catch (MigrationFailedException failure)
@@ -260,9 +265,9 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
         ?? throw new RehearsalException($"compose reported {service} started in the copy's project {containers.Project}, which has no {service} container.");
 
     /// <summary>Until the copy's server accepts a login; a server that exits (a bad environment) is reported at once.</summary>
-    async Task WaitForDatabaseAsync(DatabaseTarget database, string containerId, TimeSpan timeout, CancellationToken cancellationToken)
+    internal async Task WaitForDatabaseAsync(DatabaseTarget database, string containerId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
+        var deadline = _clock.UtcNow + timeout;
         var last = "no answer yet";
         while (true)
         {
@@ -279,9 +284,9 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, Action<stri
             var inspected = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
             if (!inspected.State.Running)
                 throw new RehearsalException($"The copy's database server exited (code {inspected.State.ExitCode}) before accepting connections.");
-            if (DateTimeOffset.UtcNow >= deadline)
-                throw new RehearsalException($"The copy's database server did not accept a login within {timeout.TotalSeconds:0} s ({Setting.MigrationTimeout.Flag()}); last: {last}.");
-            await Task.Delay(200, cancellationToken);
+            if (_clock.UtcNow >= deadline)
+                throw new RehearsalException($"The copy's database server did not accept a login within {timeout.TotalSeconds:0} s ({advice.Flag(Setting.MigrationTimeout)}); last: {last}.");
+            await _clock.DelayAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Octokit;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Releases;
 
@@ -13,15 +14,17 @@ public sealed class GitHubReleaseSource
     readonly string _owner;
     readonly string _name;
     readonly string _server;
+    readonly OperatorAdvice _advice;
 
-    public GitHubReleaseSource(string? apiUrl, string repository, string? token)
+    public GitHubReleaseSource(string? apiUrl, string repository, string? token, OperatorAdvice advice)
     {
+        _advice = advice;
         var parts = repository.Split('/');
         if (parts.Length != 2 || parts.Any(string.IsNullOrWhiteSpace))
             throw new ReleaseSourceException($"'{repository}' is not a GitHub repository; expected owner/name, e.g. youbetyourballs/nexplane.");
         (_owner, _name) = (parts[0], parts[1]);
 
-        var server = ServerRoot(apiUrl);
+        var server = ServerRoot(apiUrl, advice);
         _server = server?.ToString() ?? "https://api.github.com/";
         var product = new ProductHeaderValue("nexplane-upgrade");
         _client = server is null ? new GitHubClient(product) : new GitHubClient(product, server);
@@ -79,16 +82,16 @@ public sealed class GitHubReleaseSource
     static PublishedRelease? ToPublished(Release release) =>
         NexplaneVersion.TryParse(release.TagName, out var version)
             ? new PublishedRelease(version, release.TagName, release.Body ?? "",
-                release.Assets.Select(a => new ReleaseAsset(a.Id, a.Name, a.Size, a.Url, a.BrowserDownloadUrl)).ToArray())
+                release.Assets.Select(a => new ReleaseAsset(a.Id, a.Name, a.Size, a.Url, a.BrowserDownloadUrl)).ToArray()) { Prerelease = release.Prerelease }
             : null;
 
     /// <summary>Octokit appends api/v3/ to a non-github.com address itself, so pass it the server root.</summary>
-    static Uri? ServerRoot(string? apiUrl)
+    static Uri? ServerRoot(string? apiUrl, OperatorAdvice advice)
     {
         if (string.IsNullOrWhiteSpace(apiUrl))
             return null;
         if (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
-            throw new ReleaseSourceException($"'{apiUrl}' is not an http(s) URL for {Setting.GitHubApiUrl.Flag()}.");
+            throw new ReleaseSourceException($"'{apiUrl}' is not an http(s) URL for {advice.Flag(Setting.GitHubApiUrl)}.");
         var path = uri.AbsolutePath.TrimEnd('/');
         if (path.EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase))
             path = path[..^"/api/v3".Length];
@@ -111,16 +114,16 @@ public sealed class GitHubReleaseSource
     {
         RateLimitExceededException limit => new ReleaseSourceException(
             $"GitHub's rate limit was reached while trying to {what}; it resets at {limit.Reset:u}. " +
-            $"Pass {Setting.GitHubToken.Flag()} to raise the limit, or {Setting.ReleaseNotesFile.Flag()} to upgrade offline."),
+            $"Pass {_advice.Flag(Setting.GitHubToken)} to raise the limit, or {_advice.Flag(Setting.ReleaseNotesFile)} to upgrade offline."),
         AuthorizationException => new ReleaseSourceException(
-            $"GitHub at {_server} refused the credentials while trying to {what}. Check {Setting.GitHubToken.Flag()} (it is not printed)."),
+            $"GitHub at {_server} refused the credentials while trying to {what}. Check {_advice.Flag(Setting.GitHubToken)} (it is not printed)."),
         NotFoundException => new ReleaseSourceException(
             $"GitHub at {_server} has no repository {_owner}/{_name} (or the token cannot see it) while trying to {what}."),
         ApiException api when api.StatusCode == HttpStatusCode.Forbidden => new ReleaseSourceException(
             $"GitHub at {_server} answered 403 Forbidden while trying to {what}: {api.Message}"),
         HttpRequestException or TaskCanceledException => new ReleaseSourceException(
             $"GitHub at {_server} cannot be reached to {what}: {exception.Message}. " +
-            $"Check {Setting.GitHubApiUrl.Flag()} and the network, or pass {Setting.ReleaseNotesFile.Flag()} to upgrade offline."),
+            $"Check {_advice.Flag(Setting.GitHubApiUrl)} and the network, or pass {_advice.Flag(Setting.ReleaseNotesFile)} to upgrade offline."),
         _ => new ReleaseSourceException($"Could not {what} from GitHub at {_server}: {exception.Message}"),
     };
 }

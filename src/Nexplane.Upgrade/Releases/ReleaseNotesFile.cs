@@ -13,16 +13,25 @@ public static partial class ReleaseNotesFile
 {
     public static IReadOnlyList<PublishedRelease> Read(string path, NexplaneVersion target)
     {
-        if (!File.Exists(path))
-            throw new ReleaseSourceException($"The release notes file {path} does not exist.");
-        var text = File.ReadAllText(path).Replace("\r\n", "\n");
+        var text = ReadText(path);
+        var named = NamedReleases(text);
+        return named.Count > 0 ? named : [new PublishedRelease(target, target.GitTag, text, [])];
+    }
+
+    /// <summary>The releases the file's headings name; none for a file without such headings (it names no version of its own).</summary>
+    public static IReadOnlyList<PublishedRelease> ReadNamedReleases(string path) => NamedReleases(ReadText(path));
+
+    static string ReadText(string path) =>
+        File.Exists(path)
+            ? File.ReadAllText(path).Replace("\r\n", "\n")
+            : throw new ReleaseSourceException($"The release notes file {path} does not exist.");
+
+    static IReadOnlyList<PublishedRelease> NamedReleases(string text)
+    {
         var headings = ReleaseHeading().Matches(text)
             .Select(m => (Match: m, Ok: NexplaneVersion.TryParse(m.Groups["version"].Value, out var v), Version: v))
             .Where(h => h.Ok)
             .ToArray();
-        if (headings.Length == 0)
-            return [new PublishedRelease(target, target.GitTag, text, [])];
-
         return headings.Select((heading, index) =>
             {
                 var start = heading.Match.Index + heading.Match.Length;

@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Operator;
+
 namespace Nexplane.Upgrade.Releases;
 
 /// <summary>Where Nexplane's releases are read from: a GitHub repository, or (offline) a release notes file.</summary>
@@ -7,7 +9,7 @@ namespace Nexplane.Upgrade.Releases;
 /// <param name="ReleaseNotesFile">Markdown notes used instead of GitHub's; the agent binaries still come from GitHub.</param>
 public sealed record ReleaseSettings(string GitHubRepository, string? GitHubApiUrl = null, string? GitHubToken = null, string? ReleaseNotesFile = null)
 {
-    public GitHubReleaseSource GitHub() => new(GitHubApiUrl, GitHubRepository, GitHubToken);
+    public GitHubReleaseSource GitHub(OperatorAdvice advice) => new(GitHubApiUrl, GitHubRepository, GitHubToken, advice);
 
     /// <summary>Where a failed migration is reported.</summary>
     public string IssueTracker => $"https://github.com/{GitHubRepository}/issues";

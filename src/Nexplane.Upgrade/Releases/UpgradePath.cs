@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Operator;
+
 namespace Nexplane.Upgrade.Releases;
 
 /// <summary>What the operator allowed beyond the safe defaults.</summary>
@@ -34,7 +36,8 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
     public IReadOnlyList<UpgradeGateFailure> Check(
         IReadOnlyCollection<NexplaneVersion> knownVersions,
         IReadOnlySet<string> deploymentVariables,
-        UpgradePathOverrides overrides)
+        UpgradePathOverrides overrides,
+        OperatorAdvice advice)
     {
         var failures = new List<UpgradeGateFailure>();
 
@@ -56,8 +59,8 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
             if (!overrides.ForceDowngrade)
                 failures.Add(new("downgrade",
                     $"{Target} is older than the running {Current}. A downgrade runs new-schema data on old code; " +
-                    $"restore a backup taken on the older version instead ({Settings.Command("Restore")} {Setting.BackupFile.Flag()} <file>), " +
-                    $"or pass {Setting.ForceDowngrade.Flag()} if you are sure."));
+                    $"restore a backup taken on the older version instead ({advice.RestoreBackup} <file>), " +
+                    $"or pass {advice.Flag(Setting.ForceDowngrade)} if you are sure."));
             return failures;
         }
 
@@ -66,7 +69,7 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
             if (release.MinCompatibleVersion is { } minimum && Current < minimum)
                 failures.Add(new("required-stop",
                     $"{release.Version} can only be reached from {minimum} or later, and {Current} is running. " +
-                    $"Upgrade in steps: {Settings.Command("Upgrade")} {Setting.Version.Flag()} {minimum}, then {Settings.Command("Upgrade")} {Setting.Version.Flag()} {Target}."));
+                    $"Upgrade in steps: {advice.Upgrade} {minimum}, then {advice.Upgrade} {Target}."));
         }
 
         var breaking = Releases.Where(r => r.HasBreakingChanges).ToArray();
@@ -76,7 +79,7 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
             failures.Add(new("breaking-changes",
                 "The release notes announce breaking changes:" + Environment.NewLine +
                 string.Join(Environment.NewLine, items) + Environment.NewLine +
-                $"Read them, prepare the deployment, then pass {Setting.AcceptBreakingChanges.Flag()}."));
+                $"Read them, prepare the deployment, then pass {advice.Flag(Setting.AcceptBreakingChanges)}."));
         }
 
         var missing = RequiredEnvironmentVariables.Where(v => !deploymentVariables.Contains(v)).ToArray();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Runbook;
 
@@ -48,7 +49,7 @@ public sealed class UpgradeLock : IDisposable
     /// Take over a lock whose owner is provably gone: the commands that continue or undo the upgrade it left (--resume, Rollback).
     /// </param>
     /// <param name="versionToResume">The unfinished upgrade's version, if one is recorded: the advice names it.</param>
-    public static UpgradeLock Acquire(string directory, string composeFile, string command, bool removeStaleLock,
+    public static UpgradeLock Acquire(string directory, string composeFile, string command, bool removeStaleLock, OperatorAdvice advice,
         bool takeOverAbandoned = false, string? versionToResume = null)
     {
         Directory.CreateDirectory(directory);
@@ -73,7 +74,7 @@ public sealed class UpgradeLock : IDisposable
                         $"started {owner.StartedAt:u}). Wait for it to finish; two upgrades at once would corrupt the deployment.");
                 var mayRemove = removeStaleLock || (takeOverAbandoned && state is LockHolderState.Gone);
                 if (!mayRemove)
-                    throw new UpgradeLockedException(Refusal(path, owner, state, versionToResume));
+                    throw new UpgradeLockedException(Refusal(path, owner, state, versionToResume, advice));
                 replaced = new LockInspection(path, owner, state);
                 File.Delete(path);
             }
@@ -82,13 +83,13 @@ public sealed class UpgradeLock : IDisposable
     }
 
     /// <summary>Why the lock is not taken, and the command that takes it: every one works as printed.</summary>
-    static string Refusal(string path, LockOwner? owner, LockHolderState state, string? versionToResume)
+    static string Refusal(string path, LockOwner? owner, LockHolderState state, string? versionToResume, OperatorAdvice advice)
     {
-        var removeFlag = Setting.RemoveStaleLock.Flag();
+        var removeFlag = advice.Flag(Setting.RemoveStaleLock);
         var who = owner is null ? "" : $"'{owner.Command}' (pid {owner.ProcessId} on {owner.Host}, started {owner.StartedAt:u})";
         string Continue(string flag) =>
-            $"{Settings.Command("Status")} shows its unfinished upgrade; roll it back with {Settings.Command("Rollback")}{flag}, or continue it with " +
-            $"{Settings.Command("Upgrade")} {Setting.Version.Flag()} {versionToResume} {Setting.Resume.Flag()}{flag}.";
+            $"{advice.Status} shows its unfinished upgrade; roll it back with {advice.Rollback}{flag}, or continue it with " +
+            $"{advice.Upgrade} {versionToResume} {advice.ResumeOption}{flag}.";
         return state switch
         {
             // Provably gone: the commands that continue or undo its upgrade take the lock over by themselves.

@@ -6,12 +6,12 @@ using Nexplane.Upgrade.Operator;
 namespace Nexplane.Upgrade.Runs;
 
 /// <summary>What an operator asks first at 3 a.m.: the running version, an unfinished upgrade, the latest backups. Read-only.</summary>
-public sealed class DeploymentStatus(IRunOutput output)
+public sealed class DeploymentStatus(IRunOutput output, OperatorAdvice advice)
 {
     /// <summary>Never fails because the deployment is down: what cannot be read is said.</summary>
     /// <param name="deploymentLock">The deployment's upgrade lock as it is now (<see cref="UpgradeLock.Inspect"/>); null when none is held.</param>
-    public async Task ShowAsync(Deployment deployment, JournalStore journals, string backupDirectory, OperatorCommands commands,
-        IDeploymentObserver observer, LockInspection? deploymentLock, CancellationToken cancellationToken)
+    public async Task ShowAsync(Deployment deployment, JournalStore journals, string backupDirectory, IDeploymentObserver observer,
+        LockInspection? deploymentLock, CancellationToken cancellationToken)
     {
         // One look at the deployment serves the version line and the reconciliation of the journal shown.
         var observed = await observer.ObserveAsync(cancellationToken);
@@ -28,7 +28,7 @@ public sealed class DeploymentStatus(IRunOutput output)
         var running = deploymentLock is { State: LockHolderState.Running, Owner: { } owner } ? owner : null;
         if (running is not null)
             output.Information("Running now: '{Command}' by {User} (pid {Pid} on {Host}, started {Started:u}), holding the lock {Lock}. " +
-                               $"Run {commands.Status} again to see how it ends",
+                               $"Run {advice.Status} again to see how it ends",
                 running.Command, running.User, running.ProcessId, running.Host, running.StartedAt, deploymentLock!.Path);
         if (unfinished is not null && running is not null)
             output.Information("Upgrade {From} -> {To} in progress since {Started:u}; done so far: {Step} (journal {File})",
@@ -37,12 +37,12 @@ public sealed class DeploymentStatus(IRunOutput output)
         else if (unfinished is not null && deploymentLock is { State: LockHolderState.OnAnotherHost or LockHolderState.Unreadable })
             output.Warning("Unfinished upgrade {From} -> {To} started {Started:u}, stopped after {Step} (journal {File}); its lock {Lock} cannot be " +
                            "checked from this host. Once its run is gone, roll it back with " +
-                           $"{commands.Rollback} {Setting.RemoveStaleLock.Flag()}, or continue with {commands.Upgrade} {{To}} {commands.ResumeOption} {Setting.RemoveStaleLock.Flag()}.",
+                           $"{advice.Rollback} {advice.Flag(Setting.RemoveStaleLock)}, or continue with {advice.Upgrade} {{To}} {advice.ResumeOption} {advice.Flag(Setting.RemoveStaleLock)}.",
                 unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.LastCompletedStep ?? "no step",
                 unfinished.FilePath, deploymentLock.Path, unfinished.ToVersion ?? "?");
         else if (unfinished is not null)
             output.Warning("Unfinished upgrade {From} -> {To} started {Started:u}, stopped after {Step} (journal {File}). " +
-                           $"Roll it back with {commands.Rollback}, or continue with {commands.Upgrade} {{To}} {commands.ResumeOption}.",
+                           $"Roll it back with {advice.Rollback}, or continue with {advice.Upgrade} {{To}} {advice.ResumeOption}.",
                 unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.LastCompletedStep ?? "no step",
                 unfinished.FilePath, unfinished.ToVersion ?? "?");
         else if (latest is not null)
@@ -57,7 +57,7 @@ public sealed class DeploymentStatus(IRunOutput output)
 
         // A deployment in the middle of its upgrade differs from every record of it: nothing to reconcile yet.
         if ((unfinished ?? latest) is { } shown && !(running is not null && shown == unfinished))
-            ShowReconciliation(shown, observed, deployment.BackendService, commands);
+            ShowReconciliation(shown, observed, deployment.BackendService);
 
         var backups = new BackupFiles(backupDirectory).List();
         var live = observed.Database;
@@ -70,7 +70,7 @@ public sealed class DeploymentStatus(IRunOutput output)
     }
 
     /// <summary>Says whether the journal shown still describes the deployment, and if not, how it differs.</summary>
-    void ShowReconciliation(UpgradeJournal journal, ObservedDeployment observed, string backendService, OperatorCommands commands)
+    void ShowReconciliation(UpgradeJournal journal, ObservedDeployment observed, string backendService)
     {
         var reconciliation = DeploymentReconciliation.Compare(journal.RecordedState(backendService), observed);
         if (reconciliation.Matches)
@@ -79,7 +79,7 @@ public sealed class DeploymentStatus(IRunOutput output)
             return;
         }
         output.Warning("The journal of {Record} no longer matches the deployment: {Summary}. {Rollback} and {Resume} refuse to act on it",
-            reconciliation.Recorded.Record, reconciliation.Summary(), commands.Rollback, commands.ResumeOption);
+            reconciliation.Recorded.Record, reconciliation.Summary(), advice.Rollback, advice.ResumeOption);
         foreach (var difference in reconciliation.Differences)
             output.Warning("  {Difference}", difference.ToString());
         output.Summary("Journal", reconciliation.Summary());

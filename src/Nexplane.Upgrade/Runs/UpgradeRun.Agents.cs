@@ -10,7 +10,7 @@ public sealed partial class UpgradeRun
     public bool AgentUpgradeRequired => Preflight?.Path?.AgentUpgradeRequired ?? Journal?.AgentUpgradeRequired ?? false;
 
     /// <summary>The hosts the Agents step upgrades (<see cref="AgentsStep.HostsToUpgrade"/>), Preflight's when it checked them.</summary>
-    public IReadOnlyList<AgentHost> AgentHostsToUpgrade(AgentSettings settings) => AgentsStep.HostsToUpgrade(Preflight?.AgentHosts ?? [], settings.HostsFile);
+    public IReadOnlyList<AgentHost> AgentHostsToUpgrade(AgentSettings settings) => AgentsStep.HostsToUpgrade(Preflight?.AgentHosts ?? [], settings.HostsFile, advice);
 
     /// <summary>Upgrades the agents; each host's outcome goes into the report, and the hosts it moved into the journal.</summary>
     public Task UpgradeAgentsAsync(AgentsInput input, IAgentHosts agents, CancellationToken cancellationToken) =>

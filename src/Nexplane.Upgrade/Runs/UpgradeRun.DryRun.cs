@@ -29,13 +29,13 @@ public sealed partial class UpgradeRun
         var frontend = deployment.AppServices.Contains(deployment.FrontendService) && UpgradesFrontend(deployment.FrontendService)
             ? deployment.FrontendService
             : null;
-        var pinner = new TagPinner(deployment.ComposeFile, deployment.EnvFile, Report.Id);
+        var pinner = new TagPinner(deployment.ComposeFile, deployment.EnvFile, Report.Id, advice);
         var backendPins = Pins(backendServices);
         var backendChanges = pinner.Preview(backendPins);
         var agentsSkipped = AgentUpgrade.Decide(AgentUpgradeRequired, agents) switch
         {
-            AgentUpgradeDecision.NotRequired => $"the release notes do not require an agent upgrade ({Setting.UpgradeAgents.Flag()} would force it)",
-            AgentUpgradeDecision.LeftToOperator => $"left to the operator ({Setting.SkipAgents.Flag()})",
+            AgentUpgradeDecision.NotRequired => $"the release notes do not require an agent upgrade ({advice.Flag(Setting.UpgradeAgents)} would force it)",
+            AgentUpgradeDecision.LeftToOperator => $"left to the operator ({advice.Flag(Setting.SkipAgents)})",
             _ => null,
         };
         var agentHosts = preflight.AgentHosts is { Count: > 0 } checkedHosts ? checkedHosts

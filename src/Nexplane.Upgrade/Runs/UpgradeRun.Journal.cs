@@ -1,4 +1,3 @@
-using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 
 namespace Nexplane.Upgrade.Runs;
@@ -16,7 +15,7 @@ public sealed partial class UpgradeRun
     /// the deployment <paramref name="observed"/> now. Call it holding the lock.
     /// </summary>
     /// <param name="readOnly">A dry run: an unfinished journal of an earlier installation is only said to be set aside.</param>
-    public void BeginJournal(JournalStore journals, string composeFile, bool resume, OperatorCommands commands, ObservedDeployment observed,
+    public void BeginJournal(JournalStore journals, string composeFile, bool resume, ObservedDeployment observed,
         string backendService, bool readOnly = false)
     {
         var unfinished = journals.Unfinished(composeFile);
@@ -37,12 +36,12 @@ public sealed partial class UpgradeRun
             throw new InvalidOperationException(
                 $"An earlier upgrade {unfinished.FromVersion ?? "?"} -> {unfinished.ToVersion ?? "?"} (journal {unfinished.FilePath}) stopped " +
                 $"after {unfinished.LastCompletedStep ?? "no step"} and never finished. Nothing was changed now. Either roll it back: " +
-                $"{commands.Rollback}, or continue it: {commands.Upgrade} " + (unfinished.ToVersion ?? "<version>") + $" {commands.ResumeOption}.");
+                $"{advice.Rollback}, or continue it: {advice.Upgrade} " + (unfinished.ToVersion ?? "<version>") + $" {advice.ResumeOption}.");
         if (unfinished is null && resume)
             throw new InvalidOperationException(
-                $"{commands.ResumeOption}: no unfinished upgrade of {composeFile} is recorded in {journals.Directory}; nothing to resume.");
+                $"{advice.ResumeOption}: no unfinished upgrade of {composeFile} is recorded in {journals.Directory}; nothing to resume.");
         if (unfinished is not null)
-            Reconcile(unfinished, observed, backendService, commands.ResumeOption, namedExplicitly: false, acceptDifferences: false, commands);
+            Reconcile(unfinished, observed, backendService, advice.ResumeOption, namedExplicitly: false, acceptDifferences: false);
         Journal = unfinished ?? NewJournal(journals, composeFile, observed);
         if (unfinished is not null)
         {

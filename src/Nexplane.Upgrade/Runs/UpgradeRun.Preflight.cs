@@ -1,4 +1,3 @@
-using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
@@ -11,12 +10,13 @@ public sealed partial class UpgradeRun
     /// <summary>What Preflight found, in this run or (resumed) in the interrupted one; null before it ran.</summary>
     public PreflightReport? Preflight { get; private set; }
 
-    /// <summary>The version asked for (--version); Preflight's parsed target wins once it ran.</summary>
+    /// <summary>The version asked for (--version, perhaps "latest"); Preflight's resolved target wins once it ran.</summary>
     public string? RequestedVersion { get; set; }
 
-    /// <summary>The version this run upgrades to.</summary>
+    /// <summary>The version this run upgrades to; "latest" only means one once Preflight (or the journal it wrote) resolved it.</summary>
     public NexplaneVersion TargetVersion => Preflight?.Target
-        ?? NexplaneVersion.Parse(RequestedVersion ?? Journal?.ToVersion ?? throw new InvalidOperationException("No version to upgrade to was given."));
+        ?? NexplaneVersion.Parse((LatestRelease.IsRequested(RequestedVersion) ? null : RequestedVersion) ?? Journal?.ToVersion
+            ?? throw new InvalidOperationException("No version to upgrade to was given."));
 
     /// <summary>The images Preflight resolved for the app services present in the compose file.</summary>
     public IReadOnlyList<ServiceUpgrade> ServiceUpgrades =>
@@ -76,14 +76,18 @@ public sealed partial class UpgradeRun
     /// A resumed upgrade continues with the versions and images the interrupted run's Preflight chose; a different
     /// version asked for (<see cref="RequestedVersion"/>) is refused.
     /// </summary>
-    public void ContinueFromJournal(OperatorCommands commands)
+    public void ContinueFromJournal()
     {
         var journal = Journal ?? throw new InvalidOperationException("Begin the journal of the upgrade to resume first.");
         if (RequestedVersion is not null && NexplaneVersion.TryParse(RequestedVersion, out var requested) && journal.ToVersion is not null
             && !requested.Equals(NexplaneVersion.Parse(journal.ToVersion)))
             throw new InvalidOperationException(
-                $"{commands.ResumeOption} continues the upgrade to {journal.ToVersion}, not {RequestedVersion}. Resume it with " +
-                $"{commands.Upgrade} {journal.ToVersion} {commands.ResumeOption}, or roll it back: {commands.Rollback}.");
+                $"{advice.ResumeOption} continues the upgrade to {journal.ToVersion}, not {RequestedVersion}. Resume it with " +
+                $"{advice.Upgrade} {journal.ToVersion} {advice.ResumeOption}, or roll it back: {advice.Rollback}.");
+        // The version latest meant when the upgrade began: asking again could name a release published since.
+        if (LatestRelease.IsRequested(RequestedVersion) && journal.ToVersion is not null)
+            output.Information("{Flag} {Latest} continues the interrupted upgrade to {To}, the version it resolved to then", advice.Flag(Setting.Version),
+                LatestRelease.Keyword, journal.ToVersion);
         Preflight = ResumedPreflight.FromJournal(journal);
         MigrationHeadFromLogs = journal.MigrationHead;
         Report.FromVersion = journal.FromVersion;

@@ -17,7 +17,7 @@ public sealed partial class UpgradeRun
     /// </summary>
     /// <param name="action">What would act on the journal, e.g. "Rollback", "--resume".</param>
     public ReconciliationResult Reconcile(UpgradeJournal journal, ObservedDeployment observed, string backendService, string action,
-        bool namedExplicitly, bool acceptDifferences, OperatorCommands commands)
+        bool namedExplicitly, bool acceptDifferences)
     {
         var reconciliation = DeploymentReconciliation.Compare(journal.RecordedState(backendService), observed);
         foreach (var note in reconciliation.NotCompared)
@@ -33,24 +33,24 @@ public sealed partial class UpgradeRun
                 output.Warning("The deployment differs from {Record}: {Difference}", reconciliation.Recorded.Record, difference.ToString());
             output.Warning("Going ahead with {Action} of {Record} despite these differences ({UpgradeId} and {Accept} given); files edited since " +
                            "keep their contents and only get their previous image tags back",
-                action, reconciliation.Recorded.Record, $"{Setting.UpgradeId.Flag()} {journal.Id}", Setting.AcceptDifferences.Flag());
+                action, reconciliation.Recorded.Record, $"{advice.Flag(Setting.UpgradeId)} {journal.Id}", advice.Flag(Setting.AcceptDifferences));
             output.Summary("Reconciled", $"{reconciliation.Differences.Count} difference(s) accepted");
             return reconciliation;
         }
-        throw new DeploymentChangedException(RefusalText(reconciliation, journal, action, namedExplicitly, commands));
+        throw new DeploymentChangedException(RefusalText(reconciliation, journal, action, namedExplicitly, advice));
     }
 
     static string RefusalText(ReconciliationResult reconciliation, UpgradeJournal journal, string action, bool namedExplicitly,
-        OperatorCommands commands)
+        OperatorAdvice advice)
     {
         var nl = Environment.NewLine;
-        var undoAnyway = $"{commands.Rollback} {Setting.UpgradeId.Flag()} {journal.Id} {Setting.AcceptDifferences.Flag()}";
+        var undoAnyway = $"{advice.Rollback} {advice.Flag(Setting.UpgradeId)} {journal.Id} {advice.Flag(Setting.AcceptDifferences)}";
         return $"{action} refused; nothing was changed. The deployment is not what {reconciliation.Recorded.Record} left " +
                $"({reconciliation.Recorded.State}): {reconciliation.Summary()}." + nl +
                string.Concat(reconciliation.Differences.Select(d => $"  - {d}{nl}")) +
                $"The journal {journal.FilePath} describes the deployment as it was, and is not acted out on the deployment as it is. Instead:" + nl +
-               $"  {commands.Status}    shows what runs now, the journals and the backups" + nl +
-               $"  {commands.RestoreBackup} <file>    puts back one backup you choose (a backup of another database says so first)" + nl +
+               $"  {advice.Status}    shows what runs now, the journals and the backups" + nl +
+               $"  {advice.RestoreBackup} <file>    puts back one backup you choose (a backup of another database says so first)" + nl +
                $"  {undoAnyway}    undoes that upgrade anyway{(namedExplicitly ? "" : " (a journal that does not match is never chosen implicitly)")}: " +
                "its backup is restored, files edited since only get their previous image tags back" + nl +
                (journal.IsFinished

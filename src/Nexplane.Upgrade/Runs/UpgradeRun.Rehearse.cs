@@ -22,5 +22,5 @@ public sealed partial class UpgradeRun
     /// <param name="database">The database there now: only a rehearsal of it counts (null: any, e.g. it could not be read).</param>
     public PreflightReport WithRehearsalGate(PreflightReport preflight, RehearsalReports rehearsals, string composeFile, bool required,
         DatabaseIdentity? database) =>
-        new RehearsalGate(output, Clock).Apply(preflight, rehearsals, composeFile, required, database);
+        new RehearsalGate(output, advice, Clock).Apply(preflight, rehearsals, composeFile, required, database);
 }

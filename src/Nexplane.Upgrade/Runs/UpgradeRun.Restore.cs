@@ -30,9 +30,9 @@ public sealed partial class UpgradeRun
         }
         if (live is null)
             throw new DeploymentChangedException(
-                $"The deployment's database cannot be read, so no backup is chosen for it. Nothing was changed. Name one with {Setting.BackupFile.Flag()}.");
+                $"The deployment's database cannot be read, so no backup is chosen for it. Nothing was changed. Name one with {advice.Flag(Setting.BackupFile)}.");
         var files = new BackupFiles(backupDirectory);
-        var refuseOther = $"Nothing was changed. Name a backup with {Setting.BackupFile.Flag()} to restore it anyway (its difference is printed first).";
+        var refuseOther = $"Nothing was changed. Name a backup with {advice.Flag(Setting.BackupFile)} to restore it anyway (its difference is printed first).";
         if (journals.Unfinished(composeFile)?.BackupFile is { } fromUpgrade)
         {
             var manifestPath = BackupManifest.PathFor(fromUpgrade);
@@ -50,7 +50,7 @@ public sealed partial class UpgradeRun
         if (verified.Length == 0)
             throw new InvalidOperationException(
                 $"No verified backup in {backupDirectory} (a verified backup has a manifest and still matches its sha256). " +
-                $"Name one with {Setting.BackupFile.Flag()}, or point {Setting.BackupDirectory.Flag()} at the directory that holds them.");
+                $"Name one with {advice.Flag(Setting.BackupFile)}, or point {advice.Flag(Setting.BackupDirectory)} at the directory that holds them.");
         var ofThisDatabase = verified.FirstOrDefault(entry => entry.Manifest.DatabaseIdentity is { } taken && taken.DifferenceFrom(live) is null);
         if (ofThisDatabase.Archive is null)
         {

@@ -1,5 +1,4 @@
 using Nexplane.Upgrade.Database;
-using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Steps.Rollback;
 
@@ -13,14 +12,14 @@ public sealed partial class UpgradeRun
     /// that got past Preflight (a Preflight alone, a dry run or a refused upgrade run since must not hide it). One that
     /// already ended rolled back or unchanged is refused: never an older upgrade behind it.
     /// </summary>
-    public UpgradeJournal ChooseJournalToRollBack(JournalStore journals, string composeFile, string? upgradeId, OperatorCommands commands)
+    public UpgradeJournal ChooseJournalToRollBack(JournalStore journals, string composeFile, string? upgradeId)
     {
         if (Journal is not null)
             return Journal;
         Journal = (upgradeId is not null ? journals.Find(upgradeId) : journals.Unfinished(composeFile) ?? journals.LatestPastPreflight(composeFile))
             ?? throw new InvalidOperationException(
                 $"No upgrade of {composeFile} that got past Preflight is recorded in {journals.Directory}" + (upgradeId is null ? "" : $" with id {upgradeId}") +
-                $": there is nothing to roll back. To put a backup back alone, run {commands.RestoreBackup} <file>.");
+                $": there is nothing to roll back. To put a backup back alone, run {advice.RestoreBackup} <file>.");
         if (Journal.Outcome is UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged || Journal.Outcome is UpgradeOutcome.Superseded && upgradeId is null)
             throw new InvalidOperationException(
                 $"Upgrade {Journal.Id} ({Journal.FromVersion} -> {Journal.ToVersion}) is already {Journal.Outcome.Value.ToText()}; nothing to roll back.");
@@ -38,7 +37,7 @@ public sealed partial class UpgradeRun
         IRollbackDeployment deployment, CancellationToken cancellationToken)
     {
         var journal = Journal ?? throw new InvalidOperationException("Choose the upgrade to roll back first.");
-        var plan = RollbackPlan.For(journal, stepsStartedInThisRun ?? InterruptedRun.StartedSteps(journal));
+        var plan = RollbackPlan.For(journal, stepsStartedInThisRun ?? InterruptedRun.StartedSteps(journal), settings.Advice);
         var result = await new RollbackStep(output, Clock).RunAsync(new RollbackInput(journal, plan, settings), deployment,
             new JournalRecord(journal), cancellationToken);
 

@@ -8,7 +8,7 @@ namespace Nexplane.Upgrade.Runs;
 /// One run of the runbook and its state: the report it fills, the journal of the upgrade it performs (or rolls back),
 /// and the findings one step leaves for the next. The build's targets call it, one method per step.
 /// </summary>
-public sealed partial class UpgradeRun(IRunOutput output)
+public sealed partial class UpgradeRun(IRunOutput output, OperatorAdvice advice)
 {
     public UpgradeReport Report { get; } = new();
 
@@ -27,6 +27,9 @@ public sealed partial class UpgradeRun(IRunOutput output)
     UpgradeJournal? _journal;
 
     public IRunOutput Output => output;
+
+    /// <summary>How the run's advice names flags and commands, as the build spells them.</summary>
+    public OperatorAdvice Advice => advice;
 
     /// <summary>How the run's steps wait and tell the time; tests pass a clock that moves on by each wait at once.</summary>
     public Time.Clock Clock { get; init; } = Time.Clock.System;

@@ -11,13 +11,13 @@ public sealed partial class LiveDeployment
 {
     /// <summary>The version endpoint, a real login and the asset inventory, judged against <paramref name="version"/>.</summary>
     public Task<IReadOnlyList<VerificationGate>> VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken) =>
-        new DeploymentVerifier(http).VerifyAsync(deployment.ApiUrl, deployment.VersionEndpoints, version, settings.Login.Email,
+        new DeploymentVerifier(http, Advice).VerifyAsync(deployment.ApiUrl, deployment.VersionEndpoints, version, settings.Login.Email,
             settings.Login.Password, cancellationToken);
 
     /// <summary>The operator's login to the control plane's API; the token is masked in every output from here on.</summary>
     public async Task<(VerificationGate Gate, string? Token)> LogInAsync(CancellationToken cancellationToken)
     {
-        var (login, token) = await new DeploymentVerifier(http).LoginGateAsync(deployment.ApiUrl, settings.Login.Email, settings.Login.Password,
+        var (login, token) = await new DeploymentVerifier(http, Advice).LoginGateAsync(deployment.ApiUrl, settings.Login.Email, settings.Login.Password,
             cancellationToken);
         if (token is not null)
             settings.Secrets.Register(token);
@@ -31,7 +31,7 @@ public sealed partial class LiveDeployment
     public async Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> BinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken)
     {
         var binaries = (run.Preflight?.AgentBinaries ?? []).ToDictionary(b => b.Platform);
-        var downloader = new AgentBinaryDownloader(settings.Releases.GitHub(), settings.Agents.BinaryCacheDirectory);
+        var downloader = new AgentBinaryDownloader(settings.Releases.GitHub(Advice), settings.Agents.BinaryCacheDirectory);
         foreach (var platform in hosts.Select(h => h.Platform).Distinct().Where(p => !binaries.ContainsKey(p)))
             binaries[platform] = await downloader.GetAsync(run.TargetVersion, platform, cancellationToken);
         return binaries;
@@ -45,7 +45,7 @@ public sealed partial class LiveDeployment
 
     /// <summary>Upgrades or rolls back one agent host at a time, confirming each through the control plane's agent list.</summary>
     AgentHostUpgrader AgentUpgrader(string token) =>
-        new(AgentHostShells.Connector(settings.Agents.SshKeyPassphrase, settings.Agents.ConnectTimeout),
+        new(AgentHostShells.Connector(settings.Agents.SshKeyPassphrase, settings.Agents.ConnectTimeout, commands, Advice),
             new ControlPlaneAgentRegistry(new AgentInventory(http), deployment.ApiUrl, token),
             new AgentUpgradeTimings { RegistrationTimeout = settings.Agents.RegistrationTimeout }, Line);
 }

@@ -38,13 +38,13 @@ public sealed partial class LiveDeployment : IDatabaseBackup
             deployment.DatabaseContainerPort, Line, cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, long>> CaptureWriteCountersAsync(CancellationToken cancellationToken) =>
-        await new WriteActivity(new DatabaseInspector(await DatabaseAsync(cancellationToken))).CaptureAsync(cancellationToken);
+        await new WriteActivity(new DatabaseInspector(await DatabaseAsync(cancellationToken), Advice)).CaptureAsync(cancellationToken);
 
     public async Task<WrittenBackup> BackUpAsync(string nexplaneVersion, IReadOnlyDictionary<string, string> images, BackupPolicy policy,
         CancellationToken cancellationToken)
     {
         var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        return await new BackupService(new BackupFiles(policy.Directory), exec, Line, run.Output.Progress).StartAsync(new BackupRequest(
+        return await new BackupService(new BackupFiles(policy.Directory), exec, commands, Line, Advice, run.Output.Progress).StartAsync(new BackupRequest(
             await DatabaseAsync(cancellationToken), settings.BackupMode, policy.Format, nexplaneVersion, images, containerId), cancellationToken);
     }
 
@@ -52,7 +52,7 @@ public sealed partial class LiveDeployment : IDatabaseBackup
     public async Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken)
     {
         var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        var result = await new RestoreService(exec, Line, line => run.Output.Warning("{Warning}", line), run.Output.Progress)
+        var result = await new RestoreService(exec, commands, Line, line => run.Output.Warning("{Warning}", line), Advice, run.Output.Progress)
             .RestoreAsync(new RestoreRequest(await DatabaseAsync(cancellationToken), archive, settings.BackupMode, containerId,
                 Math.Max(settings.RestoreJobs, 1)), cancellationToken);
         if (result.KeptFailedDatabase is not null)
@@ -67,15 +67,15 @@ public sealed partial class LiveDeployment : IDatabaseBackup
 
     /// <summary>The cluster's transaction horizon at Stop; a rollback checks it before it restores.</summary>
     public async Task<TransactionHorizon> RecordTransactionHorizonAsync(CancellationToken cancellationToken) =>
-        await new TransactionHorizonProbe(new DatabaseInspector(await DatabaseAsync(cancellationToken))).RecordAsync(cancellationToken);
+        await new TransactionHorizonProbe(new DatabaseInspector(await DatabaseAsync(cancellationToken), Advice)).RecordAsync(cancellationToken);
 
     /// <summary>Whether anything committed in the cluster since <paramref name="horizon"/>, as PostgreSQL answers it.</summary>
     public async Task<HorizonCheck> CheckSinceHorizonAsync(TransactionHorizon horizon, CancellationToken cancellationToken) =>
-        await new TransactionHorizonProbe(new DatabaseInspector(await DatabaseAsync(cancellationToken))).CheckSinceAsync(horizon, cancellationToken);
+        await new TransactionHorizonProbe(new DatabaseInspector(await DatabaseAsync(cancellationToken), Advice)).CheckSinceAsync(horizon, cancellationToken);
 
     /// <summary>alembic_version as VerifyMigrations reads it.</summary>
     public async Task<(IReadOnlyList<string> Revisions, string Database)> AlembicRevisionsAsync(CancellationToken cancellationToken) =>
-        await new InspectedDatabase(new DatabaseInspector(await DatabaseAsync(cancellationToken))).AlembicRevisionsAsync(cancellationToken);
+        await new InspectedDatabase(new DatabaseInspector(await DatabaseAsync(cancellationToken), Advice)).AlembicRevisionsAsync(cancellationToken);
 
     /// <summary>
     /// The db container and a way to run programs in it, when Docker answers and the container exists. Host mode

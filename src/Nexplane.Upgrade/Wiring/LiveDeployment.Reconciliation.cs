@@ -27,7 +27,7 @@ public sealed partial class LiveDeployment : IDeploymentObserver
         string? databaseProblem = null;
         try
         {
-            var inspector = new DatabaseInspector(await DatabaseAsync(cancellationToken));
+            var inspector = new DatabaseInspector(await DatabaseAsync(cancellationToken), Advice);
             identity = await inspector.IdentityAsync(cancellationToken);
             revisions = await inspector.AlembicRevisionsAsync(cancellationToken);
         }
@@ -49,13 +49,13 @@ public sealed partial class LiveDeployment : IDeploymentObserver
 
     /// <summary>Which database the deployment uses now.</summary>
     public async Task<DatabaseIdentity> DatabaseIdentityAsync(CancellationToken cancellationToken) =>
-        await new DatabaseInspector(await DatabaseAsync(cancellationToken)).IdentityAsync(cancellationToken);
+        await new DatabaseInspector(await DatabaseAsync(cancellationToken), Advice).IdentityAsync(cancellationToken);
 
     async Task<(string? Version, string Source)> RunningVersionAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var reported = await new VersionProbe(http).GetVersionAsync(deployment.ApiUrl, deployment.VersionEndpoints, cancellationToken);
+            var reported = await new VersionProbe(http, Advice).GetVersionAsync(deployment.ApiUrl, deployment.VersionEndpoints, cancellationToken);
             return (reported.Version.ToString(), $"from {reported.Endpoint} at {deployment.ApiUrl}");
         }
         catch (VersionProbeException exception)

@@ -13,13 +13,13 @@ namespace Nexplane.Upgrade.Wiring;
 public sealed partial class LiveDeployment
 {
     public Task<PreflightReport> PreflightAsync(PreflightSettings preflightSettings, CancellationToken cancellationToken) =>
-        run.PreflightAsync(preflightSettings, new LivePreflightFacts(http), cancellationToken);
+        run.PreflightAsync(preflightSettings, new LivePreflightFacts(http, commands, Advice), cancellationToken);
 
     /// <summary>Runs the upgrade Preflight resolved on a throwaway copy loaded from <paramref name="archive"/>; the deployment is only read.</summary>
     public async Task<RehearsalReport> RehearseAsync(PreflightReport preflight, string archive, string stateDirectory, CancellationToken cancellationToken)
     {
-        var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, Line, line => run.Output.Warning("{Warning}", line), settings.Secrets.Redact,
-            run.Output.Progress);
+        var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, commands, Line, line => run.Output.Warning("{Warning}", line), settings.Secrets.Redact,
+            Advice, run.Output.Progress);
         return await rehearsal.RunAsync(await RehearsalSettingsAsync(preflight, archive, stateDirectory, cancellationToken), cancellationToken);
     }
 
@@ -28,7 +28,7 @@ public sealed partial class LiveDeployment
     {
         // compose's own view of the deployment: interpolated, env_file merged. It holds secrets: parsed, never logged.
         var compose = await ComposeAsync(cancellationToken);
-        var config = await CommandRunner.RunAsync(compose.Config(), cancellationToken: cancellationToken);
+        var config = await commands.RunAsync(compose.Config(), cancellationToken: cancellationToken);
         if (!config.Succeeded)
             throw new InvalidOperationException($"compose config of {deployment.ComposeFile} failed (exit code {config.ExitCode}): " +
                                                 settings.Secrets.Redact(string.Join(" ", config.StandardError.TakeLast(5))));
@@ -40,7 +40,7 @@ public sealed partial class LiveDeployment
                         && services.Any(r => r.Name == s.Service))
             .ToArray();
         var database = services.FirstOrDefault(s => s.Name == deployment.DatabaseService)
-            ?? throw new InvalidOperationException($"The compose file has no {deployment.DatabaseService} service ({Setting.DatabaseService.Flag()}) to copy.");
+            ?? throw new InvalidOperationException($"The compose file has no {deployment.DatabaseService} service ({Advice.Flag(Setting.DatabaseService)}) to copy.");
         return new RehearsalSettings
         {
             Id = $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}",

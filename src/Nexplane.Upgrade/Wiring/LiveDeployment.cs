@@ -14,6 +14,7 @@ using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Agents;
 using Nexplane.Upgrade.Steps.Rollback;
 using Nexplane.Upgrade.Steps.Stop;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Wiring;
 
@@ -22,7 +23,7 @@ namespace Nexplane.Upgrade.Wiring;
 /// hosts, one operation each. The run (<see cref="UpgradeRun"/>) decides which and when; the engine and compose
 /// clients are connected once per run.
 /// </summary>
-public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, UpgradeRun run, HttpClient http)
+public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, UpgradeRun run, HttpClient http, ICommandRunner commands)
     : IRollbackDeployment, IBackendStart, IMigratedDatabase, IAgentHosts, IImagePull, IFrontendUpgrade, IRehearsalDeployment
 {
     IDockerClient? _docker;
@@ -36,6 +37,9 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
 
     void Line(string line) => run.Output.Line(line);
 
+    /// <summary>The run's advice: how messages name flags and commands.</summary>
+    OperatorAdvice Advice => run.Advice;
+
     /// <summary>The Docker engine, connected once per run (and checked to answer).</summary>
     public async Task<IDockerClient> DockerAsync(CancellationToken cancellationToken) =>
         _docker ??= await DeploymentContainers.ConnectAsync(cancellationToken);
@@ -46,12 +50,12 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
 
     /// <summary>The compose CLI (v2, else v1) for this deployment, found once per run; it refuses the protected services.</summary>
     public async Task<ComposeCli> ComposeAsync(CancellationToken cancellationToken) =>
-        _compose ??= new ComposeCli(await ComposeCli.DetectAsync(cancellationToken), deployment.ComposeFile, deployment.Project.Name,
-            deployment.EnvFile, new ProtectedServiceGuard(deployment.ProtectedServices));
+        _compose ??= new ComposeCli(await ComposeCli.DetectAsync(commands, cancellationToken), deployment.ComposeFile, deployment.Project.Name,
+            deployment.EnvFile, new ProtectedServiceGuard(deployment.ProtectedServices, Advice));
 
     async Task<IReadOnlyList<StoppedContainer>> IAppStop.StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken) =>
         await new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
-            new ProtectedServiceGuard(deployment.ProtectedServices), Line).StopAsync(services, Timeouts.Stop, cancellationToken);
+            new ProtectedServiceGuard(deployment.ProtectedServices, Advice), Line).StopAsync(services, Timeouts.Stop, cancellationToken);
 
     /// <summary>
     /// Pins the Preflight-resolved tag of each service where the deployment keeps it. The journal keeps the copy a
@@ -72,7 +76,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
 
     void PinTags(IReadOnlyList<(string Service, string Tag)> pins, Action<string, string>? beforeWrite)
     {
-        var pinned = new TagPinner(deployment.ComposeFile, deployment.EnvFile, run.Report.Id, beforeWrite).Pin(pins);
+        var pinned = new TagPinner(deployment.ComposeFile, deployment.EnvFile, run.Report.Id, Advice, beforeWrite).Pin(pins);
         foreach (var file in pinned)
             foreach (var tag in file.Tags)
                 run.Output.Information("{Service}: pinned {Pinned} ({Location} of {File}, was {Previous}; copy kept as {Copy})",
@@ -86,7 +90,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     public async Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
         var before = DateTimeOffset.UtcNow;
-        await CommandRunner.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services), Line, Line, cancellationToken);
+        await commands.RunCheckedAsync((await ComposeAsync(cancellationToken)).Up(services), Line, Line, cancellationToken);
         return before;
     }
 
@@ -105,12 +109,12 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
 
     async Task<MigrationOutcome> WatchBackendAsync(ServiceContainer backend, TimeSpan timeout, string outputFile, DateTimeOffset startedSince,
         CancellationToken cancellationToken) =>
-        await new MigrationLogWatcher(await DockerAsync(cancellationToken), Line, settings.Secrets.Redact, run.Output.Progress)
+        await new MigrationLogWatcher(await DockerAsync(cancellationToken), Line, Advice, settings.Secrets.Redact, run.Output.Progress)
             .WatchAsync(backend.Id, timeout, outputFile, StartedSince(startedSince, backend), cancellationToken);
 
     /// <summary>Returns when the backend's health endpoint first answered.</summary>
     public Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken) =>
-        new HealthWaiter(http).WaitAsync(deployment.HealthUrl, Timeouts.Health, Setting.HealthTimeout.Flag(), cancellationToken);
+        new HealthWaiter(http).WaitAsync(deployment.HealthUrl, Timeouts.Health, Advice.Flag(Setting.HealthTimeout), cancellationToken);
 
     Task IRollbackDeployment.WaitUntilHealthyAsync(CancellationToken cancellationToken) => WaitUntilHealthyAsync(cancellationToken);
 
@@ -142,7 +146,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     /// <summary>Pulls every new image while the old version still serves; returns what each tag resolved to.</summary>
     public async Task<IReadOnlyList<PulledImage>> PullAsync(IReadOnlyList<(string Service, ImageReference Image)> images, CancellationToken cancellationToken)
     {
-        var pulled = await new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(), Line, run.Output.Progress)
+        var pulled = await new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(commands), Line, run.Output.Progress)
             .PullAllAsync(images, cancellationToken);
         // Finding the compose CLI costs a process start or two: pay it now, not while the app is down.
         await ComposeAsync(cancellationToken);
@@ -158,7 +162,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
         PinTags([deployment.FrontendService]);
         // --no-deps: the frontend depends_on the backend, and a plain up would recreate the backend too.
         await StartAsync([deployment.FrontendService], cancellationToken);
-        return await new FrontendVerifier(http, new DockerRunningImages(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken)), Line)
+        return await new FrontendVerifier(http, new DockerRunningImages(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken)), Line, Advice)
             .VerifyAsync(expectation, cancellationToken);
     }
 }

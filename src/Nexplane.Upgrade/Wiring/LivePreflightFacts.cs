@@ -3,9 +3,11 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
 using Npgsql;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Wiring;
 
@@ -14,10 +16,10 @@ namespace Nexplane.Upgrade.Wiring;
 /// offline notes), the registry, PostgreSQL, the disk and the agent hosts. Read-only; each client's refusal becomes a
 /// fact. Which of them counts against the upgrade is <see cref="PreflightGates"/>' to say.
 /// </summary>
-public sealed class LivePreflightFacts(HttpClient http) : IPreflightFacts
+public sealed class LivePreflightFacts(HttpClient http, ICommandRunner commands, OperatorAdvice advice) : IPreflightFacts
 {
     public DeploymentFiles ReadFiles(Deployment deployment) =>
-        new(ComposeDocument.Load(deployment.ComposeFile), DotEnvFile.Load(deployment.EnvFile), Environment.GetEnvironmentVariable);
+        new(ComposeDocument.Load(deployment.ComposeFile, advice), DotEnvFile.Load(deployment.EnvFile), Environment.GetEnvironmentVariable);
 
     public async Task<ContainerFacts> InspectContainersAsync(Deployment deployment, IReadOnlyList<string> services, CancellationToken cancellationToken)
     {
@@ -49,7 +51,7 @@ public sealed class LivePreflightFacts(HttpClient http) : IPreflightFacts
     {
         try
         {
-            return new(await new VersionProbe(http).GetVersionAsync(deployment.ApiUrl, deployment.VersionEndpoints, cancellationToken));
+            return new(await new VersionProbe(http, advice).GetVersionAsync(deployment.ApiUrl, deployment.VersionEndpoints, cancellationToken));
         }
         catch (VersionProbeException exception)
         {
@@ -58,7 +60,22 @@ public sealed class LivePreflightFacts(HttpClient http) : IPreflightFacts
     }
 
     public async Task<VerificationGate> TryLoginAsync(Uri apiUrl, LoginAccount login, CancellationToken cancellationToken) =>
-        (await new DeploymentVerifier(http).LoginGateAsync(apiUrl, login.Email, login.Password, cancellationToken)).Gate;
+        (await new DeploymentVerifier(http, advice).LoginGateAsync(apiUrl, login.Email, login.Password, cancellationToken)).Gate;
+
+    public async Task<PublishedReleases> ListReleasesAsync(ReleaseSettings releases, CancellationToken cancellationToken)
+    {
+        var source = releases.ReleaseNotesFile is { } file ? $"release in {file}" : $"published release of {releases.GitHubRepository}";
+        try
+        {
+            return new(releases.ReleaseNotesFile is { } notes
+                ? ReleaseNotesFile.ReadNamedReleases(notes)
+                : await releases.GitHub(advice).GetAllAsync(cancellationToken), source);
+        }
+        catch (ReleaseSourceException exception)
+        {
+            return new([], source, exception.Message);
+        }
+    }
 
     /// <summary>
     /// The releases on the path (current, target], with their release.yml, and the notes of the releases after the
@@ -77,7 +94,7 @@ public sealed class LivePreflightFacts(HttpClient http) : IPreflightFacts
                     [], $"{releases.ReleaseNotesFile} ({offline.Count} release(s))");
             }
 
-            var source = releases.GitHub();
+            var source = releases.GitHub(advice);
             var published = await source.GetAllAsync(cancellationToken);
             var digests = new List<ReleaseDigest>();
             foreach (var release in published.Where(r => r.Version > current && r.Version <= target))
@@ -100,14 +117,14 @@ public sealed class LivePreflightFacts(HttpClient http) : IPreflightFacts
     public Task<AgentPreflightResult> CheckAgentHostsAsync(AgentSettings agents, ReleaseSettings releases, string hostsFile, NexplaneVersion target,
         CancellationToken cancellationToken)
     {
-        var downloader = new AgentBinaryDownloader(releases.GitHub(), agents.BinaryCacheDirectory);
-        return new AgentPreflight(AgentHostShells.Connector(agents.SshKeyPassphrase, agents.ConnectTimeout), downloader.GetAsync)
+        var downloader = new AgentBinaryDownloader(releases.GitHub(advice), agents.BinaryCacheDirectory);
+        return new AgentPreflight(AgentHostShells.Connector(agents.SshKeyPassphrase, agents.ConnectTimeout, commands, advice), downloader.GetAsync)
             .RunAsync(hostsFile, target, cancellationToken);
     }
 
     public async Task<IReadOnlyList<RegistryAnswer>> FindImagesAsync(IReadOnlyList<ImageReference> images, CancellationToken cancellationToken)
     {
-        var registry = new RegistryClient(http, RegistryCredentials.FromEnvironment());
+        var registry = new RegistryClient(http, RegistryCredentials.FromEnvironment(commands));
         var answers = new List<RegistryAnswer>();
         foreach (var image in images)
         {
@@ -125,7 +142,7 @@ public sealed class LivePreflightFacts(HttpClient http) : IPreflightFacts
 
     public async Task<DatabaseFacts> InspectDatabaseAsync(DatabaseTarget database, CancellationToken cancellationToken)
     {
-        var inspector = new DatabaseInspector(database);
+        var inspector = new DatabaseInspector(database, advice);
         DatabaseSnapshot snapshot;
         try
         {

@@ -2,7 +2,8 @@ namespace Nuke.Common.Parameters;
 
 /// <summary>
 /// The raw command line: leading positional tokens (target names), then options, each owning the tokens up to the
-/// next token that starts with <c>-</c>. A repeated option keeps its last occurrence, except for list parameters,
+/// next token that starts with <c>-</c>, except a negative number (<c>--retries -1</c>): no parameter's name starts
+/// with a digit, so it is the option's value. A repeated option keeps its last occurrence, except for list parameters,
 /// which collect every occurrence (<see cref="GetAllValues"/>).
 /// </summary>
 internal sealed class CommandLineArguments
@@ -16,7 +17,7 @@ internal sealed class CommandLineArguments
         Option? current = null;
         foreach (var token in tokens)
         {
-            if (token.StartsWith('-') && token.Length > 1)
+            if (token.StartsWith('-') && token.Length > 1 && !(current is not null && IsNegativeNumber(token)))
             {
                 current = new Option(token, ParameterNaming.MatchKey(token), []);
                 _options.Add(current);
@@ -61,6 +62,10 @@ internal sealed class CommandLineArguments
 
     public static List<string> SplitTargetNames(IEnumerable<string> tokens) =>
         tokens.SelectMany(x => x.Split('+', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    // NUKE ends an option's values at any token starting with '-', so a negative value reached the build as a missing
+    // value and an unknown option; as a value, the build's own checks can say what is wrong with it.
+    private static bool IsNegativeNumber(string token) => token.Length > 1 && token[0] == '-' && char.IsAsciiDigit(token[1]);
 
     private Option? Find(string name)
     {

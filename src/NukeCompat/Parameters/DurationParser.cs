@@ -3,14 +3,19 @@ using System.Text.RegularExpressions;
 
 namespace Nuke.Common.Parameters;
 
-/// <summary>Reads <c>00:05:00</c> as well as the short forms operators type: <c>90s</c>, <c>5m</c>, <c>2h</c>, <c>1h30m</c>, <c>500ms</c>.</summary>
+/// <summary>
+/// Reads <c>00:05:00</c> as well as the short forms operators type: <c>90s</c>, <c>5m</c>, <c>2h</c>, <c>1h30m</c>, <c>500ms</c>.
+/// A leading minus negates either form (<c>-5s</c>, as <c>-00:00:05</c> always did), so the build can say why a negative
+/// duration is wrong instead of the value failing to parse.
+/// </summary>
 internal static partial class DurationParser
 {
     public static bool TryParse(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
         var trimmed = text.Trim();
-        var match = ShortForm().Match(trimmed);
+        var negative = trimmed.StartsWith('-');
+        var match = ShortForm().Match(negative ? trimmed[1..] : trimmed);
         if (match.Success && trimmed.Length > 0)
         {
             foreach (Capture part in match.Groups["part"].Captures)
@@ -27,6 +32,8 @@ internal static partial class DurationParser
                 };
             }
 
+            if (negative)
+                duration = duration.Negate();
             return true;
         }
 

@@ -1,4 +1,6 @@
 using Nexplane.Upgrade.Database;
+using EndToEnd.Tests.Support;
+using Nexplane.Upgrade.Processes;
 
 namespace EndToEnd.Tests.Database;
 
@@ -20,11 +22,11 @@ public sealed class ContainerBackupRestoreTests(DatabaseContainer db) : IDisposa
     }
 
     Task<BackupManifest> BackUpAsync(string database, BackupFormat format, BackupMode mode = BackupMode.Container, string? password = null) =>
-        new BackupService(new BackupFiles(backupDirectory), db.Exec, log.Add).BackUpAsync(
+        new BackupService(new BackupFiles(backupDirectory), db.Exec, new CliWrapCommandRunner(), log.Add, TestAdvice.Nuke).BackUpAsync(
             new BackupRequest(db.Target(database, password), mode, format, "0.2.0", new Dictionary<string, string>(), db.Id), CancellationToken.None);
 
     Task<RestoreResult> RestoreAsync(string database, string archive, BackupMode mode = BackupMode.Container) =>
-        new RestoreService(db.Exec, log.Add, warnings.Add).RestoreAsync(
+        new RestoreService(db.Exec, new CliWrapCommandRunner(), log.Add, warnings.Add, TestAdvice.Nuke).RestoreAsync(
             new RestoreRequest(db.Target(database), archive, mode, db.Id, Jobs: 2), CancellationToken.None);
 
     [Theory]
@@ -88,7 +90,7 @@ public sealed class ContainerBackupRestoreTests(DatabaseContainer db) : IDisposa
         var database = await db.CreateSampleDatabaseAsync();
 
         var failure = await Assert.ThrowsAsync<DatabaseToolsException>(() =>
-            new BackupService(new BackupFiles(backupDirectory), db.Exec, log.Add).BackUpAsync(
+            new BackupService(new BackupFiles(backupDirectory), db.Exec, new CliWrapCommandRunner(), log.Add, TestAdvice.Nuke).BackUpAsync(
                 new BackupRequest(db.Target(database), BackupMode.Container, BackupFormat.Custom, "0.2.0", new Dictionary<string, string>(), null),
                 CancellationToken.None));
 

@@ -1,5 +1,7 @@
 using EndToEnd.Tests.Sandbox;
 using Nexplane.Upgrade.Database;
+using EndToEnd.Tests.Support;
+using Nexplane.Upgrade.Processes;
 
 namespace EndToEnd.Tests.Database;
 
@@ -27,9 +29,9 @@ public sealed class HostBackupRestoreTests(PostgresCluster postgres) : IDisposab
 
     DatabaseTarget Target(string database, string user = "postgres") => new("127.0.0.1", postgres.Port, database, user, null);
 
-    BackupService Backups => new(new BackupFiles(backupDirectory), null, log.Add);
+    BackupService Backups => new(new BackupFiles(backupDirectory), null, new CliWrapCommandRunner(), log.Add, TestAdvice.Nuke);
 
-    RestoreService Restores => new(null, log.Add, warnings.Add);
+    RestoreService Restores => new(null, new CliWrapCommandRunner(), log.Add, warnings.Add, TestAdvice.Nuke);
 
     Task<BackupManifest> BackUpAsync(string database, BackupFormat format, string user = "postgres") =>
         Backups.BackUpAsync(new BackupRequest(Target(database, user), BackupMode.Host, format, "0.2.0",
@@ -94,7 +96,7 @@ public sealed class HostBackupRestoreTests(PostgresCluster postgres) : IDisposab
         var leftovers = await postgres.ColumnAsync("postgres", $"select datname from pg_database where datname like '{database}_restore_%'");
         Assert.Empty(leftovers);
         // The next Preflight names the kept database with its size: nothing removes it, and it takes room.
-        var kept = Assert.Single(await new DatabaseInspector(Target(database)).KeptDatabasesAsync(CancellationToken.None));
+        var kept = Assert.Single(await new DatabaseInspector(Target(database), TestAdvice.Nuke).KeptDatabasesAsync(CancellationToken.None));
         Assert.Equal(result.KeptFailedDatabase, kept.Name);
         Assert.True(kept.SizeBytes > 0, $"no size for {kept.Name}");
     }

@@ -4,6 +4,7 @@ using EndToEnd.Tests.Sandbox;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Steps.Rollback;
 using Npgsql;
+using EndToEnd.Tests.Support;
 
 namespace EndToEnd.Tests.Database;
 
@@ -31,7 +32,7 @@ public sealed class TransactionHorizonProbeTests(QuietPostgresCluster postgres) 
         return (database, new TransactionHorizonProbe(Inspector(database)));
     }
 
-    DatabaseInspector Inspector(string database) => new(new DatabaseTarget("127.0.0.1", postgres.Port, database, "postgres", null));
+    DatabaseInspector Inspector(string database) => new(new DatabaseTarget("127.0.0.1", postgres.Port, database, "postgres", null), TestAdvice.Nuke);
 
     async Task ExecuteAsync(string database, string sql)
     {

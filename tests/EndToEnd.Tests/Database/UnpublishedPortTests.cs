@@ -4,6 +4,7 @@ using EndToEnd.Tests.Sandbox;
 using EndToEnd.Tests.Support;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Processes;
 
 namespace EndToEnd.Tests.Database;
 
@@ -61,7 +62,7 @@ public sealed class UnpublishedPortTests : IAsyncLifetime
         Assert.NotEqual("127.0.0.1", resolved.Host);
         Assert.Equal(5432, resolved.Port);
         Assert.Contains(logged, line => line.Contains("its port is not published"));
-        var backup = await RetryUntilReadyAsync(() => new BackupService(new BackupFiles(_backups), new ContainerExec(docker), _ => { })
+        var backup = await RetryUntilReadyAsync(() => new BackupService(new BackupFiles(_backups), new ContainerExec(docker), new CliWrapCommandRunner(), _ => { }, TestAdvice.Nuke)
             .BackUpAsync(new BackupRequest(resolved, BackupMode.Container, BackupFormat.Custom, "0.2.0", new Dictionary<string, string>(), _containerId), CancellationToken.None));
         Assert.True(backup.Verified);
         Assert.Equal(BackupMode.Container, backup.Mode);

@@ -2,6 +2,7 @@ using EndToEnd.Tests.Sandbox;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Steps.VerifyMigrations;
+using EndToEnd.Tests.Support;
 
 namespace EndToEnd.Tests.Database;
 
@@ -35,7 +36,7 @@ public sealed class VerifyMigrationsTests(PostgresCluster postgres)
         return database;
     }
 
-    Verifier VerifierOf(string database) => new(new DatabaseInspector(new DatabaseTarget("127.0.0.1", postgres.Port, database, "postgres", null)));
+    Verifier VerifierOf(string database) => new(new DatabaseInspector(new DatabaseTarget("127.0.0.1", postgres.Port, database, "postgres", null), TestAdvice.Nuke));
 
     [Fact]
     public async Task A_database_at_the_head_the_logs_reported_passes()

@@ -1,6 +1,7 @@
 using EndToEnd.Tests.Sandbox;
 using Nexplane.Upgrade.Database;
 using Npgsql;
+using EndToEnd.Tests.Support;
 
 namespace EndToEnd.Tests.Database;
 
@@ -14,7 +15,7 @@ public sealed class WriteActivityTests(PostgresCluster postgres)
         var database = await postgres.CreateDatabaseAsync();
         var migrate = await SandboxProcess.RunToExitAsync(["migrate", "--release", "0.2.0"], SandboxEnvironment.For(postgres.DatabaseUrl(database)));
         Assert.True(migrate.ExitCode == 0, migrate.AllOutput);
-        var activity = new WriteActivity(new DatabaseInspector(new DatabaseTarget("127.0.0.1", postgres.Port, database, "postgres", null)));
+        var activity = new WriteActivity(new DatabaseInspector(new DatabaseTarget("127.0.0.1", postgres.Port, database, "postgres", null), TestAdvice.Nuke));
         var atBackup = await activity.CaptureAsync(CancellationToken.None);
 
         // The app's writes, from a session that then ends, as the app's sessions do when it is stopped.

@@ -90,13 +90,25 @@ public sealed class PreflightTests(PreflightSandbox fixture)
 
     [Theory]
     [InlineData("0.3")]
-    [InlineData("latest")]
+    [InlineData("newest")]
     public async Task A_malformed_version_is_a_clear_error(string version)
     {
         var result = await PreflightAsync("--version", version);
 
         Assert.Equal(255, result.ExitCode);
         Assert.Contains($"'{version}' is not a Nexplane version", result.Output);
+    }
+
+    [Fact]
+    public async Task Version_latest_is_the_newest_published_release_and_says_which()
+    {
+        var result = await PreflightAsync("--version", "latest", "--accept-breaking-changes");
+
+        // 0.4.0 lies beyond the required stop 0.3.0: judged as if --version 0.4.0 had been asked for.
+        Assert.Equal(255, result.ExitCode);
+        Assert.Contains("--version latest is 0.4.0, the newest published release of youbetyourballs/nexplane", result.Output);
+        Assert.Contains("[required-stop]", result.Output);
+        Assert.DoesNotContain("is not a Nexplane version", result.Output);
     }
 
     [Fact]

@@ -38,6 +38,9 @@ public sealed class RehearsalTests : IClassFixture<RehearsalDeployment>
         // The copy's backend and worker ran the running version first (to be stopped as Stop does), then were recreated by compose.
         Assert.Contains("Throwaway copy: backend, worker on the running version 0.2.0", run.Output);
         Assert.Contains("Throwaway copy: backend, worker recreated on 0.3.0", run.Output);
+        // The database the backup replaced is the copy's own: it goes with the copy, it is no bug report's.
+        Assert.Contains("created with the copy's server) is removed with the copy.", run.Output);
+        Assert.DoesNotContain("for the bug report", run.Output);
         Assert.False(Directory.Exists(RehearsalRuns.CopyProjectDirectory(report.Id)), "the copy's compose file was left behind");
         await _deployment.AssertUntouchedAsync(before);
 

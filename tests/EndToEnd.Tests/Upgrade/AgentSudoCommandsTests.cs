@@ -15,7 +15,7 @@ public sealed class AgentSudoCommandsTests : IAsyncLifetime
     readonly string _directory = Path.Combine(Directory.CreateTempSubdirectory("agent-sudo-").FullName, "it's a dir");
     AgentHost _host = null!;
     AgentHostCommands _commands = null!;
-    readonly LocalAgentHostShell _shell = new();
+    readonly LocalAgentHostShell _shell = new(new Nexplane.Upgrade.Processes.CliWrapCommandRunner());
 
     static readonly byte[] OldBinary = RandomNumberGenerator.GetBytes(40_000);
     static readonly byte[] NewBinary = RandomNumberGenerator.GetBytes(50_000);

@@ -31,30 +31,32 @@ public sealed class BackendStartTests : IAsyncLifetime
 
     DeploymentContainers Containers => new(_docker, _sandbox.Project);
 
+    static readonly ICommandRunner Commands = new CliWrapCommandRunner();
+
     async Task<ComposeCli> ComposeAsync() =>
-        new(await ComposeCli.DetectAsync(CancellationToken.None), _sandbox.ComposeFile, _sandbox.Project, _sandbox.EnvFile, new ProtectedServiceGuard(["db", "redis"]));
+        new(await ComposeCli.DetectAsync(Commands, CancellationToken.None), _sandbox.ComposeFile, _sandbox.Project, _sandbox.EnvFile, new ProtectedServiceGuard(["db", "redis"], TestAdvice.Nuke));
 
     async Task<string> StartOnAsync(string version, string upgradeId)
     {
-        new TagPinner(_sandbox.ComposeFile, _sandbox.EnvFile, upgradeId).Pin([("backend", version), ("worker", version)]);
-        await CommandRunner.RunCheckedAsync((await ComposeAsync()).Up(["backend", "worker"]));
+        new TagPinner(_sandbox.ComposeFile, _sandbox.EnvFile, upgradeId, TestAdvice.Nuke).Pin([("backend", version), ("worker", version)]);
+        await Commands.RunCheckedAsync((await ComposeAsync()).Up(["backend", "worker"]));
         return (await Containers.OfServiceAsync("backend", CancellationToken.None)).OrderByDescending(c => c.StartedAt).First().Id;
     }
 
     [Fact]
     public async Task A_container_started_again_is_judged_only_by_what_it_printed_since_this_start()
     {
-        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServiceGuard(["db", "redis"]), _log.Add);
+        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServiceGuard(["db", "redis"], TestAdvice.Nuke), _log.Add);
         await stopper.StopAsync(["backend", "worker"], TimeSpan.FromSeconds(5), CancellationToken.None);
         var before = (await Containers.OfServiceAsync("backend", CancellationToken.None)).Single().Id;
 
         // Unchanged config: compose starts the very same stopped container again ("Starting", not "Recreating").
         var startedSince = DateTimeOffset.UtcNow;
-        await CommandRunner.RunCheckedAsync((await ComposeAsync()).Up(["backend", "worker"]));
+        await Commands.RunCheckedAsync((await ComposeAsync()).Up(["backend", "worker"]));
         var backend = (await Containers.OfServiceAsync("backend", CancellationToken.None)).Single().Id;
         Assert.Equal(before, backend);
 
-        var watcher = new MigrationLogWatcher(_docker, _log.Add);
+        var watcher = new MigrationLogWatcher(_docker, _log.Add, TestAdvice.Nuke);
         var failureFile = Path.Combine(_sandbox.DeployDirectory, "restart-output.log");
         var wholeLog = await watcher.WatchAsync(backend, TimeSpan.FromSeconds(60), failureFile, null, CancellationToken.None);
         Assert.Contains(wholeLog.Migrations, m => m.To == "001_initial"); // its earlier life is still in the log
@@ -74,7 +76,7 @@ public sealed class BackendStartTests : IAsyncLifetime
         var protectedBefore = await UpgradedSandbox.ProtectedContainersAsync(_sandbox);
 
         // Stop: the shell as PID 1 ignores TERM; the app must still stop cleanly and fast, and stay stopped.
-        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServiceGuard(["db", "redis"]), _log.Add);
+        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServiceGuard(["db", "redis"], TestAdvice.Nuke), _log.Add);
         var stopped = await stopper.StopAsync(["backend", "worker"], TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.Equal(2, stopped.Count);
         Assert.All(stopped, s =>
@@ -86,7 +88,7 @@ public sealed class BackendStartTests : IAsyncLifetime
         Assert.All(await Containers.OfServiceAsync("backend", CancellationToken.None), c => Assert.Equal("exited", c.State));
 
         // 0.3.1: its migration fails with a traceback, exits 1 and is restarted by the policy.
-        var watcher = new MigrationLogWatcher(_docker, _log.Add);
+        var watcher = new MigrationLogWatcher(_docker, _log.Add, TestAdvice.Nuke);
         var failureFile = Path.Combine(_sandbox.DeployDirectory, "migration-output.log");
         var backend = await StartOnAsync("0.3.1", "test-bad");
         var failure = await Assert.ThrowsAsync<MigrationFailedException>(() =>
@@ -114,12 +116,12 @@ public sealed class BackendStartTests : IAsyncLifetime
     [Fact]
     public async Task A_backend_that_migrates_then_crash_loops_is_a_failure_even_when_one_sample_looks_running()
     {
-        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServiceGuard(["db", "redis"]), _log.Add);
+        var stopper = new GracefulServiceStopper(_docker, Containers, new ProtectedServiceGuard(["db", "redis"], TestAdvice.Nuke), _log.Add);
         await stopper.StopAsync(["backend", "worker"], TimeSpan.FromSeconds(5), CancellationToken.None);
 
         var backend = await StartOnAsync("0.3.2", "test-crash");
         var failure = await Assert.ThrowsAsync<MigrationFailedException>(() =>
-            new MigrationLogWatcher(_docker, _log.Add).WatchAsync(backend, TimeSpan.FromSeconds(60),
+            new MigrationLogWatcher(_docker, _log.Add, TestAdvice.Nuke).WatchAsync(backend, TimeSpan.FromSeconds(60),
                 Path.Combine(_sandbox.DeployDirectory, "crash.log"), null, CancellationToken.None));
 
         Assert.Contains("AttributeError", failure.Message);

@@ -6,6 +6,7 @@ using CliWrap.Buffered;
 using Docker.DotNet;
 using EndToEnd.Tests.Support;
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Processes;
 
 namespace EndToEnd.Tests.Upgrade;
 
@@ -21,8 +22,8 @@ public sealed class PasswordProtectedRegistry : IAsyncLifetime
 
     public string Directory { get; } = Path.Combine(RepositoryRoot.Path, ".nuke", "temp", $"password-registry-{Environment.ProcessId}");
     public string DockerConfigDirectory => Path.Combine(Directory, "docker-config");
-    public RegistryCredentials Logins => new(Path.Combine(DockerConfigDirectory, "config.json"));
-    public RegistryCredentials NoLogins => new(Path.Combine(Directory, "no-docker-config", "config.json"));
+    public RegistryCredentials Logins => new(Path.Combine(DockerConfigDirectory, "config.json"), new CliWrapCommandRunner());
+    public RegistryCredentials NoLogins => new(Path.Combine(Directory, "no-docker-config", "config.json"), new CliWrapCommandRunner());
     public ImageReference Image { get; private set; } = ImageReference.Parse("unset:unset");
     public string Password => _password;
 

@@ -23,7 +23,7 @@ sealed class SimulatedAgentHost : IAgentHostShell, IAgentRegistry
     const string LastSeenWithinOneSecond = "2026-11-25T21:59:09Z";
 
     readonly string _root = Directory.CreateTempSubdirectory("simulated-agent-host-").FullName;
-    readonly LocalAgentHostShell _shell = new();
+    readonly LocalAgentHostShell _shell = new(new Nexplane.Upgrade.Processes.CliWrapCommandRunner());
     readonly string _environment;
 
     public AgentHost Host { get; }

@@ -1,6 +1,7 @@
 using System.Net;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Backend;
 
@@ -20,7 +21,7 @@ public sealed class DeploymentVerifierTests
             : (HttpStatusCode.Unauthorized, """{"detail":"Not authenticated"}"""));
 
     static Task<IReadOnlyList<VerificationGate>> Verify(FakeHttp http, string? password = Password, string target = "0.3.0") =>
-        new DeploymentVerifier(http.Client()).VerifyAsync(Api, Endpoints, NexplaneVersion.Parse(target), "admin@nexplane.local", password, CancellationToken.None);
+        new DeploymentVerifier(http.Client(), TestAdvice.Nuke).VerifyAsync(Api, Endpoints, NexplaneVersion.Parse(target), "admin@nexplane.local", password, CancellationToken.None);
 
     [Fact]
     public async Task A_healthy_upgrade_passes_every_gate()

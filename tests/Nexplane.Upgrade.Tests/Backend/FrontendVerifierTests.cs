@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Tests.Time;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Backend;
 
@@ -40,7 +41,7 @@ public sealed class FrontendVerifierTests : IDisposable
 
     Task<FrontendVerdict> Verify(string target, ExpectedImage? image = null, IRunningImages? images = null,
         string? endpoint = "/version#version", TimeSpan? timeout = null, TimeSpan? window = null) =>
-        new FrontendVerifier(new HttpClient(), images, _log.Add, _clock).VerifyAsync(
+        new FrontendVerifier(new HttpClient(), images, _log.Add, TestAdvice.Nuke, _clock).VerifyAsync(
             new FrontendExpectation(_site.Url, NexplaneVersion.Parse(target), image,
                 endpoint is null ? null : VersionEndpoint.Parse(endpoint), timeout ?? TimeSpan.FromSeconds(30), window ?? ShortWindow),
             CancellationToken.None);
@@ -174,7 +175,7 @@ public sealed class FrontendVerifierTests : IDisposable
         var closed = new Uri($"http://127.0.0.1:{LoopbackSite.FreePort()}/");
 
         var exception = await Assert.ThrowsAsync<FrontendVerificationException>(() =>
-            new FrontendVerifier(new HttpClient(), null, _log.Add, _clock).VerifyAsync(
+            new FrontendVerifier(new HttpClient(), null, _log.Add, TestAdvice.Nuke, _clock).VerifyAsync(
                 new FrontendExpectation(closed, NexplaneVersion.Parse("0.3.0"), null, null, TimeSpan.FromMilliseconds(300), ShortWindow),
                 CancellationToken.None));
 

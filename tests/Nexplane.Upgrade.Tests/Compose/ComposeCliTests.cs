@@ -1,4 +1,7 @@
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Tests.Operator;
+using Nexplane.Upgrade.Processes;
+using Nexplane.Upgrade.Tests.Processes;
 
 namespace Nexplane.Upgrade.Tests.Compose;
 
@@ -6,7 +9,7 @@ namespace Nexplane.Upgrade.Tests.Compose;
 public sealed class ComposeCliTests
 {
     static ComposeCli Cli(ComposeVariant variant = ComposeVariant.V2) =>
-        new(variant, "/srv/nexplane/docker-compose.yml", "nexplane", "/srv/nexplane/.env", new ProtectedServiceGuard(["db", "redis"]));
+        new(variant, "/srv/nexplane/docker-compose.yml", "nexplane", "/srv/nexplane/.env", new ProtectedServiceGuard(["db", "redis"], TestAdvice.Nuke));
 
     [Fact]
     public void Up_recreates_exactly_the_named_services_without_their_dependencies()
@@ -45,5 +48,37 @@ public sealed class ComposeCliTests
 
         Assert.Empty(command.Environment);
         Assert.DoesNotContain(command.Arguments, argument => argument.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Config_reads_the_deployment_as_compose_resolves_it()
+    {
+        var command = Cli().Config();
+
+        Assert.Equal(["compose", "--file", "/srv/nexplane/docker-compose.yml", "--project-name", "nexplane", "--env-file", "/srv/nexplane/.env",
+            "config"], command.Arguments);
+        Assert.Equal("/srv/nexplane", command.WorkingDirectory);
+    }
+
+    [Fact]
+    public async Task Detection_prefers_compose_v2_and_asks_nothing_more_once_it_answers()
+    {
+        var commands = new RecordingCommandRunner();
+
+        Assert.Equal(ComposeVariant.V2, await ComposeCli.DetectAsync(commands, CancellationToken.None));
+        Assert.Equal(["docker compose version"], commands.Commands.Select(c => c.ToString()));
+    }
+
+    [Fact]
+    public async Task Detection_falls_back_to_v1_when_v2_fails_or_docker_is_missing_and_says_what_to_install_when_neither_works()
+    {
+        var v2Fails = new RecordingCommandRunner(command => new CommandAnswer(command.Program == "docker" ? 1 : 0));
+        Assert.Equal(ComposeVariant.V1, await ComposeCli.DetectAsync(v2Fails, CancellationToken.None));
+        Assert.Equal(["docker compose version", "docker-compose version"], v2Fails.Commands.Select(c => c.ToString()));
+
+        var nothing = new RecordingCommandRunner(command =>
+            throw new CommandNotStartedException(command, new System.ComponentModel.Win32Exception("No such file or directory")));
+        var refused = await Assert.ThrowsAsync<ComposeFileException>(() => ComposeCli.DetectAsync(nothing, CancellationToken.None));
+        Assert.Equal("Neither 'docker compose' (v2) nor 'docker-compose' (v1) works on this machine; install one of them.", refused.Message);
     }
 }

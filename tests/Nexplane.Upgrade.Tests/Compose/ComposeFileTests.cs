@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Compose;
 
@@ -106,7 +107,7 @@ public sealed class ComposeFileTests
     public void Invalid_yaml_and_a_missing_file_give_clear_errors()
     {
         Assert.Contains("not valid YAML", Assert.Throws<ComposeFileException>(() => Parse("services:\n  a: [\n")).Message);
-        Assert.Contains("does not exist", Assert.Throws<ComposeFileException>(() => ComposeDocument.Load("/nonexistent/compose.yml")).Message);
+        Assert.Contains("does not exist", Assert.Throws<ComposeFileException>(() => ComposeDocument.Load("/nonexistent/compose.yml", TestAdvice.Nuke)).Message);
         Assert.Contains("no 'services:'", Assert.Throws<ComposeFileException>(() => Parse("version: '3'\n")).Message);
     }
 }

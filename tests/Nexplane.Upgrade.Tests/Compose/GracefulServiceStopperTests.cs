@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Compose;
 
@@ -14,7 +15,7 @@ public sealed class GracefulServiceStopperTests
         // An engine that does not exist: the refusal must come before the first call to it.
         using var docker = new DockerClientConfiguration(new Uri("unix:///nonexistent/docker.sock")).CreateClient();
         var stopper = new GracefulServiceStopper(docker, new DeploymentContainers(docker, "nexplane", "/srv/nexplane/docker-compose.yml"),
-            new ProtectedServiceGuard(["db", "redis"]), _ => { });
+            new ProtectedServiceGuard(["db", "redis"], TestAdvice.Nuke), _ => { });
 
         var exception = await Assert.ThrowsAsync<ProtectedServiceException>(() =>
             stopper.StopAsync(["backend", protectedService], TimeSpan.FromSeconds(10), CancellationToken.None));

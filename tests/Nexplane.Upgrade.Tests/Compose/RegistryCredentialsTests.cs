@@ -1,5 +1,7 @@
 using System.Text;
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Processes;
+using Nexplane.Upgrade.Tests.Processes;
 
 namespace Nexplane.Upgrade.Tests.Compose;
 
@@ -11,11 +13,11 @@ public sealed class RegistryCredentialsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    RegistryCredentials Config(string json)
+    RegistryCredentials Config(string json, ICommandRunner? commands = null)
     {
         var path = Path.Combine(_directory, "config.json");
         File.WriteAllText(path, json);
-        return new RegistryCredentials(path);
+        return new RegistryCredentials(path, commands ?? new CliWrapCommandRunner());
     }
 
     static string Auth(string userAndPassword) => Convert.ToBase64String(Encoding.UTF8.GetBytes(userAndPassword));
@@ -37,7 +39,7 @@ public sealed class RegistryCredentialsTests : IDisposable
     [Fact]
     public async Task No_config_file_means_anonymous_access()
     {
-        var credentials = new RegistryCredentials(Path.Combine(_directory, "missing", "config.json"));
+        var credentials = new RegistryCredentials(Path.Combine(_directory, "missing", "config.json"), new RecordingCommandRunner());
 
         Assert.Null(await credentials.FindAsync("ghcr.io", CancellationToken.None));
     }
@@ -81,5 +83,36 @@ public sealed class RegistryCredentialsTests : IDisposable
         Assert.DoesNotContain("s3cret", login!.ToString());
         // credsStore is the default store: it, not the auths entry, answers for every other registry.
         Assert.Null(await credentials.FindAsync("registry.example.com", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_credential_helper_call_is_get_with_the_registry_on_stdin_and_no_secret_in_its_arguments()
+    {
+        var commands = new RecordingCommandRunner(_ => new CommandAnswer(StandardOutput: """{"ServerURL":"ghcr.io","Username":"bot","Secret":"s3cret"}""" + "\n"));
+        var credentials = Config("""{ "credHelpers": { "ghcr.io": "pass" } }""", commands);
+
+        Assert.Equal(new RegistryLogin("bot", "s3cret"), await credentials.FindAsync("ghcr.io", CancellationToken.None));
+        Assert.Equal(new RegistryLogin("bot", "s3cret"), await credentials.FindAsync("ghcr.io", CancellationToken.None));
+
+        var helper = Assert.Single(commands.Commands); // asked once per registry
+        Assert.Equal("docker-credential-pass", helper.Program);
+        Assert.Equal(["get"], helper.Arguments);
+        Assert.Equal("ghcr.io", helper.StandardInput);
+        Assert.Empty(helper.Environment);
+    }
+
+    [Fact]
+    public async Task A_failing_credential_helper_is_an_error_with_its_stderr_and_a_missing_one_says_it_cannot_run()
+    {
+        var failing = Config("""{ "credsStore": "desktop" }""",
+            new RecordingCommandRunner(_ => new CommandAnswer(1, StandardError: "error getting credentials\n")));
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => failing.FindAsync("ghcr.io", CancellationToken.None));
+        Assert.Equal("docker-credential-desktop get failed for ghcr.io (exit code 1): error getting credentials", refused.Message);
+
+        var missing = Config("""{ "credsStore": "desktop" }""", new RecordingCommandRunner(command =>
+            throw new CommandNotStartedException(command, new System.ComponentModel.Win32Exception("No such file or directory"))));
+        var notRun = await Assert.ThrowsAsync<RegistryException>(() => missing.FindAsync("ghcr.io", CancellationToken.None));
+        Assert.Equal("The docker config names the credential helper docker-credential-desktop, which cannot be run here (No such file or directory).",
+            notRun.Message);
     }
 }

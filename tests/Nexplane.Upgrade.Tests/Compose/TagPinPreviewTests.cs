@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Compose;
 
@@ -12,7 +13,7 @@ public sealed class TagPinPreviewTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    TagPinner Pinner => new(ComposePath, EnvPath, "u1");
+    TagPinner Pinner => new(ComposePath, EnvPath, "u1", TestAdvice.Nuke);
 
     [Fact]
     public void Image_lines_are_previewed_with_their_numbers_and_nothing_is_written()

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Compose;
 
@@ -39,7 +40,7 @@ public sealed class TagPinnerTests : IDisposable
         File.WriteAllText(ComposePath, ImageLineCompose);
         File.WriteAllText(EnvPath, "SECRET_KEY=x\n");
 
-        var changed = new TagPinner(ComposePath, EnvPath, "run1").Pin([("backend", "0.3.0"), ("worker", "0.3.0")]);
+        var changed = new TagPinner(ComposePath, EnvPath, "run1", TestAdvice.Nuke).Pin([("backend", "0.3.0"), ("worker", "0.3.0")]);
 
         var file = Assert.Single(changed);
         Assert.Equal(ComposePath, file.Path);
@@ -60,7 +61,7 @@ public sealed class TagPinnerTests : IDisposable
         File.WriteAllText(EnvPath, "# tags\nIMAGE_TAG=v0.2.0\nSECRET_KEY=abc # keep\n");
         File.SetUnixFileMode(EnvPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var file = Assert.Single(new TagPinner(ComposePath, EnvPath, "run2").Pin([("backend", "v0.3.0")]));
+        var file = Assert.Single(new TagPinner(ComposePath, EnvPath, "run2", TestAdvice.Nuke).Pin([("backend", "v0.3.0")]));
 
         Assert.Equal(EnvPath, file.Path);
         Assert.Equal("# tags\nIMAGE_TAG=v0.3.0\nSECRET_KEY=abc # keep\n", File.ReadAllText(EnvPath));
@@ -77,7 +78,7 @@ public sealed class TagPinnerTests : IDisposable
         File.WriteAllText(ComposePath, ImageLineCompose.Replace("  worker:", "  frontend:\n    image: nexplane-frontend:0.2.0\n  worker:"));
         File.WriteAllText(EnvPath, "");
         var original = File.ReadAllText(ComposePath);
-        var pinner = new TagPinner(ComposePath, EnvPath, "run3");
+        var pinner = new TagPinner(ComposePath, EnvPath, "run3", TestAdvice.Nuke);
 
         pinner.Pin([("backend", "0.3.0")]);
         var second = Assert.Single(pinner.Pin([("frontend", "0.3.0")]));
@@ -93,7 +94,7 @@ public sealed class TagPinnerTests : IDisposable
         File.WriteAllText(ComposePath, ImageLineCompose);
         File.WriteAllText(EnvPath, "");
 
-        Assert.Empty(new TagPinner(ComposePath, EnvPath, "run4").Pin([("backend", "0.2.0")]));
+        Assert.Empty(new TagPinner(ComposePath, EnvPath, "run4", TestAdvice.Nuke).Pin([("backend", "0.2.0")]));
         Assert.False(File.Exists(ComposePath + ".pre-upgrade-run4"));
     }
 
@@ -105,7 +106,7 @@ public sealed class TagPinnerTests : IDisposable
         Environment.SetEnvironmentVariable("NEXPLANE_TEST_PIN_TAG", "0.2.0");
         try
         {
-            var exception = Assert.Throws<ComposeFileException>(() => new TagPinner(ComposePath, EnvPath, "run5").Pin([("backend", "0.3.0")]));
+            var exception = Assert.Throws<ComposeFileException>(() => new TagPinner(ComposePath, EnvPath, "run5", TestAdvice.Nuke).Pin([("backend", "0.3.0")]));
             Assert.Contains("NEXPLANE_TEST_PIN_TAG=0.2.0", exception.Message);
         }
         finally
@@ -119,7 +120,7 @@ public sealed class TagPinnerTests : IDisposable
     {
         File.WriteAllText(ComposePath, ImageLineCompose);
         File.WriteAllText(EnvPath, "");
-        var file = Assert.Single(new TagPinner(ComposePath, EnvPath, "run6").Pin([("backend", "0.3.0")]));
+        var file = Assert.Single(new TagPinner(ComposePath, EnvPath, "run6", TestAdvice.Nuke).Pin([("backend", "0.3.0")]));
         File.AppendAllText(file.PreviousCopy, "# edited\n");
 
         Assert.Throws<ComposeFileException>(file.Restore);

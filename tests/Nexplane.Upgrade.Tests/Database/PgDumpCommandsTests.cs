@@ -1,4 +1,6 @@
 using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Processes;
+using Nexplane.Upgrade.Tests.Processes;
 
 namespace Nexplane.Upgrade.Tests.Database;
 
@@ -28,11 +30,66 @@ public sealed class PgDumpCommandsTests
     {
         // HostPostgresTools is what runs the backup's pg_dump and decoder on this machine: the program sees PGPASSWORD.
         using var stdout = new MemoryStream();
-        var result = await new HostPostgresTools(Database).RunAsync(["sh", "-c", "printf '%s|%s' \"$PGPASSWORD\" \"$*\"", "sh", "--no-password"],
+        var result = await new HostPostgresTools(Database, new CliWrapCommandRunner()).RunAsync(["sh", "-c", "printf '%s|%s' \"$PGPASSWORD\" \"$*\"", "sh", "--no-password"],
             new Dictionary<string, string?>(), stdout, null, CancellationToken.None);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("s3cret-password|--no-password", System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
+    }
+
+    [Fact]
+    public async Task The_host_tools_run_pg_dump_with_the_connection_in_the_environment_and_stream_its_archive_out()
+    {
+        var commands = new RecordingCommandRunner(_ => new CommandAnswer(StandardOutput: "PGDMP archive"));
+        using var archive = new MemoryStream();
+
+        var result = await new HostPostgresTools(Database, commands).RunAsync(
+            ["pg_dump", .. PgDumpCommands.DumpArguments(BackupFormat.Custom, Database.User, Database.Name)],
+            new Dictionary<string, string?> { ["PGAPPNAME"] = "nexplane-upgrade-backup" }, archive, null, CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal("PGDMP archive", System.Text.Encoding.UTF8.GetString(archive.ToArray()));
+        var dump = Assert.Single(commands.Commands);
+        Assert.Equal("pg_dump", dump.Program);
+        Assert.DoesNotContain(dump.Arguments, argument => argument.Contains("s3cret-password"));
+        Assert.Equal("s3cret-password", dump.Environment["PGPASSWORD"]);
+        Assert.Equal("nexplane-upgrade-backup", dump.Environment["PGAPPNAME"]);
+    }
+
+    [Fact]
+    public async Task The_parallel_loaders_pg_restore_runs_carry_the_password_in_the_environment_only()
+    {
+        // An archive without table data: the loader lists it, then restores pre-data and post-data, all with pg_restore.
+        var commands = new RecordingCommandRunner();
+
+        await new ParallelRestoreLoader(Database, "nexplane_restore_x", "/backups/a.dump", jobs: 4, commands).LoadAsync(CancellationToken.None);
+
+        Assert.Equal(
+        [
+            "pg_restore --list --section=data /backups/a.dump",
+            "pg_restore --no-password --username=nexplane --dbname=nexplane_restore_x --no-owner --exit-on-error --section=pre-data /backups/a.dump",
+            "pg_restore --no-password --username=nexplane --dbname=nexplane_restore_x --no-owner --exit-on-error --section=post-data --jobs=4 /backups/a.dump",
+        ], commands.Commands.Select(c => c.ToString()));
+        Assert.All(commands.Commands, command =>
+        {
+            Assert.DoesNotContain(command.Arguments, argument => argument.Contains("s3cret-password"));
+            Assert.Equal("s3cret-password", command.Environment["PGPASSWORD"]);
+            Assert.Equal("nexplane_restore_x", command.Environment["PGDATABASE"]);
+        });
+    }
+
+    [Fact]
+    public async Task A_missing_client_tool_is_named_with_what_to_install()
+    {
+        var commands = new RecordingCommandRunner(command =>
+            throw new CommandNotStartedException(command, new System.ComponentModel.Win32Exception("No such file or directory")));
+        var tools = new HostPostgresTools(Database, commands);
+
+        var refused = await Assert.ThrowsAsync<DatabaseToolsException>(() =>
+            tools.RunAsync(["pg_dump", "--version"], new Dictionary<string, string?>(), null, null, CancellationToken.None));
+
+        Assert.Equal("pg_dump cannot be started on this machine (No such file or directory); install the PostgreSQL client tools.", refused.Message);
+        Assert.Null(await tools.VersionAsync("pg_dump", CancellationToken.None));
     }
 
     [Fact]

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Rehearsals;
+using Nexplane.Upgrade.Tests.Processes;
 using YamlDotNet.RepresentationModel;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Rehearsals;
 
@@ -27,8 +30,10 @@ public sealed class CopyComposeProjectTests : IDisposable
             Healthcheck = healthcheck,
         };
 
+    readonly RecordingCommandRunner _commands = new();
+
     CopyComposeProject Project(params CopyContainer[] services) =>
-        new(ComposeVariant.V2, "nexplane-rehearsal-r1", _directory, services);
+        new(ComposeVariant.V2, "nexplane-rehearsal-r1", _directory, services, _commands, TestAdvice.Nuke);
 
     [Fact]
     public void Runs_the_running_images_first_and_the_rehearsed_versions_images_second()
@@ -92,6 +97,36 @@ public sealed class CopyComposeProjectTests : IDisposable
         Assert.Null(bridge["services"]!["backend"]!["depends_on"]);
         Assert.Equal("container:db-id", (string?)hostNetwork["services"]!["backend"]!["network_mode"]);
         Assert.Null(hostNetwork["networks"]);
+    }
+
+    [Fact]
+    public async Task Up_writes_the_file_and_runs_compose_up_of_every_service_with_the_values_in_its_environment_only()
+    {
+        var project = Project(App("backend", CopyRole.Backend), App("worker", CopyRole.Companion, dependsOn: Started("backend")));
+
+        await project.UpAsync(rehearsedVersion: true, "db-id", _ => { }, CancellationToken.None);
+
+        var up = Assert.Single(_commands.Commands);
+        Assert.Equal("docker", up.Program);
+        Assert.Equal(["compose", "--file", project.File, "--project-name", "nexplane-rehearsal-r1", "up", "-d", "--no-deps", "backend", "worker"],
+            up.Arguments);
+        Assert.Equal(_directory, up.WorkingDirectory);
+        Assert.Contains("postgresql://u:pa$word@db:5432/n", up.Environment.Values);
+        Assert.DoesNotContain(up.Arguments, argument => argument.Contains("pa$word"));
+        Assert.DoesNotContain("pa$word", await File.ReadAllTextAsync(project.File));
+    }
+
+    [Fact]
+    public async Task A_failed_up_is_an_error_that_names_the_command()
+    {
+        var commands = new RecordingCommandRunner(_ => new CommandAnswer(1, StandardError: "network not found"));
+        var project = new CopyComposeProject(ComposeVariant.V2, "nexplane-rehearsal-r1", _directory, [App("backend", CopyRole.Backend)], commands,
+            TestAdvice.Nuke);
+
+        var failed = await Assert.ThrowsAsync<CommandFailedException>(() => project.UpAsync(false, "db-id", _ => { }, CancellationToken.None));
+
+        Assert.Equal(1, failed.ExitCode);
+        Assert.EndsWith("network not found", failed.Message);
     }
 
     static IReadOnlyDictionary<string, string> Started(string service) => new Dictionary<string, string> { [service] = "service_started" };

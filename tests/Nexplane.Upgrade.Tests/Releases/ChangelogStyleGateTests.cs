@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Releases;
 
@@ -16,7 +17,7 @@ public sealed class ChangelogStyleGateTests
 
     static IReadOnlyList<UpgradeGateFailure> Check(string current, string target, UpgradePathOverrides overrides, params string[] variables) =>
         UpgradePath.Between(V(current), V(target), Known)
-            .Check(Known.Select(r => r.Version).ToArray(), variables.ToHashSet(), overrides);
+            .Check(Known.Select(r => r.Version).ToArray(), variables.ToHashSet(), overrides, TestAdvice.Nuke);
 
     [Fact]
     public void A_variable_required_in_prose_but_missing_from_the_deployment_is_refused()

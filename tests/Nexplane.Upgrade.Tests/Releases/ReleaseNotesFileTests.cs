@@ -26,6 +26,17 @@ public sealed class ReleaseNotesFileTests : IDisposable
     }
 
     [Fact]
+    public void Only_the_releases_a_files_headings_name_are_there_to_choose_from()
+    {
+        File.WriteAllText(_path, "# v0.3.0\nFirst.\n## v0.4.0 (2026-02-01)\nSecond.\n");
+        Assert.Equal(["0.3.0", "0.4.0"], ReleaseNotesFile.ReadNamedReleases(_path).Select(r => r.Version.ToString()));
+
+        // Without headings the notes are the target's, whichever that is: they name no version of their own.
+        File.WriteAllText(_path, "Fixes a crash.\n");
+        Assert.Empty(ReleaseNotesFile.ReadNamedReleases(_path));
+    }
+
+    [Fact]
     public void A_pasted_github_body_under_its_own_title_is_one_release()
     {
         var release = Assert.Single(Read("# v0.3.0\n" + ChangelogStyleNotes.WithOperatorProse, "0.3.0"));

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Releases;
 
@@ -22,7 +23,7 @@ public sealed class UpgradePathTests
     static IReadOnlyList<UpgradeGateFailure> Check(string current, string target, UpgradePathOverrides? overrides = null,
         params string[] variables) =>
         UpgradePath.Between(V(current), V(target), Known)
-            .Check(KnownVersions, variables.ToHashSet(), overrides ?? new UpgradePathOverrides());
+            .Check(KnownVersions, variables.ToHashSet(), overrides ?? new UpgradePathOverrides(), TestAdvice.Nuke);
 
     [Fact]
     public void Path_holds_every_release_after_the_current_up_to_the_target()

@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Tests.Runs;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runbook;
 
@@ -89,7 +90,7 @@ public sealed class RunEndTests
             Directory.CreateDirectory(directory);
             var compose = Path.Combine(directory, "docker-compose.yml");
             File.WriteAllText(compose, "services: {}\n");
-            var run = new UpgradeRun(new RecordedOutput()) { Journal = UpgradeJournal.Create(directory, "u1", compose) };
+            var run = new UpgradeRun(new RecordedOutput(), TestAdvice.Nuke) { Journal = UpgradeJournal.Create(directory, "u1", compose) };
             run.Journal.Outcome = UpgradeOutcome.NothingChanged;
 
             run.EndJournal(UpgradeOutcome.Succeeded);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runbook;
 
@@ -88,9 +89,9 @@ public sealed class UpgradeJournalTests : IDisposable
     [Fact]
     public void A_second_upgrade_is_refused_while_the_first_holds_the_lock()
     {
-        using var first = UpgradeLock.Acquire(StateDirectory, _composeFile, "./build.sh Upgrade --version 0.3.0", removeStaleLock: false);
+        using var first = UpgradeLock.Acquire(StateDirectory, _composeFile, "./build.sh Upgrade --version 0.3.0", removeStaleLock: false, TestAdvice.Nuke);
 
-        var exception = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, _composeFile, "second", removeStaleLock: true));
+        var exception = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, _composeFile, "second", removeStaleLock: true, TestAdvice.Nuke));
 
         Assert.Contains("Another upgrade holds the lock", exception.Message);
         Assert.Contains($"pid {Environment.ProcessId}", exception.Message);
@@ -104,7 +105,7 @@ public sealed class UpgradeJournalTests : IDisposable
         File.WriteAllText(UpgradeLock.PathFor(StateDirectory, _composeFile), JsonSerializer.Serialize(
             new LockOwner("root", Environment.ProcessId, Environment.MachineName, new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), "./build.sh Upgrade --version 0.3.0")));
 
-        var refused = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, _composeFile, "next", removeStaleLock: false));
+        var refused = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, _composeFile, "next", removeStaleLock: false, TestAdvice.Nuke));
 
         Assert.Contains("stale upgrade lock", refused.Message);
         Assert.Contains("no longer running", refused.Message);
@@ -121,21 +122,21 @@ public sealed class UpgradeJournalTests : IDisposable
                 new LockOwner("root", process.Id, Environment.MachineName, DateTimeOffset.UtcNow.AddHours(-1), "./build.sh Upgrade --version 0.3.0")));
         }
 
-        var refused = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, _composeFile, "next", removeStaleLock: false));
+        var refused = Assert.Throws<UpgradeLockedException>(() => UpgradeLock.Acquire(StateDirectory, _composeFile, "next", removeStaleLock: false, TestAdvice.Nuke));
         Assert.Contains("stale upgrade lock", refused.Message);
         Assert.Contains("--remove-stale-lock", refused.Message);
 
-        using var acquired = UpgradeLock.Acquire(StateDirectory, _composeFile, "next", removeStaleLock: true);
+        using var acquired = UpgradeLock.Acquire(StateDirectory, _composeFile, "next", removeStaleLock: true, TestAdvice.Nuke);
         Assert.Equal(Environment.ProcessId, UpgradeLock.ReadOwner(UpgradeLock.PathFor(StateDirectory, _composeFile))!.ProcessId);
     }
 
     [Fact]
     public void Upgrades_of_different_deployments_do_not_block_each_other()
     {
-        using var first = UpgradeLock.Acquire(StateDirectory, _composeFile, "first", removeStaleLock: false);
+        using var first = UpgradeLock.Acquire(StateDirectory, _composeFile, "first", removeStaleLock: false, TestAdvice.Nuke);
 
         var otherCompose = Path.Combine(_directory, "other", "docker-compose.yml");
-        using var other = UpgradeLock.Acquire(StateDirectory, otherCompose, "other", removeStaleLock: false);
+        using var other = UpgradeLock.Acquire(StateDirectory, otherCompose, "other", removeStaleLock: false, TestAdvice.Nuke);
 
         Assert.Equal("first", UpgradeLock.ReadOwner(UpgradeLock.PathFor(StateDirectory, _composeFile))!.Command);
         Assert.Equal("other", UpgradeLock.ReadOwner(UpgradeLock.PathFor(StateDirectory, otherCompose))!.Command);
@@ -144,9 +145,9 @@ public sealed class UpgradeJournalTests : IDisposable
     [Fact]
     public void Releasing_the_lock_lets_the_next_upgrade_in()
     {
-        UpgradeLock.Acquire(StateDirectory, _composeFile, "first", removeStaleLock: false).Dispose();
+        UpgradeLock.Acquire(StateDirectory, _composeFile, "first", removeStaleLock: false, TestAdvice.Nuke).Dispose();
 
-        using var second = UpgradeLock.Acquire(StateDirectory, _composeFile, "second", removeStaleLock: false);
+        using var second = UpgradeLock.Acquire(StateDirectory, _composeFile, "second", removeStaleLock: false, TestAdvice.Nuke);
 
         Assert.Equal("second", UpgradeLock.ReadOwner(UpgradeLock.PathFor(StateDirectory, _composeFile))!.Command);
     }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Nexplane.Upgrade.Runbook;
 
+using Nexplane.Upgrade.Tests.Operator;
+
 namespace Nexplane.Upgrade.Tests.Runbook;
 
 /// <summary>
@@ -45,7 +47,7 @@ public sealed class UpgradeLockTakeoverTests : IDisposable
     {
         var gone = LeaveLockOfAFinishedProcess();
 
-        using var taken = UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Rollback", removeStaleLock: false, takeOverAbandoned: true);
+        using var taken = UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Rollback", removeStaleLock: false, TestAdvice.Nuke, takeOverAbandoned: true);
 
         Assert.Equal(Environment.ProcessId, UpgradeLock.ReadOwner(LockFile)!.ProcessId);
         Assert.Equal(new LockInspection(LockFile, gone, LockHolderState.Gone), taken.Replaced);
@@ -54,7 +56,7 @@ public sealed class UpgradeLockTakeoverTests : IDisposable
     [Fact]
     public void A_free_lock_replaces_nothing()
     {
-        using var taken = UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Rollback", removeStaleLock: false, takeOverAbandoned: true);
+        using var taken = UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Rollback", removeStaleLock: false, TestAdvice.Nuke, takeOverAbandoned: true);
 
         Assert.Null(taken.Replaced);
     }
@@ -65,7 +67,7 @@ public sealed class UpgradeLockTakeoverTests : IDisposable
         LeaveLockOfAFinishedProcess();
 
         var refused = Assert.Throws<UpgradeLockedException>(() =>
-            UpgradeLock.Acquire(StateDirectory, ComposeFile, "Upgrade --version 0.3.2", removeStaleLock: false, versionToResume: "0.3.2"));
+            UpgradeLock.Acquire(StateDirectory, ComposeFile, "Upgrade --version 0.3.2", removeStaleLock: false, TestAdvice.Nuke, versionToResume: "0.3.2"));
 
         Assert.Contains("which is no longer running", refused.Message);
         Assert.EndsWith("./build.sh Status shows its unfinished upgrade; roll it back with ./build.sh Rollback, or continue it with " +
@@ -78,14 +80,14 @@ public sealed class UpgradeLockTakeoverTests : IDisposable
         LeaveLock(new LockOwner("ops", Environment.ProcessId, "jump-host", DateTimeOffset.UtcNow.AddMinutes(-5), "Upgrade --version 0.3.2"));
 
         var refused = Assert.Throws<UpgradeLockedException>(() =>
-            UpgradeLock.Acquire(StateDirectory, ComposeFile, "Upgrade --version 0.3.2 --resume", removeStaleLock: false, takeOverAbandoned: true,
+            UpgradeLock.Acquire(StateDirectory, ComposeFile, "Upgrade --version 0.3.2 --resume", removeStaleLock: false, TestAdvice.Nuke, takeOverAbandoned: true,
                 versionToResume: "0.3.2"));
 
         Assert.Contains("was taken on another host", refused.Message);
         Assert.EndsWith("roll it back with ./build.sh Rollback --remove-stale-lock, or continue it with " +
                         "./build.sh Upgrade --version 0.3.2 --resume --remove-stale-lock.", refused.Message);
 
-        using var taken = UpgradeLock.Acquire(StateDirectory, ComposeFile, "Upgrade --version 0.3.2 --resume", removeStaleLock: true, takeOverAbandoned: true);
+        using var taken = UpgradeLock.Acquire(StateDirectory, ComposeFile, "Upgrade --version 0.3.2 --resume", removeStaleLock: true, TestAdvice.Nuke, takeOverAbandoned: true);
         Assert.Equal(LockHolderState.OnAnotherHost, taken.Replaced!.State);
     }
 
@@ -96,7 +98,7 @@ public sealed class UpgradeLockTakeoverTests : IDisposable
         File.WriteAllText(LockFile, "");
 
         var refused = Assert.Throws<UpgradeLockedException>(() =>
-            UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Rollback", removeStaleLock: false, takeOverAbandoned: true));
+            UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Rollback", removeStaleLock: false, TestAdvice.Nuke, takeOverAbandoned: true));
 
         Assert.EndsWith("was left by an unreadable owner. Add --remove-stale-lock to this command to remove it.", refused.Message);
     }
@@ -104,10 +106,10 @@ public sealed class UpgradeLockTakeoverTests : IDisposable
     [Fact]
     public void A_running_owners_lock_is_never_taken_not_even_when_asked()
     {
-        using var first = UpgradeLock.Acquire(StateDirectory, ComposeFile, "Upgrade --version 0.3.2", removeStaleLock: false);
+        using var first = UpgradeLock.Acquire(StateDirectory, ComposeFile, "Upgrade --version 0.3.2", removeStaleLock: false, TestAdvice.Nuke);
 
         var refused = Assert.Throws<UpgradeLockedException>(() =>
-            UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Rollback", removeStaleLock: true, takeOverAbandoned: true));
+            UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Rollback", removeStaleLock: true, TestAdvice.Nuke, takeOverAbandoned: true));
 
         Assert.Contains("Another upgrade holds the lock", refused.Message);
         Assert.Contains("Wait for it to finish", refused.Message);
@@ -118,7 +120,7 @@ public sealed class UpgradeLockTakeoverTests : IDisposable
     {
         Assert.Null(UpgradeLock.Inspect(StateDirectory, ComposeFile));
 
-        using (UpgradeLock.Acquire(StateDirectory, ComposeFile, "Upgrade --version 0.3.2", removeStaleLock: false))
+        using (UpgradeLock.Acquire(StateDirectory, ComposeFile, "Upgrade --version 0.3.2", removeStaleLock: false, TestAdvice.Nuke))
             Assert.Equal(LockHolderState.Running, UpgradeLock.Inspect(StateDirectory, ComposeFile)!.State);
 
         var gone = LeaveLockOfAFinishedProcess();

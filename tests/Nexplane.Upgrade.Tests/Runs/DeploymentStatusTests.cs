@@ -4,6 +4,8 @@ using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Tests.Steps.Preflight;
 
+using Nexplane.Upgrade.Tests.Operator;
+
 namespace Nexplane.Upgrade.Tests.Runs;
 
 /// <summary>
@@ -14,9 +16,6 @@ public sealed class DeploymentStatusTests : IDisposable
 {
     readonly string _directory = Directory.CreateTempSubdirectory("status-").FullName;
     readonly RecordedOutput _output = new();
-
-    static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
-        "https://github.com/o/n/issues", "./build.sh Upgrade --version", "--resume");
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -42,8 +41,8 @@ public sealed class DeploymentStatusTests : IDisposable
     }
 
     async Task ShowAsync(LockInspection? deploymentLock) =>
-        await new DeploymentStatus(_output).ShowAsync(PreflightSample.Deployment with { ComposeFile = ComposeFile }, Journals,
-            Path.Combine(_directory, "backups"), Commands, new Observer(ComposeFile), deploymentLock, CancellationToken.None);
+        await new DeploymentStatus(_output, TestAdvice.Nuke).ShowAsync(PreflightSample.Deployment with { ComposeFile = ComposeFile }, Journals,
+            Path.Combine(_directory, "backups"), new Observer(ComposeFile), deploymentLock, CancellationToken.None);
 
     static LockOwner Owner(string host = "deploy-host") =>
         new("ops", 4242, host, new DateTimeOffset(2026, 12, 6, 22, 0, 0, TimeSpan.Zero), "Upgrade --version 0.3.2");

@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Agents;
 using Nexplane.Upgrade.Tests.Steps.Agents;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -29,7 +30,7 @@ public sealed class UpgradeRunAgentsTests : IDisposable
         Directory.CreateDirectory(_directory);
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
-        return new UpgradeRun(_output) { Journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose) };
+        return new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose) };
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class UpgradeRunAgentsTests : IDisposable
     public async Task A_run_without_a_journal_still_reports_every_host()
     {
         Directory.CreateDirectory(_directory);
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
 
         await run.UpgradeAgentsAsync(new AgentsInput(Hosts("web-01"), Target, new AgentsSettings(5, "")), new RecordedAgentHosts([]), CancellationToken.None);
 

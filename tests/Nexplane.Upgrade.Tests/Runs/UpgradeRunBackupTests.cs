@@ -5,6 +5,7 @@ using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Preflight;
 using Nexplane.Upgrade.Tests.Steps.Backup;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -29,7 +30,7 @@ public sealed class UpgradeRunBackupTests : IDisposable
         Directory.CreateDirectory(_directory);
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
-        var run = new UpgradeRun(_output) { Journal = UpgradeJournal.Create(_directory, "u1", compose) };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Create(_directory, "u1", compose) };
         run.RecordBackup("/backups/nexplane-0.2.0.dump", ["004"]);
 
         var saved = UpgradeJournal.Load(run.Journal.FilePath);
@@ -56,7 +57,7 @@ public sealed class UpgradeRunBackupTests : IDisposable
         Directory.CreateDirectory(_directory);
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
-        var run = new UpgradeRun(_output) { Journal = UpgradeJournal.Create(_directory, journalId, compose) };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Create(_directory, journalId, compose) };
         run.RecordPreflight(new PreflightReport
         {
             Current = NexplaneVersion.Parse("0.2.0"),

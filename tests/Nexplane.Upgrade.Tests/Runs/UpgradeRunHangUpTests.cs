@@ -1,6 +1,8 @@
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 
+using Nexplane.Upgrade.Tests.Operator;
+
 namespace Nexplane.Upgrade.Tests.Runs;
 
 /// <summary>A run whose terminal went away goes on; its journal says so, whenever the journal is chosen.</summary>
@@ -23,7 +25,7 @@ public sealed class UpgradeRunHangUpTests : IDisposable
     [Fact]
     public void A_hang_up_during_the_upgrade_is_saved_in_its_journal_at_once()
     {
-        var run = new UpgradeRun(_output) { Journal = NewJournal() };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = NewJournal() };
 
         run.NoteTerminalHungUp(HangUp);
 
@@ -33,7 +35,7 @@ public sealed class UpgradeRunHangUpTests : IDisposable
     [Fact]
     public void A_hang_up_before_the_journal_exists_is_recorded_in_it_once_chosen()
     {
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
 
         run.NoteTerminalHungUp(HangUp);
         run.Journal = NewJournal();
@@ -44,7 +46,7 @@ public sealed class UpgradeRunHangUpTests : IDisposable
     [Fact]
     public void The_first_hang_up_is_the_one_recorded()
     {
-        var run = new UpgradeRun(_output) { Journal = NewJournal() };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = NewJournal() };
 
         run.NoteTerminalHungUp(HangUp);
         run.NoteTerminalHungUp(HangUp with { At = HangUp.At.AddMinutes(1) });
@@ -55,7 +57,7 @@ public sealed class UpgradeRunHangUpTests : IDisposable
     [Fact]
     public void Without_a_hang_up_the_journal_records_none()
     {
-        var run = new UpgradeRun(_output) { Journal = NewJournal() };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = NewJournal() };
 
         Assert.Null(UpgradeJournal.Load(run.Journal!.FilePath).TerminalHungUp);
     }

@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Notifications;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Tests.Steps.Rollback;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -9,7 +10,7 @@ public sealed class UpgradeRunNotificationTests
 {
     static UpgradeRun RunFrom020To030(RecordedOutput? output = null)
     {
-        var run = new UpgradeRun(output ?? new RecordedOutput());
+        var run = new UpgradeRun(output ?? new RecordedOutput(), TestAdvice.Nuke);
         run.Report.FromVersion = "0.2.0";
         run.Report.ToVersion = "0.3.0";
         return run;

@@ -5,6 +5,7 @@ using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Preflight;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -22,7 +23,7 @@ public sealed class UpgradeRunPreflightTests : IDisposable
     {
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
-        return new UpgradeRun(_output) { Journal = UpgradeJournal.Create(_directory, "u1", compose) };
+        return new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Create(_directory, "u1", compose) };
     }
 
     static PreflightReport Report(params UpgradeGateFailure[] failures) => new()
@@ -70,11 +71,9 @@ public sealed class UpgradeRunPreflightTests : IDisposable
     {
         var run = RunWithJournal();
         run.RecordPreflight(Report(), backupAfterStop: false);
-        var resumed = new UpgradeRun(_output) { Journal = UpgradeJournal.Load(run.Journal!.FilePath), RequestedVersion = "0.4.0" };
-        var commands = new OperatorCommands("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status", "https://github.com/o/n/issues",
-            "./build.sh Upgrade --version", "--resume");
+        var resumed = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Load(run.Journal!.FilePath), RequestedVersion = "0.4.0" };
 
-        var exception = Assert.Throws<InvalidOperationException>(() => resumed.ContinueFromJournal(commands));
+        var exception = Assert.Throws<InvalidOperationException>(() => resumed.ContinueFromJournal());
 
         Assert.Equal("--resume continues the upgrade to 0.3.0, not 0.4.0. Resume it with ./build.sh Upgrade --version 0.3.0 --resume, " +
                      "or roll it back: ./build.sh Rollback.", exception.Message);
@@ -85,13 +84,27 @@ public sealed class UpgradeRunPreflightTests : IDisposable
     {
         var run = RunWithJournal();
         run.RecordPreflight(Report(), backupAfterStop: false);
-        var resumed = new UpgradeRun(_output) { Journal = UpgradeJournal.Load(run.Journal!.FilePath), RequestedVersion = "0.3.0" };
-        var commands = new OperatorCommands("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status", "https://github.com/o/n/issues",
-            "./build.sh Upgrade --version", "--resume");
+        var resumed = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Load(run.Journal!.FilePath), RequestedVersion = "0.3.0" };
 
-        resumed.ContinueFromJournal(commands);
+        resumed.ContinueFromJournal();
 
         Assert.Equal("registry/backend:0.3.0", Assert.Single(resumed.ServiceUpgrades).To.ToString());
+        Assert.Equal("0.2.0 -> 0.3.0", _output.Summary["Resumed"]);
+    }
+
+    [Fact]
+    public void A_resumed_upgrade_asked_for_latest_continues_to_the_version_latest_meant_then_and_says_so()
+    {
+        var run = RunWithJournal();
+        run.RecordPreflight(Report(), backupAfterStop: false);
+        // 0.4.0 may have been published since: latest is not asked again.
+        var resumed = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Load(run.Journal!.FilePath), RequestedVersion = "latest" };
+
+        Assert.Equal(NexplaneVersion.Parse("0.3.0"), resumed.TargetVersion);
+        resumed.ContinueFromJournal();
+
+        Assert.Equal(NexplaneVersion.Parse("0.3.0"), resumed.TargetVersion);
+        Assert.Contains("INF --version latest continues the interrupted upgrade to 0.3.0, the version it resolved to then", _output.Lines);
         Assert.Equal("0.2.0 -> 0.3.0", _output.Summary["Resumed"]);
     }
 }

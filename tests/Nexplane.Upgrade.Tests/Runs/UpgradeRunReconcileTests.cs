@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Tests.Steps.Rollback;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -17,8 +18,6 @@ public sealed class UpgradeRunReconcileTests : IDisposable
     readonly RecordedOutput _output = new();
     static readonly DatabaseIdentity Database = new("7716275390603825163", 16384, "nexplane");
 
-    static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
-        "https://github.com/owner/nexplane/issues", "./build.sh Upgrade --version", "--resume");
 
     string ComposeFile => Path.Combine(_directory, "docker-compose.yml");
     string StateDirectory => Path.Combine(_directory, "state");
@@ -57,10 +56,10 @@ public sealed class UpgradeRunReconcileTests : IDisposable
     public void A_journal_of_an_earlier_installation_is_refused_naming_each_difference_and_what_to_run_instead()
     {
         var journal = FinishedUpgrade();
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
 
         var refusal = Assert.Throws<DeploymentChangedException>(() => run.Reconcile(journal, Observed("0.2.0", Database with { SystemIdentifier = "1" }),
-            "backend", "Rollback", namedExplicitly: false, acceptDifferences: true, Commands));
+            "backend", "Rollback", namedExplicitly: false, acceptDifferences: true));
 
         Assert.StartsWith("Rollback refused; nothing was changed. The deployment is not what upgrade u1 (0.2.0 -> 0.3.0, succeeded) left", refusal.Message);
         Assert.Contains("reinstalled since", refusal.Message);
@@ -76,9 +75,9 @@ public sealed class UpgradeRunReconcileTests : IDisposable
     public void A_journal_named_explicitly_with_accepted_differences_goes_ahead_after_printing_them()
     {
         var journal = FinishedUpgrade();
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
 
-        var result = run.Reconcile(journal, Observed("0.2.0", Database), "backend", "Rollback", namedExplicitly: true, acceptDifferences: true, Commands);
+        var result = run.Reconcile(journal, Observed("0.2.0", Database), "backend", "Rollback", namedExplicitly: true, acceptDifferences: true);
 
         Assert.False(result.Matches);
         Assert.Contains(_output.Lines, line => line.StartsWith("WRN The deployment differs from upgrade u1") && line.Contains("running version: recorded 0.3.0; now 0.2.0"));
@@ -90,8 +89,8 @@ public sealed class UpgradeRunReconcileTests : IDisposable
     {
         var journal = FinishedUpgrade();
 
-        Assert.Throws<DeploymentChangedException>(() => new UpgradeRun(_output).Reconcile(journal, Observed("0.2.0", Database), "backend", "Rollback",
-            namedExplicitly: true, acceptDifferences: false, Commands));
+        Assert.Throws<DeploymentChangedException>(() => new UpgradeRun(_output, TestAdvice.Nuke).Reconcile(journal, Observed("0.2.0", Database), "backend", "Rollback",
+            namedExplicitly: true, acceptDifferences: false));
     }
 
     [Fact]
@@ -103,7 +102,7 @@ public sealed class UpgradeRunReconcileTests : IDisposable
         journal.Save();
 
         var refusal = Assert.Throws<DeploymentChangedException>(() =>
-            new UpgradeRun(_output).BeginJournal(new JournalStore(StateDirectory), ComposeFile, resume: true, Commands, Observed("0.2.0", Database), "backend"));
+            new UpgradeRun(_output, TestAdvice.Nuke).BeginJournal(new JournalStore(StateDirectory), ComposeFile, resume: true, Observed("0.2.0", Database), "backend"));
 
         Assert.StartsWith("--resume refused; nothing was changed", refusal.Message);
         Assert.Contains($"mv {journal.FilePath} {journal.FilePath}.set-aside", refusal.Message);
@@ -117,9 +116,9 @@ public sealed class UpgradeRunReconcileTests : IDisposable
         old.Outcome = null;
         old.Save();
         var reinstalled = Database with { SystemIdentifier = "42" };
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
 
-        run.BeginJournal(new JournalStore(StateDirectory), ComposeFile, resume: false, Commands,
+        run.BeginJournal(new JournalStore(StateDirectory), ComposeFile, resume: false,
             Observed("0.2.0", reinstalled) with { Files = new Dictionary<string, string?> { [ComposeFile] = "abc" } }, "backend");
 
         Assert.Equal(UpgradeOutcome.Superseded, UpgradeJournal.Load(old.FilePath).Outcome);
@@ -137,7 +136,7 @@ public sealed class UpgradeRunReconcileTests : IDisposable
         old.Outcome = null;
         old.Save();
 
-        new UpgradeRun(_output).BeginJournal(new JournalStore(StateDirectory), ComposeFile, resume: false, Commands,
+        new UpgradeRun(_output, TestAdvice.Nuke).BeginJournal(new JournalStore(StateDirectory), ComposeFile, resume: false,
             Observed("0.2.0", Database with { SystemIdentifier = "42" }), "backend", readOnly: true);
 
         Assert.Null(UpgradeJournal.Load(old.FilePath).Outcome);
@@ -151,8 +150,8 @@ public sealed class UpgradeRunReconcileTests : IDisposable
         old.Outcome = null;
         old.Save();
 
-        Assert.Throws<InvalidOperationException>(() => new UpgradeRun(_output).BeginJournal(new JournalStore(StateDirectory), ComposeFile,
-            resume: false, Commands, Observed("0.3.0", Database) with { ComposeProject = "mistyped" }, "backend"));
+        Assert.Throws<InvalidOperationException>(() => new UpgradeRun(_output, TestAdvice.Nuke).BeginJournal(new JournalStore(StateDirectory), ComposeFile,
+            resume: false, Observed("0.3.0", Database) with { ComposeProject = "mistyped" }, "backend"));
         Assert.Null(UpgradeJournal.Load(old.FilePath).Outcome);
     }
 
@@ -163,8 +162,8 @@ public sealed class UpgradeRunReconcileTests : IDisposable
         old.Outcome = null;
         old.Save();
 
-        var refusal = Assert.Throws<InvalidOperationException>(() => new UpgradeRun(_output).BeginJournal(new JournalStore(StateDirectory), ComposeFile,
-            resume: false, Commands, Observed("0.3.0", Database), "backend"));
+        var refusal = Assert.Throws<InvalidOperationException>(() => new UpgradeRun(_output, TestAdvice.Nuke).BeginJournal(new JournalStore(StateDirectory), ComposeFile,
+            resume: false, Observed("0.3.0", Database), "backend"));
 
         Assert.Contains("never finished", refusal.Message);
     }
@@ -174,7 +173,7 @@ public sealed class UpgradeRunReconcileTests : IDisposable
     {
         var journal = FinishedUpgrade();
         var deployment = new RecordedRollbackDeployment { Database = Database };
-        var run = new UpgradeRun(_output) { Journal = journal };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = journal };
 
         await run.RollBackAsync(null, UpgradeRunRollbackTests.Settings, deployment, CancellationToken.None);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -18,7 +19,7 @@ public sealed class UpgradeRunReportTests : IDisposable
     [Fact]
     public void The_outcome_a_rollback_recorded_is_kept_in_the_report_file()
     {
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
         run.Report.Outcome = "rolled back and healthy on 0.2.0";
 
         run.FinishReport(Steps, verifySucceeded: false, succeeding: false, _directory);
@@ -31,7 +32,7 @@ public sealed class UpgradeRunReportTests : IDisposable
     [Fact]
     public void A_verified_control_plane_with_agents_behind_says_how_many_and_names_the_failed_host()
     {
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
         run.Report.ToVersion = "0.4.0";
         run.Report.Agents.Add(new AgentHostOutcome("web-01", AgentHostResult.Upgraded, "0.3.0", "0.4.0", "registered", 1));
         run.Report.Agents.Add(new AgentHostOutcome("web-02", AgentHostResult.NeedsHuman, "0.3.0", "0.4.0", "unreachable", 1));
@@ -46,7 +47,7 @@ public sealed class UpgradeRunReportTests : IDisposable
     [Fact]
     public void A_run_that_failed_before_verify_is_reported_failed()
     {
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
 
         run.FinishReport(Steps, verifySucceeded: false, succeeding: false, _directory);
 

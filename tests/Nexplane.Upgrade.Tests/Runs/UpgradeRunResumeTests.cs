@@ -9,6 +9,8 @@ using Nexplane.Upgrade.Steps.Stop;
 using Nexplane.Upgrade.Tests.Steps.Rollback;
 using Nexplane.Upgrade.Tests.Steps.StartBackend;
 
+using Nexplane.Upgrade.Tests.Operator;
+
 namespace Nexplane.Upgrade.Tests.Runs;
 
 /// <summary>
@@ -22,9 +24,6 @@ public sealed class UpgradeRunResumeTests : IDisposable
 
     static readonly DateTimeOffset StoppedAt = RecordedBackendStart.HealthyAt.AddSeconds(-35);
 
-    static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
-        "https://github.com/o/n/issues", "./build.sh Upgrade --version", "--resume");
-
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     static AppliedMigration Migration(string from, string to) => new(from, to, "add a column", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1));
@@ -34,7 +33,7 @@ public sealed class UpgradeRunResumeTests : IDisposable
     {
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
-        var run = new UpgradeRun(_output) { Journal = UpgradeJournal.Create(_directory, "u1", compose) };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Create(_directory, "u1", compose) };
         run.RecordPreflight(new PreflightReport
         {
             Current = NexplaneVersion.Parse("0.3.1"),
@@ -50,8 +49,8 @@ public sealed class UpgradeRunResumeTests : IDisposable
 
     UpgradeRun Resumed(UpgradeRun interrupted)
     {
-        var resumed = new UpgradeRun(_output) { Journal = UpgradeJournal.Load(interrupted.Journal!.FilePath), RequestedVersion = "0.3.2" };
-        resumed.ContinueFromJournal(Commands);
+        var resumed = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Load(interrupted.Journal!.FilePath), RequestedVersion = "0.3.2" };
+        resumed.ContinueFromJournal();
         return resumed;
     }
 

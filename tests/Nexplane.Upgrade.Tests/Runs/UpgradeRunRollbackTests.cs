@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Rollback;
 using Nexplane.Upgrade.Tests.Steps.Rollback;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -17,10 +18,8 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     readonly RecordedOutput _output = new();
     readonly RecordedRollbackDeployment _deployment = new();
 
-    static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
-        "https://github.com/owner/nexplane/issues", "./build.sh Upgrade --version", "--resume");
 
-    internal static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", Commands);
+    internal static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", TestAdvice.Nuke, "https://github.com/owner/nexplane/issues");
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -37,7 +36,7 @@ public sealed class UpgradeRunRollbackTests : IDisposable
             journal.PreviousImages[service] = image;
         foreach (var step in completed)
             journal.MarkCompleted(step.ToString());
-        return new UpgradeRun(_output) { Journal = journal };
+        return new UpgradeRun(_output, TestAdvice.Nuke) { Journal = journal };
     }
 
     [Fact]
@@ -90,7 +89,7 @@ public sealed class UpgradeRunRollbackTests : IDisposable
         run.Journal.Save();
 
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            run.RollBackAsync(null, Settings with { AgentHostsFileOption = "--agent-hosts-file" }, _deployment, CancellationToken.None));
+            run.RollBackAsync(null, Settings, _deployment, CancellationToken.None));
 
         Assert.Contains("The control plane is rolled back and healthy on 0.2.0, but 1 agent host(s) still run 0.3.0", exception.Message);
         Assert.Equal(UpgradeOutcome.RolledBack, UpgradeJournal.Load(run.Journal.FilePath).Outcome);
@@ -147,10 +146,10 @@ public sealed class UpgradeRunRollbackTests : IDisposable
         var finished = RunOf(RunbookStep.Preflight);
         finished.Journal!.Outcome = UpgradeOutcome.RolledBack;
         finished.Journal.Save();
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
 
         var exception = Assert.Throws<InvalidOperationException>(() =>
-            run.ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null, Commands));
+            run.ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null));
 
         Assert.Contains("is already rolled-back; nothing to roll back", exception.Message);
     }
@@ -165,9 +164,9 @@ public sealed class UpgradeRunRollbackTests : IDisposable
         var preflightOnly = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u2", Path.Combine(_directory, "docker-compose.yml"));
         preflightOnly.Outcome = UpgradeOutcome.NothingChanged;
         preflightOnly.Save();
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
 
-        var chosen = run.ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null, Commands);
+        var chosen = run.ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null);
 
         Assert.Equal("u1", chosen.Id);
     }
@@ -184,10 +183,10 @@ public sealed class UpgradeRunRollbackTests : IDisposable
         killed.ToVersion = "0.4.0";
         killed.MarkCompleted("Preflight");
         killed.MarkCompleted("Backup");
-        await new UpgradeRun(_output) { Journal = killed }.RollBackAsync(null, Settings, _deployment, CancellationToken.None);
+        await new UpgradeRun(_output, TestAdvice.Nuke) { Journal = killed }.RollBackAsync(null, Settings, _deployment, CancellationToken.None);
 
-        var exception = Assert.Throws<InvalidOperationException>(() => new UpgradeRun(_output)
-            .ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null, Commands));
+        var exception = Assert.Throws<InvalidOperationException>(() => new UpgradeRun(_output, TestAdvice.Nuke)
+            .ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null));
 
         Assert.Contains("Upgrade u2 (0.3.0 -> 0.4.0) is already nothing-changed; nothing to roll back", exception.Message);
     }
@@ -195,11 +194,11 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     [Fact]
     public void Without_any_recorded_upgrade_the_operator_is_pointed_at_restoring_a_backup_alone()
     {
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
         Directory.CreateDirectory(_directory);
 
         var exception = Assert.Throws<InvalidOperationException>(() =>
-            run.ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null, Commands));
+            run.ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null));
 
         Assert.Contains("there is nothing to roll back. To put a backup back alone, run ./build.sh Restore --backup-file <file>.", exception.Message);
     }

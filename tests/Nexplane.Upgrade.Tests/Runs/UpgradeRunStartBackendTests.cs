@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Tests.Steps.StartBackend;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -18,7 +19,7 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         Directory.CreateDirectory(_directory);
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
-        var run = new UpgradeRun(_output);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
         run.Journal = UpgradeJournal.Create(_directory, run.Report.Id, compose);
         return run;
     }

@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Stop;
 using Nexplane.Upgrade.Tests.Steps.Rollback;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -38,7 +39,7 @@ public sealed class UpgradeRunStopTests : IDisposable
             journal.MarkCompleted(step.ToString());
         journal.TransactionHorizon = horizon;
         journal.Save();
-        return new UpgradeRun(_output) { Journal = journal };
+        return new UpgradeRun(_output, TestAdvice.Nuke) { Journal = journal };
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.VerifyMigrations;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -17,7 +18,7 @@ public sealed class UpgradeRunVerifyMigrationsTests
     [Fact]
     public async Task The_head_StartBackend_recorded_is_checked_and_the_verified_head_goes_into_the_report()
     {
-        var run = new UpgradeRun(_output) { MigrationHeadFromLogs = "006" };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke) { MigrationHeadFromLogs = "006" };
 
         await run.VerifyMigrationsAsync(new Database("006"), CancellationToken.None);
 
@@ -28,7 +29,7 @@ public sealed class UpgradeRunVerifyMigrationsTests
     [Fact]
     public async Task A_database_at_another_head_than_StartBackend_recorded_fails_and_records_nothing()
     {
-        var run = new UpgradeRun(_output) { MigrationHeadFromLogs = "006" };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke) { MigrationHeadFromLogs = "006" };
 
         var failure = await Assert.ThrowsAsync<MigrationVerificationException>(() => run.VerifyMigrationsAsync(new Database("005"), CancellationToken.None));
 

@@ -6,6 +6,7 @@ using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Agents;
 using Nexplane.Upgrade.Tests.Agents;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Runs;
 
@@ -33,7 +34,7 @@ public sealed class UpgradeRunWaveFailureTests : IAsyncLifetime
         Host(FailingHost).CrashingVersion = "0.4.0";
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
-        _run = new UpgradeRun(_output) { Journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose) };
+        _run = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose) };
         _run.Report.ToVersion = "0.4.0";
 
         var input = new AgentsInput(_fleet.Select(h => h.Host).ToArray(), NexplaneVersion.Parse("0.4.0"), new AgentsSettings(WaveSize: 5, "Rerun the agents alone"));

@@ -30,11 +30,11 @@ public sealed class AgentsStep(IRunOutput output)
     /// The hosts the Agents step upgrades: those Preflight checked, else (a resumed run, or the step alone) the hosts
     /// file read again. Read before anything else of the deployment is touched, so a missing file fails first.
     /// </summary>
-    public static IReadOnlyList<AgentHost> HostsToUpgrade(IReadOnlyList<AgentHost> checkedByPreflight, string? hostsFile) =>
+    public static IReadOnlyList<AgentHost> HostsToUpgrade(IReadOnlyList<AgentHost> checkedByPreflight, string? hostsFile, OperatorAdvice advice) =>
         checkedByPreflight is { Count: > 0 }
             ? checkedByPreflight
             : AgentHostsFileReader.Load(hostsFile
-                ?? throw new InvalidOperationException($"The release requires an agent upgrade, but no {Setting.AgentHostsFile.Flag()} is given (or pass {Setting.SkipAgents.Flag()})."));
+                ?? throw new InvalidOperationException($"The release requires an agent upgrade, but no {advice.Flag(Setting.AgentHostsFile)} is given (or pass {advice.Flag(Setting.SkipAgents)})."));
 
     /// <summary>
     /// Upgrades the hosts and returns their outcomes; fails, naming each host left behind, when one is not on the target.

@@ -23,6 +23,9 @@ public interface IPreflightFacts
     /// <summary>One real login, as Verify will do it after the upgrade.</summary>
     Task<VerificationGate> TryLoginAsync(Uri apiUrl, LoginAccount login, CancellationToken cancellationToken);
 
+    /// <summary>Every release published (or named by the offline notes), for <c>--version latest</c> to choose from.</summary>
+    Task<PublishedReleases> ListReleasesAsync(ReleaseSettings releases, CancellationToken cancellationToken);
+
     Task<ReleaseFacts> ReadReleasesAsync(ReleaseSettings releases, NexplaneVersion current, NexplaneVersion target, CancellationToken cancellationToken);
 
     /// <summary>The agent hosts of <paramref name="hostsFile"/> and the target's agent binaries, checked without changing anything.</summary>

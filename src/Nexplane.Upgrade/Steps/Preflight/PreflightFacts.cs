@@ -32,6 +32,12 @@ public sealed record ReleaseFacts(
     public static ReleaseFacts Unreadable(string problem) => new([], [], [], "", problem);
 }
 
+/// <summary>
+/// Every release there is to choose from for <c>--version latest</c>, and where they are listed ("published release of
+/// owner/name", "release in notes.md"); <see cref="Problem"/> when they could not be read.
+/// </summary>
+public sealed record PublishedReleases(IReadOnlyList<PublishedRelease> Releases, string Source, string? Problem = null);
+
 /// <summary>What the image registry answered for one image: its manifest digest, none (no such tag), or a problem.</summary>
 public sealed record RegistryAnswer(string? Digest, string? Problem = null);
 

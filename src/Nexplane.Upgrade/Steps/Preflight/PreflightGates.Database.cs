@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Steps.Preflight;
 
@@ -11,13 +12,13 @@ public static partial class PreflightGates
 
     /// <summary>A custom-format dump is usually far smaller than the database; the whole size plus a margin is safe.</summary>
     /// <param name="freeBytes">Null when the disk was not read (the database's size unknown): nothing to judge.</param>
-    public static IEnumerable<UpgradeGateFailure> DiskSpace(string backupDirectory, long databaseSize, long? freeBytes)
+    public static IEnumerable<UpgradeGateFailure> DiskSpace(string backupDirectory, long databaseSize, long? freeBytes, OperatorAdvice advice)
     {
         var needed = databaseSize + 64L * 1024 * 1024;
         return freeBytes is { } free && free < needed
             ? [new("disk",
                 $"The backup directory {backupDirectory} has {free / 1024 / 1024} MB free; the backup needs up to {needed / 1024 / 1024} MB. " +
-                $"Free space or choose another {Setting.BackupDirectory.Flag()}.")]
+                $"Free space or choose another {advice.Flag(Setting.BackupDirectory)}.")]
             : [];
     }
 

@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Steps.Preflight;
 
@@ -10,7 +11,8 @@ public sealed record ServiceSelection(IReadOnlyList<string> Selected, IReadOnlyL
 public static partial class PreflightGates
 {
     /// <summary>The app services in the compose file that an image upgrade can move; a service named both app and protected is refused.</summary>
-    public static ServiceSelection Services(IReadOnlyList<string> appServices, IReadOnlyCollection<string> protectedServices, ComposeDocument compose)
+    public static ServiceSelection Services(IReadOnlyList<string> appServices, IReadOnlyCollection<string> protectedServices, ComposeDocument compose,
+        OperatorAdvice advice)
     {
         var selected = new List<string>();
         var failures = new List<UpgradeGateFailure>();
@@ -24,7 +26,7 @@ public static partial class PreflightGates
             else if (found.IsBuildOnly)
                 failures.Add(new("services",
                     $"Service '{service}' is built from source (build: without image:). An image upgrade cannot move it: give it an image: line " +
-                    $"with a released image, or leave it out with {Setting.AppServices.Flag()}."));
+                    $"with a released image, or leave it out with {advice.Flag(Setting.AppServices)}."));
             else
                 selected.Add(service);
         }

@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Steps.Preflight;
 
@@ -24,14 +25,14 @@ public static partial class PreflightGates
         }).ToArray();
 
     /// <summary>A target image the registry does not hold (or could not be asked about) is refused.</summary>
-    public static IEnumerable<UpgradeGateFailure> Images(IEnumerable<ImageLookup> images)
+    public static IEnumerable<UpgradeGateFailure> Images(IEnumerable<ImageLookup> images, OperatorAdvice advice)
     {
         foreach (var image in images)
         {
             if (image.Answer.Problem is { } problem)
                 yield return new("image", problem);
             else if (image.Answer.Digest is null)
-                yield return new("image", $"The image {image.To} does not exist in its registry. Check {Setting.Version.Flag()} and the image tag format ({Setting.TagFormat.Flag()}).");
+                yield return new("image", $"The image {image.To} does not exist in its registry. Check {advice.Flag(Setting.Version)} and the image tag format ({advice.Flag(Setting.TagFormat)}).");
         }
     }
 

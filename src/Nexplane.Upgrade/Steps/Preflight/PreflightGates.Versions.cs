@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Steps.Preflight;
 
@@ -14,10 +15,10 @@ public static partial class PreflightGates
     /// Verify logs in after the upgrade; a login that fails now would fail then, after the downtime, and the
     /// rollback's own verification with it. It is tried while the running version still serves.
     /// </summary>
-    public static IEnumerable<UpgradeGateFailure> Login(VerificationGate? login) =>
+    public static IEnumerable<UpgradeGateFailure> Login(VerificationGate? login, OperatorAdvice advice) =>
         login is { Passed: false }
             ? [new("login", $"The login Verify will use fails on the running version: {login.Detail}. " +
-                            $"Fix {Setting.LoginEmail.Flag()}/{Setting.LoginPassword.Flag()} (or the deployment's .env) before upgrading.")]
+                            $"Fix {advice.Flag(Setting.LoginEmail)}/{advice.Flag(Setting.LoginPassword)} (or the deployment's .env) before upgrading.")]
             : [];
 
     /// <summary>The version each selected service's image tag names, where it names one; in the services' order.</summary>
@@ -44,7 +45,7 @@ public static partial class PreflightGates
     /// .env and the selected services' compose environment.
     /// </summary>
     public static IEnumerable<UpgradeGateFailure> UpgradePath(UpgradePath? path, ReleaseFacts? releases, DeploymentFiles files,
-        IEnumerable<string> services, UpgradePathOverrides overrides)
+        IEnumerable<string> services, UpgradePathOverrides overrides, OperatorAdvice advice)
     {
         if (releases?.Problem is { } problem)
             return [new("release-notes", problem)];
@@ -53,6 +54,6 @@ public static partial class PreflightGates
         var variables = files.EnvFile.Variables.Keys
             .Concat(services.SelectMany(s => files.Compose.Find(s)!.Environment.Keys))
             .ToHashSet(StringComparer.Ordinal);
-        return path.Check(releases.Known, variables, overrides);
+        return path.Check(releases.Known, variables, overrides, advice);
     }
 }

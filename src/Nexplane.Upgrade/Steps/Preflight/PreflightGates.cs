@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Steps.Preflight;
 
@@ -14,15 +15,28 @@ public static partial class PreflightGates
             ? parsed
             : throw new PreflightException($"'{requested}' is not a Nexplane version; expected MAJOR.MINOR.PATCH such as 0.3.0.");
 
+    /// <summary><c>--version latest</c>: the newest stable release of <paramref name="published"/>; none to choose from stops Preflight.</summary>
+    public static NexplaneVersion Latest(PublishedReleases published, OperatorAdvice advice)
+    {
+        var flag = advice.Flag(Setting.Version);
+        if (published.Problem is { } problem)
+            throw new PreflightException($"{flag} {LatestRelease.Keyword} needs the list of releases, which could not be read: {problem} " +
+                                         $"Pass the version to upgrade to instead, e.g. {flag} 0.3.0.");
+        return LatestRelease.Newest(published.Releases)
+            ?? throw new PreflightException($"There is no stable {published.Source} to take as {flag} {LatestRelease.Keyword} " +
+                                            $"(drafts and prereleases do not count). Pass the version to upgrade to, e.g. {flag} 0.3.0.");
+    }
+
     /// <summary>Every gate over <paramref name="facts"/>, in the order an operator reads them; the upgrade may start only without failures.</summary>
     public static PreflightReport Judge(PreflightFacts facts, PreflightSettings settings)
     {
         var deployment = settings.Deployment;
+        var advice = settings.Advice;
         var files = facts.Files;
-        var services = Services(deployment.AppServices, deployment.ProtectedServices, files.Compose);
+        var services = Services(deployment.AppServices, deployment.ProtectedServices, files.Compose, advice);
         var current = facts.Current;
         var path = Path(current, facts.Target, facts.Releases);
-        var whyAgents = AgentUpgradeReason(path, settings.Agents);
+        var whyAgents = AgentUpgradeReason(path, settings.Agents, advice);
         var pinned = PinnedVersions(files, services.Selected);
         var database = facts.Database;
 
@@ -33,20 +47,20 @@ public static partial class PreflightGates
         failures.AddRange(OwnContainers(facts.Containers));
         failures.AddRange(ProtectedImages(deployment.ProtectedServices, files, facts.Containers));
         failures.AddRange(RunningVersion(facts.Running));
-        failures.AddRange(Login(facts.Login));
-        failures.AddRange(UpgradePath(path, facts.Releases, files, services.Selected, settings.Overrides));
-        failures.AddRange(Agents(whyAgents, settings.Agents, facts.Agents));
-        failures.AddRange(Images(facts.Images));
+        failures.AddRange(Login(facts.Login, advice));
+        failures.AddRange(UpgradePath(path, facts.Releases, files, services.Selected, settings.Overrides, advice));
+        failures.AddRange(Agents(whyAgents, settings.Agents, facts.Agents, advice));
+        failures.AddRange(Images(facts.Images, advice));
         failures.AddRange(Database(database));
         if (database.Problem is null)
         {
-            failures.AddRange(DiskSpace(settings.BackupDirectory, database.SizeBytes, facts.FreeBackupBytes));
+            failures.AddRange(DiskSpace(settings.BackupDirectory, database.SizeBytes, facts.FreeBackupBytes, advice));
             failures.AddRange(DatabaseNotAhead(database.AlembicRevisions, facts.Releases, current, facts.Target));
         }
 
         var notices = new List<string>();
         notices.AddRange(MixedVersions(pinned, current));
-        notices.AddRange(AgentNotices(whyAgents, settings.Agents, facts.Target));
+        notices.AddRange(AgentNotices(whyAgents, settings.Agents, facts.Target, advice, settings.ForRehearsal));
         notices.AddRange(KeptDatabases(database));
 
         return new PreflightReport

@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Steps.Preflight;
 
@@ -27,4 +28,10 @@ public sealed record PreflightSettings
     public required LoginAccount Login { get; init; }
 
     public required AgentSettings Agents { get; init; }
+
+    /// <summary>Run by Rehearse, which leaves the agents alone: what it says of them must not name a flag nobody passed.</summary>
+    public bool ForRehearsal { get; init; }
+
+    /// <summary>How the gates name the flags and commands that fix what they find.</summary>
+    public required OperatorAdvice Advice { get; init; }
 }

@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Operator;
+using Nexplane.Upgrade.Releases;
 
 namespace Nexplane.Upgrade.Steps.Preflight;
 
@@ -14,11 +15,11 @@ public sealed class PreflightStep(IRunOutput output)
 {
     public async Task<PreflightReport> RunAsync(PreflightSettings settings, IPreflightFacts deployment, CancellationToken cancellationToken)
     {
-        var target = PreflightGates.Target(settings.TargetVersion);
+        var target = await TargetAsync(settings, deployment, cancellationToken);
 
         // The compose file and its services: what there is to upgrade.
         var files = deployment.ReadFiles(settings.Deployment);
-        var services = PreflightGates.Services(settings.Deployment.AppServices, settings.Deployment.ProtectedServices, files.Compose).Selected;
+        var services = PreflightGates.Services(settings.Deployment.AppServices, settings.Deployment.ProtectedServices, files.Compose, settings.Advice).Selected;
         // Docker: everything after Preflight goes through it.
         var containers = await deployment.InspectContainersAsync(settings.Deployment, files.Compose.Services.Select(s => s.Name).ToArray(), cancellationToken);
 
@@ -35,7 +36,7 @@ public sealed class PreflightStep(IRunOutput output)
             output.Line($"Release notes: {releases.Source}");
 
         // The agents: checked only when an agent upgrade is due and the tool is to do it.
-        var whyAgents = PreflightGates.AgentUpgradeReason(PreflightGates.Path(current, target, releases), settings.Agents);
+        var whyAgents = PreflightGates.AgentUpgradeReason(PreflightGates.Path(current, target, releases), settings.Agents, settings.Advice);
         AgentPreflightResult? agents = null;
         if (PreflightGates.ChecksAgentHosts(whyAgents, settings.Agents))
         {
@@ -68,6 +69,20 @@ public sealed class PreflightStep(IRunOutput output)
             Database = database,
             FreeBackupBytes = free,
         }, settings);
+    }
+
+    /// <summary>
+    /// The version asked for, or for <c>--version latest</c> the newest stable release, said once: from here on the run,
+    /// its journal (which a resumed run continues from) and its report know only the resolved version.
+    /// </summary>
+    async Task<NexplaneVersion> TargetAsync(PreflightSettings settings, IPreflightFacts deployment, CancellationToken cancellationToken)
+    {
+        if (!LatestRelease.IsRequested(settings.TargetVersion))
+            return PreflightGates.Target(settings.TargetVersion);
+        var published = await deployment.ListReleasesAsync(settings.Releases, cancellationToken);
+        var latest = PreflightGates.Latest(published, settings.Advice);
+        output.Line($"{settings.Advice.Flag(Setting.Version)} {LatestRelease.Keyword} is {latest}, the newest {published.Source}");
+        return latest;
     }
 
     /// <summary>"3 host(s) ready over SSH: a, b, c; 1 on this machine: d".</summary>

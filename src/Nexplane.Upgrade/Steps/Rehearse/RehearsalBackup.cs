@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Steps.Rehearse;
 
@@ -22,10 +23,11 @@ public static class RehearsalBackup
         DateTimeOffset now,
         TimeSpan maxAge,
         Func<string, BackupManifest, bool> stillMatchesSha256,
-        DatabaseIdentity liveDatabase)
+        DatabaseIdentity liveDatabase,
+        OperatorAdvice advice)
     {
         if (backupFile is not null)
-            return new(backupFile, Setting.BackupFile.Flag());
+            return new(backupFile, advice.Flag(Setting.BackupFile));
         var ofRunningVersion = backups
             .Where(entry => entry.Manifest is { Verified: true } manifest && manifest.NexplaneVersion == runningVersion)
             .ToArray();
@@ -39,7 +41,7 @@ public static class RehearsalBackup
         var newest = ofRunningVersion[0];
         var age = now - newest.Manifest!.StartedAt;
         if (age > maxAge)
-            return new(null, $"the newest verified backup of {runningVersion} is {Describe(age)} old, over {Setting.RehearsalBackupMaxAge.Flag()} {Describe(maxAge)}");
+            return new(null, $"the newest verified backup of {runningVersion} is {Describe(age)} old, over {advice.Flag(Setting.RehearsalBackupMaxAge)} {Describe(maxAge)}");
         if (!stillMatchesSha256(newest.Archive, newest.Manifest))
             return new(null, $"{Path.GetFileName(newest.Archive)} no longer matches its sha256");
         return new(newest.Archive, $"the newest verified backup of {runningVersion}, {Describe(age)} old");

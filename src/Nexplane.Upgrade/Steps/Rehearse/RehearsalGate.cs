@@ -7,7 +7,7 @@ using Nexplane.Upgrade.Time;
 namespace Nexplane.Upgrade.Steps.Rehearse;
 
 /// <summary>The rehearsal in the upgrade's Preflight: the last one of this path is shown, and with --require-rehearsal a passing one is demanded.</summary>
-public sealed class RehearsalGate(IRunOutput output, Clock? clock = null)
+public sealed class RehearsalGate(IRunOutput output, OperatorAdvice advice, Clock? clock = null)
 {
     readonly Clock _clock = clock ?? Clock.System;
 
@@ -18,12 +18,12 @@ public sealed class RehearsalGate(IRunOutput output, Clock? clock = null)
         if (preflight.Current is not { } current)
             return required
                 ? preflight with { Failures = [.. preflight.Failures, new UpgradeGateFailure("rehearsal",
-                    $"{Setting.RequireRehearsal.Flag()}: the running version is unknown, so no rehearsal can be matched.")] }
+                    $"{advice.Flag(Setting.RequireRehearsal)}: the running version is unknown, so no rehearsal can be matched.")] }
                 : preflight;
         var (from, to) = (current.ToString(), preflight.Target.ToString());
         var last = rehearsals.LastOf(composeFile, from, to, database);
-        output.Information("{Rehearsal}", RehearsalRequirement.Describe(last, from, to, _clock.UtcNow));
-        return RehearsalRequirement.Refusal(required, rehearsals.LastPassingOf(composeFile, from, to, database), last, from, to) is { } refusal
+        output.Information("{Rehearsal}", RehearsalRequirement.Describe(last, from, to, _clock.UtcNow, advice));
+        return RehearsalRequirement.Refusal(required, rehearsals.LastPassingOf(composeFile, from, to, database), last, from, to, advice) is { } refusal
             ? preflight with { Failures = [.. preflight.Failures, new UpgradeGateFailure("rehearsal", refusal)] }
             : preflight;
     }

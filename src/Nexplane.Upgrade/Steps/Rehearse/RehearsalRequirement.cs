@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Operator;
+
 namespace Nexplane.Upgrade.Steps.Rehearse;
 
 /// <summary>
@@ -6,19 +8,20 @@ namespace Nexplane.Upgrade.Steps.Rehearse;
 /// </summary>
 public static class RehearsalRequirement
 {
-    public static string Describe(RehearsalReport? last, string from, string to, DateTimeOffset now) => last is null
-        ? $"No rehearsal of {from} -> {to} for this deployment yet ({Settings.Command("Rehearse")} {Setting.Version.Flag()} {to})"
+    public static string Describe(RehearsalReport? last, string from, string to, DateTimeOffset now, OperatorAdvice advice) => last is null
+        ? $"No rehearsal of {from} -> {to} for this deployment yet ({advice.Command("Rehearse")} {advice.Flag(Setting.Version)} {to})"
         : $"Last rehearsal of {from} -> {to}: {last.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC ({Ago(now - last.StartedAt)} ago), {last.Verdict}" +
           (last.PredictedDowntime is { } downtime ? $", predicted downtime {downtime.Seconds:0.0} s" : "") +
           (last.Passed ? "" : $": {last.Reason}") + (last.Path is null ? "" : $" ({last.Path})");
 
     /// <summary>Null when the upgrade may go on; else the refusal, naming the command that lifts it.</summary>
-    public static string? Refusal(bool required, RehearsalReport? lastPassing, RehearsalReport? last, string from, string to) =>
+    public static string? Refusal(bool required, RehearsalReport? lastPassing, RehearsalReport? last, string from, string to,
+        OperatorAdvice advice) =>
         !required || lastPassing is not null
             ? null
-            : $"{Setting.RequireRehearsal.Flag()}: no passing rehearsal of {from} -> {to} for this deployment" +
+            : $"{advice.Flag(Setting.RequireRehearsal)}: no passing rehearsal of {from} -> {to} for this deployment" +
               (last is null ? "" : $" (the last one {last.Verdict}: {last.Reason})") +
-              $". Rehearse first: {Settings.Command("Rehearse")} {Setting.Version.Flag()} {to}";
+              $". Rehearse first: {advice.Command("Rehearse")} {advice.Flag(Setting.Version)} {to}";
 
     static string Ago(TimeSpan span) =>
         span.TotalDays >= 1 ? $"{span.TotalDays:0} d" : span.TotalHours >= 1 ? $"{span.TotalHours:0} h" : $"{Math.Max(span.TotalMinutes, 0):0} min";

@@ -27,7 +27,7 @@ public sealed class RehearseStep(IRunOutput output, Clock? clock = null)
         var options = input.Options;
         var preflight = await PreflightAsync(input.PreflightSettings, deployment, cancellationToken);
         var database = await deployment.DatabaseIdentityAsync(cancellationToken);
-        var archive = await ArchiveAsync(preflight, deployment, database, options, cancellationToken);
+        var archive = await ArchiveAsync(preflight, deployment, database, options, input.PreflightSettings.Advice, cancellationToken);
         var report = await deployment.RehearseAsync(preflight, archive, options.Reports.Directory, cancellationToken) with { Database = database };
         var path = options.Reports.Save(report);
         output.Information("Rehearsal {From} -> {To}: {Verdict} in {Seconds:0.0} s; report {Path}", report.FromVersion, report.ToVersion,
@@ -53,7 +53,7 @@ public sealed class RehearseStep(IRunOutput output, Clock? clock = null)
     {
         var backendService = deployment.Deployment.BackendService;
         var preflight = await deployment.PreflightAsync(
-            settings with { Agents = settings.Agents with { Skip = true, UpgradeRequested = false } }, cancellationToken);
+            settings with { Agents = settings.Agents with { Skip = true, UpgradeRequested = false }, ForRehearsal = true }, cancellationToken);
         if (preflight.Path is { } path)
             foreach (var line in PreflightDigest.Lines(path))
                 output.Line(line);
@@ -70,11 +70,11 @@ public sealed class RehearseStep(IRunOutput output, Clock? clock = null)
 
     /// <summary>The named backup, else the newest verified backup of the running version if recent enough, else a fresh, verified one.</summary>
     async Task<string> ArchiveAsync(PreflightReport preflight, IDatabaseBackup database, DatabaseIdentity live, RehearsalOptions options,
-        CancellationToken cancellationToken)
+        OperatorAdvice advice, CancellationToken cancellationToken)
     {
         var files = new BackupFiles(options.Backups.Directory);
         var choice = RehearsalBackup.Choose(options.BackupFile, files.List(), preflight.Current!.ToString(), _clock.UtcNow, options.BackupMaxAge,
-            (archive, manifest) => BackupFiles.Sha256Of(archive) == manifest.Sha256, live);
+            (archive, manifest) => BackupFiles.Sha256Of(archive) == manifest.Sha256, live, advice);
         if (!choice.TakeFreshBackup)
         {
             output.Information("Rehearsing on {Archive} ({Reason})", choice.Archive, choice.Reason);

@@ -21,7 +21,7 @@ public sealed class AgentRollback(IRunOutput output)
     {
         var file = settings.AgentHostsFile;
         IReadOnlyList<AgentHost> named = [];
-        var fileProblem = file is null ? $"no {settings.AgentHostsFileOption} is given" : $"{file} does not name it";
+        var fileProblem = file is null ? $"no {settings.Advice.Flag(Setting.AgentHostsFile)} is given" : $"{file} does not name it";
         try
         {
             if (file is not null)

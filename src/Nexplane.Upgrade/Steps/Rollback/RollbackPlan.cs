@@ -1,5 +1,6 @@
 
 using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Operator;
 
 namespace Nexplane.Upgrade.Steps.Rollback;
 
@@ -23,7 +24,7 @@ public sealed record RollbackPlan(
     /// word (SIGKILL) use <see cref="InterruptedRun.StartedSteps"/>, which assumes the step after the last
     /// completed one had begun: undoing a step that never ran is harmless, missing one that did is not.
     /// </summary>
-    public static RollbackPlan For(UpgradeJournal journal, IReadOnlyCollection<RunbookStep> startedSteps)
+    public static RollbackPlan For(UpgradeJournal journal, IReadOnlyCollection<RunbookStep> startedSteps, OperatorAdvice advice)
     {
         bool Started(RunbookStep step) => startedSteps.Contains(step) || journal.HasCompleted(step);
 
@@ -35,7 +36,7 @@ public sealed record RollbackPlan(
         if (migrated && journal.BackupFile is null)
             throw new InvalidOperationException(
                 $"The journal {journal.FilePath} records no backup, yet the new backend may have migrated the database. " +
-                $"Restore a backup by hand: {Settings.Command("Restore")} {Setting.BackupFile.Flag()} <file>.");
+                $"Restore a backup by hand: {advice.RestoreBackup} <file>.");
 
         return new RollbackPlan(false, true, migrated, journal.ChangedFiles.Count > 0,
             migrated

@@ -76,7 +76,7 @@ public sealed class RollbackStep(IRunOutput output, Clock? clock = null)
             unfinished = ExceptionDispatchInfo.Capture(exception);
             if (exception is not OperationCanceledException)
             {
-                var commands = settings.Commands;
+                var commands = settings.Advice;
                 progress.Outcome = "needs a human";
                 nextSteps =
                 [
@@ -91,7 +91,7 @@ public sealed class RollbackStep(IRunOutput output, Clock? clock = null)
         finally
         {
             if (journal.MigrationErrorFile is not null)
-                ReportBackendFailureCause(journal.MigrationErrorFile, settings.Commands);
+                ReportBackendFailureCause(journal.MigrationErrorFile, settings.IssueTracker);
         }
         var agentsLeft = progress.Agents.Where(o => o.Result != AgentHostResult.RolledBack).ToArray();
         if (unfinished is null && agentsLeft.Length > 0)
@@ -222,13 +222,13 @@ public sealed class RollbackStep(IRunOutput output, Clock? clock = null)
     /// After a failed start of the new backend: its configuration for the operator to fix, or else an issue to file
     /// with the saved output.
     /// </summary>
-    void ReportBackendFailureCause(string outputFile, OperatorCommands commands)
+    void ReportBackendFailureCause(string outputFile, string issueTracker)
     {
         if (StartupFailure.ConfigurationLineIn(outputFile) is { } configuration)
             output.Warning("The new backend stopped on its configuration: {Line}. Set what it names in the deployment's .env (or compose file), " +
                            "then upgrade again; its full output is saved in {File}", configuration, outputFile);
         else
             output.Warning("The new backend failed while migrating or starting. Please file an issue at {Tracker} with its full output, saved in {File}",
-                commands.IssueTracker, outputFile);
+                issueTracker, outputFile);
     }
 }

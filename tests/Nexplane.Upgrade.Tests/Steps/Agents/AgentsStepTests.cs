@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Agents;
 using Nexplane.Upgrade.Tests.Runs;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Agents;
 
@@ -104,7 +105,7 @@ public sealed class AgentsStepTests : IDisposable
     {
         var checkedHosts = new[] { Host("web-01") };
 
-        Assert.Same(checkedHosts, AgentsStep.HostsToUpgrade(checkedHosts, Path.Combine(_directory, "missing.json")));
+        Assert.Same(checkedHosts, AgentsStep.HostsToUpgrade(checkedHosts, Path.Combine(_directory, "missing.json"), TestAdvice.Nuke));
     }
 
     [Fact]
@@ -113,13 +114,13 @@ public sealed class AgentsStepTests : IDisposable
         var file = Path.Combine(_directory, "agent-hosts.json");
         File.WriteAllText(file, """{ "hosts": [ { "name": "web-01", "connection": "local", "platform": "linux-amd64" } ] }""");
 
-        Assert.Equal(["web-01"], AgentsStep.HostsToUpgrade([], file).Select(h => h.Name));
+        Assert.Equal(["web-01"], AgentsStep.HostsToUpgrade([], file, TestAdvice.Nuke).Select(h => h.Name));
     }
 
     [Fact]
     public void Without_Preflight_s_hosts_or_a_hosts_file_the_step_says_which_flag_is_missing()
     {
-        var exception = Assert.Throws<InvalidOperationException>(() => AgentsStep.HostsToUpgrade([], null));
+        var exception = Assert.Throws<InvalidOperationException>(() => AgentsStep.HostsToUpgrade([], null, TestAdvice.Nuke));
 
         Assert.Equal("The release requires an agent upgrade, but no --agent-hosts-file is given (or pass --skip-agents).", exception.Message);
     }

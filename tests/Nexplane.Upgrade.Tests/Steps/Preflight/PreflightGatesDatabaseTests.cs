@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
 using static Nexplane.Upgrade.Tests.Steps.Preflight.PreflightSample;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Preflight;
 
@@ -21,17 +22,17 @@ public sealed class PreflightGatesDatabaseTests
     [Fact]
     public void The_backup_needs_the_databases_size_plus_a_margin()
     {
-        var failure = Assert.Single(PreflightGates.DiskSpace("/backups", 100 * MB, 150 * MB));
+        var failure = Assert.Single(PreflightGates.DiskSpace("/backups", 100 * MB, 150 * MB, TestAdvice.Nuke));
 
         Assert.Equal(new UpgradeGateFailure("disk", "The backup directory /backups has 150 MB free; the backup needs up to 164 MB. " +
                                                     "Free space or choose another --backup-directory."), failure);
-        Assert.Empty(PreflightGates.DiskSpace("/backups", 100 * MB, 164 * MB));
+        Assert.Empty(PreflightGates.DiskSpace("/backups", 100 * MB, 164 * MB, TestAdvice.Nuke));
     }
 
     [Fact]
     public void A_disk_not_read_is_not_judged()
     {
-        Assert.Empty(PreflightGates.DiskSpace("/backups", 100 * MB, null));
+        Assert.Empty(PreflightGates.DiskSpace("/backups", 100 * MB, null, TestAdvice.Nuke));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
 using static Nexplane.Upgrade.Tests.Steps.Preflight.PreflightSample;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Preflight;
 
@@ -10,7 +11,7 @@ public sealed class PreflightGatesDeploymentTests
     [Fact]
     public void The_app_services_in_the_compose_file_are_selected_and_an_absent_one_is_skipped()
     {
-        var selection = PreflightGates.Services(["backend", "worker", "frontend", "scheduler"], ["db", "redis"], Files().Compose);
+        var selection = PreflightGates.Services(["backend", "worker", "frontend", "scheduler"], ["db", "redis"], Files().Compose, TestAdvice.Nuke);
 
         Assert.Equal(["backend", "worker", "frontend"], selection.Selected);
         Assert.Empty(selection.Failures);
@@ -19,7 +20,7 @@ public sealed class PreflightGatesDeploymentTests
     [Fact]
     public void A_service_named_both_app_and_protected_is_refused()
     {
-        var selection = PreflightGates.Services(["backend", "db"], ["db", "redis"], Files().Compose);
+        var selection = PreflightGates.Services(["backend", "db"], ["db", "redis"], Files().Compose, TestAdvice.Nuke);
 
         Assert.Equal(["backend"], selection.Selected);
         var failure = Assert.Single(selection.Failures);
@@ -32,7 +33,7 @@ public sealed class PreflightGatesDeploymentTests
     {
         var files = Files(ComposeText + "\n  nginx:\n    build: ./nginx\n");
 
-        var failure = Assert.Single(PreflightGates.Services(["backend", "nginx"], ["db"], files.Compose).Failures);
+        var failure = Assert.Single(PreflightGates.Services(["backend", "nginx"], ["db"], files.Compose, TestAdvice.Nuke).Failures);
 
         Assert.Equal("services", failure.Gate);
         Assert.StartsWith("Service 'nginx' is built from source (build: without image:).", failure.Message);
@@ -42,7 +43,7 @@ public sealed class PreflightGatesDeploymentTests
     [Fact]
     public void None_of_the_app_services_in_the_compose_file_is_refused_naming_them()
     {
-        var failure = Assert.Single(PreflightGates.Services(["api", "jobs"], ["db"], Files().Compose).Failures);
+        var failure = Assert.Single(PreflightGates.Services(["api", "jobs"], ["db"], Files().Compose, TestAdvice.Nuke).Failures);
 
         Assert.Equal(new UpgradeGateFailure("services", "None of the app services (api, jobs) is in /deploy/docker-compose.yml."), failure);
     }

@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
 using static Nexplane.Upgrade.Tests.Steps.Preflight.PreflightSample;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Preflight;
 
@@ -36,7 +37,7 @@ public sealed class PreflightGatesImagesTests
         var missing = new ImageLookup("backend", ImageReference.Parse("registry.local/nexplane-backend:0.2.0"),
             ImageReference.Parse("registry.local/nexplane-backend:0.3.0"), new RegistryAnswer(null));
 
-        var failure = Assert.Single(PreflightGates.Images([missing]));
+        var failure = Assert.Single(PreflightGates.Images([missing], TestAdvice.Nuke));
 
         Assert.Equal(new UpgradeGateFailure("image", "The image registry.local/nexplane-backend:0.3.0 does not exist in its registry. " +
                                                      "Check --version and the image tag format (--tag-format)."), failure);
@@ -50,7 +51,7 @@ public sealed class PreflightGatesImagesTests
             ImageReference.Parse("registry.local/nexplane-frontend:0.3.0"), new RegistryAnswer(null, "registry.local answered 401"));
         var found = Found("backend", "registry.local/nexplane-backend:0.2.0", "registry.local/nexplane-backend:0.3.0");
 
-        Assert.Equal(new UpgradeGateFailure("image", "registry.local answered 401"), Assert.Single(PreflightGates.Images([found, unasked])));
+        Assert.Equal(new UpgradeGateFailure("image", "registry.local answered 401"), Assert.Single(PreflightGates.Images([found, unasked], TestAdvice.Nuke)));
         var upgrade = Assert.Single(PreflightGates.ServiceUpgrades([found, unasked]));
         Assert.Equal(("backend", "sha256:backend"), (upgrade.Service, upgrade.ToDigest));
     }

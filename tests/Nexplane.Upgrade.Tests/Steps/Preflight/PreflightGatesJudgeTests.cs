@@ -89,6 +89,19 @@ public sealed class PreflightGatesJudgeTests
     }
 
     [Fact]
+    public void A_rehearsal_says_it_leaves_the_agents_alone_rather_than_naming_a_flag_nobody_passed()
+    {
+        var facts = Facts() with { Releases = Facts().Releases! with { OnPath = [Release("0.3.0", agentUpgrade: true)] } };
+
+        // Rehearse's own settings: the agents skipped by the rehearsal, not by the operator.
+        var report = PreflightGates.Judge(facts, SampleSettings with { Agents = new AgentSettings { Skip = true }, ForRehearsal = true });
+
+        Assert.True(report.CanUpgrade);
+        Assert.Equal(["Agents: the release notes of 0.3.0 require an agent upgrade; a rehearsal leaves the agents alone: the upgrade replaces " +
+                      "them on the hosts of --agent-hosts-file, or leaves them to you with --skip-agents."], report.Notices);
+    }
+
+    [Fact]
     public void The_checked_agent_hosts_and_binaries_go_to_the_agent_step()
     {
         var host = new AgentHost { Name = "edge-1", Address = "10.0.0.5", Platform = AgentPlatform.LinuxAmd64 };

@@ -2,6 +2,7 @@ using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
 using static Nexplane.Upgrade.Tests.Steps.Preflight.PreflightSample;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Preflight;
 
@@ -11,11 +12,36 @@ public sealed class PreflightGatesVersionsTests
     [Fact]
     public void A_malformed_target_version_stops_Preflight_before_it_reads_anything()
     {
-        var exception = Assert.Throws<PreflightException>(() => PreflightGates.Target("latest"));
+        var exception = Assert.Throws<PreflightException>(() => PreflightGates.Target("newest"));
 
-        Assert.Equal("'latest' is not a Nexplane version; expected MAJOR.MINOR.PATCH such as 0.3.0.", exception.Message);
+        Assert.Equal("'newest' is not a Nexplane version; expected MAJOR.MINOR.PATCH such as 0.3.0.", exception.Message);
         Assert.Equal(V("0.3.0"), PreflightGates.Target("v0.3.0"));
     }
+
+    [Fact]
+    public void Version_latest_is_the_newest_stable_release_listed()
+    {
+        var published = new PublishedReleases([Published("0.3.0"), Published("0.4.0") with { Prerelease = true }, Published("0.2.0")],
+            "published release of youbetyourballs/nexplane");
+
+        Assert.Equal(V("0.3.0"), PreflightGates.Latest(published, TestAdvice.Nuke));
+    }
+
+    [Fact]
+    public void Version_latest_with_nothing_to_choose_from_says_why_and_what_to_pass_instead()
+    {
+        var unreadable = Assert.Throws<PreflightException>(() => PreflightGates.Latest(
+            new PublishedReleases([], "published release of youbetyourballs/nexplane", "GitHub at https://api.github.com/ answered 403 Forbidden."), TestAdvice.Nuke));
+        var onlyPrereleases = Assert.Throws<PreflightException>(() => PreflightGates.Latest(
+            new PublishedReleases([Published("0.4.0-rc.1")], "release in /srv/CHANGELOG.md"), TestAdvice.Nuke));
+
+        Assert.Equal("--version latest needs the list of releases, which could not be read: GitHub at https://api.github.com/ answered 403 Forbidden. " +
+                     "Pass the version to upgrade to instead, e.g. --version 0.3.0.", unreadable.Message);
+        Assert.Equal("There is no stable release in /srv/CHANGELOG.md to take as --version latest (drafts and prereleases do not count). " +
+                     "Pass the version to upgrade to, e.g. --version 0.3.0.", onlyPrereleases.Message);
+    }
+
+    static PublishedRelease Published(string version) => new(V(version), "v" + version, "", []);
 
     [Fact]
     public void A_running_version_the_backend_does_not_report_is_refused()
@@ -29,7 +55,7 @@ public sealed class PreflightGatesVersionsTests
     [Fact]
     public void A_login_that_fails_on_the_running_version_is_refused_before_the_downtime()
     {
-        var failure = Assert.Single(PreflightGates.Login(new VerificationGate("login", false, "POST http://127.0.0.1:8000/auth/login as admin@example.com answered 401")));
+        var failure = Assert.Single(PreflightGates.Login(new VerificationGate("login", false, "POST http://127.0.0.1:8000/auth/login as admin@example.com answered 401"), TestAdvice.Nuke));
 
         Assert.Equal("login", failure.Gate);
         Assert.Equal("The login Verify will use fails on the running version: POST http://127.0.0.1:8000/auth/login as admin@example.com answered 401. " +
@@ -39,8 +65,8 @@ public sealed class PreflightGatesVersionsTests
     [Fact]
     public void A_login_that_works_or_was_not_tried_passes()
     {
-        Assert.Empty(PreflightGates.Login(new VerificationGate("login", true, "admin@example.com logged in")));
-        Assert.Empty(PreflightGates.Login(null));
+        Assert.Empty(PreflightGates.Login(new VerificationGate("login", true, "admin@example.com logged in"), TestAdvice.Nuke));
+        Assert.Empty(PreflightGates.Login(null, TestAdvice.Nuke));
     }
 
     [Fact]
@@ -79,10 +105,10 @@ public sealed class PreflightGatesVersionsTests
     [Fact]
     public void Release_notes_that_cannot_be_read_are_refused()
     {
-        var failure = Assert.Single(PreflightGates.UpgradePath(null, ReleaseFacts.Unreadable("GitHub answered 503"), Files(), ["backend"], new UpgradePathOverrides()));
+        var failure = Assert.Single(PreflightGates.UpgradePath(null, ReleaseFacts.Unreadable("GitHub answered 503"), Files(), ["backend"], new UpgradePathOverrides(), TestAdvice.Nuke));
 
         Assert.Equal(new UpgradeGateFailure("release-notes", "GitHub answered 503"), failure);
-        Assert.Empty(PreflightGates.UpgradePath(null, null, Files(), ["backend"], new UpgradePathOverrides()));
+        Assert.Empty(PreflightGates.UpgradePath(null, null, Files(), ["backend"], new UpgradePathOverrides(), TestAdvice.Nuke));
     }
 
     [Fact]
@@ -91,9 +117,9 @@ public sealed class PreflightGatesVersionsTests
         var releases = new ReleaseFacts([V("0.2.0"), V("0.3.0")], [Release("0.3.0", environment: ["DATABASE_URL", "NEXPLANE_TAG"])], [], "notes");
         var path = PreflightGates.Path(V("0.2.0"), V("0.3.0"), releases);
 
-        Assert.Empty(PreflightGates.UpgradePath(path, releases, Files(), ["backend"], new UpgradePathOverrides()));
+        Assert.Empty(PreflightGates.UpgradePath(path, releases, Files(), ["backend"], new UpgradePathOverrides(), TestAdvice.Nuke));
         // The worker's compose environment does not hold DATABASE_URL: the backend's is not counted when it is not upgraded.
-        var failure = Assert.Single(PreflightGates.UpgradePath(path, releases, Files(), ["worker"], new UpgradePathOverrides()));
+        var failure = Assert.Single(PreflightGates.UpgradePath(path, releases, Files(), ["worker"], new UpgradePathOverrides(), TestAdvice.Nuke));
         Assert.Equal("environment", failure.Gate);
         Assert.Contains("DATABASE_URL", failure.Message);
     }
@@ -104,7 +130,7 @@ public sealed class PreflightGatesVersionsTests
         var releases = new ReleaseFacts([V("0.2.0")], [], [], "notes");
         var path = PreflightGates.Path(V("0.2.0"), V("0.3.0"), releases);
 
-        var failure = Assert.Single(PreflightGates.UpgradePath(path, releases, Files(), ["backend"], new UpgradePathOverrides()));
+        var failure = Assert.Single(PreflightGates.UpgradePath(path, releases, Files(), ["backend"], new UpgradePathOverrides(), TestAdvice.Nuke));
 
         Assert.Equal(new UpgradeGateFailure("release", "There is no Nexplane release 0.3.0. Published releases: 0.2.0."), failure);
     }

@@ -5,6 +5,7 @@ using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Preflight;
 
@@ -61,6 +62,7 @@ static class PreflightSample
         BackupDirectory = "/backups",
         Login = new LoginAccount("admin@example.com", "password"),
         Agents = new AgentSettings(),
+        Advice = TestAdvice.Nuke,
     };
 
     public static ReleaseDigest Release(string version, bool agentUpgrade = false, string[]? migrations = null, string[]? environment = null,

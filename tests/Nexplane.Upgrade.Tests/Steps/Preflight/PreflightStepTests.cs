@@ -50,6 +50,35 @@ public sealed class PreflightStepTests
     }
 
     [Fact]
+    public async Task Version_latest_is_the_newest_stable_release_said_once_and_read_as_if_asked_for()
+    {
+        var deployment = new RecordedPreflightFacts();
+
+        var report = await RunAsync(deployment, SampleSettings with { TargetVersion = "latest" });
+
+        Assert.True(report.CanUpgrade);
+        Assert.Equal(NexplaneVersion.Parse("0.3.0"), report.Target);
+        Assert.Equal(["published releases", "files /deploy/docker-compose.yml"], deployment.Calls.Take(2));
+        Assert.Contains("releases 0.2.0 -> 0.3.0", deployment.Calls);
+        Assert.Equal("INF --version latest is 0.3.0, the newest published release of youbetyourballs/nexplane", _output.Lines[0]);
+    }
+
+    [Fact]
+    public async Task Version_latest_without_a_list_of_releases_reads_nothing_else()
+    {
+        var deployment = new RecordedPreflightFacts
+        {
+            Published = new([], "published release of youbetyourballs/nexplane", "GitHub at https://api.github.com/ answered 403 Forbidden."),
+        };
+
+        var refusal = await Assert.ThrowsAsync<PreflightException>(() => RunAsync(deployment, SampleSettings with { TargetVersion = "latest" }));
+
+        Assert.Equal(["published releases"], deployment.Calls);
+        Assert.StartsWith("--version latest needs the list of releases, which could not be read: GitHub at", refusal.Message);
+        Assert.Empty(_output.Lines);
+    }
+
+    [Fact]
     public async Task Without_a_running_version_there_is_no_login_and_no_release_notes_to_read()
     {
         var deployment = new RecordedPreflightFacts { Running = new RunningVersion(null, "No version endpoint answered") };

@@ -18,6 +18,12 @@ sealed class RecordedPreflightFacts : IPreflightFacts
     public RunningVersion Running { get; init; } = PreflightSample.On020;
     public VerificationGate Login { get; init; } = new("login", true, "admin@example.com logged in");
     public ReleaseFacts Releases { get; init; } = PreflightSample.Facts().Releases!;
+    /// <summary>What <c>--version latest</c> chooses from: 0.2.0 and 0.3.0 published, 0.4.0-rc.1 a prerelease version.</summary>
+    public PublishedReleases Published { get; init; } = new([
+        new PublishedRelease(NexplaneVersion.Parse("v0.4.0-rc.1"), "v0.4.0-rc.1", "", []),
+        new PublishedRelease(NexplaneVersion.Parse("v0.3.0"), "v0.3.0", "", []),
+        new PublishedRelease(NexplaneVersion.Parse("v0.2.0"), "v0.2.0", "", []),
+    ], "published release of youbetyourballs/nexplane");
     public AgentPreflightResult Agents { get; init; } = new([], [], [], []);
     /// <summary>Image reference -> the registry's answer; an image not named has digest sha256:found.</summary>
     public Dictionary<string, RegistryAnswer> Registry { get; init; } = [];
@@ -46,6 +52,12 @@ sealed class RecordedPreflightFacts : IPreflightFacts
     {
         Calls.Add("login " + login.Email);
         return Task.FromResult(Login);
+    }
+
+    public Task<PublishedReleases> ListReleasesAsync(ReleaseSettings releases, CancellationToken cancellationToken)
+    {
+        Calls.Add("published releases");
+        return Task.FromResult(Published);
     }
 
     public Task<ReleaseFacts> ReadReleasesAsync(ReleaseSettings releases, NexplaneVersion current, NexplaneVersion target, CancellationToken cancellationToken)

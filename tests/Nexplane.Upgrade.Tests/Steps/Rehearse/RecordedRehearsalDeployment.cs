@@ -7,6 +7,7 @@ using Nexplane.Upgrade.Steps.Preflight;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Rehearse;
 using Nexplane.Upgrade.Tests.Steps.Backup;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Rehearse;
 
@@ -109,5 +110,6 @@ sealed class RecordedRehearsalDeployment(PreflightReport preflight, RehearsalRep
         BackupDirectory = backupDirectory,
         Login = new LoginAccount("admin@example.com", null),
         Agents = new AgentSettings { UpgradeRequested = true },
+        Advice = TestAdvice.Nuke,
     };
 }

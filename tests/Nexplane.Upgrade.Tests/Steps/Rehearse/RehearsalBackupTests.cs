@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Steps.Rehearse;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Rehearse;
 
@@ -20,12 +21,12 @@ public sealed class RehearsalBackupTests
         }, (Now - age).UtcDateTime);
 
     static RehearsalBackupChoice Choose(params (string, BackupManifest?, DateTime)[] backups) =>
-        RehearsalBackup.Choose(null, backups, "0.2.0", Now, TimeSpan.FromHours(24), (_, _) => true, LiveDatabase);
+        RehearsalBackup.Choose(null, backups, "0.2.0", Now, TimeSpan.FromHours(24), (_, _) => true, LiveDatabase, TestAdvice.Nuke);
 
     [Fact]
     public void The_operators_backup_file_wins()
     {
-        var choice = RehearsalBackup.Choose("/mine.dump", [Backup("0.2.0", TimeSpan.FromMinutes(5))], "0.2.0", Now, TimeSpan.FromHours(24), (_, _) => true, LiveDatabase);
+        var choice = RehearsalBackup.Choose("/mine.dump", [Backup("0.2.0", TimeSpan.FromMinutes(5))], "0.2.0", Now, TimeSpan.FromHours(24), (_, _) => true, LiveDatabase, TestAdvice.Nuke);
 
         Assert.Equal("/mine.dump", choice.Archive);
     }
@@ -61,7 +62,7 @@ public sealed class RehearsalBackupTests
     [Fact]
     public void A_fresh_backup_is_taken_when_the_newest_no_longer_matches_its_sha256()
     {
-        var choice = RehearsalBackup.Choose(null, [Backup("0.2.0", TimeSpan.FromHours(1))], "0.2.0", Now, TimeSpan.FromHours(24), (_, _) => false, LiveDatabase);
+        var choice = RehearsalBackup.Choose(null, [Backup("0.2.0", TimeSpan.FromHours(1))], "0.2.0", Now, TimeSpan.FromHours(24), (_, _) => false, LiveDatabase, TestAdvice.Nuke);
 
         Assert.True(choice.TakeFreshBackup);
         Assert.Contains("sha256", choice.Reason);

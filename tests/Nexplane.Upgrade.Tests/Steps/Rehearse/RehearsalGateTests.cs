@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Rehearse;
 using Nexplane.Upgrade.Tests.Runs;
 using Nexplane.Upgrade.Tests.Time;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Rehearse;
 
@@ -46,7 +47,7 @@ public sealed class RehearsalGateTests : IDisposable
     };
 
     PreflightReport Apply(PreflightReport preflight, RehearsalReports rehearsals, bool required) =>
-        new RehearsalGate(_output, _clock).Apply(preflight, rehearsals, ComposeFile, required, LiveDatabase);
+        new RehearsalGate(_output, TestAdvice.Nuke, _clock).Apply(preflight, rehearsals, ComposeFile, required, LiveDatabase);
 
     [Fact]
     public void The_last_rehearsal_of_this_path_is_shown_and_nothing_is_refused_unless_required()

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Steps.Rehearse;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Rehearse;
 
@@ -18,7 +19,7 @@ public sealed class RehearsalRequirementTests
     [Fact]
     public void Preflight_describes_the_last_rehearsal_with_when_verdict_and_predicted_downtime()
     {
-        var line = RehearsalRequirement.Describe(Report("a", true, Noon.AddHours(-3)), "0.2.0", "0.3.0", Noon);
+        var line = RehearsalRequirement.Describe(Report("a", true, Noon.AddHours(-3)), "0.2.0", "0.3.0", Noon, TestAdvice.Nuke);
 
         Assert.StartsWith("Last rehearsal of 0.2.0 -> 0.3.0: 2026-12-05 09:00 UTC (3 h ago), passed, predicted downtime 2.3 s", line);
     }
@@ -27,7 +28,7 @@ public sealed class RehearsalRequirementTests
     public void Without_a_rehearsal_Preflight_names_the_command()
     {
         Assert.Equal("No rehearsal of 0.2.0 -> 0.3.0 for this deployment yet (./build.sh Rehearse --version 0.3.0)",
-            RehearsalRequirement.Describe(null, "0.2.0", "0.3.0", Noon));
+            RehearsalRequirement.Describe(null, "0.2.0", "0.3.0", Noon, TestAdvice.Nuke));
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public sealed class RehearsalRequirementTests
     {
         var failed = Report("f", false, Noon);
 
-        var refusal = RehearsalRequirement.Refusal(true, null, failed, "0.2.0", "0.3.0");
+        var refusal = RehearsalRequirement.Refusal(true, null, failed, "0.2.0", "0.3.0", TestAdvice.Nuke);
 
         Assert.Equal("--require-rehearsal: no passing rehearsal of 0.2.0 -> 0.3.0 for this deployment (the last one FAILED at StartBackend: " +
                      "the container restarted 2 time(s)). Rehearse first: ./build.sh Rehearse --version 0.3.0", refusal);
@@ -44,7 +45,7 @@ public sealed class RehearsalRequirementTests
     [Fact]
     public void Require_rehearsal_lets_a_passing_rehearsal_through_and_nothing_is_required_without_it()
     {
-        Assert.Null(RehearsalRequirement.Refusal(true, Report("p", true, Noon), Report("f", false, Noon.AddHours(1)), "0.2.0", "0.3.0"));
-        Assert.Null(RehearsalRequirement.Refusal(false, null, null, "0.2.0", "0.3.0"));
+        Assert.Null(RehearsalRequirement.Refusal(true, Report("p", true, Noon), Report("f", false, Noon.AddHours(1)), "0.2.0", "0.3.0", TestAdvice.Nuke));
+        Assert.Null(RehearsalRequirement.Refusal(false, null, null, "0.2.0", "0.3.0", TestAdvice.Nuke));
     }
 }

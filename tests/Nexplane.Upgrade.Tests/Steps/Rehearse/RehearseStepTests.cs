@@ -64,6 +64,7 @@ public sealed class RehearseStepTests : IDisposable
 
         Assert.Equal(["preflight", "rehearse"], deployment.Calls);
         Assert.Equal((true, false), (deployment.AskedPreflight!.Agents.Skip, deployment.AskedPreflight.Agents.UpgradeRequested));
+        Assert.True(deployment.AskedPreflight.ForRehearsal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Steps.Rollback;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Rollback;
 
@@ -24,7 +25,7 @@ public sealed class RollbackPlanTests : IDisposable
     [Fact]
     public void Before_stop_there_is_nothing_to_undo()
     {
-        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup"), [RunbookStep.Pull]);
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup"), [RunbookStep.Pull], TestAdvice.Nuke);
 
         Assert.True(plan.NothingToUndo);
         Assert.Contains("never changed", plan.Explanation);
@@ -33,7 +34,7 @@ public sealed class RollbackPlanTests : IDisposable
     [Fact]
     public void After_stop_the_previous_version_is_started_again_without_touching_the_database()
     {
-        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull"), [RunbookStep.Stop]);
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull"), [RunbookStep.Stop], TestAdvice.Nuke);
 
         Assert.False(plan.NothingToUndo);
         Assert.True(plan.StopAppServices);
@@ -43,7 +44,7 @@ public sealed class RollbackPlanTests : IDisposable
     [Fact]
     public void Once_the_new_backend_started_the_database_is_restored_too()
     {
-        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop"), [RunbookStep.StartBackend]);
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop"), [RunbookStep.StartBackend], TestAdvice.Nuke);
 
         Assert.True(plan.RestoreDatabase);
         Assert.False(plan.NothingToUndo);
@@ -53,7 +54,7 @@ public sealed class RollbackPlanTests : IDisposable
     [Fact]
     public void The_frontend_is_reverted_only_once_its_own_step_began()
     {
-        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop", "StartBackend", "VerifyMigrations"), [RunbookStep.Frontend]);
+        var plan = RollbackPlan.For(Journal("b.dump", "Preflight", "Backup", "Pull", "Stop", "StartBackend", "VerifyMigrations"), [RunbookStep.Frontend], TestAdvice.Nuke);
 
         Assert.True(plan.RevertFrontend);
     }
@@ -63,7 +64,7 @@ public sealed class RollbackPlanTests : IDisposable
     {
         var journal = Journal("b.dump", "Preflight", "Backup", "Pull", "Stop");
 
-        var plan = RollbackPlan.For(journal, InterruptedRun.StartedSteps(journal));
+        var plan = RollbackPlan.For(journal, InterruptedRun.StartedSteps(journal), TestAdvice.Nuke);
 
         Assert.True(plan.RestoreDatabase);
     }
@@ -74,7 +75,7 @@ public sealed class RollbackPlanTests : IDisposable
         var journal = Journal(null, "Preflight", "Pull", "Stop");
         journal.BackupAfterStop = true;
 
-        var plan = RollbackPlan.For(journal, InterruptedRun.StartedSteps(journal));
+        var plan = RollbackPlan.For(journal, InterruptedRun.StartedSteps(journal), TestAdvice.Nuke);
 
         Assert.False(plan.RestoreDatabase);
         Assert.False(plan.NothingToUndo);
@@ -84,7 +85,7 @@ public sealed class RollbackPlanTests : IDisposable
     public void A_migrated_database_without_a_recorded_backup_needs_a_human()
     {
         var exception = Assert.Throws<InvalidOperationException>(() =>
-            RollbackPlan.For(Journal(null, "Preflight", "Backup", "Pull", "Stop", "StartBackend"), []));
+            RollbackPlan.For(Journal(null, "Preflight", "Backup", "Pull", "Stop", "StartBackend"), [], TestAdvice.Nuke));
 
         Assert.Contains("./build.sh Restore --backup-file", exception.Message);
     }

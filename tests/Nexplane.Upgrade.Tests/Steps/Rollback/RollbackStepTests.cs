@@ -4,6 +4,7 @@ using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Steps.Rollback;
 using Nexplane.Upgrade.Tests.Runs;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Rollback;
 
@@ -15,10 +16,8 @@ public sealed class RollbackStepTests : IDisposable
     readonly RecordedRollbackProgress _record = new();
     readonly RecordedRollbackDeployment _deployment;
 
-    static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
-        "https://github.com/owner/nexplane/issues", "./build.sh Upgrade --version", "--resume");
 
-    static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", Commands);
+    static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", TestAdvice.Nuke, "https://github.com/owner/nexplane/issues");
 
     public RollbackStepTests() => _deployment = new RecordedRollbackDeployment { Record = _record };
 
@@ -50,7 +49,7 @@ public sealed class RollbackStepTests : IDisposable
     Task<RollbackResult> RollBackAsync(UpgradeJournal journal, IReadOnlyCollection<RunbookStep>? startedInThisRun, RollbackSettings? settings = null,
         RecordedRollbackDeployment? deployment = null) =>
         new RollbackStep(_output).RunAsync(
-            new RollbackInput(journal, RollbackPlan.For(journal, startedInThisRun ?? InterruptedRun.StartedSteps(journal)), settings ?? Settings),
+            new RollbackInput(journal, RollbackPlan.For(journal, startedInThisRun ?? InterruptedRun.StartedSteps(journal), TestAdvice.Nuke), settings ?? Settings),
             deployment ?? _deployment, _record, CancellationToken.None);
 
     [Fact]
@@ -142,7 +141,7 @@ public sealed class RollbackStepTests : IDisposable
         var journal = JournalOf(RunbookTable.Steps.ToArray());
         journal.UpgradedAgents["agent-2"] = "0.2.0";
 
-        var result = await RollBackAsync(journal, null, Settings with { AgentHostsFileOption = "--agent-hosts-file" });
+        var result = await RollBackAsync(journal, null, Settings);
 
         var exception = Assert.IsType<InvalidOperationException>(result.Unfinished?.SourceException);
         Assert.Contains("The control plane is rolled back and healthy on 0.2.0, but 1 agent host(s) still run 0.3.0", exception.Message);

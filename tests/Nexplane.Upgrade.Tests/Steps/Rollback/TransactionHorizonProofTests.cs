@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Steps.Rollback;
 using Nexplane.Upgrade.Tests.Runs;
+using Nexplane.Upgrade.Tests.Operator;
 
 namespace Nexplane.Upgrade.Tests.Steps.Rollback;
 
@@ -17,11 +18,9 @@ public sealed class TransactionHorizonProofTests : IDisposable
     readonly RecordedRollbackProgress _record = new();
     readonly Nexplane.Upgrade.Tests.Time.AdvancingClock _clock = new();
 
-    static readonly OperatorCommands Commands = new("./build.sh Rollback", "./build.sh Restore --backup-file", "./build.sh Status",
-        "https://github.com/owner/nexplane/issues", "./build.sh Upgrade --version", "--resume");
 
     // The tool's own wait for transactions in progress; the clock makes it take no time.
-    static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", Commands) { InProgressSettleTime = TimeSpan.FromSeconds(5) };
+    static readonly RollbackSettings Settings = new(["db", "redis"], "frontend", TestAdvice.Nuke, "https://github.com/owner/nexplane/issues") { InProgressSettleTime = TimeSpan.FromSeconds(5) };
 
     static readonly DateTimeOffset ServerStarted = new(2026, 12, 5, 8, 0, 0, TimeSpan.Zero);
 
@@ -58,7 +57,7 @@ public sealed class TransactionHorizonProofTests : IDisposable
     /// <summary>As the run calls it: planned from the steps this run began, or (null) from the journal alone.</summary>
     Task<RollbackResult> RollBackAsync(UpgradeJournal journal, IReadOnlyCollection<RunbookStep>? startedInThisRun, RecordedRollbackDeployment deployment) =>
         new RollbackStep(_output, _clock).RunAsync(
-            new RollbackInput(journal, RollbackPlan.For(journal, startedInThisRun ?? InterruptedRun.StartedSteps(journal)), Settings),
+            new RollbackInput(journal, RollbackPlan.For(journal, startedInThisRun ?? InterruptedRun.StartedSteps(journal), TestAdvice.Nuke), Settings),
             deployment, _record, CancellationToken.None);
 
     [Fact]
