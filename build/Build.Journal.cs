@@ -32,10 +32,26 @@ partial class Build
     /// </summary>
     async Task BeginUpgradeJournalAsync(CancellationToken cancellationToken)
     {
-        HeldLock = UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile,
-            SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), RemoveStaleLock, Advice);
+        HeldLock = TakeLock(SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), takeOverAbandoned: Resume);
         Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, await Live.ObserveAsync(cancellationToken), Deployment.BackendService,
             readOnly: DryRun);
+    }
+
+    /// <summary>
+    /// The deployment's lock for this run. A lock left by a process that is provably gone is taken over by the commands
+    /// that continue or undo its upgrade (<paramref name="takeOverAbandoned"/>); every refusal names the command that works.
+    /// </summary>
+    UpgradeLock TakeLock(string command, bool takeOverAbandoned)
+    {
+        var held = UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile, command, RemoveStaleLock, Advice, takeOverAbandoned,
+            Journals.Unfinished(Deployment.ComposeFile)?.ToVersion);
+        if (held.Replaced is { } replaced)
+            Log.Warning(replaced.State is LockHolderState.Gone
+                    ? "Took over the upgrade lock {Path} left by {Owner}, which is no longer running"
+                    : "Removed the upgrade lock {Path} left by {Owner} ({Flag})",
+                replaced.Path, replaced.Owner is { } owner ? $"'{owner.Command}' (pid {owner.ProcessId} on {owner.Host}, started {owner.StartedAt:u})" : "an unreadable owner",
+                ParameterFlag(nameof(RemoveStaleLock)));
+        return held;
     }
 
     /// <summary>Printed as the skip reason of the steps a resumed upgrade does not repeat.</summary>
@@ -54,6 +70,16 @@ partial class Build
     {
         if (Journal is not null && !JournalOnlyRead && target is not (nameof(Upgrade) or nameof(Backup)))
             Journal.MarkCompleted(target);
+    }
+
+    /// <summary>
+    /// The operator's terminal went away (the engine goes on and says so in the log): the journal records it, so Status
+    /// and whoever reads the journal know the run went on unwatched. A dry run's journal is only read, and stays so.
+    /// </summary>
+    protected override void OnTerminalHungUp()
+    {
+        if (!JournalOnlyRead)
+            Run.NoteTerminalHungUp(new TerminalHangUp(DateTimeOffset.UtcNow, RunLogFile));
     }
 
     /// <summary>Records the outcome and lets the next upgrade in. Called when the build finishes, however it ends.</summary>

@@ -23,8 +23,7 @@ partial class Build
         .Executes(async cancellationToken =>
         {
             // One change at a time: a restore while an upgrade (or another restore) runs on this deployment is refused.
-            HeldLock ??= Nexplane.Upgrade.Runbook.UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile,
-                $"{Advice.RestoreBackup} {BackupFile?.ToString() ?? "(chosen)"}", RemoveStaleLock, Advice);
+            HeldLock ??= TakeLock($"{Advice.RestoreBackup} {BackupFile?.ToString() ?? "(chosen)"}", takeOverAbandoned: false);
             // Which database is there now decides which backup may go back into it (a reinstalled one takes none implicitly).
             var archive = Run.ChooseBackupToRestore(BackupFile, Journals, Deployment.ComposeFile, BackupDirectoryPath,
                 await LiveDatabaseIdentityAsync(cancellationToken));

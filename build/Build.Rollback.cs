@@ -51,7 +51,7 @@ partial class Build
         {
             var upgradeRanInThisRun = Journal is not null;
             if (!upgradeRanInThisRun)
-                HeldLock ??= UpgradeLock.Acquire(UpgradeStateDirectory, Deployment.ComposeFile, Advice.Rollback, RemoveStaleLock, Advice);
+                HeldLock ??= TakeLock(Advice.Rollback, takeOverAbandoned: true);
             var journal = Run.ChooseJournalToRollBack(Journals, Deployment.ComposeFile, UpgradeId);
             // A journal written by an earlier run describes the past: the deployment must still be what it left.
             if (!upgradeRanInThisRun)

@@ -10,5 +10,6 @@ partial class Build
         .Requires(() => ApiUrl)
         .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
-            await new DeploymentStatus(Run.Output, Advice).ShowAsync(Deployment, Journals, BackupDirectoryPath, Live, cancellationToken));
+            await new DeploymentStatus(Run.Output, Advice).ShowAsync(Deployment, Journals, BackupDirectoryPath, Live,
+                Nexplane.Upgrade.Runbook.UpgradeLock.Inspect(UpgradeStateDirectory, Deployment.ComposeFile), cancellationToken));
 }

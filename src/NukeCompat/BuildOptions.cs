@@ -29,6 +29,9 @@ public sealed class BuildOptions
     /// <summary>The source of Ctrl+C; null means SIGINT and SIGTERM of this process.</summary>
     public InterruptSignal? Interrupts { get; init; }
 
+    /// <summary>The source of a terminal's hang-up; null means SIGHUP of this process.</summary>
+    public HangUpSignal? HangUps { get; init; }
+
     public static BuildOptions FromProcess() => new()
     {
         Arguments = Environment.GetCommandLineArgs().Skip(1).ToList(),

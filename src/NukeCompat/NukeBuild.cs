@@ -46,9 +46,13 @@ public abstract partial class NukeBuild
     /// </summary>
     public static IAnsiConsole? LiveConsole { get; internal set; }
 
+    /// <summary>This run's own log file, which no later run truncates; null on a CI server (no log files). Not in NUKE.</summary>
+    public static AbsolutePath? RunLogFile { get; internal set; }
+
     internal static void InitializeRun(AbsolutePath rootDirectory, bool isServerBuild, Verbosity verbosity, BuildHost host)
     {
         _rootDirectory = rootDirectory;
+        RunLogFile = null;
         IsServerBuild = isServerBuild || host.IsServer;
         Verbosity = verbosity;
         Host = host;
@@ -92,6 +96,14 @@ public abstract partial class NukeBuild
     }
 
     protected internal virtual void OnTargetFailed(string target)
+    {
+    }
+
+    /// <summary>
+    /// The terminal went away (SIGHUP, or a write to it failed); the build goes on, writing to its log files only. Not in
+    /// NUKE. Called once, on the thread that noticed, possibly while a target runs: keep it short and thread-safe.
+    /// </summary>
+    protected internal virtual void OnTerminalHungUp()
     {
     }
 }

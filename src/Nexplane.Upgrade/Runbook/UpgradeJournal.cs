@@ -7,6 +7,9 @@ namespace Nexplane.Upgrade.Runbook;
 /// <summary>A deployment file an upgrade changed, with a byte-for-byte copy of it as it was before.</summary>
 public sealed record ChangedFile(string Path, string CopyOfOriginal, string OriginalSha256);
 
+/// <summary>When a run's terminal went away, and the log file it went on writing to (null when it had none: a CI server).</summary>
+public sealed record TerminalHangUp(DateTimeOffset At, string? LogFile);
+
 /// <summary>A runbook step that finished, and when.</summary>
 public sealed record CompletedStep(string Name, DateTimeOffset CompletedAt);
 
@@ -43,6 +46,14 @@ public sealed class UpgradeJournal
 
     /// <summary>The Alembic head the new backend's log reported, for VerifyMigrations in a resumed run.</summary>
     public string? MigrationHead { get; set; }
+
+    /// <summary>The migrations the new backend's log reported, so a resumed run reports every one.</summary>
+    public List<string> Migrations { get; init; } = [];
+
+    /// <summary>When Stop began the downtime, and when the new backend first answered /health: a resumed run reports the whole downtime.</summary>
+    public DateTimeOffset? DowntimeStartedAt { get; set; }
+
+    public DateTimeOffset? DowntimeEndedAt { get; set; }
     public List<ChangedFile> ChangedFiles { get; init; } = [];
     public string? MigrationErrorFile { get; set; }
 
@@ -65,6 +76,12 @@ public sealed class UpgradeJournal
     /// one is the file as the upgrade left it. A file that is none of these was edited by someone else since.
     /// </summary>
     public Dictionary<string, List<string>> WrittenFiles { get; init; } = [];
+
+    /// <summary>
+    /// The terminal of the run went away (SIGHUP: the operator's SSH connection dropped); the run went on to its end
+    /// without it, writing to its log file. null when it never did.
+    /// </summary>
+    public TerminalHangUp? TerminalHungUp { get; set; }
 
     /// <summary>A rollback of this upgrade began: the deployment may stand anywhere between the two versions.</summary>
     public bool RollbackBegan { get; set; }
@@ -145,7 +162,14 @@ public sealed class UpgradeJournal
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
-    public void Save() => TextFiles.WriteAtomically(FilePath, JsonSerializer.Serialize(this, Options));
+    readonly Lock _saving = new();
+
+    /// <summary>One save at a time: a hang-up is recorded from the signal's thread while a step may save too.</summary>
+    public void Save()
+    {
+        lock (_saving)
+            TextFiles.WriteAtomically(FilePath, JsonSerializer.Serialize(this, Options));
+    }
 
     public static UpgradeJournal Load(string path)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Nexplane.Upgrade.Operator;
 
@@ -7,56 +6,103 @@ namespace Nexplane.Upgrade.Runbook;
 /// <summary>Who holds the upgrade lock.</summary>
 public sealed record LockOwner(string User, int ProcessId, string Host, DateTimeOffset StartedAt, string Command);
 
+/// <summary>The lock file of a deployment as it is now: who holds it and what this machine can tell about them.</summary>
+public sealed record LockInspection(string Path, LockOwner? Owner, LockHolderState State);
+
 /// <summary>
 /// One upgrade at a time per deployment: a lock file, named after the deployment's compose file, created atomically
-/// (O_EXCL) with its owner, pid, host and start time. A lock whose process is gone is reported as stale and removed
-/// only when the operator says so. Different deployments upgraded from one checkout do not block each other.
+/// (O_EXCL) with its owner, pid, host and start time. A lock whose process is provably gone (this host, that pid not
+/// running or started since) is taken over by the commands that continue or undo an interrupted upgrade; one from
+/// another host, or one that names no owner, is removed only when the operator says so; a running one never.
+/// Different deployments upgraded from one checkout do not block each other.
 /// </summary>
 public sealed class UpgradeLock : IDisposable
 {
     readonly string _path;
     bool _held;
 
-    UpgradeLock(string path)
+    UpgradeLock(string path, LockInspection? replaced)
     {
         _path = path;
         _held = true;
+        Replaced = replaced;
     }
 
-    public static string PathFor(string directory, string composeFile) =>
-        Path.Combine(directory, $"upgrade-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(composeFile))))[..12]}.lock");
+    /// <summary>The lock this one replaced (its owner gone, or removed as the operator asked); null when the lock was free.</summary>
+    public LockInspection? Replaced { get; }
 
-    public static UpgradeLock Acquire(string directory, string composeFile, string command, bool removeStaleLock, OperatorAdvice advice)
+    public static string PathFor(string directory, string composeFile) =>
+        System.IO.Path.Combine(directory, $"upgrade-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(System.IO.Path.GetFullPath(composeFile))))[..12]}.lock");
+
+    /// <summary>The deployment's lock as it is now; null when none is held.</summary>
+    public static LockInspection? Inspect(string directory, string composeFile)
+    {
+        var path = PathFor(directory, composeFile);
+        if (!File.Exists(path))
+            return null;
+        var owner = ReadOwner(path);
+        return new LockInspection(path, owner, LockHolder.Judge(owner));
+    }
+
+    /// <param name="takeOverAbandoned">
+    /// Take over a lock whose owner is provably gone: the commands that continue or undo the upgrade it left (--resume, Rollback).
+    /// </param>
+    /// <param name="versionToResume">The unfinished upgrade's version, if one is recorded: the advice names it.</param>
+    public static UpgradeLock Acquire(string directory, string composeFile, string command, bool removeStaleLock, OperatorAdvice advice,
+        bool takeOverAbandoned = false, string? versionToResume = null)
     {
         Directory.CreateDirectory(directory);
         var path = PathFor(directory, composeFile);
         var me = new LockOwner(Environment.UserName, Environment.ProcessId, Environment.MachineName, DateTimeOffset.UtcNow, RedactSecrets(command));
+        LockInspection? replaced = null;
         for (var attempt = 0; attempt < 2; attempt++)
         {
             try
             {
                 using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
                 JsonSerializer.Serialize(stream, me);
-                return new UpgradeLock(path);
+                return new UpgradeLock(path, replaced);
             }
             catch (IOException) when (File.Exists(path))
             {
                 var owner = ReadOwner(path);
-                if (owner is not null && IsAlive(owner))
+                var state = LockHolder.Judge(owner);
+                if (state is LockHolderState.Running)
                     throw new UpgradeLockedException(
-                        $"Another upgrade holds the lock {path}: '{owner.Command}' by {owner.User} (pid {owner.ProcessId} on {owner.Host}, " +
+                        $"Another upgrade holds the lock {path}: '{owner!.Command}' by {owner.User} (pid {owner.ProcessId} on {owner.Host}, " +
                         $"started {owner.StartedAt:u}). Wait for it to finish; two upgrades at once would corrupt the deployment.");
-                if (!removeStaleLock)
-                    throw new UpgradeLockedException(
-                        $"A stale upgrade lock {path} was left by " +
-                        (owner is null ? "an unreadable owner" : $"'{owner.Command}' (pid {owner.ProcessId} on {owner.Host}, started {owner.StartedAt:u}), which is no longer running") +
-                        $". If it was interrupted mid-upgrade, {advice.Status} shows the unfinished upgrade; roll it back with " +
-                        $"{advice.Rollback} {advice.Flag(Setting.RemoveStaleLock)}, or continue it with {advice.Upgrade} <its version> {advice.ResumeOption} {advice.Flag(Setting.RemoveStaleLock)}.");
+                var mayRemove = removeStaleLock || (takeOverAbandoned && state is LockHolderState.Gone);
+                if (!mayRemove)
+                    throw new UpgradeLockedException(Refusal(path, owner, state, versionToResume, advice));
+                replaced = new LockInspection(path, owner, state);
                 File.Delete(path);
             }
         }
         throw new UpgradeLockedException($"Could not take the upgrade lock {path}.");
+    }
+
+    /// <summary>Why the lock is not taken, and the command that takes it: every one works as printed.</summary>
+    static string Refusal(string path, LockOwner? owner, LockHolderState state, string? versionToResume, OperatorAdvice advice)
+    {
+        var removeFlag = advice.Flag(Setting.RemoveStaleLock);
+        var who = owner is null ? "" : $"'{owner.Command}' (pid {owner.ProcessId} on {owner.Host}, started {owner.StartedAt:u})";
+        string Continue(string flag) =>
+            $"{advice.Status} shows its unfinished upgrade; roll it back with {advice.Rollback}{flag}, or continue it with " +
+            $"{advice.Upgrade} {versionToResume} {advice.ResumeOption}{flag}.";
+        return state switch
+        {
+            // Provably gone: the commands that continue or undo its upgrade take the lock over by themselves.
+            LockHolderState.Gone => $"A stale upgrade lock {path} was left by {who}, which is no longer running. " + (versionToResume is null
+                ? $"No unfinished upgrade is recorded; add {removeFlag} to this command to remove it."
+                : Continue("")),
+            LockHolderState.OnAnotherHost => $"The upgrade lock {path} was taken on another host by {who}; from {Environment.MachineName} " +
+                                             "it cannot be told whether that run is still going. If it is, wait for it to finish. If it is not, " +
+                                             (versionToResume is null ? $"add {removeFlag} to this command." : Continue(" " + removeFlag)),
+            _ => $"A stale upgrade lock {path} was left by an unreadable owner. " + (versionToResume is null
+                ? $"Add {removeFlag} to this command to remove it."
+                : Continue(" " + removeFlag)),
+        };
     }
 
     /// <summary>
@@ -89,24 +135,6 @@ public sealed class UpgradeLock : IDisposable
         catch (Exception exception) when (exception is IOException or JsonException)
         {
             return null;
-        }
-    }
-
-    /// <summary>A lock from another host cannot be checked from here, so it counts as alive.</summary>
-    static bool IsAlive(LockOwner owner)
-    {
-        if (owner.Host != Environment.MachineName)
-            return true;
-        try
-        {
-            using var process = Process.GetProcessById(owner.ProcessId);
-            // The record names a pid; the machine says whose it is now: a process started after the lock was taken is
-            // another one that reuses the pid (after a reboot, say), not the owner.
-            return !process.HasExited && process.StartTime.ToUniversalTime() <= owner.StartedAt.UtcDateTime.AddSeconds(1);
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 

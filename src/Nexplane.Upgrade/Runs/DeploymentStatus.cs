@@ -9,8 +9,9 @@ namespace Nexplane.Upgrade.Runs;
 public sealed class DeploymentStatus(IRunOutput output, OperatorAdvice advice)
 {
     /// <summary>Never fails because the deployment is down: what cannot be read is said.</summary>
+    /// <param name="deploymentLock">The deployment's upgrade lock as it is now (<see cref="UpgradeLock.Inspect"/>); null when none is held.</param>
     public async Task ShowAsync(Deployment deployment, JournalStore journals, string backupDirectory, IDeploymentObserver observer,
-        CancellationToken cancellationToken)
+        LockInspection? deploymentLock, CancellationToken cancellationToken)
     {
         // One look at the deployment serves the version line and the reconciliation of the journal shown.
         var observed = await observer.ObserveAsync(cancellationToken);
@@ -24,7 +25,22 @@ public sealed class DeploymentStatus(IRunOutput output, OperatorAdvice advice)
 
         var unfinished = journals.Unfinished(deployment.ComposeFile);
         var latest = unfinished is null ? journals.LatestThatChangedSomething(deployment.ComposeFile) : null;
-        if (unfinished is not null)
+        var running = deploymentLock is { State: LockHolderState.Running, Owner: { } owner } ? owner : null;
+        if (running is not null)
+            output.Information("Running now: '{Command}' by {User} (pid {Pid} on {Host}, started {Started:u}), holding the lock {Lock}. " +
+                               $"Run {advice.Status} again to see how it ends",
+                running.Command, running.User, running.ProcessId, running.Host, running.StartedAt, deploymentLock!.Path);
+        if (unfinished is not null && running is not null)
+            output.Information("Upgrade {From} -> {To} in progress since {Started:u}; done so far: {Step} (journal {File})",
+                unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.LastCompletedStep ?? "no step",
+                unfinished.FilePath);
+        else if (unfinished is not null && deploymentLock is { State: LockHolderState.OnAnotherHost or LockHolderState.Unreadable })
+            output.Warning("Unfinished upgrade {From} -> {To} started {Started:u}, stopped after {Step} (journal {File}); its lock {Lock} cannot be " +
+                           "checked from this host. Once its run is gone, roll it back with " +
+                           $"{advice.Rollback} {advice.Flag(Setting.RemoveStaleLock)}, or continue with {advice.Upgrade} {{To}} {advice.ResumeOption} {advice.Flag(Setting.RemoveStaleLock)}.",
+                unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.LastCompletedStep ?? "no step",
+                unfinished.FilePath, deploymentLock.Path, unfinished.ToVersion ?? "?");
+        else if (unfinished is not null)
             output.Warning("Unfinished upgrade {From} -> {To} started {Started:u}, stopped after {Step} (journal {File}). " +
                            $"Roll it back with {advice.Rollback}, or continue with {advice.Upgrade} {{To}} {advice.ResumeOption}.",
                 unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.LastCompletedStep ?? "no step",
@@ -35,7 +51,12 @@ public sealed class DeploymentStatus(IRunOutput output, OperatorAdvice advice)
         else
             output.Information("No upgrade of {ComposeFile} recorded in {Directory}", deployment.ComposeFile, journals.Directory);
 
-        if ((unfinished ?? latest) is { } shown)
+        if ((unfinished ?? latest)?.TerminalHungUp is { } hangUp)
+            output.Information("Its terminal went away at {HungUpAt:u}; the run went on without it{Log}", hangUp.At,
+                hangUp.LogFile is null ? "" : $", writing to {hangUp.LogFile}");
+
+        // A deployment in the middle of its upgrade differs from every record of it: nothing to reconcile yet.
+        if ((unfinished ?? latest) is { } shown && !(running is not null && shown == unfinished))
             ShowReconciliation(shown, observed, deployment.BackendService);
 
         var backups = new BackupFiles(backupDirectory).List();

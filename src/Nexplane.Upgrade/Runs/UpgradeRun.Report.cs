@@ -19,10 +19,13 @@ public sealed partial class UpgradeRun
                 ? $"upgraded and healthy on {Report.ToVersion}"
                 : $"control plane upgraded and healthy on {Report.ToVersion}; {agentsBehind} of {Report.Agents.Count} agent host(s) not upgraded: {AgentsLeftBehind.Describe(Report.Agents)}"
             : succeeding ? "succeeded" : "failed";
-        if (verifySucceeded)
+        if (verifySucceeded && Report.DowntimeSeconds is { } downtime)
             output.Information("{Headline:l}: Nexplane {From} -> {To}, downtime {Downtime:0.0} s, backup {Backup}{Agents:l}",
-                agentsBehind == 0 ? "Upgraded and healthy" : "Control plane upgraded and healthy", Report.FromVersion ?? "?", Report.ToVersion ?? "?",
-                Report.DowntimeSeconds ?? 0, Report.BackupFile ?? "none", AgentsClause(agentsBehind));
+                Headline(agentsBehind), Report.FromVersion ?? "?", Report.ToVersion ?? "?", downtime, Report.BackupFile ?? "none", AgentsClause(agentsBehind));
+        else if (verifySucceeded)
+            // The downtime is unknown only after a journal that did not record it: no figure rather than 0.0 s.
+            output.Information("{Headline:l}: Nexplane {From} -> {To}, downtime unknown, backup {Backup}{Agents:l}",
+                Headline(agentsBehind), Report.FromVersion ?? "?", Report.ToVersion ?? "?", Report.BackupFile ?? "none", AgentsClause(agentsBehind));
 
         Directory.CreateDirectory(directory);
         var jsonFile = JsonReportFile(directory);
@@ -32,6 +35,8 @@ public sealed partial class UpgradeRun
             File.AppendAllText(stepSummary, Report.ToMarkdown());
         output.Information("Report: {ReportFile}", jsonFile);
     }
+
+    static string Headline(int agentsBehind) => agentsBehind == 0 ? "Upgraded and healthy" : "Control plane upgraded and healthy";
 
     /// <summary>How the closing line speaks of the agents: nothing when the agent step did not run.</summary>
     string AgentsClause(int agentsBehind) =>

@@ -32,19 +32,27 @@ public sealed partial class UpgradeRun
         }
 
         var outcome = ((MigrationsApplied)migrations).Outcome;
-        Report.Migrations.AddRange(outcome.Migrations.Select(m => m.ToString()));
+        // A resumed run reads the backend's log from its start again: the migrations the journal already has are not repeated.
+        Report.Migrations.AddRange(outcome.Migrations.Select(m => m.ToString()).Where(migration => !Report.Migrations.Contains(migration)));
         // The head the log reported is what VerifyMigrations checks alembic_version against. It stays null when
         // nothing was pending (the log names no revision): VerifyMigrations then has only the database to go on.
         MigrationHeadFromLogs = outcome.Head;
         if (Journal is not null)
         {
             Journal.MigrationHead = outcome.Head;
+            Journal.Migrations.Clear();
+            Journal.Migrations.AddRange(Report.Migrations);
             Journal.Save();
         }
         if (outcome.Head is not null)
             Report.MigrationHead = outcome.Head;
 
         Report.DowntimeEndedAt = await step.WaitUntilHealthyAsync(input, deployment, cancellationToken);
+        if (Journal is not null)
+        {
+            Journal.DowntimeEndedAt = Report.DowntimeEndedAt;
+            Journal.Save();
+        }
         await step.ConfirmStableAsync(input, outcome, deployment, cancellationToken);
     }
 }

@@ -13,14 +13,17 @@ public sealed partial class UpgradeRun
         var result = await new StopStep(output, Clock).RunAsync(new StopInput(services, settings, _writesAtBackup, RecordHorizon: Journal is not null), app,
             cancellationToken);
 
-        Report.DowntimeStartedAt = result.DowntimeStartedAt;
+        // A resumed run that stops again keeps the downtime's start from the interrupted run's Stop: it began there.
+        Report.DowntimeStartedAt ??= result.DowntimeStartedAt;
         if (result.WriteWindowSeconds is { } window)
             Report.WriteWindowSeconds = window;
         foreach (var (table, rows) in result.TablesWrittenAfterBackup)
             Report.TablesWrittenAfterBackup[table] = rows;
-        if (Journal is not null && result.Horizon is { } horizon)
+        if (Journal is not null)
         {
-            Journal.TransactionHorizon = horizon;
+            Journal.DowntimeStartedAt = Report.DowntimeStartedAt;
+            if (result.Horizon is { } horizon)
+                Journal.TransactionHorizon = horizon;
             Journal.Save();
         }
     }

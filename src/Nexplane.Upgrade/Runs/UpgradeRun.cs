@@ -13,7 +13,18 @@ public sealed partial class UpgradeRun(IRunOutput output, OperatorAdvice advice)
     public UpgradeReport Report { get; } = new();
 
     /// <summary>The journal of the upgrade this run performs, resumes or rolls back; null before one is chosen.</summary>
-    public UpgradeJournal? Journal { get; set; }
+    public UpgradeJournal? Journal
+    {
+        get => _journal;
+        set
+        {
+            _journal = value;
+            if (value is not null)
+                RecordHangUpIn(value);
+        }
+    }
+
+    UpgradeJournal? _journal;
 
     public IRunOutput Output => output;
 

@@ -21,22 +21,26 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
 
     public int Execute()
     {
-        var output = options.Output ?? Console.Out;
+        var terminal = options.Output ?? Console.Out;
         // Asked now: setting the console's encoding below replaces Console.Out.
         var outputIsTerminal = options.Output is null && !Console.IsOutputRedirected;
         var palette = options.UseColors switch
         {
             true => AnsiPalette.ForTerminal(_environment),
             false => null,
-            null => AnsiPalette.Detect(output, _environment),
+            null => AnsiPalette.Detect(terminal, _environment),
         };
         if (options.Output is null)
             UseUtf8Console();
         SecretRedactor.Clear();
 
+        var connection = new TerminalConnection();
+        var output = new HangUpSafeWriter(terminal, connection);
+        // A run given its interrupts (a test) hears no signal of the process: neither Ctrl+C nor SIGHUP.
         using var processInterrupts = options.Interrupts is null ? ProcessInterrupts.Register() : null;
         using var cancellation = new BuildCancellation();
         using var attachment = (options.Interrupts ?? processInterrupts!.Signal).Attach(cancellation.OnInterrupt);
+        using var hangUpAttachment = (options.HangUps ?? processInterrupts?.HangUps ?? new HangUpSignal()).Attach(() => connection.HangUp("SIGHUP"));
 
         NukeBuild build;
         try
@@ -54,7 +58,7 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
             return FailureExitCode;
         }
 
-        NukeBuild.LiveConsole = options.LiveConsole ?? LiveConsole.Detect(output, outputIsTerminal, _environment, NukeBuild.Host, palette is not null);
+        NukeBuild.LiveConsole = options.LiveConsole ?? LiveConsole.Detect(terminal, output, outputIsTerminal, _environment, NukeBuild.Host, palette is not null);
         var session = new BuildSession(build, cancellation);
         build.Session = session;
         var previousLogger = Log.Logger;
@@ -64,6 +68,8 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         session.Host = logging.Host;
         Log.Logger = logging.Logger;
         cancellation.Interrupted += count => ReportInterrupt(session.Logger, count);
+        NukeBuild.RunLogFile = logging.RunLogFile;
+        connection.OnLost(how => ReportHangUp(session, how, logging.RunLogFile));
         try
         {
             return Run(session, logging.Warnings);
@@ -266,6 +272,25 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
             logger.Warning("Cancellation requested: the running target is asked to stop, then targets that are assured after failure run. Press Ctrl+C again to cancel those too");
         else
             logger.Warning("Cancellation requested again: cancelling the targets that are assured after failure. A third Ctrl+C ends the process at once");
+    }
+
+    /// <summary>
+    /// Says in the log (the terminal no longer shows anything) that the terminal went away and the build goes on, then
+    /// lets the build record it. Never throws: it runs on whichever thread noticed, maybe inside a write.
+    /// </summary>
+    private static void ReportHangUp(BuildSession session, string how, AbsolutePath? runLogFile)
+    {
+        try
+        {
+            session.Logger.Warning(
+                "The terminal went away ({How:l}): the build goes on to its end without it{Where:l}",
+                how, runLogFile is null ? "" : $", and goes on writing to {runLogFile}");
+            session.Build.OnTerminalHungUp();
+        }
+        catch (Exception exception)
+        {
+            session.Logger.Verbose(exception, "Recording the hang-up failed");
+        }
     }
 
     /// <summary>A CI server: the generic <c>CI</c> variable or one a known CI system always sets.</summary>

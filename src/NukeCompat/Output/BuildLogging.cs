@@ -16,8 +16,9 @@ internal sealed class BuildLogging : IDisposable
 {
     private readonly Logger _sinks;
 
-    private BuildLogging(Logger logger, Logger sinks, LoggingLevelSwitch levelSwitch, WarningCollector warnings)
+    private BuildLogging(Logger logger, Logger sinks, LoggingLevelSwitch levelSwitch, WarningCollector warnings, AbsolutePath? runLogFile)
     {
+        RunLogFile = runLogFile;
         Logger = logger;
         _sinks = sinks;
         LevelSwitch = levelSwitch;
@@ -29,6 +30,9 @@ internal sealed class BuildLogging : IDisposable
     public LoggingLevelSwitch LevelSwitch { get; }
     public WarningCollector Warnings { get; }
     public HostOutput Host { get; }
+
+    /// <summary>This run's own log (<c>build.&lt;start time&gt;.log</c>): the next run truncates build.log, not this one. null without log files.</summary>
+    public AbsolutePath? RunLogFile { get; }
 
     public static BuildLogging Create(
         TextWriter output,
@@ -42,6 +46,7 @@ internal sealed class BuildLogging : IDisposable
     {
         var levelSwitch = new LoggingLevelSwitch(ToConsoleLevel(verbosity));
         var warnings = new WarningCollector();
+        AbsolutePath? runLogFile = null;
         var sinks = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .WriteTo.Sink(new TerminalSink(output, levelSwitch, palette, host, live))
@@ -49,6 +54,7 @@ internal sealed class BuildLogging : IDisposable
         if (logDirectory is not null)
         {
             var (main, copy) = LogFiles.Prepare(logDirectory, DateTime.Now);
+            runLogFile = copy;
             sinks.WriteTo.File(main, outputTemplate: LogFiles.MainTemplate, formatProvider: CultureInfo.InvariantCulture)
                 .WriteTo.File(copy, outputTemplate: LogFiles.CopyTemplate, formatProvider: CultureInfo.InvariantCulture);
         }
@@ -60,7 +66,7 @@ internal sealed class BuildLogging : IDisposable
             .Enrich.With(new ExecutingTargetEnricher(currentTarget))
             .WriteTo.Sink(new RedactingSink(sinkLogger))
             .CreateLogger();
-        return new BuildLogging(logger, sinkLogger, levelSwitch, warnings);
+        return new BuildLogging(logger, sinkLogger, levelSwitch, warnings, runLogFile);
     }
 
     /// <summary>Normal shows debug output, like NUKE; the files always get everything.</summary>

@@ -11,19 +11,32 @@ namespace Nuke.Common.Output;
 internal static class LiveConsole
 {
     /// <summary>Null for CI hosts, pipes and files (they get plain lines), and for TERM=dumb.</summary>
+    /// <param name="output">The process's stdout, which tells the terminal's size.</param>
+    /// <param name="writer">What the console writes through: <paramref name="output"/> until the terminal goes away.</param>
     /// <param name="isTerminal">The output is the process's stdout and that is a terminal.</param>
-    public static IAnsiConsole? Detect(TextWriter output, bool isTerminal, IReadOnlyDictionary<string, string> environment, BuildHost host, bool colors)
+    public static IAnsiConsole? Detect(TextWriter output, TextWriter writer, bool isTerminal, IReadOnlyDictionary<string, string> environment,
+        BuildHost host, bool colors)
     {
         if (!isTerminal || host.IsServer || environment.GetValueOrDefault("TERM") == "dumb")
             return null;
-        return Create(output, colors);
+        return Create(output, writer, colors);
     }
 
-    public static IAnsiConsole Create(TextWriter output, bool colors) => AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole Create(TextWriter output, TextWriter writer, bool colors) => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Ansi = AnsiSupport.Yes,
         ColorSystem = colors ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         Interactive = InteractionSupport.Yes,
-        Out = new AnsiConsoleOutput(output),
+        Out = new TerminalOutput(new AnsiConsoleOutput(output), writer),
     });
+
+    /// <summary>The terminal's facts (size, whether it is one) with the writes going through <paramref name="writer"/>.</summary>
+    private sealed class TerminalOutput(IAnsiConsoleOutput terminal, TextWriter writer) : IAnsiConsoleOutput
+    {
+        public TextWriter Writer => writer;
+        public bool IsTerminal => terminal.IsTerminal;
+        public int Width => terminal.Width;
+        public int Height => terminal.Height;
+        public void SetEncoding(System.Text.Encoding encoding) => terminal.SetEncoding(encoding);
+    }
 }

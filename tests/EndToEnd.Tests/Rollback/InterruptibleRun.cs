@@ -7,7 +7,8 @@ namespace EndToEnd.Tests.Rollback;
 
 /// <summary>
 /// ./build.sh started in its own process group (setsid), as a terminal would run it in the foreground, so a test can
-/// do what an operator's Ctrl+C (SIGINT to the group) or a crash (SIGKILL of the whole tree) does, at a moment chosen
+/// do what an operator's Ctrl+C (SIGINT to the group), a dropped SSH connection (SIGHUP to the session) or a crash
+/// (SIGKILL of the whole tree) does, at a moment chosen
 /// by an observable signal: a line of output, or a step recorded in the journal.
 /// </summary>
 public sealed partial class InterruptibleRun : IDisposable
@@ -147,6 +148,7 @@ public sealed partial class InterruptibleRun : IDisposable
 
     const int NoSuchProcess = 3; // ESRCH
 
+    public const int SigHup = 1;
     public const int SigInt = 2;
     public const int SigKill = 9;
 

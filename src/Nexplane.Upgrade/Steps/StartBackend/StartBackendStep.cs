@@ -56,8 +56,11 @@ public sealed class StartBackendStep(IRunOutput output)
     public async Task<DateTimeOffset> WaitUntilHealthyAsync(StartBackendInput input, IBackendStart deployment, CancellationToken cancellationToken)
     {
         var healthyAt = await deployment.WaitUntilHealthyAsync(cancellationToken);
-        double? downtimeSeconds = input.DowntimeStartedAt is { } start ? Math.Round((healthyAt - start).TotalSeconds, 3) : null;
-        output.Information("The backend answers /health again after {Seconds:0.00} s of downtime", downtimeSeconds);
+        if (input.DowntimeStartedAt is { } start)
+            output.Information("The backend answers /health again after {Seconds:0.00} s of downtime", Math.Round((healthyAt - start).TotalSeconds, 3));
+        else
+            // A journal written before the downtime's start was recorded: no figure rather than a wrong one.
+            output.Information("The backend answers /health again; when its downtime began is not recorded");
         return healthyAt;
     }
 

@@ -93,6 +93,16 @@ public sealed class StartBackendStepTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_the_downtimes_start_the_line_says_so_rather_than_a_figure_or_null()
+    {
+        var deployment = new RecordedBackendStart(_ => new MigrationOutcome([], null, DateTimeOffset.UnixEpoch));
+
+        await StartAsync(Input("backend") with { DowntimeStartedAt = null }, deployment);
+
+        Assert.Contains("INF The backend answers /health again; when its downtime began is not recorded", _output.Lines);
+    }
+
+    [Fact]
     public async Task With_nothing_pending_the_head_stays_unknown()
     {
         var deployment = new RecordedBackendStart(_ => new MigrationOutcome([], null, DateTimeOffset.UnixEpoch));
