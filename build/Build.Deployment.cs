@@ -60,11 +60,20 @@ partial class Build
     /// The first such target of a run resolves the deployment, printing where each value came from, and refuses every
     /// bad parameter at once before anything changes; the later ones find it resolved.
     /// </summary>
-    void ResolveDeployment()
+    void ResolveDeployment() => ResolveDeployment(StepParameterProblems);
+
+    /// <summary>
+    /// <see cref="ResolveDeployment()"/> for Status, Restore and Rollback: only the deployment's own parameters are
+    /// checked, so a bad value of a step they do not run (a webhook URL, a wave size) never stands in the way of a
+    /// rollback or a restore in an emergency, or of reading the status.
+    /// </summary>
+    void ResolveDeploymentAlone() => ResolveDeployment(() => new ParameterProblems());
+
+    void ResolveDeployment(Func<ParameterProblems> problemsBefore)
     {
         if (_deployment is not null)
             return;
-        var deployment = DeploymentFromParameters(StepParameterProblems());
+        var deployment = DeploymentFromParameters(problemsBefore());
         var login = new LoginAccount(LoginEmail, SecretFromEnvFile(LoginPassword, LoginPasswordVariable, DotEnvFile.Load(deployment.EnvFile)));
         _live = new LiveDeployment(deployment, new LiveDeploymentSettings
         {

@@ -19,7 +19,7 @@ partial class Build
         .Description("Restores a backup into a new database and swaps it in, keeping the old one")
         .OnlyWhenStatic(() => NotDryRun)
         .Requires(() => ComposeFile)
-        .Executes(ResolveDeployment)
+        .Executes(ResolveDeploymentAlone)
         .Executes(async cancellationToken =>
         {
             // One change at a time: a restore while an upgrade (or another restore) runs on this deployment is refused.

@@ -46,7 +46,7 @@ partial class Build
         .WhenSkipped(DependencyBehavior.Execute)
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
-        .Executes(ResolveDeployment)
+        .Executes(ResolveDeploymentAlone)
         .Executes(async cancellationToken =>
         {
             var upgradeRanInThisRun = Journal is not null;

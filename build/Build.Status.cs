@@ -8,7 +8,7 @@ partial class Build
         .Description("Shows the running version, an unfinished upgrade if any, and the latest backups")
         .Requires(() => ComposeFile)
         .Requires(() => ApiUrl)
-        .Executes(ResolveDeployment)
+        .Executes(ResolveDeploymentAlone)
         .Executes(async cancellationToken =>
             await new DeploymentStatus(Run.Output, Advice).ShowAsync(Deployment, Journals, BackupDirectoryPath, Live,
                 Nexplane.Upgrade.Runbook.UpgradeLock.Inspect(UpgradeStateDirectory, Deployment.ComposeFile), cancellationToken));

@@ -35,9 +35,31 @@ public static class LockHolder
             : LockHolderState.Gone;
     }
 
+    /// <summary>
+    /// Exactly, when the lock recorded the kernel's identity of its owner and this machine can read the pid's now: another
+    /// boot, or another start in ticks since boot, is another process. Otherwise (an older lock, /proc unreadable) by
+    /// the wall-clock start, as <see cref="Judge(LockOwner?, string, DateTimeOffset?)"/>.
+    /// </summary>
+    /// <param name="thisBoot">This machine's boot id now.</param>
+    /// <param name="ticksOfThatProcess">The start in ticks of the process with the owner's pid; null when none is visible.</param>
+    public static LockHolderState Judge(LockOwner? owner, string thisHost, string? thisBoot, long? ticksOfThatProcess,
+        DateTimeOffset? startOfThatProcess)
+    {
+        if (owner is null || owner.Host != thisHost || owner.BootId is null || owner.ProcessStartTicks is null || thisBoot is null)
+            return Judge(owner, thisHost, startOfThatProcess);
+        if (owner.BootId != thisBoot)
+            return LockHolderState.Gone;
+        if (ticksOfThatProcess is null)
+            // No stat to read: gone, unless the process is still listed (its entry hidden from this user): then by its start.
+            return startOfThatProcess is null ? LockHolderState.Gone : Judge(owner, thisHost, startOfThatProcess);
+        return ticksOfThatProcess == owner.ProcessStartTicks ? LockHolderState.Running : LockHolderState.Gone;
+    }
+
     /// <summary>The owner as this machine sees it now.</summary>
     public static LockHolderState Judge(LockOwner? owner) =>
-        Judge(owner, Environment.MachineName, owner is null ? null : StartOfProcess(owner.ProcessId));
+        owner is null
+            ? LockHolderState.Unreadable
+            : Judge(owner, Environment.MachineName, ProcessIdentity.BootId(), ProcessIdentity.StartTicks(owner.ProcessId), StartOfProcess(owner.ProcessId));
 
     /// <summary>When the process <paramref name="processId"/> started; null when no such process runs.</summary>
     public static DateTimeOffset? StartOfProcess(int processId)
@@ -47,7 +69,8 @@ public static class LockHolder
             using var process = Process.GetProcessById(processId);
             return process.HasExited ? null : new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
         }
-        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        // Win32Exception: the process ended between the two reads.
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             return null;
         }

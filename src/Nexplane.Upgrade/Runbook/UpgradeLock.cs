@@ -4,7 +4,10 @@ using Nexplane.Upgrade.Operator;
 namespace Nexplane.Upgrade.Runbook;
 
 /// <summary>Who holds the upgrade lock.</summary>
-public sealed record LockOwner(string User, int ProcessId, string Host, DateTimeOffset StartedAt, string Command);
+/// <param name="BootId">The kernel's boot id when the lock was taken (Linux); null in locks written before it was recorded.</param>
+/// <param name="ProcessStartTicks">The owner's start in clock ticks since boot (<c>/proc/&lt;pid&gt;/stat</c>): exact, unlike a wall-clock time.</param>
+public sealed record LockOwner(string User, int ProcessId, string Host, DateTimeOffset StartedAt, string Command,
+    string? BootId = null, long? ProcessStartTicks = null);
 
 /// <summary>The lock file of a deployment as it is now: who holds it and what this machine can tell about them.</summary>
 public sealed record LockInspection(string Path, LockOwner? Owner, LockHolderState State);
@@ -21,9 +24,12 @@ public sealed class UpgradeLock : IDisposable
     readonly string _path;
     bool _held;
 
-    UpgradeLock(string path, LockInspection? replaced)
+    readonly LockOwner _owner;
+
+    UpgradeLock(string path, LockOwner owner, LockInspection? replaced)
     {
         _path = path;
+        _owner = owner;
         _held = true;
         Replaced = replaced;
     }
@@ -54,32 +60,54 @@ public sealed class UpgradeLock : IDisposable
     {
         Directory.CreateDirectory(directory);
         var path = PathFor(directory, composeFile);
-        var me = new LockOwner(Environment.UserName, Environment.ProcessId, Environment.MachineName, DateTimeOffset.UtcNow, RedactSecrets(command));
+        var me = new LockOwner(Environment.UserName, Environment.ProcessId, Environment.MachineName, DateTimeOffset.UtcNow, RedactSecrets(command),
+            ProcessIdentity.BootId(), ProcessIdentity.StartTicks(Environment.ProcessId));
         LockInspection? replaced = null;
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            try
+            if (TryCreate(path, me))
+                return new UpgradeLock(path, me, replaced);
+            var owner = ReadOwner(path);
+            var state = LockHolder.Judge(owner);
+            if (state is LockHolderState.Running)
+                throw new UpgradeLockedException(
+                    $"Another upgrade holds the lock {path}: '{owner!.Command}' by {owner.User} (pid {owner.ProcessId} on {owner.Host}, " +
+                    $"started {owner.StartedAt:u}). Wait for it to finish; two upgrades at once would corrupt the deployment.");
+            var mayRemove = removeStaleLock || (takeOverAbandoned && state is LockHolderState.Gone);
+            if (!mayRemove)
+                throw new UpgradeLockedException(Refusal(path, owner, state, versionToResume, advice));
+            // Two commands may judge the same stale lock at once: only the one holding the takeover guard replaces it,
+            // and only if the lock is still the one it judged; the other finds the new owner on its next attempt.
+            using (var guard = TakeoverGuard.TryTake(path))
             {
-                using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-                JsonSerializer.Serialize(stream, me);
-                return new UpgradeLock(path, replaced);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                var owner = ReadOwner(path);
-                var state = LockHolder.Judge(owner);
-                if (state is LockHolderState.Running)
+                if (guard is null)
                     throw new UpgradeLockedException(
-                        $"Another upgrade holds the lock {path}: '{owner!.Command}' by {owner.User} (pid {owner.ProcessId} on {owner.Host}, " +
-                        $"started {owner.StartedAt:u}). Wait for it to finish; two upgrades at once would corrupt the deployment.");
-                var mayRemove = removeStaleLock || (takeOverAbandoned && state is LockHolderState.Gone);
-                if (!mayRemove)
-                    throw new UpgradeLockedException(Refusal(path, owner, state, versionToResume, advice));
-                replaced = new LockInspection(path, owner, state);
-                File.Delete(path);
+                        $"Another command is taking over the stale upgrade lock {path} at this moment; run {advice.Status} to see which, then decide.");
+                if (ReadOwner(path) == owner)
+                {
+                    replaced = new LockInspection(path, owner, state);
+                    File.Delete(path);
+                    if (TryCreate(path, me))
+                        return new UpgradeLock(path, me, replaced);
+                }
             }
         }
         throw new UpgradeLockedException($"Could not take the upgrade lock {path}.");
+    }
+
+    /// <summary>Creates the lock file with <paramref name="owner"/> in it, atomically; false when one exists.</summary>
+    static bool TryCreate(string path, LockOwner owner)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            JsonSerializer.Serialize(stream, owner);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
     }
 
     /// <summary>Why the lock is not taken, and the command that takes it: every one works as printed.</summary>
@@ -143,7 +171,9 @@ public sealed class UpgradeLock : IDisposable
         if (!_held)
             return;
         _held = false;
-        File.Delete(_path);
+        // Only this run's own lock: one an operator removed and another run took since is that run's.
+        if (ReadOwner(_path) == _owner)
+            File.Delete(_path);
     }
 }
 

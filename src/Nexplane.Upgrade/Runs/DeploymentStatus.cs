@@ -40,6 +40,10 @@ public sealed class DeploymentStatus(IRunOutput output, OperatorAdvice advice)
                            $"{advice.Rollback} {advice.Flag(Setting.RemoveStaleLock)}, or continue with {advice.Upgrade} {{To}} {advice.ResumeOption} {advice.Flag(Setting.RemoveStaleLock)}.",
                 unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.LastCompletedStep ?? "no step",
                 unfinished.FilePath, deploymentLock.Path, unfinished.ToVersion ?? "?");
+        else if (unfinished is { RollbackBegan: true })
+            output.Warning("Unfinished upgrade {From} -> {To} started {Started:u}: its rollback began and did not finish (journal {File}); " +
+                           $"the deployment may be partly rolled back. Finish the rollback with {advice.Rollback}.",
+                unfinished.FromVersion ?? "?", unfinished.ToVersion ?? "?", unfinished.StartedAt, unfinished.FilePath);
         else if (unfinished is not null)
             output.Warning("Unfinished upgrade {From} -> {To} started {Started:u}, stopped after {Step} (journal {File}). " +
                            $"Roll it back with {advice.Rollback}, or continue with {advice.Upgrade} {{To}} {advice.ResumeOption}.",

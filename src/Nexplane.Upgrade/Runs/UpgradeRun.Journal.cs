@@ -32,6 +32,11 @@ public sealed partial class UpgradeRun
             }
             unfinished = null;
         }
+        // A rollback that began may have restored the database or put files back: only finishing it is safe.
+        if (unfinished is { RollbackBegan: true })
+            throw new InvalidOperationException(
+                $"The rollback of the earlier upgrade {unfinished.FromVersion ?? "?"} -> {unfinished.ToVersion ?? "?"} (journal {unfinished.FilePath}) " +
+                $"began and never finished: the deployment may be partly rolled back. Nothing was changed now. Finish the rollback: {advice.Rollback}.");
         if (unfinished is not null && !resume)
             throw new InvalidOperationException(
                 $"An earlier upgrade {unfinished.FromVersion ?? "?"} -> {unfinished.ToVersion ?? "?"} (journal {unfinished.FilePath}) stopped " +

@@ -44,4 +44,35 @@ public sealed class LockHolderTests
         finished.WaitForExit();
         Assert.Null(LockHolder.StartOfProcess(finished.Id));
     }
+
+    static readonly LockOwner Identified = Owner with { BootId = "boot-1", ProcessStartTicks = 123456 };
+
+    [Fact]
+    public void With_the_kernels_identity_recorded_the_same_start_in_ticks_is_the_owner_whatever_the_wall_clock_says() =>
+        // A clock set forward since would make the wall-clock start look later than the lock: the ticks decide.
+        Assert.Equal(LockHolderState.Running, LockHolder.Judge(Identified, "deploy-host", "boot-1", 123456, LockTaken.AddHours(1)));
+
+    [Fact]
+    public void With_the_kernels_identity_recorded_another_start_or_another_boot_is_another_process()
+    {
+        Assert.Equal(LockHolderState.Gone, LockHolder.Judge(Identified, "deploy-host", "boot-1", 999999, LockTaken.AddMilliseconds(-300)));
+        Assert.Equal(LockHolderState.Gone, LockHolder.Judge(Identified, "deploy-host", "boot-2", 123456, LockTaken.AddMilliseconds(-300)));
+        Assert.Equal(LockHolderState.Gone, LockHolder.Judge(Identified, "deploy-host", "boot-1", null, null));
+    }
+
+    [Fact]
+    public void A_lock_without_the_kernels_identity_is_judged_by_the_wall_clock_start() =>
+        Assert.Equal(LockHolderState.Running, LockHolder.Judge(Owner, "deploy-host", "boot-1", 999999, LockTaken.AddMilliseconds(-300)));
+
+    [Fact]
+    public void The_start_in_ticks_is_read_after_a_command_name_with_spaces_and_parentheses() =>
+        Assert.Equal(8848, ProcessIdentity.StartTicksIn("4242 (dotnet (x) y) S 1 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 8848 0 0"));
+
+    [Fact]
+    public void This_process_has_a_boot_and_a_start_in_ticks_on_linux()
+    {
+        Assert.NotNull(ProcessIdentity.BootId());
+        Assert.Equal(ProcessIdentity.StartTicks(Environment.ProcessId), ProcessIdentity.StartTicks(Environment.ProcessId));
+        Assert.NotNull(ProcessIdentity.StartTicks(Environment.ProcessId));
+    }
 }

@@ -54,6 +54,45 @@ public sealed class UpgradeLockTakeoverTests : IDisposable
     }
 
     [Fact]
+    public void While_another_command_takes_over_the_same_stale_lock_this_one_is_refused_and_the_lock_stays_as_it_was()
+    {
+        var gone = LeaveLockOfAFinishedProcess();
+        using var otherTakeover = TakeoverGuard.TryTake(LockFile);
+        Assert.NotNull(otherTakeover);
+
+        var refused = Assert.Throws<UpgradeLockedException>(() =>
+            UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Rollback", removeStaleLock: false, TestAdvice.Nuke, takeOverAbandoned: true));
+
+        Assert.Contains("Another command is taking over the stale upgrade lock", refused.Message);
+        Assert.Equal(gone, UpgradeLock.ReadOwner(LockFile));
+    }
+
+    [Fact]
+    public void A_takeover_guard_left_by_a_killed_command_is_cleared_after_a_minute()
+    {
+        Directory.CreateDirectory(StateDirectory);
+        File.WriteAllText(LockFile + ".takeover", "");
+        File.SetLastWriteTimeUtc(LockFile + ".takeover", DateTime.UtcNow.AddMinutes(-2));
+
+        using var guard = TakeoverGuard.TryTake(LockFile);
+
+        Assert.NotNull(guard);
+    }
+
+    [Fact]
+    public void A_run_ends_without_deleting_a_lock_another_run_holds_since()
+    {
+        var taken = UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Upgrade", removeStaleLock: false, TestAdvice.Nuke);
+        var other = new LockOwner("ops", 1, "other-host", DateTimeOffset.UtcNow, "Upgrade --version 0.3.2");
+        File.Delete(LockFile);
+        LeaveLock(other);
+
+        taken.Dispose();
+
+        Assert.Equal(other, UpgradeLock.ReadOwner(LockFile));
+    }
+
+    [Fact]
     public void A_free_lock_replaces_nothing()
     {
         using var taken = UpgradeLock.Acquire(StateDirectory, ComposeFile, "./build.sh Rollback", removeStaleLock: false, TestAdvice.Nuke, takeOverAbandoned: true);

@@ -73,6 +73,20 @@ public sealed class DeploymentStatusTests : IDisposable
     }
 
     [Fact]
+    public async Task An_upgrade_whose_rollback_began_is_only_advised_to_finish_its_rollback()
+    {
+        var journal = Unfinished();
+        journal.RollbackBegan = true;
+        journal.Save();
+
+        await ShowAsync(new LockInspection("/state/upgrade-1.lock", Owner(), LockHolderState.Gone));
+
+        Assert.Contains(_output.Lines, line => line.StartsWith("WRN Unfinished upgrade 0.3.1 -> 0.3.2")
+                                               && line.EndsWith("the deployment may be partly rolled back. Finish the rollback with ./build.sh Rollback."));
+        Assert.DoesNotContain(_output.Lines, line => line.Contains("continue with"));
+    }
+
+    [Fact]
     public async Task An_upgrade_locked_from_another_host_is_continued_with_the_operators_word()
     {
         Unfinished();

@@ -168,6 +168,25 @@ public sealed class UpgradeRunReconcileTests : IDisposable
         Assert.Contains("never finished", refusal.Message);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_upgrade_whose_rollback_began_is_never_resumed_or_overtaken_only_its_rollback_finished(bool resume)
+    {
+        var old = FinishedUpgrade();
+        old.Outcome = null;
+        old.RollbackBegan = true;
+        old.Save();
+        var before = File.ReadAllText(old.FilePath);
+
+        var refusal = Assert.Throws<InvalidOperationException>(() => new UpgradeRun(_output, TestAdvice.Nuke).BeginJournal(new JournalStore(StateDirectory), ComposeFile,
+            resume, Observed("0.2.0", Database), "backend"));
+
+        Assert.Contains("began and never finished", refusal.Message);
+        Assert.EndsWith("Finish the rollback: ./build.sh Rollback.", refusal.Message);
+        Assert.Equal(before, File.ReadAllText(old.FilePath));
+    }
+
     [Fact]
     public async Task A_rollback_that_restores_records_the_restored_database_so_a_retry_recognises_it()
     {
