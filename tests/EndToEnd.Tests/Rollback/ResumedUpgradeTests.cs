@@ -73,7 +73,10 @@ public abstract class ResumedUpgradeTests(RollbackDeployment deployment, ITestOu
             // The summary table lists a step done before as skipped, never as succeeded with a duration.
             foreach (var done in doneBefore.Where(IsRepeatable))
                 Assert.DoesNotMatch($@"\n{done}\s+Succeeded\s+[0-9<]", resumed.Output.Replace("\r", ""));
-            Assert.Matches(@"Verify\s+Succeeded", resumed.Output);
+            // A kill meant for just after Frontend can land after Verify too (it takes a fraction of a second): then the
+            // journal records Verify as passed and the last resume rightly skips it.
+            if (!doneBefore.Contains("Verify"))
+                Assert.Matches(@"Verify\s+Succeeded", resumed.Output);
         }
         Assert.Equal(UpgradeOutcome.Succeeded, deployment.Journals()[0].Outcome);
         Assert.Equal("0.3.0", await deployment.ServedVersionAsync());
