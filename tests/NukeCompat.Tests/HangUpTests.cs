@@ -59,6 +59,28 @@ public class HangUpTests
         Assert.DoesNotContain("The terminal went away", terminal.ToString());
     }
 
+    [Fact]
+    public void A_server_build_that_writes_no_log_files_starts_its_own_log_when_the_terminal_goes_away()
+    {
+        var build = new MigrateBuild();
+        using var root = new TestRoot();
+        var terminal = new StringWriter();
+
+        var exitCode = Run(build, "Verify", root, terminal, build.HangUps, new() { ["CI"] = "true" });
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["Migrate", "Verify"], build.Ran);
+        Assert.False(File.Exists(Path.Combine(root.TempDirectory, "build.log")));
+        var runLog = Assert.Single(Directory.GetFiles(root.TempDirectory, "build.????-??-??_??-??-??.log"));
+        var log = File.ReadAllText(runLog);
+        Assert.Contains($"The terminal went away (SIGHUP): the build goes on to its end without it, and goes on writing to {runLog}", log);
+        Assert.Contains("after the hang-up", log);
+        Assert.Contains("Build succeeded", log);
+        // Only from the hang-up on: before it, the terminal had everything and a server build keeps no file.
+        Assert.DoesNotContain("before the hang-up", log);
+        Assert.DoesNotContain("after the hang-up", terminal.ToString());
+    }
+
     private sealed class LoggingBuild : NukeBuild
     {
         public HangUpSignal HangUps { get; } = new();
@@ -97,14 +119,14 @@ public class HangUpTests
         Assert.False(new HangUpSignal().Raise());
     }
 
-    private static int Run<T>(T build, string target, TestRoot root, TextWriter terminal, HangUpSignal hangUps) where T : NukeBuild =>
+    private static int Run<T>(T build, string target, TestRoot root, TextWriter terminal, HangUpSignal hangUps, Dictionary<string, string>? environment = null) where T : NukeBuild =>
         BuildRunner.Run(
             new BuildOptions
             {
                 Arguments = [target, "--no-logo"],
                 RootDirectory = root.Path,
                 WorkingDirectory = root.Path,
-                EnvironmentVariables = new Dictionary<string, string>(),
+                EnvironmentVariables = environment ?? new Dictionary<string, string>(),
                 Output = terminal,
                 UseColors = false,
                 Interrupts = new InterruptSignal(),

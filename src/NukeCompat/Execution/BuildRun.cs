@@ -63,13 +63,14 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         build.Session = session;
         var previousLogger = Log.Logger;
         using var logging = BuildLogging.Create(output, palette, NukeBuild.Verbosity,
-            NukeBuild.IsServerBuild ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging, NukeBuild.Host, NukeBuild.LiveConsole);
+            NukeBuild.IsServerBuild ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging, NukeBuild.Host, NukeBuild.LiveConsole,
+            lateLogDirectory: NukeBuild.TemporaryDirectory);
         session.Logger = logging.Logger;
         session.Host = logging.Host;
         Log.Logger = logging.Logger;
         cancellation.Interrupted += count => ReportInterrupt(session.Logger, count);
         NukeBuild.RunLogFile = logging.RunLogFile;
-        connection.OnLost(how => ReportHangUp(session, how, logging.RunLogFile));
+        connection.OnLost(how => ReportHangUp(session, how, logging));
         try
         {
             return Run(session, logging.Warnings);
@@ -278,10 +279,13 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
     /// Says in the log (the terminal no longer shows anything) that the terminal went away and the build goes on, then
     /// lets the build record it. Never throws: it runs on whichever thread noticed, maybe inside a write.
     /// </summary>
-    private static void ReportHangUp(BuildSession session, string how, AbsolutePath? runLogFile)
+    private static void ReportHangUp(BuildSession session, string how, BuildLogging logging)
     {
         try
         {
+            // A server build has no log file yet: without one, nothing the run does from here would be kept.
+            var runLogFile = logging.EnsureRunLog(DateTime.Now);
+            NukeBuild.RunLogFile = runLogFile;
             session.Logger.Warning(
                 "The terminal went away ({How:l}): the build goes on to its end without it{Where:l}",
                 how, runLogFile is null ? "" : $", and goes on writing to {runLogFile}");

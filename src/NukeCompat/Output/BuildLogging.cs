@@ -15,10 +15,13 @@ namespace Nuke.Common.Output;
 internal sealed class BuildLogging : IDisposable
 {
     private readonly Logger _sinks;
+    private readonly LateFileSink? _lateRunLog;
+    private readonly object _gate = new();
 
-    private BuildLogging(Logger logger, Logger sinks, LoggingLevelSwitch levelSwitch, WarningCollector warnings, AbsolutePath? runLogFile)
+    private BuildLogging(Logger logger, Logger sinks, LoggingLevelSwitch levelSwitch, WarningCollector warnings, AbsolutePath? runLogFile, LateFileSink? lateRunLog)
     {
         RunLogFile = runLogFile;
+        _lateRunLog = lateRunLog;
         Logger = logger;
         _sinks = sinks;
         LevelSwitch = levelSwitch;
@@ -31,8 +34,25 @@ internal sealed class BuildLogging : IDisposable
     public WarningCollector Warnings { get; }
     public HostOutput Host { get; }
 
-    /// <summary>This run's own log (<c>build.&lt;start time&gt;.log</c>): the next run truncates build.log, not this one. null without log files.</summary>
-    public AbsolutePath? RunLogFile { get; }
+    /// <summary>
+    /// This run's own log (<c>build.&lt;start time&gt;.log</c>): the next run truncates build.log, not this one. null
+    /// without log files until <see cref="EnsureRunLog"/> starts one.
+    /// </summary>
+    public AbsolutePath? RunLogFile { get; private set; }
+
+    /// <summary>
+    /// The run's own log, started now if the run has none (a server build writes no log files): once the terminal is
+    /// gone, the rest of the run must still be written somewhere. null only when there is nowhere to start one.
+    /// </summary>
+    public AbsolutePath? EnsureRunLog(DateTime now)
+    {
+        lock (_gate)
+        {
+            if (RunLogFile is null && _lateRunLog is not null)
+                RunLogFile = _lateRunLog.Start(now);
+            return RunLogFile;
+        }
+    }
 
     public static BuildLogging Create(
         TextWriter output,
@@ -42,11 +62,13 @@ internal sealed class BuildLogging : IDisposable
         Func<string?> currentTarget,
         Action<LoggerConfiguration>? configureSinks,
         BuildHost? host = null,
-        IAnsiConsole? live = null)
+        IAnsiConsole? live = null,
+        AbsolutePath? lateLogDirectory = null)
     {
         var levelSwitch = new LoggingLevelSwitch(ToConsoleLevel(verbosity));
         var warnings = new WarningCollector();
         AbsolutePath? runLogFile = null;
+        LateFileSink? lateRunLog = null;
         var sinks = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .WriteTo.Sink(new TerminalSink(output, levelSwitch, palette, host, live))
@@ -58,6 +80,11 @@ internal sealed class BuildLogging : IDisposable
             sinks.WriteTo.File(main, outputTemplate: LogFiles.MainTemplate, formatProvider: CultureInfo.InvariantCulture)
                 .WriteTo.File(copy, outputTemplate: LogFiles.CopyTemplate, formatProvider: CultureInfo.InvariantCulture);
         }
+        else if (lateLogDirectory is not null)
+        {
+            lateRunLog = new LateFileSink(lateLogDirectory);
+            sinks.WriteTo.Sink(lateRunLog);
+        }
 
         configureSinks?.Invoke(sinks);
         var sinkLogger = sinks.CreateLogger();
@@ -66,7 +93,7 @@ internal sealed class BuildLogging : IDisposable
             .Enrich.With(new ExecutingTargetEnricher(currentTarget))
             .WriteTo.Sink(new RedactingSink(sinkLogger))
             .CreateLogger();
-        return new BuildLogging(logger, sinkLogger, levelSwitch, warnings, runLogFile);
+        return new BuildLogging(logger, sinkLogger, levelSwitch, warnings, runLogFile, lateRunLog);
     }
 
     /// <summary>Normal shows debug output, like NUKE; the files always get everything.</summary>
@@ -82,5 +109,6 @@ internal sealed class BuildLogging : IDisposable
     {
         Logger.Dispose();
         _sinks.Dispose();
+        _lateRunLog?.Dispose();
     }
 }

@@ -17,6 +17,13 @@ internal static class LogFiles
         temporaryDirectory.CreateDirectory();
         var main = temporaryDirectory / "build.log";
         File.WriteAllText(main, "");
+        return (main, PrepareCopy(temporaryDirectory, now));
+    }
+
+    /// <summary>The run's timestamped copy, alone; the oldest copies beyond five go.</summary>
+    public static AbsolutePath PrepareCopy(AbsolutePath temporaryDirectory, DateTime now)
+    {
+        temporaryDirectory.CreateDirectory();
         var copy = temporaryDirectory / $"build.{now:yyyy-MM-dd_HH-mm-ss}.log";
         var older = Directory.GetFiles(temporaryDirectory, "build.????-??-??_??-??-??.log")
             .Where(x => x != copy.ToString())
@@ -24,7 +31,7 @@ internal static class LogFiles
             .Skip(KeptCopies - 1);
         foreach (var file in older)
             TryDelete(file);
-        return (main, copy);
+        return copy;
     }
 
     private static void TryDelete(string file)
