@@ -82,6 +82,7 @@ partial class Build
             Agents = AgentSettings,
             Releases = Releases,
             BackupMode = BackupMode,
+            ComposeCommand = ComposeCommand,
             RestoreJobs = RestoreJobs,
             Secrets = new SecretMask(SecretRedactor.Register, SecretRedactor.Redact),
         }, Run, Http, Commands);

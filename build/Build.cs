@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Runbook;
 using Nuke.Common;
 using Nuke.Common.IO;
@@ -24,6 +25,9 @@ partial class Build : NukeBuild
 
     [Parameter("The compose project name (default: compose's own, from the compose file's directory)")]
     readonly string? ComposeProject;
+
+    [Parameter("Compose CLI: Auto (the one that created the deployment's containers while it is installed, else v2, else v1), V2 or V1")]
+    readonly ComposeCommand ComposeCommand = ComposeCommand.Auto;
 
     [Parameter("The .env file that the compose file interpolates (default: .env beside the compose file)")]
     readonly AbsolutePath? EnvFile;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prepares this machine for the sandbox and the integration tests:
 #   1. installs the Debian packages the sandbox needs (only those missing),
-#   2. starts the Docker engine unless one already answers,
-#   3. starts a local registry on 127.0.0.1:5000 unless one already answers.
+#   2. installs the compose v2 plugin (what real installs run) from Debian trixie, pinned, unless present,
+#   3. starts the Docker engine unless one already answers,
+#   4. starts a local registry on 127.0.0.1:5000 unless one already answers.
 # Idempotent and fast when everything is in place; safe on a laptop that already runs Docker.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
@@ -15,6 +16,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # sudo: the agent commands' "sudo": true form, run for real through a local shell.
 REQUIRED_PACKAGES=(docker.io docker-registry docker-compose postgresql-15 postgresql-client-15 redis-server curl jq iproute2
   dropbear-bin openssh-client sudo)
+# Compose v2: bookworm has no v2 package; trixie's docker-compose is the v2 CLI plugin alone (a static binary needing
+# only libc6 >= 2.34). Pinned: the suite's expectations (container names, messages) are this version's.
+COMPOSE_V2_PACKAGE_VERSION="2.26.1-4"
+COMPOSE_V2_PLUGIN="/usr/libexec/docker/cli-plugins/docker-compose"
 REGISTRY_DIR="$SANDBOX_STATE_DIR/registry"
 REGISTRY_CONFIG="$SANDBOX_STATE_DIR/registry.yml"
 DOCKER_SOCKET="/var/run/docker.sock"
@@ -52,6 +57,48 @@ install_packages() {
       || { tail -n 20 "$apt_log" >&2; die "apt-get install ${missing[*]} failed"; }
   fi
   actions+=("installed ${missing[*]:-nothing (lists refreshed)} in $(elapsed "$started") s")
+}
+
+compose_v2_pinned() {
+  [[ -x "$COMPOSE_V2_PLUGIN" ]] && "$COMPOSE_V2_PLUGIN" version 2>/dev/null | grep -qF "version $COMPOSE_V2_PACKAGE_VERSION"
+}
+
+# The Debian mirror apt already uses (deb822 .sources files, else the classic sources.list), security excluded.
+debian_mirror() {
+  local mirror
+  mirror="$(awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)"
+  [[ -n "$mirror" ]] || mirror="$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' \
+    /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)"
+  [[ -n "$mirror" ]] || die "no Debian mirror found in /etc/apt/sources.list{,.d}; compose v2 comes from its trixie suite"
+  printf '%s\n' "$mirror"
+}
+
+# Downloads trixie's one package with a private apt state and unpacks only the plugin: the system's sources, lists and
+# installed packages stay bookworm's, so nothing else from trixie can ever be installed or upgraded by this (an apt
+# pin would put trixie into the system's sources, where a later `apt-get upgrade` with a mistaken pin would pull it).
+install_compose_v2() {
+  if compose_v2_pinned; then
+    log "compose v2: $COMPOSE_V2_PACKAGE_VERSION present ($COMPOSE_V2_PLUGIN)"
+    return
+  fi
+  local started work apt_log="$SANDBOX_LOG_DIR/apt-compose-v2.log"
+  started="$(date +%s%N)"
+  work="$SANDBOX_CACHE_DIR/compose-v2"
+  as_root mkdir -p "$SANDBOX_LOG_DIR" "$work/lists/partial"
+  printf 'deb %s trixie main\n' "$(debian_mirror)" | as_root tee "$work/sources.list" >/dev/null
+  # APT::Sandbox::User=root: the private directories are root's, so apt's _apt user could not write into them.
+  local private=(-o "Dir::Etc::sourcelist=$work/sources.list" -o Dir::Etc::sourceparts=/nonexistent -o "Dir::State::Lists=$work/lists"
+    -o APT::Sandbox::User=root)
+  log "compose v2: downloading docker-compose=$COMPOSE_V2_PACKAGE_VERSION from trixie (log: $apt_log)"
+  as_root apt-get "${private[@]}" update -qq >"$apt_log" 2>&1 || { tail -n 20 "$apt_log" >&2; die "apt-get update (trixie, private lists) failed"; }
+  as_root rm -f "$work"/docker-compose_*.deb
+  (cd "$work" && as_root apt-get "${private[@]}" download -qq "docker-compose=$COMPOSE_V2_PACKAGE_VERSION") >>"$apt_log" 2>&1 \
+    || { tail -n 20 "$apt_log" >&2; die "apt-get download docker-compose=$COMPOSE_V2_PACKAGE_VERSION failed"; }
+  as_root rm -rf "$work/root"
+  as_root dpkg-deb -x "$work"/docker-compose_*.deb "$work/root"
+  as_root install -D -m 0755 "$work/root$COMPOSE_V2_PLUGIN" "$COMPOSE_V2_PLUGIN"
+  compose_v2_pinned || die "the compose v2 plugin at $COMPOSE_V2_PLUGIN does not report $COMPOSE_V2_PACKAGE_VERSION"
+  actions+=("installed compose v2 $COMPOSE_V2_PACKAGE_VERSION in $(elapsed "$started") s")
 }
 
 docker_answers() { docker info >/dev/null 2>&1; }
@@ -117,6 +164,7 @@ start_registry() {
 
 main() {
   install_packages
+  install_compose_v2
   start_docker
   start_registry
   if ((${#actions[@]} == 0)); then

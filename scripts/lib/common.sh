@@ -42,14 +42,26 @@ wait_for() {
 }
 
 # `docker compose` (v2) when the plugin exists, else `docker-compose` (v1). Sets COMPOSE as an array.
+# NEXPLANE_SANDBOX_COMPOSE=v1 (or v2) insists on one: the v1 lane creates its deployments with v1, as Debian 12's own
+# apt still installs it, so the tool meets v1's containers (project_service_1) and must keep using v1 for them.
 detect_compose() {
-  if docker compose version >/dev/null 2>&1; then
-    COMPOSE=(docker compose)
-  elif command -v docker-compose >/dev/null 2>&1; then
-    COMPOSE=(docker-compose)
-  else
-    die "neither 'docker compose' nor 'docker-compose' found; run scripts/test-env.sh first"
-  fi
+  case "${NEXPLANE_SANDBOX_COMPOSE:-}" in
+    v1)
+      command -v docker-compose >/dev/null 2>&1 || die "NEXPLANE_SANDBOX_COMPOSE=v1, but docker-compose is not installed"
+      COMPOSE=(docker-compose) ;;
+    v2)
+      docker compose version >/dev/null 2>&1 || die "NEXPLANE_SANDBOX_COMPOSE=v2, but 'docker compose' does not work; run scripts/test-env.sh"
+      COMPOSE=(docker compose) ;;
+    "")
+      if docker compose version >/dev/null 2>&1; then
+        COMPOSE=(docker compose)
+      elif command -v docker-compose >/dev/null 2>&1; then
+        COMPOSE=(docker-compose)
+      else
+        die "neither 'docker compose' nor 'docker-compose' found; run scripts/test-env.sh first"
+      fi ;;
+    *) die "NEXPLANE_SANDBOX_COMPOSE must be v1 or v2, not '${NEXPLANE_SANDBOX_COMPOSE}'" ;;
+  esac
 }
 
 # Prints the calling script's header comment (its documentation) as usage text.

@@ -16,6 +16,7 @@ public enum Setting
     BackupAfterStop,
     BackupDirectory,
     BackupFile,
+    ComposeCommand,
     ComposeFile,
     ComposeProject,
     DatabaseHost,

@@ -4,7 +4,8 @@ namespace Nexplane.Upgrade.Compose;
 
 /// <summary>
 /// The docker compose CLI for one deployment, as commands built as data. Compose v2 (<c>docker compose</c>) is
-/// preferred and v1 (<c>docker-compose</c>) is the fallback; compose's semantics are never re-implemented here.
+/// preferred and v1 (<c>docker-compose</c>) is the fallback (<see cref="ComposeSelection"/> says when v1 is kept);
+/// compose's semantics are never re-implemented here.
 /// Every command that stops, starts or recreates services refuses the protected services (db, redis).
 /// </summary>
 public sealed class ComposeCli
@@ -47,16 +48,18 @@ public sealed class ComposeCli
     CommandLine Command(IEnumerable<string> arguments) =>
         new(_baseCommand[0], [.. _baseCommand.Skip(1), .. arguments]) { WorkingDirectory = WorkingDirectory };
 
-    /// <summary>Finds the compose CLI on this machine: v2 when <c>docker compose version</c> works, else v1.</summary>
-    public static async Task<ComposeVariant> DetectAsync(ICommandRunner commands, CancellationToken cancellationToken)
-    {
-        if (await Succeeds(commands, new CommandLine("docker", "compose", "version"), cancellationToken))
-            return ComposeVariant.V2;
-        if (await Succeeds(commands, new CommandLine("docker-compose", "version"), cancellationToken))
-            return ComposeVariant.V1;
-        throw new ComposeFileException(
-            "Neither 'docker compose' (v2) nor 'docker-compose' (v1) works on this machine; install one of them.");
-    }
+    /// <summary>Whether a compose CLI works on this machine: <c>docker compose version</c> or <c>docker-compose version</c> succeeds.</summary>
+    public static Task<bool> WorksAsync(ICommandRunner commands, ComposeVariant variant, CancellationToken cancellationToken) =>
+        Succeeds(commands, variant == ComposeVariant.V2 ? new CommandLine("docker", "compose", "version") : new CommandLine("docker-compose", "version"),
+            cancellationToken);
+
+    /// <summary>
+    /// The compose CLI for a deployment (<see cref="ComposeSelection"/>): the operator's <paramref name="requested"/> one,
+    /// else the one that created its containers while installed, else v2, else v1.
+    /// </summary>
+    public static Task<ComposeChoice> ChooseAsync(ICommandRunner commands, ComposeCommand requested, string? createdBy, string flag,
+        CancellationToken cancellationToken) =>
+        ComposeSelection.ChooseAsync(requested, createdBy, variant => WorksAsync(commands, variant, cancellationToken), flag);
 
     static async Task<bool> Succeeds(ICommandRunner commands, CommandLine command, CancellationToken cancellationToken)
     {

@@ -24,6 +24,7 @@ public sealed class DeploymentContainers(IDockerClient docker, string project, s
 {
     public const string ProjectLabel = "com.docker.compose.project";
     public const string ServiceLabel = "com.docker.compose.service";
+    public const string ComposeVersionLabel = "com.docker.compose.version";
 
     public string Project { get; } = project;
 
@@ -64,6 +65,24 @@ public sealed class DeploymentContainers(IDockerClient docker, string project, s
             binding?.HostIP,
             binding is null ? null : int.Parse(binding.HostPort),
             inspected.HostConfig?.NetworkMode == "host");
+    }
+
+    /// <summary>
+    /// The compose version that created this project's newest container (its <c>com.docker.compose.version</c> label),
+    /// or null when the project has no container or it carries no such label.
+    /// </summary>
+    public async Task<string?> CreatedByComposeVersionAsync(CancellationToken cancellationToken)
+    {
+        var listed = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{ProjectLabel}={Project}"] = true },
+            },
+        }, cancellationToken);
+        var newest = listed.OrderByDescending(container => container.Created).FirstOrDefault();
+        return newest?.Labels is { } labels && labels.TryGetValue(ComposeVersionLabel, out var version) ? version : null;
     }
 
     /// <summary>All containers of <paramref name="service"/> in this project, running or not.</summary>

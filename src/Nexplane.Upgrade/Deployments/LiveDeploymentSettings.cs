@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Releases;
 
@@ -16,6 +17,9 @@ public sealed record LiveDeploymentSettings
     public required ReleaseSettings Releases { get; init; }
 
     public BackupMode BackupMode { get; init; } = BackupMode.Auto;
+
+    /// <summary>The compose CLI the operator asked for; Auto lets the deployment's containers and this machine decide.</summary>
+    public ComposeCommand ComposeCommand { get; init; } = ComposeCommand.Auto;
 
     /// <summary>Parallel COPY connections and pg_restore jobs of a restore; at least 1.</summary>
     public int RestoreJobs { get; init; } = Environment.ProcessorCount;

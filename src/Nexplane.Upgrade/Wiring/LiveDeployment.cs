@@ -48,10 +48,20 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     public async Task<DeploymentContainers> ContainersAsync(CancellationToken cancellationToken) =>
         new(await DockerAsync(cancellationToken), deployment.Project.Name, deployment.ComposeFile);
 
-    /// <summary>The compose CLI (v2, else v1) for this deployment, found once per run; it refuses the protected services.</summary>
-    public async Task<ComposeCli> ComposeAsync(CancellationToken cancellationToken) =>
-        _compose ??= new ComposeCli(await ComposeCli.DetectAsync(commands, cancellationToken), deployment.ComposeFile, deployment.Project.Name,
-            deployment.EnvFile, new ProtectedServiceGuard(deployment.ProtectedServices, Advice));
+    /// <summary>
+    /// The compose CLI for this deployment, chosen once per run (<see cref="ComposeSelection"/>: v2, unless v1 created its
+    /// containers and is installed) and said; it refuses the protected services.
+    /// </summary>
+    public async Task<ComposeCli> ComposeAsync(CancellationToken cancellationToken)
+    {
+        if (_compose is not null)
+            return _compose;
+        var createdBy = await (await ContainersAsync(cancellationToken)).CreatedByComposeVersionAsync(cancellationToken);
+        var choice = await ComposeCli.ChooseAsync(commands, settings.ComposeCommand, createdBy, Advice.Flag(Setting.ComposeCommand), cancellationToken);
+        Line($"Compose: {choice.Reason}");
+        return _compose = new ComposeCli(choice.Variant, deployment.ComposeFile, deployment.Project.Name, deployment.EnvFile,
+            new ProtectedServiceGuard(deployment.ProtectedServices, Advice));
+    }
 
     async Task<IReadOnlyList<StoppedContainer>> IAppStop.StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken) =>
         await new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),

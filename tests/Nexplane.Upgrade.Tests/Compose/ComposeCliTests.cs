@@ -61,24 +61,26 @@ public sealed class ComposeCliTests
     }
 
     [Fact]
-    public async Task Detection_prefers_compose_v2_and_asks_nothing_more_once_it_answers()
+    public async Task A_cli_works_when_its_version_command_succeeds_and_not_when_it_fails_or_is_missing()
     {
-        var commands = new RecordingCommandRunner();
-
-        Assert.Equal(ComposeVariant.V2, await ComposeCli.DetectAsync(commands, CancellationToken.None));
-        Assert.Equal(["docker compose version"], commands.Commands.Select(c => c.ToString()));
-    }
-
-    [Fact]
-    public async Task Detection_falls_back_to_v1_when_v2_fails_or_docker_is_missing_and_says_what_to_install_when_neither_works()
-    {
-        var v2Fails = new RecordingCommandRunner(command => new CommandAnswer(command.Program == "docker" ? 1 : 0));
-        Assert.Equal(ComposeVariant.V1, await ComposeCli.DetectAsync(v2Fails, CancellationToken.None));
-        Assert.Equal(["docker compose version", "docker-compose version"], v2Fails.Commands.Select(c => c.ToString()));
+        var commands = new RecordingCommandRunner(command => new CommandAnswer(command.Program == "docker" ? 0 : 1));
+        Assert.True(await ComposeCli.WorksAsync(commands, ComposeVariant.V2, CancellationToken.None));
+        Assert.False(await ComposeCli.WorksAsync(commands, ComposeVariant.V1, CancellationToken.None));
+        Assert.Equal(["docker compose version", "docker-compose version"], commands.Commands.Select(c => c.ToString()));
 
         var nothing = new RecordingCommandRunner(command =>
             throw new CommandNotStartedException(command, new System.ComponentModel.Win32Exception("No such file or directory")));
-        var refused = await Assert.ThrowsAsync<ComposeFileException>(() => ComposeCli.DetectAsync(nothing, CancellationToken.None));
-        Assert.Equal("Neither 'docker compose' (v2) nor 'docker-compose' (v1) works on this machine; install one of them.", refused.Message);
+        Assert.False(await ComposeCli.WorksAsync(nothing, ComposeVariant.V1, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_deployment_v1_created_keeps_v1_through_the_production_probe_and_asks_nothing_else()
+    {
+        var commands = new RecordingCommandRunner();
+
+        var choice = await ComposeCli.ChooseAsync(commands, ComposeCommand.Auto, "1.29.2", "--compose-command", CancellationToken.None);
+
+        Assert.Equal(ComposeVariant.V1, choice.Variant);
+        Assert.Equal(["docker-compose version"], commands.Commands.Select(c => c.ToString()));
     }
 }
