@@ -4,7 +4,10 @@ namespace Nexplane.Upgrade.Backend;
 
 /// <summary>One Alembic revision applied by the backend at startup.</summary>
 /// <param name="From">The revision it upgraded from; empty for the first revision of an empty database.</param>
-/// <param name="Duration">Until the backend's next log line: Alembic prints nothing when a revision finishes.</param>
+/// <param name="Duration">
+/// Until the next revision starts or the backend reports start-up complete: Alembic prints nothing when a revision
+/// finishes, and a long one logs its own progress meanwhile.
+/// </param>
 public sealed record AppliedMigration(string From, string To, string Description, DateTimeOffset StartedAt, TimeSpan? Duration)
 {
     public override string ToString() =>

@@ -14,9 +14,11 @@ public sealed record MigrationOutcome(IReadOnlyList<AppliedMigration> Migrations
 /// <summary>
 /// Follows a freshly started backend container's log (stdout and stderr: Alembic and uvicorn write to stderr)
 /// through the Docker engine until uvicorn reports <c>Application startup complete.</c>, reporting each
-/// revision as it starts. The container exiting, restarting (a crash loop under <c>restart: unless-stopped</c>,
+/// revision as it starts and relaying the backend's own lines (<see cref="BackendLineRelay"/>: redacted, rate-limited),
+/// a count or percentage in them driving the running migration's share. The whole output is saved to a file either
+/// way. The container exiting, restarting (a crash loop under <c>restart: unless-stopped</c>,
 /// judged by its restart count, never by one state sample), a failure line, or the timeout is a migration
-/// failure: the whole output is saved to a file and <see cref="MigrationFailedException"/> names it.
+/// failure, and <see cref="MigrationFailedException"/> names the file.
 /// </summary>
 public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log, OperatorAdvice advice, Func<string, string>? redact = null, IProgressDisplay? display = null,
     Clock? clock = null)
@@ -32,10 +34,12 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
     /// Only what the container printed from then on counts: a stopped container that compose starts again ("Starting",
     /// not "Recreating") keeps the log of its earlier life, whose old migration lines must not read as this run's.
     /// </param>
-    public async Task<MigrationOutcome> WatchAsync(string containerId, TimeSpan timeout, string failureOutputFile, DateTimeOffset? startedSince,
+    /// <param name="outputFile">Where the backend's whole output during the watch is saved, whatever the outcome.</param>
+    public async Task<MigrationOutcome> WatchAsync(string containerId, TimeSpan timeout, string outputFile, DateTimeOffset? startedSince,
         CancellationToken cancellationToken)
     {
         var progress = new MigrationProgress();
+        var relay = new BackendLineRelay(log, Redact, outputFile);
         using var running = new RunningMigrationLine(display ?? NoProgress.Instance);
         var baseline = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -44,18 +48,26 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
         string? reason;
         try
         {
-            reason = await FollowUntilDecidedAsync(containerId, baseline.RestartCount, startedSince, progress, running, deadline.Token);
+            reason = await FollowUntilDecidedAsync(containerId, baseline.RestartCount, startedSince, progress, running, relay, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             reason = $"the backend did not report 'Application startup complete.' within {timeout.TotalSeconds:0} s ({advice.Flag(Setting.MigrationTimeout)})";
         }
+        finally
+        {
+            relay.End();
+        }
 
         if (reason is null && progress.StartupCompletedAt is { } completed)
+        {
+            await SaveOutputAsync(outputFile, $"# Backend started: it reported start-up complete at {completed:yyyy-MM-ddTHH:mm:ss.fffZ}",
+                containerId, "running", progress);
             return new MigrationOutcome(progress.Migrations, progress.Head, completed);
+        }
 
         var state = await DescribeStateAsync(containerId, baseline.RestartCount, CancellationToken.None);
-        await SaveOutputAsync(failureOutputFile, containerId, reason!, state, progress);
+        await SaveOutputAsync(outputFile, $"# Backend startup failed: {reason}", containerId, state, progress);
         throw new MigrationFailedException(
             $"The backend did not come up: {reason}." +
             ((progress.ErrorSummary ?? progress.FailureLine) is { } error ? $" Error: {Redact(error).TrimEnd('.')}." : "") +
@@ -63,12 +75,12 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
             (progress.Migrations.Count > 0
                 ? $" Revisions the log reported starting: {string.Join("; ", progress.Migrations.Select(m => $"{m.From} -> {m.To}"))}."
                 : " No revision was reported."),
-            failureOutputFile);
+            outputFile);
     }
 
     /// <summary>Null once startup completed; otherwise why the backend will not come up.</summary>
     async Task<string?> FollowUntilDecidedAsync(string containerId, long baselineRestarts, DateTimeOffset? startedSince, MigrationProgress progress,
-        RunningMigrationLine running, CancellationToken cancellationToken)
+        RunningMigrationLine running, BackendLineRelay relay, CancellationToken cancellationToken)
     {
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         string? crash = null;
@@ -106,7 +118,7 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
         {
             while (progress.StartupCompletedAt is null)
             {
-                since = await ReadLogAsync(containerId, since, progress, running, stopReading, cancellationToken);
+                since = await ReadLogAsync(containerId, since, progress, running, relay, stopReading, cancellationToken);
                 if (progress.StartupCompletedAt is not null || crash is not null || progress.FailureLine is not null)
                     break;
                 // The stream ended while the container runs (the engine closes it on a restart): follow again.
@@ -133,7 +145,7 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
 
     /// <summary>Reads the log until it ends; returns the timestamp to resume from.</summary>
     async Task<DateTimeOffset?> ReadLogAsync(string containerId, DateTimeOffset? since, MigrationProgress progress, RunningMigrationLine running,
-        CancellationTokenSource stopReading, CancellationToken cancellationToken)
+        BackendLineRelay relay, CancellationTokenSource stopReading, CancellationToken cancellationToken)
     {
         using var stream = await docker.Containers.GetContainerLogsAsync(containerId, tty: false, new ContainerLogsParameters
         {
@@ -172,9 +184,14 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
                     log($"Running upgrade {migration.From} -> {migration.To}, {migration.Description} (+{(at - progress.FirstLineAt!.Value).TotalSeconds:0.00} s)");
                     running.Show(migration);
                 }
-                else if (progress.FailureLine is not null || progress.StartupCompletedAt is not null)
+                else
                 {
-                    running.End();
+                    // The backend's own line (Alembic's announcements are said above, in the run's words).
+                    relay.Relay(at, line);
+                    if (progress.FailureLine is not null || progress.StartupCompletedAt is not null)
+                        running.End();
+                    else if (progress.Running is not null && MigrationShare.Of(line) is { } share)
+                        running.Share(share);
                 }
                 if (progress.StartupCompletedAt is not null)
                     return lastTimestamp;
@@ -217,11 +234,11 @@ public sealed class MigrationLogWatcher(IDockerClient docker, Action<string> log
         }
     }
 
-    async Task SaveOutputAsync(string file, string containerId, string reason, string state, MigrationProgress progress)
+    async Task SaveOutputAsync(string file, string heading, string containerId, string state, MigrationProgress progress)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         var text = new StringBuilder()
-            .AppendLine($"# Backend startup failed: {reason}")
+            .AppendLine(heading)
             .AppendLine($"# Container {containerId[..Math.Min(12, containerId.Length)]}: {state}")
             .AppendLine($"# Revisions reported: {(progress.Migrations.Count == 0 ? "none" : string.Join("; ", progress.Migrations))}")
             .AppendLine();

@@ -4,7 +4,8 @@ namespace Nexplane.Upgrade.Backend;
 
 /// <summary>
 /// The migration the backend is running now, as one progress line with its own elapsed time: each revision the log
-/// announces replaces the previous one; startup, a failure or the end of the watch ends it.
+/// announces replaces the previous one; startup, a failure or the end of the watch ends it. A migration that logs a
+/// count or a percentage (<see cref="MigrationShare"/>) gets its share shown.
 /// </summary>
 sealed class RunningMigrationLine(IProgressDisplay display) : IDisposable
 {
@@ -14,6 +15,15 @@ sealed class RunningMigrationLine(IProgressDisplay display) : IDisposable
     {
         current?.Dispose();
         current = display.Start($"Migration {migration.From} -> {migration.To}: {migration.Description}", ProgressUnit.Elapsed);
+    }
+
+    /// <summary>The running migration said how far it got (0 to 1): its line shows the share from now on.</summary>
+    public void Share(double done)
+    {
+        if (current is null)
+            return;
+        current.SetTotal(100);
+        current.Report(done * 100);
     }
 
     public void End()

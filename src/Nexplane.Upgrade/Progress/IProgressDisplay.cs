@@ -3,7 +3,7 @@ namespace Nexplane.Upgrade.Progress;
 /// <summary>What a progress line counts, which decides how its amount and rate read.</summary>
 public enum ProgressUnit
 {
-    /// <summary>Nothing to count: the line shows how long the work has been running (a migration).</summary>
+    /// <summary>Nothing to count: the line shows how long the work has been running (a migration), and its share once it has a total.</summary>
     Elapsed,
     Bytes,
     Rows,

@@ -17,7 +17,7 @@ sealed class ProgressDetailColumn : ProgressColumn
         var elapsed = task.ElapsedTime ?? TimeSpan.Zero;
         var parts = new[]
             {
-                unit == ProgressUnit.Elapsed ? "" : ProgressText.Percent(task.Value, total),
+                ProgressText.Percent(task.Value, total),
                 ProgressText.Amount(unit, task.Value, total),
                 ProgressText.Rate(unit, task.Value, elapsed),
             }

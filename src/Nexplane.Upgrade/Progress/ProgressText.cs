@@ -54,7 +54,7 @@ public static class ProgressText
         var parts = new[]
             {
                 Amount(unit, done, total),
-                Percent(done, unit == ProgressUnit.Elapsed ? null : total),
+                Percent(done, total),
                 Rate(unit, done, elapsed),
                 unit == ProgressUnit.Elapsed ? $"running for {Elapsed(elapsed)}" : Elapsed(elapsed),
             }

@@ -128,7 +128,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         var stopEnded = DateTimeOffset.UtcNow;
 
         // StartBackend, as the upgrade runs and watches it: compose recreates the services with the new images.
-        var failureOutput = Path.Combine(settings.StateDirectory, $"migration-output-{settings.Id}.log");
+        var output = Path.Combine(settings.StateDirectory, $"migration-output-{settings.Id}.log");
         try
         {
             await apps.UpAsync(rehearsedVersion: true, databaseId, log, cancellationToken);
@@ -143,7 +143,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         MigrationOutcome outcome;
         try
         {
-            outcome = await new MigrationLogWatcher(docker, log, advice, redact, display, _clock).WatchAsync(backendId, settings.MigrationTimeout, failureOutput, null, cancellationToken);
+            outcome = await new MigrationLogWatcher(docker, log, advice, redact, display, _clock).WatchAsync(backendId, settings.MigrationTimeout, output, null, cancellationToken);
         }
         catch (MigrationFailedException failure)
         {

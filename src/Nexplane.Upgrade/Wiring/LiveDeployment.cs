@@ -104,11 +104,11 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
         return before;
     }
 
-    async Task<MigrationOutcome> IBackendStart.WatchMigrationsAsync(string failureOutputFile, DateTimeOffset startedSince, CancellationToken cancellationToken)
+    async Task<MigrationOutcome> IBackendStart.WatchMigrationsAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken)
     {
         var backend = await NewestContainerAsync(deployment.BackendService, cancellationToken)
             ?? throw new InvalidOperationException($"compose reported {deployment.BackendService} started, but project {deployment.Project.Name} has no {deployment.BackendService} container.");
-        return await WatchBackendAsync(backend, Timeouts.Migration, failureOutputFile, startedSince, cancellationToken);
+        return await WatchBackendAsync(backend, Timeouts.Migration, outputFile, startedSince, cancellationToken);
     }
 
     async Task IRollbackDeployment.WatchBackendStartAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken)

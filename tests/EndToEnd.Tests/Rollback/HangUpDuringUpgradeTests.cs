@@ -53,6 +53,19 @@ public sealed class HangUpDuringUpgradeTests(HangUpDeployment fixture, ITestOutp
         Assert.False(File.Exists(_deployment.LockFile), "the upgrade left its lock behind");
         Assert.Equal("0.3.0", await _deployment.ServedVersionAsync());
 
+        // The backfill's own lines reached the output (here the run's log), and all of them its start-up output file.
+        Assert.Contains("backend | INFO  [alembic.runtime.migration] backfilling 004_backfill_asset_owner: 100/200 rows", log);
+        var outputFile = Regex.Match(log, @"the backend's output during its start-up is saved in (?<file>\S+)").Groups["file"].Value;
+        Assert.Contains("backfilling 003_agent_tunnels: 200/200 rows", await File.ReadAllTextAsync(outputFile));
+        // Each revision backfills for 8 s, logging as it goes: it lasts until the next revision or the start-up, not
+        // until its first line (a lower bound the delay guarantees, whatever the machine's load).
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Regex.Match(log, @"Report: (?<file>\S+\.json)").Groups["file"].Value));
+        var durations = report.RootElement.GetProperty("migrations").EnumerateArray()
+            .Select(migration => Regex.Match(migration.GetString()!, @"\((?<seconds>[0-9.]+) s\)$").Groups["seconds"].Value)
+            .ToList();
+        Assert.Equal(2, durations.Count);
+        Assert.All(durations, seconds => Assert.True(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture) >= 8, $"{seconds} s"));
+
         var after = await BuildScript.RunAsync(["Status", "--no-logo", .. _deployment.ToolArguments], timeout: TimeSpan.FromMinutes(1));
         Assert.Contains("Last upgrade: 0.2.0 -> 0.3.0", after.Output);
         Assert.Contains("Its terminal went away at", after.Output);

@@ -230,6 +230,23 @@ public sealed class SandboxMigrationTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task A_slowed_migration_logs_its_own_backfill_progress_through_alembics_logger()
+    {
+        var (database, environment) = await FreshDatabaseAsync();
+
+        var migrate = await MigrateAsync("0.2.0", environment.With("NEXPLANE_MIGRATION_DELAY_MS", "200"));
+
+        Assert.True(migrate.ExitCode == 0, migrate.AllOutput);
+        var initial = migrate.StandardError.Split('\n')
+            .SkipWhile(line => !line.Contains("Running upgrade  -> 001_initial"))
+            .Skip(1)
+            .TakeWhile(line => !line.Contains("Running upgrade"))
+            .ToList();
+        Assert.Equal([50, 100, 150, 200].Select(rows => $"INFO  [alembic.runtime.migration] backfilling 001_initial: {rows}/200 rows"), initial);
+        Assert.Equal("002_asset_tags", await RevisionAsync(database));
+    }
+
+    [Fact]
     public async Task SIGTERM_during_a_slow_migration_rolls_back_and_exits_0()
     {
         var (database, environment) = await FreshDatabaseAsync();

@@ -28,11 +28,41 @@ public sealed class MigrationProgressTests
             (2.70, "INFO:     Application startup complete."));
 
         Assert.Equal(["002_asset_tags -> 003_agent_tunnels, add agent tunnels (0.40 s)",
-                      "003_agent_tunnels -> 004_backfill_asset_owner, backfill asset owner (2.00 s)"],
+                      "003_agent_tunnels -> 004_backfill_asset_owner, backfill asset owner (2.20 s)"],
             progress.Migrations.Select(m => m.ToString()));
         Assert.Equal("004_backfill_asset_owner", progress.Head);
         Assert.Equal(Start.AddSeconds(2.7), progress.StartupCompletedAt);
         Assert.Null(progress.FailureLine);
+    }
+
+    [Fact]
+    public void A_migration_that_logs_its_own_progress_lasts_until_the_next_revision_or_the_startup_not_its_first_line()
+    {
+        var progress = Read(
+            (0.0, "INFO  [alembic.runtime.migration] Running upgrade 004_name_index -> 005_asset_region, asset region"),
+            (3.0, "INFO  [alembic.runtime.migration] backfilling assets.region: 20/200 rows"),
+            (15.0, "INFO  [alembic.runtime.migration] backfilling assets.region: 100/200 rows"),
+            (30.0, "INFO  [alembic.runtime.migration] backfilling assets.region: 200/200 rows"),
+            (30.2, "INFO  [alembic.runtime.migration] Running upgrade 005_asset_region -> 006_region_index, region index"),
+            (30.5, "INFO:     Started server process [7]"),
+            (31.0, "INFO:     Application startup complete."));
+
+        Assert.Equal([TimeSpan.FromSeconds(30.2), TimeSpan.FromSeconds(0.8)], progress.Migrations.Select(m => m.Duration!.Value.Round()));
+        Assert.Null(progress.Running);
+    }
+
+    [Fact]
+    public void The_running_migration_is_the_last_one_announced_until_the_startup_or_a_failure_ends_it()
+    {
+        var progress = Read((0.0, "INFO  [alembic.runtime.migration] Running upgrade 004 -> 005, asset region"));
+        Assert.Equal("005", progress.Running?.To);
+
+        progress.Observe(Start.AddSeconds(5), "stderr", "INFO  [alembic.runtime.migration] backfilling: 1/2");
+        Assert.Equal("005", progress.Running?.To);
+
+        progress.Observe(Start.AddSeconds(6), "stderr", "FAILED: Multiple head revisions are present");
+        Assert.Null(progress.Running);
+        Assert.Equal(TimeSpan.FromSeconds(6), progress.Migrations[0].Duration);
     }
 
     [Fact]
@@ -129,4 +159,10 @@ public sealed class MigrationProgressTests
         Assert.Equal(line, text);
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 18, 16, 2, TimeSpan.Zero).AddTicks(ticksIntoSecond), at);
     }
+}
+
+static class DurationRounding
+{
+    /// <summary>To the millisecond: a sum of seconds in double is not exact.</summary>
+    public static TimeSpan Round(this TimeSpan duration) => TimeSpan.FromMilliseconds(Math.Round(duration.TotalMilliseconds));
 }

@@ -33,6 +33,22 @@ public sealed class LiveProgressDisplayTests
     }
 
     [Fact]
+    public async Task A_migration_that_states_its_share_in_its_log_gets_a_bar_with_its_share()
+    {
+        var console = Terminal();
+        var display = new LiveProgressDisplay(console);
+
+        using (var running = new Nexplane.Upgrade.Backend.RunningMigrationLine(display))
+        {
+            running.Show(new Nexplane.Upgrade.Backend.AppliedMigration("004", "005", "asset region", DateTimeOffset.UnixEpoch, null));
+            running.Share(Nexplane.Upgrade.Backend.MigrationShare.Of("backfilling assets.region: 120/200 rows")!.Value);
+            await WaitUntilAsync(() => console.Output.Contains("60 %"));
+        }
+
+        Assert.Contains("Migration 004 -> 005: asset region", console.Output);
+    }
+
+    [Fact]
     public async Task Lines_written_through_the_console_while_it_runs_appear_above_the_display()
     {
         var console = Terminal();

@@ -56,6 +56,20 @@ public sealed class PlainProgressDisplayTests
     }
 
     [Fact]
+    public void A_migration_that_states_its_share_in_its_log_shows_it_beside_the_time_it_has_been_running()
+    {
+        using var display = Display();
+        using var running = new Nexplane.Upgrade.Backend.RunningMigrationLine(display);
+        running.Show(new Nexplane.Upgrade.Backend.AppliedMigration("004", "005", "asset region", DateTimeOffset.UnixEpoch, null));
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        running.Share(Nexplane.Upgrade.Backend.MigrationShare.Of("backfilling assets.region: 80/200 rows")!.Value);
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["Migration 004 -> 005: asset region: running for 0:10", "Migration 004 -> 005: asset region: 40 %, running for 0:20"], _lines);
+    }
+
+    [Fact]
     public void Rows_and_hosts_read_as_counts_of_their_total_and_a_relabelled_line_uses_its_new_label()
     {
         using var display = Display();

@@ -15,7 +15,7 @@ public interface IBackendStart
     Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);
 
     /// <summary>Follows the new backend's migrations to its startup; throws <see cref="MigrationFailedException"/> on a failure, saving its output.</summary>
-    Task<MigrationOutcome> WatchMigrationsAsync(string failureOutputFile, DateTimeOffset startedSince, CancellationToken cancellationToken);
+    Task<MigrationOutcome> WatchMigrationsAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken);
 
     /// <summary>Returns when the backend's health endpoint first answered.</summary>
     Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken);

@@ -5,9 +5,9 @@ namespace Nexplane.Upgrade.Steps.StartBackend;
 
 /// <summary>What StartBackend acts on.</summary>
 /// <param name="Services">The app services to start on their new tags (those present in the deployment).</param>
-/// <param name="FailureOutputFile">Where the backend's whole output is saved if it does not start.</param>
+/// <param name="OutputFile">Where the backend's whole output during its start-up is saved; a failure names it.</param>
 /// <param name="DowntimeStartedAt">When Stop stopped the backend (null when this run does not know it): the downtime is said.</param>
-public sealed record StartBackendInput(IReadOnlyCollection<string> Services, string FailureOutputFile, DateTimeOffset? DowntimeStartedAt);
+public sealed record StartBackendInput(IReadOnlyCollection<string> Services, string OutputFile, DateTimeOffset? DowntimeStartedAt);
 
 /// <summary>How the backend's migrations ended: applied up to its startup, or failed with what the operator does next.</summary>
 public abstract record MigrationResult;
@@ -38,7 +38,7 @@ public sealed class StartBackendStep(IRunOutput output)
         MigrationOutcome outcome;
         try
         {
-            outcome = await deployment.WatchMigrationsAsync(input.FailureOutputFile, startedSince, cancellationToken);
+            outcome = await deployment.WatchMigrationsAsync(input.OutputFile, startedSince, cancellationToken);
         }
         catch (MigrationFailedException failure)
         {
@@ -46,9 +46,9 @@ public sealed class StartBackendStep(IRunOutput output)
             return DidNotStart(failure);
         }
 
-        output.Information(outcome.Migrations.Count == 0
+        output.Information("{Summary:l}; the backend's output during its start-up is saved in {OutputFile}", outcome.Migrations.Count == 0
             ? "No migration was pending; startup completed"
-            : $"{outcome.Migrations.Count} migration(s) applied, head {outcome.Head}; startup completed");
+            : $"{outcome.Migrations.Count} migration(s) applied, head {outcome.Head}; startup completed", input.OutputFile);
         return new MigrationsApplied(outcome);
     }
 

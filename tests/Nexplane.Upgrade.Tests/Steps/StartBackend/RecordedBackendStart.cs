@@ -19,10 +19,10 @@ sealed class RecordedBackendStart(Func<string, MigrationOutcome> migrations, Exc
         return Task.FromResult(DateTimeOffset.UnixEpoch);
     }
 
-    public Task<MigrationOutcome> WatchMigrationsAsync(string failureOutputFile, DateTimeOffset startedSince, CancellationToken cancellationToken)
+    public Task<MigrationOutcome> WatchMigrationsAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken)
     {
         Calls.Add("watch migrations");
-        return Task.FromResult(migrations(failureOutputFile));
+        return Task.FromResult(migrations(outputFile));
     }
 
     public Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken)

@@ -34,13 +34,14 @@ public sealed class StartBackendStepTests : IDisposable
     {
         var deployment = new RecordedBackendStart(_ => new MigrationOutcome([Migration("003", "004"), Migration("004", "005")], "005", DateTimeOffset.UnixEpoch));
 
-        var (migrations, _) = await StartAsync(Input("backend", "worker"), deployment);
+        var input = Input("backend", "worker");
+        var (migrations, _) = await StartAsync(input, deployment);
 
         Assert.Equal(
             ["pin backend,worker", "start backend,worker", "watch migrations", "wait for health", "confirm stable backend,worker"],
             deployment.Calls);
         Assert.Equal("005", Assert.IsType<MigrationsApplied>(migrations).Outcome.Head);
-        Assert.Contains("INF 2 migration(s) applied, head 005; startup completed", _output.Lines);
+        Assert.Contains($"INF 2 migration(s) applied, head 005; startup completed; the backend's output during its start-up is saved in {input.OutputFile}", _output.Lines);
         Assert.Equal("2, head 005", _output.Summary["Migrations"]);
     }
 
@@ -54,10 +55,10 @@ public sealed class StartBackendStepTests : IDisposable
 
         var failed = Assert.IsType<BackendDidNotStart>(migrations);
         Assert.Null(healthyAt);
-        Assert.Equal(input.FailureOutputFile, failed.Failure.OutputFile);
-        Assert.Contains(failed.NextSteps, step => step.Contains(input.FailureOutputFile) && step.Contains("bug report"));
+        Assert.Equal(input.OutputFile, failed.Failure.OutputFile);
+        Assert.Contains(failed.NextSteps, step => step.Contains(input.OutputFile) && step.Contains("bug report"));
         Assert.Contains(failed.NextSteps, step => step.StartsWith("The Rollback step puts the previous images back"));
-        Assert.Contains($"ERR The backend's full output is saved in {input.FailureOutputFile}", _output.Lines);
+        Assert.Contains($"ERR The backend's full output is saved in {input.OutputFile}", _output.Lines);
         Assert.Contains(_output.Lines, line => line.StartsWith("ERR What next:") && line.Contains("report the failed migration"));
         Assert.Equal(["pin backend,worker", "start backend,worker", "watch migrations"], deployment.Calls);
         Assert.False(_output.Summary.ContainsKey("Migrations"));
@@ -110,7 +111,7 @@ public sealed class StartBackendStepTests : IDisposable
         var (migrations, _) = await StartAsync(Input("backend"), deployment);
 
         Assert.Null(Assert.IsType<MigrationsApplied>(migrations).Outcome.Head);
-        Assert.Contains("INF No migration was pending; startup completed", _output.Lines);
+        Assert.Contains(_output.Lines, line => line.StartsWith("INF No migration was pending; startup completed; the backend's output during its start-up is saved in "));
         Assert.Equal("0, head unchanged", _output.Summary["Migrations"]);
     }
 }
