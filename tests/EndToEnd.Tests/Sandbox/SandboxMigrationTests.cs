@@ -242,7 +242,7 @@ public sealed class SandboxMigrationTests(PostgresCluster postgres)
             .Skip(1)
             .TakeWhile(line => !line.Contains("Running upgrade"))
             .ToList();
-        Assert.Equal([50, 100, 150, 200].Select(rows => $"INFO  [alembic.runtime.migration] backfilling 001_initial: {rows}/200 rows"), initial);
+        Assert.Equal(new[] { 50, 100, 150, 200 }.Select(rows => $"INFO  [alembic.runtime.migration] backfilling 001_initial: {rows}/200 rows"), initial);
         Assert.Equal("002_asset_tags", await RevisionAsync(database));
     }
 
