@@ -6,9 +6,12 @@ namespace EndToEnd.Tests.Rollback;
 public sealed class BrokenReleaseDeployment() : RollbackDeploymentFixture(31);
 
 /// <summary>Base for the class fixtures: xunit needs a parameterless constructor per class.</summary>
-public abstract class RollbackDeploymentFixture(int number, EndToEnd.Tests.Support.SandboxShape shape = EndToEnd.Tests.Support.SandboxShape.Runbook) : IAsyncLifetime
+public abstract class RollbackDeploymentFixture(
+    int number,
+    EndToEnd.Tests.Support.SandboxShape shape = EndToEnd.Tests.Support.SandboxShape.Runbook,
+    EndToEnd.Tests.Support.ComposeLane compose = EndToEnd.Tests.Support.ComposeLane.Default) : IAsyncLifetime
 {
-    public RollbackDeployment Deployment { get; } = new(number, shape);
+    public RollbackDeployment Deployment { get; } = new(number, shape, compose);
     public Task InitializeAsync() => Deployment.InitializeAsync();
     public Task DisposeAsync() => Deployment.DisposeAsync();
 }

@@ -18,13 +18,14 @@ public sealed record BeforeUpgrade(string Version, DeploymentSnapshot Snapshot);
 /// elsewhere: another version, an unfinished upgrade, a lock, or a compose file or .env not byte for byte as the
 /// fresh instance had them (a rollback restores both exactly; a test that edits them leaves them changed).
 /// </summary>
-public sealed partial class RollbackDeployment(int number, SandboxShape shape = SandboxShape.Runbook) : IAsyncLifetime
+public sealed partial class RollbackDeployment(int number, SandboxShape shape = SandboxShape.Runbook, ComposeLane compose = ComposeLane.Default)
+    : IAsyncLifetime
 {
     public SandboxShape Shape { get; } = shape;
 
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    public SandboxInstance Sandbox { get; } = new(number);
+    public SandboxInstance Sandbox { get; } = new(number, compose);
 
     public static string JournalDirectory => Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "upgrade");
 

@@ -206,7 +206,8 @@ public sealed class RealShapeRequiredVariableTests(RealShapeRequiredVariableSand
         Assert.Contains("ERROR:    Application startup failed. Exiting.", logs);
         Assert.DoesNotContain("Application startup complete.", logs[logs.IndexOf("Running upgrade 002_asset_tags", StringComparison.Ordinal)..]);
         // Migrated: the database is at 0.3.5's head, yet nothing serves it.
-        var (_, revision) = await RealShape.ExecAsync($"{sandbox.Project}_db_1", "psql", "-U", "nexplane", "-d", "nexplane", "-tAc", "select version_num from alembic_version");
+        // The db container by its compose labels: v1 names it project_db_1, v2 project-db-1.
+        var (_, revision) = await RealShape.ExecAsync((await RealShape.ContainersAsync(sandbox))["db"].ID, "psql", "-U", "nexplane", "-d", "nexplane", "-tAc", "select version_num from alembic_version");
         Assert.Equal("004_backfill_asset_owner", revision.Trim());
 
         SetEnv("NEXPLANE_ENCRYPTION_KEY", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));

@@ -13,9 +13,12 @@ namespace EndToEnd.Tests.Support;
 /// tests, 63 shared by every real-shape upgrade, rollback, dry-run and rehearsal test), 70 rehearsals on the runbook
 /// shape, 72-73 benchmarks/rehearsal.sh, 75 the rollback without a restore, 80 dry run and CI output.
 /// </summary>
-public sealed class SandboxInstance(int number)
+public sealed class SandboxInstance(int number, ComposeLane compose = ComposeLane.Default)
 {
     public int Number { get; } = number is >= 1 and <= 99 ? number : throw new ArgumentOutOfRangeException(nameof(number));
+
+    /// <summary>Which compose creates the instance's containers (and so, by the tool's own choice, upgrades them).</summary>
+    public ComposeLane Compose { get; } = compose;
     public string Project => $"nexplane-sandbox-{Number}";
     public string DeployDirectory => Path.Combine(RepositoryRoot.Path, ".sandbox", $"instance-{Number}");
     public string ComposeFile => Path.Combine(DeployDirectory, "docker-compose.yml");
@@ -74,7 +77,7 @@ public sealed class SandboxInstance(int number)
     {
         await EnsureEnvironmentAsync();
         await RemoveAsync();
-        await RunScriptAsync("sandbox-up.sh", "--instance", Number.ToString(), "--version", version,
+        await RunScriptAsync(ComposeEnvironment, "sandbox-up.sh", "--instance", Number.ToString(), "--version", version,
             "--tag-style", tagStyle, "--naming", naming, "--skip-prepare");
     }
 
@@ -91,16 +94,25 @@ public sealed class SandboxInstance(int number)
         }
         await EnsureEnvironmentAsync();
         await RemoveAsync();
-        await RunScriptAsync("sandbox-up.sh", "--instance", Number.ToString(), "--version", version, "--shape", "real", "--skip-prepare");
+        await RunScriptAsync(ComposeEnvironment, "sandbox-up.sh", "--instance", Number.ToString(), "--version", version, "--shape", "real", "--skip-prepare");
     }
 
     public Task RemoveAsync() => RunScriptAsync("sandbox-down.sh", "--instance", Number.ToString());
 
-    static async Task RunScriptAsync(string script, params string[] arguments)
+    /// <summary>scripts/lib/common.sh's detect_compose: v2 when installed, unless the lane insists on v1.</summary>
+    IReadOnlyDictionary<string, string?> ComposeEnvironment => new Dictionary<string, string?>
+    {
+        ["NEXPLANE_SANDBOX_COMPOSE"] = Compose == ComposeLane.V1 ? "v1" : null,
+    };
+
+    static Task RunScriptAsync(string script, params string[] arguments) => RunScriptAsync(new Dictionary<string, string?>(), script, arguments);
+
+    static async Task RunScriptAsync(IReadOnlyDictionary<string, string?> environment, string script, params string[] arguments)
     {
         var output = new StringBuilder();
         var result = await Cli.Wrap("bash")
             .WithArguments([Path.Combine(RepositoryRoot.Path, "scripts", script), .. arguments])
+            .WithEnvironmentVariables(environment)
             .WithWorkingDirectory(RepositoryRoot.Path)
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
@@ -109,6 +121,18 @@ public sealed class SandboxInstance(int number)
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"scripts/{script} {string.Join(' ', arguments)} failed with exit code {result.ExitCode}:{Environment.NewLine}{output}");
     }
+}
+
+/// <summary>
+/// Which compose creates a sandbox instance. The suite runs on v2 (what real installs run); the v1 lane creates its
+/// instances with Debian 12's docker-compose 1.29.2, whose containers (project_service_1) the tool keeps on v1.
+/// </summary>
+public enum ComposeLane
+{
+    /// <summary>scripts/lib/common.sh's choice: v2, which scripts/test-env.sh installs.</summary>
+    Default,
+    /// <summary>docker-compose v1 (NEXPLANE_SANDBOX_COMPOSE=v1).</summary>
+    V1,
 }
 
 /// <summary>The deployment shapes scripts/sandbox-up.sh brings up (<c>--shape</c>).</summary>
