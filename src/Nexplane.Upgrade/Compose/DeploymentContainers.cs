@@ -69,7 +69,7 @@ public sealed class DeploymentContainers(IDockerClient docker, string project, s
 
     /// <summary>
     /// The compose version that created this project's newest container (its <c>com.docker.compose.version</c> label),
-    /// or null when the project has no container or it carries no such label.
+    /// or null when no container of the project carries one.
     /// </summary>
     public async Task<string?> CreatedByComposeVersionAsync(CancellationToken cancellationToken)
     {
@@ -81,8 +81,11 @@ public sealed class DeploymentContainers(IDockerClient docker, string project, s
                 ["label"] = new Dictionary<string, bool> { [$"{ProjectLabel}={Project}"] = true },
             },
         }, cancellationToken);
-        var newest = listed.OrderByDescending(container => container.Created).FirstOrDefault();
-        return newest?.Labels is { } labels && labels.TryGetValue(ComposeVersionLabel, out var version) ? version : null;
+        return listed
+            .Where(container => container.Labels?.ContainsKey(ComposeVersionLabel) == true)
+            .OrderByDescending(container => container.Created)
+            .Select(container => container.Labels[ComposeVersionLabel])
+            .FirstOrDefault();
     }
 
     /// <summary>All containers of <paramref name="service"/> in this project, running or not.</summary>
