@@ -89,6 +89,14 @@ partial class Build
         _deployment = deployment;
     }
 
+    /// <summary>The project name compose v2 itself gives the deployment; not asked when the operator named the project.</summary>
+    string? ComposeV2ProjectName(ComposeDocument compose, DotEnvFile envFile) =>
+        string.IsNullOrWhiteSpace(ComposeProject)
+            ? ComposeProjectName.AskComposeV2Async(Commands,
+                new ComposeCli(ComposeVariant.V2, compose.Path, projectName: null, envFile.Path, new ProtectedServiceGuard([], Advice)),
+                CancellationToken.None).GetAwaiter().GetResult()
+            : null;
+
     /// <summary>A target used the deployment without resolving it first: a mistake in build/, not in the operator's input.</summary>
     static InvalidOperationException DeploymentNotResolved() =>
         new("The deployment is not resolved: a target that acts on it starts with .Executes(ResolveDeployment).");
@@ -122,7 +130,7 @@ partial class Build
         {
             ComposeFile = compose!.Path,
             EnvFile = envFile.Path,
-            Project = ComposeProjectName.Resolve(ComposeProject, ParameterSource(nameof(ComposeProject)), compose, envFile),
+            Project = ComposeProjectName.Resolve(ComposeProject, ParameterSource(nameof(ComposeProject)), compose, envFile, ComposeV2ProjectName(compose, envFile)),
             AppServices = AppServices,
             ProtectedServices = ProtectedServices,
             ComposeServices = composeServices,

@@ -44,7 +44,14 @@ public sealed class ComposeCli
     /// </summary>
     public CommandLine Config() => Command(["config"]);
 
-    /// <summary><c>stop</c> with a timeout: stops exactly these services.</summary>
+    /// <summary>
+    /// <c>config --no-interpolate --format json</c>, compose v2 only: the model with compose's own project name, read
+    /// without interpolating the deployment's values.
+    /// </summary>
+    public CommandLine ModelWithoutValues() => Variant == ComposeVariant.V2
+        ? Command(["config", "--no-interpolate", "--format", "json"])
+        : throw new InvalidOperationException("docker-compose v1 has no JSON model with the project name; ask v2.");
+
     CommandLine Command(IEnumerable<string> arguments) =>
         new(_baseCommand[0], [.. _baseCommand.Skip(1), .. arguments]) { WorkingDirectory = WorkingDirectory };
 

@@ -11,6 +11,9 @@ public sealed record RequiredComposeVariable(string Name, bool ErrorIfUnset, IRe
 /// (or <c>${FOO?}</c>) have no default. When neither the environment nor the .env file sets one, compose only warns
 /// ("The FOO variable is not set. Defaulting to a blank string.") and starts the service with an empty value, which
 /// a new release that needs FOO survives only as a crash loop after its migration. Read-only.
+/// Read from the file rather than asked of compose: v2's <c>config --variables</c> (2.26) lists <c>${FOO}</c> and
+/// <c>${FOO:-}</c> alike (not required, empty default), yet only the first leaves the service without a value, and
+/// v1 has no such listing at all.
 /// </summary>
 public static partial class ComposeVariables
 {
