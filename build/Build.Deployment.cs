@@ -93,7 +93,7 @@ partial class Build
     string? ComposeV2ProjectName(ComposeDocument compose, DotEnvFile envFile) =>
         string.IsNullOrWhiteSpace(ComposeProject)
             ? ComposeProjectName.AskComposeV2Async(Commands,
-                new ComposeCli(ComposeVariant.V2, compose.Path, projectName: null, envFile.Path, new ProtectedServiceGuard([], Advice)),
+                new ComposeCli(ComposeVariant.V2, compose.Path, projectName: null, envFile.Path, new ProtectedServiceGuard(ProtectedServices, Advice)),
                 CancellationToken.None).GetAwaiter().GetResult()
             : null;
 
@@ -125,6 +125,9 @@ partial class Build
             : null;
         problems.ThrowIfAny();
         var envFile = DotEnvFile.Load(EnvFile ?? compose!.DefaultEnvFilePath);
+        // The backend's own lines are relayed during its start-up: a traceback must not print the deployment's secrets.
+        foreach (var secret in EnvFileSecrets.In(envFile))
+            SecretRedactor.Register(secret);
 
         var deployment = new Deployment
         {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares this machine for the sandbox and the integration tests:
 #   1. installs the Debian packages the sandbox needs (only those missing),
-#   2. installs the compose v2 plugin (what real installs run) from Debian trixie, pinned, unless present,
+#   2. installs the compose v2 plugin (what real installs run), trixie's 2.26.1-4 exactly, unless present,
 #   3. starts the Docker engine unless one already answers,
 #   4. starts a local registry on 127.0.0.1:5000 unless one already answers.
 # Idempotent and fast when everything is in place; safe on a laptop that already runs Docker.
@@ -17,7 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 REQUIRED_PACKAGES=(docker.io docker-registry docker-compose postgresql-15 postgresql-client-15 redis-server curl jq iproute2
   dropbear-bin openssh-client sudo)
 # Compose v2: bookworm has no v2 package; trixie's docker-compose is the v2 CLI plugin alone (a static binary needing
-# only libc6 >= 2.34). Pinned: the suite's expectations (container names, messages) are this version's.
+# only libc6 >= 2.34). This version exactly: the suite's expectations (container names, messages) are its own.
 COMPOSE_V2_PACKAGE_VERSION="2.26.1-4"
 COMPOSE_V2_PLUGIN="/usr/libexec/docker/cli-plugins/docker-compose"
 REGISTRY_DIR="$SANDBOX_STATE_DIR/registry"
@@ -84,11 +84,12 @@ install_compose_v2() {
   local started work apt_log="$SANDBOX_LOG_DIR/apt-compose-v2.log"
   started="$(date +%s%N)"
   work="$SANDBOX_CACHE_DIR/compose-v2"
-  as_root mkdir -p "$SANDBOX_LOG_DIR" "$work/lists/partial"
+  as_root mkdir -p "$SANDBOX_LOG_DIR" "$work/lists/partial" "$work/cache/archives/partial"
   printf 'deb %s trixie main\n' "$(debian_mirror)" | as_root tee "$work/sources.list" >/dev/null
+  # Its own sources, lists and cache (so the system's package cache never learns trixie's packages);
   # APT::Sandbox::User=root: the private directories are root's, so apt's _apt user could not write into them.
   local private=(-o "Dir::Etc::sourcelist=$work/sources.list" -o Dir::Etc::sourceparts=/nonexistent -o "Dir::State::Lists=$work/lists"
-    -o APT::Sandbox::User=root)
+    -o "Dir::Cache=$work/cache" -o APT::Sandbox::User=root)
   log "compose v2: downloading docker-compose=$COMPOSE_V2_PACKAGE_VERSION from trixie (log: $apt_log)"
   as_root apt-get "${private[@]}" update -qq >"$apt_log" 2>&1 || { tail -n 20 "$apt_log" >&2; die "apt-get update (trixie, private lists) failed"; }
   as_root rm -f "$work"/docker-compose_*.deb

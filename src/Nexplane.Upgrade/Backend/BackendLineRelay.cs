@@ -17,7 +17,8 @@ public sealed class BackendLineRelay(Action<string> log, Func<string, string> re
 
     public void Relay(DateTimeOffset at, string line)
     {
-        if (at - _windowStart >= TimeSpan.FromSeconds(1))
+        // A line stamped before the window (another clock, a resumed read) opens a new one rather than holding it open.
+        if (at - _windowStart >= TimeSpan.FromSeconds(1) || at < _windowStart)
         {
             _windowStart = at;
             _shownInWindow = 0;

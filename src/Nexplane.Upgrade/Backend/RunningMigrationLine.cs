@@ -10,18 +10,24 @@ namespace Nexplane.Upgrade.Backend;
 sealed class RunningMigrationLine(IProgressDisplay display) : IDisposable
 {
     IProgressLine? current;
+    double shown;
 
     public void Show(AppliedMigration migration)
     {
         current?.Dispose();
+        shown = 0;
         current = display.Start($"Migration {migration.From} -> {migration.To}: {migration.Description}", ProgressUnit.Elapsed);
     }
 
-    /// <summary>The running migration said how far it got (0 to 1): its line shows the share from now on.</summary>
+    /// <summary>
+    /// The running migration said how far it got (0 to 1): its line shows the share from now on. A lower share than
+    /// the one shown (another count in a later line) never moves the bar back.
+    /// </summary>
     public void Share(double done)
     {
-        if (current is null)
+        if (current is null || done < shown)
             return;
+        shown = done;
         current.SetTotal(100);
         current.Report(done * 100);
     }

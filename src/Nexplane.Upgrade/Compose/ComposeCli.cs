@@ -55,10 +55,25 @@ public sealed class ComposeCli
     CommandLine Command(IEnumerable<string> arguments) =>
         new(_baseCommand[0], [.. _baseCommand.Skip(1), .. arguments]) { WorkingDirectory = WorkingDirectory };
 
-    /// <summary>Whether a compose CLI works on this machine: <c>docker compose version</c> or <c>docker-compose version</c> succeeds.</summary>
-    public static Task<bool> WorksAsync(ICommandRunner commands, ComposeVariant variant, CancellationToken cancellationToken) =>
-        Succeeds(commands, variant == ComposeVariant.V2 ? new CommandLine("docker", "compose", "version") : new CommandLine("docker-compose", "version"),
-            cancellationToken);
+    /// <summary>
+    /// Whether a compose CLI works on this machine: <c>docker compose version</c> succeeds, or <c>docker-compose version
+    /// --short</c> prints a 1.x version (many installs put the standalone v2 binary under that name, and it would rename
+    /// the containers it recreates just as the plugin does).
+    /// </summary>
+    public static async Task<bool> WorksAsync(ICommandRunner commands, ComposeVariant variant, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (variant == ComposeVariant.V2)
+                return (await commands.RunAsync(new CommandLine("docker", "compose", "version"), cancellationToken: cancellationToken)).Succeeded;
+            var v1 = await commands.RunAsync(new CommandLine("docker-compose", "version", "--short"), cancellationToken: cancellationToken);
+            return v1.Succeeded && v1.StandardOutput.FirstOrDefault()?.Trim().StartsWith("1.", StringComparison.Ordinal) == true;
+        }
+        catch (CommandNotStartedException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// The compose CLI for a deployment (<see cref="ComposeSelection"/>): the operator's <paramref name="requested"/> one,
@@ -67,18 +82,6 @@ public sealed class ComposeCli
     public static Task<ComposeChoice> ChooseAsync(ICommandRunner commands, ComposeCommand requested, string? createdBy, string flag,
         CancellationToken cancellationToken) =>
         ComposeSelection.ChooseAsync(requested, createdBy, variant => WorksAsync(commands, variant, cancellationToken), flag);
-
-    static async Task<bool> Succeeds(ICommandRunner commands, CommandLine command, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await commands.RunAsync(command, cancellationToken: cancellationToken)).Succeeded;
-        }
-        catch (CommandNotStartedException)
-        {
-            return false;
-        }
-    }
 }
 
 public enum ComposeVariant { V2, V1 }

@@ -13,7 +13,14 @@ public sealed record ServiceContainer(
     string State,
     DateTime? StartedAt,
     long RestartCount,
-    int? ExitCode);
+    int? ExitCode)
+{
+    /// <summary>The compose version that created it (<c>com.docker.compose.version</c>), or null without that label.</summary>
+    public string? ComposeVersion { get; init; }
+
+    /// <summary>A <c>compose run</c> container (<c>com.docker.compose.oneoff=True</c>), not one of the service's own.</summary>
+    public bool OneOff { get; init; }
+}
 
 /// <summary>
 /// The containers of one compose deployment, found through the Docker engine API (Docker.DotNet) by compose's
@@ -25,6 +32,7 @@ public sealed class DeploymentContainers(IDockerClient docker, string project, s
     public const string ProjectLabel = "com.docker.compose.project";
     public const string ServiceLabel = "com.docker.compose.service";
     public const string ComposeVersionLabel = "com.docker.compose.version";
+    public const string OneOffLabel = "com.docker.compose.oneoff";
 
     public string Project { get; } = project;
 
@@ -68,25 +76,15 @@ public sealed class DeploymentContainers(IDockerClient docker, string project, s
     }
 
     /// <summary>
-    /// The compose version that created this project's newest container (its <c>com.docker.compose.version</c> label),
-    /// or null when no container of the project carries one.
+    /// The compose version that created <paramref name="service"/>'s newest container of its own (not a one-off
+    /// <c>compose run</c>; only containers created from this compose file), or null when none carries the label.
     /// </summary>
-    public async Task<string?> CreatedByComposeVersionAsync(CancellationToken cancellationToken)
-    {
-        var listed = await docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{ProjectLabel}={Project}"] = true },
-            },
-        }, cancellationToken);
-        return listed
-            .Where(container => container.Labels?.ContainsKey(ComposeVersionLabel) == true)
-            .OrderByDescending(container => container.Created)
-            .Select(container => container.Labels[ComposeVersionLabel])
-            .FirstOrDefault();
-    }
+    public async Task<string?> CreatedByComposeVersionAsync(string service, CancellationToken cancellationToken) =>
+        (await OfServiceAsync(service, cancellationToken))
+        .Where(container => !container.OneOff && container.ComposeVersion is not null)
+        .OrderByDescending(container => container.StartedAt ?? DateTime.MinValue)
+        .Select(container => container.ComposeVersion)
+        .FirstOrDefault();
 
     /// <summary>All containers of <paramref name="service"/> in this project, running or not.</summary>
     public async Task<IReadOnlyList<ServiceContainer>> OfServiceAsync(string service, CancellationToken cancellationToken)
@@ -120,10 +118,17 @@ public sealed class DeploymentContainers(IDockerClient docker, string project, s
                 inspected.State.Status,
                 DateTime.TryParse(inspected.State.StartedAt, null, System.Globalization.DateTimeStyles.RoundtripKind, out var started) ? started : null,
                 inspected.RestartCount,
-                inspected.State.Running ? null : (int)inspected.State.ExitCode));
+                inspected.State.Running ? null : (int)inspected.State.ExitCode)
+            {
+                ComposeVersion = Label(inspected, ComposeVersionLabel),
+                OneOff = Label(inspected, OneOffLabel) == "True",
+            });
         }
         return containers;
     }
+
+    static string? Label(ContainerInspectResponse container, string name) =>
+        container.Config.Labels is { } labels && labels.TryGetValue(name, out var value) ? value : null;
 }
 
 public sealed class DockerUnavailableException(string message) : Exception(message);

@@ -56,7 +56,8 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     {
         if (_compose is not null)
             return _compose;
-        var createdBy = await (await ContainersAsync(cancellationToken)).CreatedByComposeVersionAsync(cancellationToken);
+        // The backend's: the service every upgrade and rollback recreates.
+        var createdBy = await (await ContainersAsync(cancellationToken)).CreatedByComposeVersionAsync(deployment.BackendService, cancellationToken);
         var choice = await ComposeCli.ChooseAsync(commands, settings.ComposeCommand, createdBy, Advice.Flag(Setting.ComposeCommand), cancellationToken);
         Line($"Compose: {choice.Reason}");
         return _compose = new ComposeCli(choice.Variant, deployment.ComposeFile, deployment.Project.Name, deployment.EnvFile,

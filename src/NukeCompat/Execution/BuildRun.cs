@@ -284,7 +284,7 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         try
         {
             // A server build has no log file yet: without one, nothing the run does from here would be kept.
-            var runLogFile = logging.EnsureRunLog(DateTime.Now);
+            var runLogFile = StartRunLog(session, logging);
             NukeBuild.RunLogFile = runLogFile;
             session.Logger.Warning(
                 "The terminal went away ({How:l}): the build goes on to its end without it{Where:l}",
@@ -294,6 +294,20 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         catch (Exception exception)
         {
             session.Logger.Verbose(exception, "Recording the hang-up failed");
+        }
+    }
+
+    /// <summary>The run's own log, started now if need be; a log that cannot be started never stops the hang-up's record.</summary>
+    private static AbsolutePath? StartRunLog(BuildSession session, BuildLogging logging)
+    {
+        try
+        {
+            return logging.EnsureRunLog(DateTime.Now);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            session.Logger.Verbose(exception, "Starting the run's own log failed");
+            return null;
         }
     }
 

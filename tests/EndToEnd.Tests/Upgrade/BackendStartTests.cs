@@ -34,7 +34,7 @@ public sealed class BackendStartTests : IAsyncLifetime
     static readonly ICommandRunner Commands = new CliWrapCommandRunner();
 
     async Task<ComposeCli> ComposeAsync() =>
-        new((await ComposeCli.ChooseAsync(Commands, ComposeCommand.Auto, await Containers.CreatedByComposeVersionAsync(CancellationToken.None), "--compose-command",
+        new((await ComposeCli.ChooseAsync(Commands, ComposeCommand.Auto, await Containers.CreatedByComposeVersionAsync("backend", CancellationToken.None), "--compose-command",
                 CancellationToken.None)).Variant, _sandbox.ComposeFile, _sandbox.Project, _sandbox.EnvFile, new ProtectedServiceGuard(["db", "redis"], TestAdvice.Nuke));
 
     async Task<string> StartOnAsync(string version, string upgradeId)

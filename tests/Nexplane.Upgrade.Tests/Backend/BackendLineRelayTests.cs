@@ -44,4 +44,20 @@ public class BackendLineRelayTests
                       "backend | ... 6 more line(s) in that second, not shown here (every line is in /state/migration-output-u1.log)"],
             _shown);
     }
+
+    [Fact]
+    public void A_line_stamped_before_the_window_opens_a_new_one_instead_of_holding_the_old_one_open()
+    {
+        var relay = Relay();
+
+        for (var i = 0; i < 12; i++)
+            relay.Relay(Start.AddMinutes(5), $"ahead {i}");
+        relay.Relay(Start, "behind");
+        relay.End();
+
+        Assert.Equal([.. Enumerable.Range(0, 10).Select(i => $"backend | ahead {i}"),
+                      "backend | ... 2 more line(s) in that second, not shown here (every line is in /state/migration-output-u1.log)",
+                      "backend | behind"],
+            _shown);
+    }
 }

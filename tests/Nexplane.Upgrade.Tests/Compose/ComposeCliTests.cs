@@ -61,26 +61,36 @@ public sealed class ComposeCliTests
     }
 
     [Fact]
-    public async Task A_cli_works_when_its_version_command_succeeds_and_not_when_it_fails_or_is_missing()
+    public async Task V2_works_when_its_version_command_succeeds_and_not_when_it_fails_or_is_missing()
     {
-        var commands = new RecordingCommandRunner(command => new CommandAnswer(command.Program == "docker" ? 0 : 1));
-        Assert.True(await ComposeCli.WorksAsync(commands, ComposeVariant.V2, CancellationToken.None));
-        Assert.False(await ComposeCli.WorksAsync(commands, ComposeVariant.V1, CancellationToken.None));
-        Assert.Equal(["docker compose version", "docker-compose version"], commands.Commands.Select(c => c.ToString()));
+        Assert.True(await ComposeCli.WorksAsync(new RecordingCommandRunner(), ComposeVariant.V2, CancellationToken.None));
+        Assert.False(await ComposeCli.WorksAsync(new RecordingCommandRunner(_ => new CommandAnswer(1)), ComposeVariant.V2, CancellationToken.None));
 
         var nothing = new RecordingCommandRunner(command =>
             throw new CommandNotStartedException(command, new System.ComponentModel.Win32Exception("No such file or directory")));
-        Assert.False(await ComposeCli.WorksAsync(nothing, ComposeVariant.V1, CancellationToken.None));
+        Assert.False(await ComposeCli.WorksAsync(nothing, ComposeVariant.V2, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("1.29.2\n", true)]
+    [InlineData("2.26.1\n", false)] // the standalone v2 binary installed as docker-compose renames containers like the plugin
+    [InlineData("", false)]
+    public async Task V1_works_only_when_docker_compose_reports_a_1_x_version(string shortVersion, bool works)
+    {
+        var commands = new RecordingCommandRunner(_ => new CommandAnswer(0, shortVersion));
+
+        Assert.Equal(works, await ComposeCli.WorksAsync(commands, ComposeVariant.V1, CancellationToken.None));
+        Assert.Equal(["docker-compose version --short"], commands.Commands.Select(c => c.ToString()));
     }
 
     [Fact]
     public async Task A_deployment_v1_created_keeps_v1_through_the_production_probe_and_asks_nothing_else()
     {
-        var commands = new RecordingCommandRunner();
+        var commands = new RecordingCommandRunner(_ => new CommandAnswer(0, "1.29.2\n"));
 
         var choice = await ComposeCli.ChooseAsync(commands, ComposeCommand.Auto, "1.29.2", "--compose-command", CancellationToken.None);
 
         Assert.Equal(ComposeVariant.V1, choice.Variant);
-        Assert.Equal(["docker-compose version"], commands.Commands.Select(c => c.ToString()));
+        Assert.Equal(["docker-compose version --short"], commands.Commands.Select(c => c.ToString()));
     }
 }

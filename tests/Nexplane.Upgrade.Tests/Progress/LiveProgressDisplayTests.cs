@@ -41,7 +41,7 @@ public sealed class LiveProgressDisplayTests
         using (var running = new Nexplane.Upgrade.Backend.RunningMigrationLine(display))
         {
             running.Show(new Nexplane.Upgrade.Backend.AppliedMigration("004", "005", "asset region", DateTimeOffset.UnixEpoch, null));
-            running.Share(Nexplane.Upgrade.Backend.MigrationShare.Of("backfilling assets.region: 120/200 rows")!.Value);
+            running.Share(Nexplane.Upgrade.Backend.MigrationShare.Of("INFO  [alembic.runtime.migration] backfilling assets.region: 120/200 rows")!.Value);
             await WaitUntilAsync(() => console.Output.Contains("60 %"));
         }
 

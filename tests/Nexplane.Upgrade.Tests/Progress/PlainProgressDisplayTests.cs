@@ -63,10 +63,14 @@ public sealed class PlainProgressDisplayTests
         running.Show(new Nexplane.Upgrade.Backend.AppliedMigration("004", "005", "asset region", DateTimeOffset.UnixEpoch, null));
 
         _time.Advance(TimeSpan.FromSeconds(10));
-        running.Share(Nexplane.Upgrade.Backend.MigrationShare.Of("backfilling assets.region: 80/200 rows")!.Value);
+        running.Share(Nexplane.Upgrade.Backend.MigrationShare.Of("INFO  [alembic.runtime.migration] backfilling assets.region: 80/200 rows")!.Value);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        // A lower count in a later line never moves the share back.
+        running.Share(0.1);
         _time.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(["Migration 004 -> 005: asset region: running for 0:10", "Migration 004 -> 005: asset region: 40 %, running for 0:20"], _lines);
+        Assert.Equal(["Migration 004 -> 005: asset region: running for 0:10", "Migration 004 -> 005: asset region: 40 %, running for 0:20",
+                      "Migration 004 -> 005: asset region: 40 %, running for 0:30"], _lines);
     }
 
     [Fact]
