@@ -10,16 +10,29 @@ namespace Nexplane.Upgrade.Tests.Backend;
 /// </summary>
 sealed class LoopbackSite : IDisposable
 {
-    readonly HttpListener _listener = new();
+    readonly HttpListener _listener;
     readonly Dictionary<string, Func<int, (HttpStatusCode Status, string ContentType, string Body)>> _routes = new();
     readonly Dictionary<string, int> _asked = new();
     readonly Task _serving;
 
     public LoopbackSite()
     {
-        Url = new Uri($"http://127.0.0.1:{FreePort()}/");
-        _listener.Prefixes.Add(Url.ToString());
-        _listener.Start();
+        // A port found free may be taken before the listener binds it (the suites run side by side): take another.
+        for (var attempt = 1; ; attempt++)
+        {
+            _listener = new HttpListener();
+            Url = new Uri($"http://127.0.0.1:{FreePort()}/");
+            _listener.Prefixes.Add(Url.ToString());
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                _listener.Close();
+            }
+        }
         _serving = Task.Run(ServeAsync);
     }
 

@@ -9,16 +9,29 @@ namespace Nexplane.Upgrade.Tests.Notifications;
 /// </summary>
 sealed class WebhookReceiver : IDisposable
 {
-    readonly HttpListener _listener = new();
+    readonly HttpListener _listener;
     readonly List<string> _bodies = [];
     readonly CancellationTokenSource _stopping = new();
 
     public WebhookReceiver(string path = "/services/T000/B000/tok3nInThePath")
     {
-        var port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        Url = $"http://127.0.0.1:{port}{path}";
+        // A port found free may be taken before the listener binds it (the suites run side by side): take another.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            _listener = new HttpListener();
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                _listener.Start();
+                Url = $"http://127.0.0.1:{port}{path}";
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                _listener.Close();
+            }
+        }
         _ = Task.Run(ServeAsync);
     }
 
