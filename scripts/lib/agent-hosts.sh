@@ -78,7 +78,7 @@ create_agent_host() {
 NEXPLANE_CONTROL_PLANE_URL=$BACKEND_URL
 NEXPLANE_AGENT_HOSTNAME=$host
 NEXPLANE_AGENT_OS_TYPE=linux
-NEXPLANE_HEARTBEAT_SECONDS=${AGENT_HEARTBEAT_SECONDS:-2}
+NEXPLANE_HEARTBEAT_SECONDS=${AGENT_HEARTBEAT_SECONDS:-5}
 ENV
   chmod 600 "$staging/etc/dropbear/dropbear_ed25519_host_key" "$staging/root/.ssh/authorized_keys" "$staging/etc/nexplane/agent.env"
   chmod 755 "$staging$AGENT_BINARY_PATH"

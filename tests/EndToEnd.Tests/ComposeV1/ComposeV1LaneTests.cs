@@ -12,31 +12,14 @@ public sealed class ComposeV1Deployment() : RollbackDeploymentFixture(87, Sandbo
 /// <summary>
 /// The v1 lane. The suite runs on compose v2, what real installs run; but Debian 12's own apt still installs
 /// docker-compose 1.29.2, and a deployment v1 created keeps v1 (the tool's own choice, so its containers keep their
-/// project_service_1 names). Here, on a deployment created by v1 with both installed: an upgrade, a failed migration
-/// rolled back, a run killed and resumed, and a rehearsal, each on v1 and saying so.
+/// project_service_1 names). Here, on a deployment created by v1 with both installed: an upgrade killed and resumed to
+/// its end, a failed migration rolled back, and a rehearsal, each on v1 and saying so.
 /// </summary>
 public sealed class ComposeV1LaneTests(ComposeV1Deployment fixture) : IClassFixture<ComposeV1Deployment>
 {
     readonly RollbackDeployment _deployment = fixture.Deployment;
 
     const string KeptV1 = "Compose: docker-compose (v1): compose 1.29.2 created this deployment's containers, and keeping it keeps their names (project_service_1)";
-
-    [Fact]
-    public async Task An_upgrade_keeps_compose_v1_and_its_container_names()
-    {
-        await _deployment.ReadyOnAsync("0.2.0");
-
-        var run = await _deployment.UpgradeAsync("0.3.0");
-
-        Assert.True(run.ExitCode == 0, "the upgrade on v1 failed: " + run);
-        Assert.Contains(KeptV1, run.Output);
-        Assert.Contains("Upgraded and healthy: Nexplane 0.2.0 -> 0.3.0", run.Output);
-        Assert.Equal("0.3.0", await _deployment.ServedVersionAsync());
-        var project = _deployment.Sandbox.Project;
-        Assert.Equal(
-            [$"{project}_backend_1 1.29.2", $"{project}_db_1 1.29.2", $"{project}_frontend_1 1.29.2", $"{project}_redis_1 1.29.2", $"{project}_worker_1 1.29.2"],
-            await ContainersAsync());
-    }
 
     [Fact]
     public async Task A_failed_migration_is_rolled_back_on_v1()
@@ -52,8 +35,9 @@ public sealed class ComposeV1LaneTests(ComposeV1Deployment fixture) : IClassFixt
         Assert.All(await ContainersAsync(), container => Assert.EndsWith("_1 1.29.2", container));
     }
 
+    /// <summary>The lane's upgrade: killed after the pin, resumed, and ending on 0.3.0 with v1's own container names.</summary>
     [Fact]
-    public async Task A_run_killed_after_pinning_is_resumed_on_v1()
+    public async Task An_upgrade_killed_after_pinning_is_resumed_on_v1_and_keeps_its_container_names()
     {
         await _deployment.ReadyOnAsync("0.2.0");
         using (var upgrade = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.0")))
@@ -69,7 +53,10 @@ public sealed class ComposeV1LaneTests(ComposeV1Deployment fixture) : IClassFixt
         Assert.Contains(KeptV1, resumed.Output);
         Assert.Contains("Upgraded and healthy: Nexplane 0.2.0 -> 0.3.0", resumed.Output);
         Assert.Equal("0.3.0", await _deployment.ServedVersionAsync());
-        Assert.All(await ContainersAsync(), container => Assert.EndsWith("_1 1.29.2", container));
+        var project = _deployment.Sandbox.Project;
+        Assert.Equal(
+            [$"{project}_backend_1 1.29.2", $"{project}_db_1 1.29.2", $"{project}_frontend_1 1.29.2", $"{project}_redis_1 1.29.2", $"{project}_worker_1 1.29.2"],
+            await ContainersAsync());
     }
 
     [Fact]
