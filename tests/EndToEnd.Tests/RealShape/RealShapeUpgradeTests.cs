@@ -47,7 +47,8 @@ public sealed class RealShapeProfileTests(RealShapeDeployment fixture)
 
             // 0.3.0's notes mark a breaking change only in a commit bullet (feat(webhooks)!:), and that is enough.
             Assert.True(preflight.ExitCode != 0 && preflight.Output.Contains("[breaking-changes]"), "expected the breaking-change gate: " + preflight);
-            Assert.Contains($"compose project  {sandbox.Project} (COMPOSE_PROJECT_NAME in {sandbox.EnvFile})", preflight.Output);
+            // The name compose v2 itself gives the project (docker compose config), agreeing with the .env that says why.
+            Assert.Contains($"compose project  {sandbox.Project} (COMPOSE_PROJECT_NAME in {sandbox.EnvFile}, as compose v2 resolves it)", preflight.Output);
             Assert.Contains($"--compose-file from parameter file {profileFile}", preflight.Output);
             Assert.DoesNotContain("parameters.json", preflight.Output);
             Assert.DoesNotContain("127.0.0.1:18000", preflight.Output);
