@@ -172,7 +172,7 @@ public sealed class FrontendVerifierTests : IDisposable
     [Fact]
     public async Task A_frontend_that_never_answers_times_out_naming_the_parameter()
     {
-        var closed = new Uri($"http://127.0.0.1:{LoopbackSite.FreePort()}/");
+        var closed = new Uri($"http://127.0.0.1:{Notifications.LoopbackListener.FreePort()}/");
 
         var exception = await Assert.ThrowsAsync<FrontendVerificationException>(() =>
             new FrontendVerifier(new HttpClient(), null, _log.Add, TestAdvice.Nuke, _clock).VerifyAsync(

@@ -1,6 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+
+using Nexplane.Upgrade.Tests.Notifications;
 
 namespace Nexplane.Upgrade.Tests.Backend;
 
@@ -17,22 +18,8 @@ sealed class LoopbackSite : IDisposable
 
     public LoopbackSite()
     {
-        // A port found free may be taken before the listener binds it (the suites run side by side): take another.
-        for (var attempt = 1; ; attempt++)
-        {
-            _listener = new HttpListener();
-            Url = new Uri($"http://127.0.0.1:{FreePort()}/");
-            _listener.Prefixes.Add(Url.ToString());
-            try
-            {
-                _listener.Start();
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                _listener.Close();
-            }
-        }
+        (_listener, var port) = LoopbackListener.Start();
+        Url = new Uri($"http://127.0.0.1:{port}/");
         _serving = Task.Run(ServeAsync);
     }
 
@@ -94,13 +81,6 @@ sealed class LoopbackSite : IDisposable
     }
 
     /// <summary>A port nothing listens on right now: the kernel's pick for a socket bound and closed at once.</summary>
-    public static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
     public void Dispose()
     {
         _listener.Close();

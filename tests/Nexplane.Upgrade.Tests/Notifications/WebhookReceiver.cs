@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Nexplane.Upgrade.Tests.Notifications;
 
@@ -15,23 +14,8 @@ sealed class WebhookReceiver : IDisposable
 
     public WebhookReceiver(string path = "/services/T000/B000/tok3nInThePath")
     {
-        // A port found free may be taken before the listener binds it (the suites run side by side): take another.
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = FreePort();
-            _listener = new HttpListener();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                _listener.Start();
-                Url = $"http://127.0.0.1:{port}{path}";
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                _listener.Close();
-            }
-        }
+        (_listener, var port) = LoopbackListener.Start();
+        Url = $"http://127.0.0.1:{port}{path}";
         _ = Task.Run(ServeAsync);
     }
 
@@ -78,13 +62,6 @@ sealed class WebhookReceiver : IDisposable
         }
         context.Response.StatusCode = (int)Status;
         context.Response.Close();
-    }
-
-    static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     public void Dispose()
