@@ -85,7 +85,8 @@ partial class Build
             ComposeCommand = ComposeCommand,
             RestoreJobs = RestoreJobs,
             Secrets = new SecretMask(SecretRedactor.Register, SecretRedactor.Redact),
-        }, Run, Http, Commands);
+            RunId = Run.Report.Id,
+        }, Run.Output, Advice, Http, Commands);
         _deployment = deployment;
     }
 

@@ -29,6 +29,7 @@ partial class Build
                 await LiveDatabaseIdentityAsync(cancellationToken));
             await Live.EnsureAppStoppedAsync(cancellationToken);
             var result = await Live.RestoreDatabaseAsync(archive, cancellationToken);
+            Run.Report.NextSteps.AddRange(result.NextSteps);
             // The restored database is a new one: an unfinished upgrade's journal must know it as the deployment's now.
             if (Journals.Unfinished(Deployment.ComposeFile) is { } unfinished)
             {

@@ -29,6 +29,11 @@ public sealed record RestoreResult(
 {
     /// <summary>Where the time went, in order (the sha256 runs beside the load: its row says how long it took on its own).</summary>
     public IReadOnlyList<(string Phase, double Seconds)> Phases { get; init; } = [];
+
+    /// <summary>What the operator does next: drop the replaced database once the bug report has its dump.</summary>
+    public IReadOnlyList<string> NextSteps => KeptFailedDatabase is null
+        ? []
+        : [$"The replaced database is kept as {KeptFailedDatabase}; attach a dump of it to the bug report, then drop it."];
 }
 
 /// <summary>

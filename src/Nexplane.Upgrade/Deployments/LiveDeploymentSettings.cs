@@ -25,6 +25,9 @@ public sealed record LiveDeploymentSettings
     public int RestoreJobs { get; init; } = Environment.ProcessorCount;
 
     public required SecretMask Secrets { get; init; }
+
+    /// <summary>The run's id: the copies of deployment files it keeps beside them are named after it.</summary>
+    public required string RunId { get; init; }
 }
 
 /// <summary>

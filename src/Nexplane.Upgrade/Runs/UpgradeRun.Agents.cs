@@ -12,9 +12,12 @@ public sealed partial class UpgradeRun
     /// <summary>The hosts the Agents step upgrades (<see cref="AgentsStep.HostsToUpgrade"/>), Preflight's when it checked them.</summary>
     public IReadOnlyList<AgentHost> AgentHostsToUpgrade(AgentSettings settings) => AgentsStep.HostsToUpgrade(Preflight?.AgentHosts ?? [], settings.HostsFile, advice);
 
-    /// <summary>Upgrades the agents; each host's outcome goes into the report, and the hosts it moved into the journal.</summary>
+    /// <summary>
+    /// Upgrades the agents with the binaries this run's Preflight verified; each host's outcome goes into the report, and
+    /// the hosts it moved into the journal.
+    /// </summary>
     public Task UpgradeAgentsAsync(AgentsInput input, IAgentHosts agents, CancellationToken cancellationToken) =>
-        new AgentsStep(output).RunAsync(input, agents, RecordAgents, cancellationToken);
+        new AgentsStep(output).RunAsync(input with { VerifiedBinaries = Preflight?.AgentBinaries ?? [] }, agents, RecordAgents, cancellationToken);
 
     void RecordAgents(AgentsResult result)
     {

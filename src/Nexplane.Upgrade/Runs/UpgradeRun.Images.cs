@@ -20,7 +20,24 @@ public sealed partial class UpgradeRun
 
     /// <summary>Frontend (Steps/Frontend), checked against the image Pull recorded.</summary>
     public Task UpgradeFrontendAsync(IFrontendUpgrade deployment, string frontendService, CancellationToken cancellationToken) =>
-        new FrontendStep(output).RunAsync(ExpectedImage(frontendService), TargetVersion, deployment, cancellationToken);
+        new FrontendStep(output).RunAsync(new FrontendMove(ExpectedImage(frontendService), TagPins([frontendService])[0], TargetVersion)
+            { BeforeFileWrite = BeforeDeploymentFileWrite }, deployment, cancellationToken);
+
+    /// <summary>The tag Preflight resolved for each service, to pin where the deployment keeps it.</summary>
+    IReadOnlyList<(string Service, string Tag)> TagPins(IEnumerable<string> services) =>
+        services.Select(service => (service, ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray();
+
+    /// <summary>
+    /// What the journal learns before the upgrade writes a deployment file: a copy of the file as it was (a rollback
+    /// restores it, even after a killed run) and the new text's hash (a file edited since is told apart).
+    /// </summary>
+    Action<string, string>? BeforeDeploymentFileWrite => Journal is { } journal
+        ? (path, text) =>
+        {
+            journal.RememberOriginal(path);
+            journal.RecordWrite(path, text);
+        }
+        : null;
 
     /// <summary>What Pull recorded (<c>repo:tag@digest</c>); in a resumed run whose Pull ran earlier, what Preflight resolved.</summary>
     ExpectedImage ExpectedImage(string service) =>

@@ -18,7 +18,8 @@ public sealed partial class UpgradeRun
         CancellationToken cancellationToken)
     {
         var step = new StartBackendStep(output);
-        var input = new StartBackendInput(services, Path.Combine(stateDirectory, $"migration-output-{Report.Id}.log"), Report.DowntimeStartedAt);
+        var input = new StartBackendInput(services, TagPins(services), Path.Combine(stateDirectory, $"migration-output-{Report.Id}.log"),
+            Report.DowntimeStartedAt) { BeforeFileWrite = BeforeDeploymentFileWrite };
         var migrations = await step.MigrateAsync(input, deployment, cancellationToken);
         if (migrations is BackendDidNotStart failed)
         {

@@ -2,7 +2,6 @@ using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Releases;
-using Nexplane.Upgrade.Runs;
 
 namespace Nexplane.Upgrade.Wiring;
 
@@ -28,12 +27,13 @@ public sealed partial class LiveDeployment
         new AgentInventory(http).ListAsync(deployment.ApiUrl, token, cancellationToken);
 
     /// <summary>The binaries Preflight verified; a resumed run fetches them again (the cache makes that cheap, and re-hashes).</summary>
-    public async Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> BinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> BinariesAsync(IReadOnlyList<AgentHost> hosts, IReadOnlyList<AgentBinary> verified,
+        Releases.NexplaneVersion target, CancellationToken cancellationToken)
     {
-        var binaries = (run.Preflight?.AgentBinaries ?? []).ToDictionary(b => b.Platform);
+        var binaries = verified.ToDictionary(b => b.Platform);
         var downloader = new AgentBinaryDownloader(settings.Releases.GitHub(Advice), settings.Agents.BinaryCacheDirectory);
         foreach (var platform in hosts.Select(h => h.Platform).Distinct().Where(p => !binaries.ContainsKey(p)))
-            binaries[platform] = await downloader.GetAsync(run.TargetVersion, platform, cancellationToken);
+            binaries[platform] = await downloader.GetAsync(target, platform, cancellationToken);
         return binaries;
     }
 

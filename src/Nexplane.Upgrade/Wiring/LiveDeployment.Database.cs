@@ -44,7 +44,7 @@ public sealed partial class LiveDeployment : IDatabaseBackup
         CancellationToken cancellationToken)
     {
         var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        return await new BackupService(new BackupFiles(policy.Directory), exec, commands, Line, Advice, run.Output.Progress).StartAsync(new BackupRequest(
+        return await new BackupService(new BackupFiles(policy.Directory), exec, commands, Line, Advice, output.Progress).StartAsync(new BackupRequest(
             await DatabaseAsync(cancellationToken), settings.BackupMode, policy.Format, nexplaneVersion, images, containerId), cancellationToken);
     }
 
@@ -52,11 +52,9 @@ public sealed partial class LiveDeployment : IDatabaseBackup
     public async Task<RestoreResult> RestoreDatabaseAsync(string archive, CancellationToken cancellationToken)
     {
         var (exec, containerId) = await DatabaseContainerAsync(cancellationToken);
-        var result = await new RestoreService(exec, commands, Line, line => run.Output.Warning("{Warning}", line), Advice, run.Output.Progress)
+        var result = await new RestoreService(exec, commands, Line, line => output.Warning("{Warning}", line), Advice, output.Progress)
             .RestoreAsync(new RestoreRequest(await DatabaseAsync(cancellationToken), archive, settings.BackupMode, containerId,
                 Math.Max(settings.RestoreJobs, 1)), cancellationToken);
-        if (result.KeptFailedDatabase is not null)
-            run.Report.NextSteps.Add($"The replaced database is kept as {result.KeptFailedDatabase}; attach a dump of it to the bug report, then drop it.");
         return result;
     }
 
@@ -92,13 +90,13 @@ public sealed partial class LiveDeployment : IDatabaseBackup
         }
         catch (DockerUnavailableException exception) when (settings.BackupMode == BackupMode.Auto)
         {
-            run.Output.Warning("Docker does not answer, so the db container's own tools are not available: {Reason}", exception.Message);
+            output.Warning("Docker does not answer, so the db container's own tools are not available: {Reason}", exception.Message);
             return (null, null);
         }
         var containers = await (await ContainersAsync(cancellationToken)).OfServiceAsync(deployment.DatabaseService, cancellationToken);
         var running = containers.FirstOrDefault(container => container.State == "running");
         if (running is null)
-            run.Output.Warning("No running {Service} container in compose project {Project}", deployment.DatabaseService, deployment.Project.Name);
+            output.Warning("No running {Service} container in compose project {Project}", deployment.DatabaseService, deployment.Project.Name);
         return (new ContainerExec(docker), running?.Id);
     }
 }

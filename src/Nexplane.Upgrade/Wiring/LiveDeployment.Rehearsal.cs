@@ -13,13 +13,13 @@ namespace Nexplane.Upgrade.Wiring;
 public sealed partial class LiveDeployment
 {
     public Task<PreflightReport> PreflightAsync(PreflightSettings preflightSettings, CancellationToken cancellationToken) =>
-        run.PreflightAsync(preflightSettings, new LivePreflightFacts(http, commands, Advice), cancellationToken);
+        new PreflightStep(output).RunAsync(preflightSettings, new LivePreflightFacts(http, commands, Advice), cancellationToken);
 
     /// <summary>Runs the upgrade Preflight resolved on a throwaway copy loaded from <paramref name="archive"/>; the deployment is only read.</summary>
     public async Task<RehearsalReport> RehearseAsync(PreflightReport preflight, string archive, string stateDirectory, CancellationToken cancellationToken)
     {
-        var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, commands, Line, line => run.Output.Warning("{Warning}", line), settings.Secrets.Redact,
-            Advice, run.Output.Progress);
+        var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, commands, Line, line => output.Warning("{Warning}", line), settings.Secrets.Redact,
+            Advice, output.Progress);
         return await rehearsal.RunAsync(await RehearsalSettingsAsync(preflight, archive, stateDirectory, cancellationToken), cancellationToken);
     }
 

@@ -10,7 +10,6 @@ using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Releases;
-using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Agents;
 using Nexplane.Upgrade.Steps.Rollback;
 using Nexplane.Upgrade.Steps.Stop;
@@ -20,10 +19,11 @@ namespace Nexplane.Upgrade.Wiring;
 
 /// <summary>
 /// The deployment as a run acts on it: its Docker engine and compose project, its database, its API and its agent
-/// hosts, one operation each. The run (<see cref="UpgradeRun"/>) decides which and when; the engine and compose
-/// clients are connected once per run.
+/// hosts, one operation each. The run decides which and when, and hands each operation what it needs: the deployment
+/// never reads or writes the run. The engine and compose clients are connected once per run.
 /// </summary>
-public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, UpgradeRun run, HttpClient http, ICommandRunner commands)
+public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, IRunOutput output, OperatorAdvice advice,
+    HttpClient http, ICommandRunner commands)
     : IRollbackDeployment, IBackendStart, IMigratedDatabase, IAgentHosts, IImagePull, IFrontendUpgrade, IRehearsalDeployment
 {
     IDockerClient? _docker;
@@ -35,10 +35,10 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
 
     StepTimeouts Timeouts => settings.Timeouts;
 
-    void Line(string line) => run.Output.Line(line);
+    void Line(string line) => output.Line(line);
 
     /// <summary>The run's advice: how messages name flags and commands.</summary>
-    OperatorAdvice Advice => run.Advice;
+    OperatorAdvice Advice => advice;
 
     /// <summary>The Docker engine, connected once per run (and checked to answer).</summary>
     public async Task<IDockerClient> DockerAsync(CancellationToken cancellationToken) =>
@@ -69,15 +69,10 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
             new ProtectedServiceGuard(deployment.ProtectedServices, Advice), Line).StopAsync(services, Timeouts.Stop, cancellationToken);
 
     /// <summary>
-    /// Pins the Preflight-resolved tag of each service where the deployment keeps it. The journal keeps the copy a
-    /// rollback restores (it survives a killed run); the pinner's copy beside the file is for the operator.
+    /// Pins each service's new tag where the deployment keeps it. <paramref name="beforeWrite"/> (the journal) keeps the
+    /// copy a rollback restores (it survives a killed run); the pinner's copy beside the file is for the operator.
     /// </summary>
-    public void PinTags(IReadOnlyCollection<string> services) =>
-        PinTags(services.Select(service => (service, run.ServiceUpgrades.First(u => u.Service == service).To.Tag!)).ToArray(), (path, text) =>
-        {
-            run.Journal?.RememberOriginal(path);
-            run.Journal?.RecordWrite(path, text);
-        });
+    void IBackendStart.PinTags(IReadOnlyList<(string Service, string Tag)> pins, Action<string, string>? beforeWrite) => PinTags(pins, beforeWrite);
 
     /// <summary>
     /// The rollback's pin of the previous tags into a file edited since the upgrade: not one of the upgrade's writes, so
@@ -87,10 +82,10 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
 
     void PinTags(IReadOnlyList<(string Service, string Tag)> pins, Action<string, string>? beforeWrite)
     {
-        var pinned = new TagPinner(deployment.ComposeFile, deployment.EnvFile, run.Report.Id, Advice, beforeWrite).Pin(pins);
+        var pinned = new TagPinner(deployment.ComposeFile, deployment.EnvFile, settings.RunId, Advice, beforeWrite).Pin(pins);
         foreach (var file in pinned)
             foreach (var tag in file.Tags)
-                run.Output.Information("{Service}: pinned {Pinned} ({Location} of {File}, was {Previous}; copy kept as {Copy})",
+                output.Information("{Service}: pinned {Pinned} ({Location} of {File}, was {Previous}; copy kept as {Copy})",
                     tag.Service, tag.Pinned, tag.Location, file.Path, tag.Previous, file.PreviousCopy);
     }
 
@@ -120,7 +115,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
 
     async Task<MigrationOutcome> WatchBackendAsync(ServiceContainer backend, TimeSpan timeout, string outputFile, DateTimeOffset startedSince,
         CancellationToken cancellationToken) =>
-        await new MigrationLogWatcher(await DockerAsync(cancellationToken), Line, Advice, settings.Secrets.Redact, run.Output.Progress)
+        await new MigrationLogWatcher(await DockerAsync(cancellationToken), Line, Advice, settings.Secrets.Redact, output.Progress)
             .WatchAsync(backend.Id, timeout, outputFile, StartedSince(startedSince, backend), cancellationToken);
 
     /// <summary>Returns when the backend's health endpoint first answered.</summary>
@@ -157,7 +152,7 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     /// <summary>Pulls every new image while the old version still serves; returns what each tag resolved to.</summary>
     public async Task<IReadOnlyList<PulledImage>> PullAsync(IReadOnlyList<(string Service, ImageReference Image)> images, CancellationToken cancellationToken)
     {
-        var pulled = await new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(commands), Line, run.Output.Progress)
+        var pulled = await new ImagePuller(await DockerAsync(cancellationToken), RegistryCredentials.FromEnvironment(commands), Line, output.Progress)
             .PullAllAsync(images, cancellationToken);
         // Finding the compose CLI costs a process start or two: pay it now, not while the app is down.
         await ComposeAsync(cancellationToken);
@@ -165,12 +160,12 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     }
 
     /// <summary>Recreates the frontend alone and judges its image, its page and any version it states.</summary>
-    public async Task<FrontendVerdict> UpgradeFrontendAsync(ExpectedImage image, NexplaneVersion target, CancellationToken cancellationToken)
+    public async Task<FrontendVerdict> UpgradeFrontendAsync(FrontendMove move, CancellationToken cancellationToken)
     {
         // The frontend's address was checked while resolving the deployment, before anything changed.
-        var expectation = new FrontendExpectation(deployment.FrontendUrl!, target, image, deployment.FrontendVersionEndpoint,
+        var expectation = new FrontendExpectation(deployment.FrontendUrl!, move.Target, move.Image, deployment.FrontendVersionEndpoint,
             Timeouts.Health, Timeouts.StabilityWindow);
-        PinTags([deployment.FrontendService]);
+        PinTags([move.Pin], move.BeforeFileWrite);
         // --no-deps: the frontend depends_on the backend, and a plain up would recreate the backend too.
         await StartAsync([deployment.FrontendService], cancellationToken);
         return await new FrontendVerifier(http, new DockerRunningImages(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken)), Line, Advice)

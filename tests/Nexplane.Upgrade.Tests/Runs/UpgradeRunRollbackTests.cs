@@ -95,7 +95,10 @@ public sealed class UpgradeRunRollbackTests : IDisposable
         Assert.Equal(UpgradeOutcome.RolledBack, UpgradeJournal.Load(run.Journal.FilePath).Outcome);
         Assert.Equal("rolled back and healthy on 0.2.0, agents 0/1 back on their previous version", run.Report.Outcome);
         Assert.Equal(AgentHostResult.NeedsHuman, Assert.Single(run.Report.Agents).Result);
-        Assert.StartsWith("Agent host agent-2: NeedsHuman", Assert.Single(run.Report.NextSteps));
+        // The restore's own next step comes first: the replaced database, kept for the bug report.
+        Assert.Collection(run.Report.NextSteps,
+            step => Assert.StartsWith("The replaced database is kept as nexplane_failed", step),
+            step => Assert.StartsWith("Agent host agent-2: NeedsHuman", step));
     }
 
     string AgentHostsFile(params string[] names)
@@ -136,7 +139,8 @@ public sealed class UpgradeRunRollbackTests : IDisposable
 
         Assert.StartsWith("restored from /backups/before.dump: ", run.Report.DatabaseRollback);
         Assert.Null(run.Report.Outcome);
-        Assert.Empty(run.Report.NextSteps);
+        // What the restore left (the replaced database, kept) is said; no call for a human.
+        Assert.StartsWith("The replaced database is kept as nexplane_failed", Assert.Single(run.Report.NextSteps));
         Assert.Null(UpgradeJournal.Load(run.Journal!.FilePath).Outcome);
     }
 

@@ -1,4 +1,7 @@
 using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Compose;
+using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Steps.Preflight;
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Tests.Steps.StartBackend;
@@ -21,6 +24,19 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         File.WriteAllText(compose, "services: {}\n");
         var run = new UpgradeRun(_output, TestAdvice.Nuke);
         run.Journal = UpgradeJournal.Create(_directory, run.Report.Id, compose);
+        run.RecordPreflight(new PreflightReport
+        {
+            Current = NexplaneVersion.Parse("0.2.0"),
+            Target = NexplaneVersion.Parse("0.3.0"),
+            Services =
+            [
+                new ServiceUpgrade("backend", ImageReference.Parse("registry/backend:0.2.0"), ImageReference.Parse("registry/backend:0.3.0"), null),
+                new ServiceUpgrade("worker", ImageReference.Parse("registry/backend:0.2.0"), ImageReference.Parse("registry/backend:0.3.0"), null),
+            ],
+            Notices = [],
+            KeptDatabases = [],
+            Failures = [],
+        }, backupAfterStop: false);
         return run;
     }
 
@@ -39,7 +55,7 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         Assert.Contains(run.Report.NextSteps, step => step.Contains(outputFile));
         Assert.Contains($"ERR The backend's full output is saved in {outputFile}", _output.Lines);
         // A backend that did not start is not waited for: the rollback comes next.
-        Assert.Equal(["pin backend,worker", "start backend,worker", "watch migrations"], deployment.Calls);
+        Assert.Equal(["pin backend=0.3.0,worker=0.3.0", "start backend,worker", "watch migrations"], deployment.Calls);
     }
 
     [Fact]
@@ -56,7 +72,7 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         Assert.Equal(2, run.Report.Migrations.Count);
         Assert.Equal("2, head 005", _output.Summary["Migrations"]);
         Assert.Equal(
-            ["pin backend,worker", "start backend,worker", "watch migrations", "wait for health", "confirm stable backend,worker"],
+            ["pin backend=0.3.0,worker=0.3.0", "start backend,worker", "watch migrations", "wait for health", "confirm stable backend,worker"],
             deployment.Calls);
     }
 
@@ -96,5 +112,23 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         Assert.Null(run.Report.MigrationHead);
         Assert.Contains(_output.Lines, line => line.StartsWith("INF No migration was pending; startup completed; the backend's output during its start-up is saved in "));
         Assert.Equal("0, head unchanged", _output.Summary["Migrations"]);
+    }
+
+    [Fact]
+    public async Task The_services_are_pinned_to_Preflights_tags_and_the_journal_keeps_each_file_before_it_is_written()
+    {
+        var run = NewRun();
+        var envFile = Path.Combine(_directory, ".env");
+        File.WriteAllText(envFile, "BACKEND_TAG=0.2.0\n");
+        var deployment = new RecordedBackendStart(_ => new MigrationOutcome([], null, DateTimeOffset.UnixEpoch), pinnedFile: envFile);
+
+        await run.StartBackendAsync(["backend", "worker"], _directory, deployment, CancellationToken.None);
+
+        Assert.Equal("pin backend=0.3.0,worker=0.3.0", deployment.Calls[0]);
+        var journal = UpgradeJournal.Load(run.Journal!.FilePath);
+        var kept = Assert.Single(journal.ChangedFiles);
+        Assert.Equal(envFile, kept.Path);
+        Assert.Equal("BACKEND_TAG=0.2.0\n", File.ReadAllText(kept.CopyOfOriginal));
+        Assert.Equal([Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("BACKEND_TAG=0.3.0\n"u8))], journal.WrittenFiles[envFile]);
     }
 }

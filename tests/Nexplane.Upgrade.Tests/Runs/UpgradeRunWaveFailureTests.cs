@@ -118,7 +118,8 @@ public sealed class UpgradeRunWaveFailureTests : IAsyncLifetime
         public Task<IReadOnlyList<RegisteredAgent>> RegisteredAgentsAsync(string token, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<RegisteredAgent>>(fleet.Select(h => h.Registered!).ToArray());
 
-        public Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> BinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> BinariesAsync(IReadOnlyList<AgentHost> hosts, IReadOnlyList<AgentBinary> verified,
+        Nexplane.Upgrade.Releases.NexplaneVersion target, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyDictionary<AgentPlatform, AgentBinary>>(new Dictionary<AgentPlatform, AgentBinary> { [AgentPlatform.LinuxAmd64] = _binary });
 
         public Task<AgentHostOutcome> UpgradeAgentAsync(AgentHost host, AgentBinary binary, string token, CancellationToken cancellationToken)

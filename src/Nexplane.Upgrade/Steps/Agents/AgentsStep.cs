@@ -7,7 +7,11 @@ namespace Nexplane.Upgrade.Steps.Agents;
 /// <summary>What the Agents step acts on.</summary>
 /// <param name="Hosts">The hosts to upgrade (see <see cref="AgentsStep.HostsToUpgrade"/>).</param>
 /// <param name="Target">The version the control plane now runs, and the agents are moved to.</param>
-public sealed record AgentsInput(IReadOnlyList<AgentHost> Hosts, NexplaneVersion Target, AgentsSettings Settings);
+public sealed record AgentsInput(IReadOnlyList<AgentHost> Hosts, NexplaneVersion Target, AgentsSettings Settings)
+{
+    /// <summary>The binaries Preflight downloaded and verified; the others (a resumed run's) are fetched again.</summary>
+    public IReadOnlyList<AgentBinary> VerifiedBinaries { get; init; } = [];
+}
 
 /// <summary>What the Agents step leaves for the run's record: each host's outcome, in the rollout's order.</summary>
 public sealed record AgentsResult(IReadOnlyList<AgentHostOutcome> Outcomes)
@@ -47,7 +51,7 @@ public sealed class AgentsStep(IRunOutput output)
     {
         var hosts = input.Hosts;
         var target = input.Target;
-        var binaries = await agents.BinariesAsync(hosts, cancellationToken);
+        var binaries = await agents.BinariesAsync(hosts, input.VerifiedBinaries, target, cancellationToken);
 
         var (login, token) = await agents.LogInAsync(cancellationToken);
         if (!login.Passed || token is null)

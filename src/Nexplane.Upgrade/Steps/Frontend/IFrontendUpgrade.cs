@@ -7,5 +7,5 @@ namespace Nexplane.Upgrade.Steps.Frontend;
 /// <summary>Frontend's one operation on the deployment: recreate the frontend alone on its new image and judge it.</summary>
 public interface IFrontendUpgrade
 {
-    Task<FrontendVerdict> UpgradeFrontendAsync(ExpectedImage image, NexplaneVersion target, CancellationToken cancellationToken);
+    Task<FrontendVerdict> UpgradeFrontendAsync(FrontendMove move, CancellationToken cancellationToken);
 }

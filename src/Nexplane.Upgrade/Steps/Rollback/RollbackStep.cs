@@ -101,7 +101,8 @@ public sealed class RollbackStep(IRunOutput output, Clock? clock = null)
                 $"The control plane is rolled back and healthy on {journal.FromVersion}, but {agentsLeft.Length} agent host(s) still run " +
                 $"{journal.ToVersion}:" + Environment.NewLine + string.Join(Environment.NewLine, agentsLeft.Select(o => "  " + o))));
         }
-        return new RollbackResult(false, progress.Outcome, progress.DatabaseRollback, progress.Restored, progress.Agents, nextSteps, unfinished);
+        return new RollbackResult(false, progress.Outcome, progress.DatabaseRollback, progress.Restored, progress.Agents,
+            [.. progress.Restored?.NextSteps ?? [], .. nextSteps], unfinished);
     }
 
     /// <summary>Undoes the upgrade; the agent hosts that cannot be put back are left in <paramref name="progress"/> (the control plane is rolled back then).</summary>

@@ -8,8 +8,8 @@ namespace Nexplane.Upgrade.Steps.StartBackend;
 /// </summary>
 public interface IBackendStart
 {
-    /// <summary>Pins each service's new tag where the deployment keeps it.</summary>
-    void PinTags(IReadOnlyCollection<string> services);
+    /// <summary>Pins each service's new tag where the deployment keeps it, telling <paramref name="beforeWrite"/> each file's new text first.</summary>
+    void PinTags(IReadOnlyList<(string Service, string Tag)> pins, Action<string, string>? beforeWrite);
 
     /// <summary><c>compose up</c> of the services; returns the time from which their logs belong to this run.</summary>
     Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);

@@ -5,9 +5,15 @@ namespace Nexplane.Upgrade.Steps.StartBackend;
 
 /// <summary>What StartBackend acts on.</summary>
 /// <param name="Services">The app services to start on their new tags (those present in the deployment).</param>
+/// <param name="Pins">Each of those services' new tag, pinned where the deployment keeps it before they start.</param>
 /// <param name="OutputFile">Where the backend's whole output during its start-up is saved; a failure names it.</param>
 /// <param name="DowntimeStartedAt">When Stop stopped the backend (null when this run does not know it): the downtime is said.</param>
-public sealed record StartBackendInput(IReadOnlyCollection<string> Services, string OutputFile, DateTimeOffset? DowntimeStartedAt);
+public sealed record StartBackendInput(IReadOnlyCollection<string> Services, IReadOnlyList<(string Service, string Tag)> Pins, string OutputFile,
+    DateTimeOffset? DowntimeStartedAt)
+{
+    /// <summary>Told each deployment file's path and new text before it is written (the journal keeps what a rollback restores).</summary>
+    public Action<string, string>? BeforeFileWrite { get; init; }
+}
 
 /// <summary>How the backend's migrations ended: applied up to its startup, or failed with what the operator does next.</summary>
 public abstract record MigrationResult;
@@ -32,7 +38,7 @@ public sealed class StartBackendStep(IRunOutput output)
 
     public async Task<MigrationResult> MigrateAsync(StartBackendInput input, IBackendStart deployment, CancellationToken cancellationToken)
     {
-        deployment.PinTags(input.Services);
+        deployment.PinTags(input.Pins, input.BeforeFileWrite);
         var startedSince = await deployment.StartAsync(input.Services, cancellationToken);
 
         MigrationOutcome outcome;

@@ -27,7 +27,8 @@ sealed class RecordedAgentHosts(IReadOnlyList<RegisteredAgent> registered, param
         return AgentListFailure is { } failure ? Task.FromException<IReadOnlyList<RegisteredAgent>>(failure) : Task.FromResult(registered);
     }
 
-    public Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> BinariesAsync(IReadOnlyList<AgentHost> hosts, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> BinariesAsync(IReadOnlyList<AgentHost> hosts, IReadOnlyList<AgentBinary> verified,
+        Nexplane.Upgrade.Releases.NexplaneVersion target, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<AgentPlatform, AgentBinary>>(hosts.Select(h => h.Platform).Distinct()
             .ToDictionary(platform => platform, platform => new AgentBinary(platform, "0.4.0", "nexplane-agent", "/cache/nexplane-agent", "ab", 1)));
 

@@ -148,7 +148,9 @@ public sealed class RollbackStepTests : IDisposable
         Assert.Contains("not rolled back (no --agent-hosts-file is given)", exception.Message);
         Assert.Contains("control plane rolled back", _record.Checkpoints);
         Assert.DoesNotContain(_deployment.Calls, call => call.StartsWith("roll back agent", StringComparison.Ordinal));
-        Assert.StartsWith("Agent host agent-2: NeedsHuman (not rolled back (no --agent-hosts-file is given)", Assert.Single(result.NextSteps));
+        Assert.StartsWith("Agent host agent-2: NeedsHuman (not rolled back (no --agent-hosts-file is given)", Assert.Single(result.NextSteps,
+            step => step.StartsWith("Agent host", StringComparison.Ordinal)));
+        Assert.StartsWith("The replaced database is kept as nexplane_failed", result.NextSteps[0]);
     }
 
     [Fact]

@@ -5,13 +5,19 @@ namespace Nexplane.Upgrade.Tests.Steps.StartBackend;
 
 /// <summary>A backend start that records what the step asks of it, in order, and reports the migrations it is told to.</summary>
 /// <param name="unhealthy">Thrown by the health wait when given (the backend never answers).</param>
-sealed class RecordedBackendStart(Func<string, MigrationOutcome> migrations, Exception? unhealthy = null) : IBackendStart
+/// <param name="pinnedFile">A file the pin "writes": the step's before-write callback is told of it, as the real pinner tells it.</param>
+sealed class RecordedBackendStart(Func<string, MigrationOutcome> migrations, Exception? unhealthy = null, string? pinnedFile = null) : IBackendStart
 {
     public List<string> Calls { get; } = [];
 
     public static readonly DateTimeOffset HealthyAt = new(2026, 1, 1, 12, 0, 5, TimeSpan.Zero);
 
-    public void PinTags(IReadOnlyCollection<string> services) => Calls.Add("pin " + string.Join(",", services));
+    public void PinTags(IReadOnlyList<(string Service, string Tag)> pins, Action<string, string>? beforeWrite)
+    {
+        Calls.Add("pin " + string.Join(",", pins.Select(pin => $"{pin.Service}={pin.Tag}")));
+        if (pinnedFile is not null)
+            beforeWrite?.Invoke(pinnedFile, "BACKEND_TAG=" + pins[0].Tag + "\n");
+    }
 
     public Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {

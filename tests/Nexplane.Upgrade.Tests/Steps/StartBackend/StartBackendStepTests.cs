@@ -13,7 +13,8 @@ public sealed class StartBackendStepTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    StartBackendInput Input(params string[] services) => new(services, Path.Combine(_directory, "migration-output.log"), StoppedAt);
+    StartBackendInput Input(params string[] services) =>
+        new(services, services.Select(service => (service, "0.3.0")).ToArray(), Path.Combine(_directory, "migration-output.log"), StoppedAt);
 
     static AppliedMigration Migration(string from, string to) => new(from, to, "add a column", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1));
 
@@ -38,7 +39,7 @@ public sealed class StartBackendStepTests : IDisposable
         var (migrations, _) = await StartAsync(input, deployment);
 
         Assert.Equal(
-            ["pin backend,worker", "start backend,worker", "watch migrations", "wait for health", "confirm stable backend,worker"],
+            ["pin backend=0.3.0,worker=0.3.0", "start backend,worker", "watch migrations", "wait for health", "confirm stable backend,worker"],
             deployment.Calls);
         Assert.Equal("005", Assert.IsType<MigrationsApplied>(migrations).Outcome.Head);
         Assert.Contains($"INF 2 migration(s) applied, head 005; startup completed; the backend's output during its start-up is saved in {input.OutputFile}", _output.Lines);
@@ -60,7 +61,7 @@ public sealed class StartBackendStepTests : IDisposable
         Assert.Contains(failed.NextSteps, step => step.StartsWith("The Rollback step puts the previous images back"));
         Assert.Contains($"ERR The backend's full output is saved in {input.OutputFile}", _output.Lines);
         Assert.Contains(_output.Lines, line => line.StartsWith("ERR What next:") && line.Contains("report the failed migration"));
-        Assert.Equal(["pin backend,worker", "start backend,worker", "watch migrations"], deployment.Calls);
+        Assert.Equal(["pin backend=0.3.0,worker=0.3.0", "start backend,worker", "watch migrations"], deployment.Calls);
         Assert.False(_output.Summary.ContainsKey("Migrations"));
     }
 
