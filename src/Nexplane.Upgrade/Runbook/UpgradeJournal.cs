@@ -10,9 +10,6 @@ public sealed record ChangedFile(string Path, string CopyOfOriginal, string Orig
 /// <summary>When a run's terminal went away, and the log file it went on writing to (null when it had none: a CI server).</summary>
 public sealed record TerminalHangUp(DateTimeOffset At, string? LogFile);
 
-/// <summary>A runbook step that finished, and when.</summary>
-public sealed record CompletedStep(string Name, DateTimeOffset CompletedAt);
-
 /// <summary>
 /// What one upgrade has done so far, saved after every step under .nuke/temp/upgrade/. A run that dies (SIGKILL,
 /// power loss) leaves it behind, so the next run knows exactly what to undo or where to continue, and never
@@ -23,10 +20,40 @@ public sealed class UpgradeJournal
     public required string Id { get; init; }
     public required string ComposeFile { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
-    public string? FromVersion { get; set; }
-    public string? ToVersion { get; set; }
-    public List<CompletedStep> CompletedSteps { get; init; } = [];
-    public string? BackupFile { get; set; }
+
+    /// <summary>
+    /// What happened in the upgrade, in order: the journal saves itself after every entry. The versions, the steps
+    /// completed, the backup, the downtime and the migrations below are read from it.
+    /// </summary>
+    public RunRecord Record
+    {
+        get => _record;
+        init => UseRecord(value);
+    }
+
+    RunRecord _record = new();
+
+    public UpgradeJournal() => _record.Appended += Save;
+
+    void UseRecord(RunRecord record)
+    {
+        _record.Appended -= Save;
+        _record = record;
+        _record.Appended += Save;
+    }
+
+    [JsonIgnore]
+    public string? FromVersion => Record.FromVersion;
+
+    [JsonIgnore]
+    public string? ToVersion => Record.ToVersion;
+
+    [JsonIgnore]
+    public IReadOnlyList<StepCompleted> CompletedSteps => Record.CompletedSteps;
+
+    [JsonIgnore]
+    public string? BackupFile => Record.BackupFile;
+
     public string? RevisionBefore { get; set; }
     public Dictionary<string, string> PreviousImages { get; init; } = [];
 
@@ -45,15 +72,19 @@ public sealed class UpgradeJournal
     public bool BackupAfterStop { get; set; }
 
     /// <summary>The Alembic head the new backend's log reported, for VerifyMigrations in a resumed run.</summary>
-    public string? MigrationHead { get; set; }
+    [JsonIgnore]
+    public string? MigrationHead => Record.HeadFromLogs;
 
     /// <summary>The migrations the new backend's log reported, so a resumed run reports every one.</summary>
-    public List<string> Migrations { get; init; } = [];
+    [JsonIgnore]
+    public IReadOnlyList<string> Migrations => Record.Migrations;
 
     /// <summary>When Stop began the downtime, and when the new backend first answered /health: a resumed run reports the whole downtime.</summary>
-    public DateTimeOffset? DowntimeStartedAt { get; set; }
+    [JsonIgnore]
+    public DateTimeOffset? DowntimeStartedAt => Record.DowntimeStartedAt;
 
-    public DateTimeOffset? DowntimeEndedAt { get; set; }
+    [JsonIgnore]
+    public DateTimeOffset? DowntimeEndedAt => Record.DowntimeEndedAt;
     public List<ChangedFile> ChangedFiles { get; init; } = [];
     public string? MigrationErrorFile { get; set; }
 
@@ -100,11 +131,13 @@ public sealed class UpgradeJournal
 
     public string? LastCompletedStep => CompletedSteps.LastOrDefault()?.Name;
 
+    /// <summary>Records that <paramref name="step"/> finished (once: a step a resumed run repeats finished the first time).</summary>
     public void MarkCompleted(string step)
     {
-        if (!HasCompleted(step))
-            CompletedSteps.Add(new CompletedStep(step, DateTimeOffset.UtcNow));
-        Save();
+        if (HasCompleted(step))
+            Save();
+        else
+            Record.Append(new StepCompleted(step));
     }
 
     /// <summary>Keeps a copy of a deployment file before its first change in this upgrade; later changes keep the first copy.</summary>
@@ -173,13 +206,18 @@ public sealed class UpgradeJournal
 
     public static UpgradeJournal Load(string path)
     {
-        var journal = JsonSerializer.Deserialize<UpgradeJournal>(File.ReadAllText(path), Options)
+        var text = File.ReadAllText(path);
+        var journal = JsonSerializer.Deserialize<UpgradeJournal>(text, Options)
             ?? throw new InvalidDataException($"The journal {path} is empty.");
         journal.FilePath = path;
+        // A journal written before the record kept these facts as fields of their own (read, not rewritten, here).
+        if (journal.Record.Facts.Count == 0 && JournalFieldsBeforeTheRecord.Facts(text, Options) is { Count: > 0 } facts)
+            journal.UseRecord(new RunRecord(facts));
         return journal;
     }
 
-    public static UpgradeJournal Create(string directory, string id, string composeFile)
+    /// <param name="record">The run's record, when the run kept one before its journal began; else a new one.</param>
+    public static UpgradeJournal Create(string directory, string id, string composeFile, RunRecord? record = null)
     {
         Directory.CreateDirectory(directory);
         var journal = new UpgradeJournal
@@ -188,6 +226,7 @@ public sealed class UpgradeJournal
             ComposeFile = System.IO.Path.GetFullPath(composeFile),
             StartedAt = DateTimeOffset.UtcNow,
             FilePath = System.IO.Path.Combine(directory, $"{id}.json"),
+            Record = record ?? new RunRecord(),
         };
         journal.Save();
         return journal;

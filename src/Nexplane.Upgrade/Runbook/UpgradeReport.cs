@@ -15,14 +15,22 @@ public sealed class UpgradeReport
 {
     public string Id { get; init; } = DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Environment.ProcessId;
     public DateTimeOffset StartedAt { get; init; } = DateTimeOffset.UtcNow;
-    public string? FromVersion { get; set; }
-    public string? ToVersion { get; set; }
+
+    /// <summary>
+    /// The record of the upgrade this report describes (a resumed run's is the interrupted run's, so the report is the
+    /// whole upgrade's): the versions, the backup, the migrations and the downtime below are read from it.
+    /// </summary>
+    [JsonIgnore]
+    public RunRecord Record { get; internal set; } = new();
+
+    public string? FromVersion => Record.FromVersion;
+    public string? ToVersion => Record.ToVersion;
     public Dictionary<string, string> Images { get; } = new();
-    public string? BackupFile { get; set; }
-    public List<string> Migrations { get; } = new();
-    public string? MigrationHead { get; set; }
-    public DateTimeOffset? DowntimeStartedAt { get; set; }
-    public DateTimeOffset? DowntimeEndedAt { get; set; }
+    public string? BackupFile => Record.BackupFile;
+    public IReadOnlyList<string> Migrations => Record.Migrations;
+    public string? MigrationHead => Record.MigrationHead;
+    public DateTimeOffset? DowntimeStartedAt => Record.DowntimeStartedAt;
+    public DateTimeOffset? DowntimeEndedAt => Record.DowntimeEndedAt;
     public double? DowntimeSeconds => DowntimeStartedAt is { } start && DowntimeEndedAt is { } end ? Math.Round((end - start).TotalSeconds, 3) : null;
     /// <summary>Seconds between the backup's snapshot and the app's stop: writes in it are not in the backup.</summary>
     public double? WriteWindowSeconds { get; set; }

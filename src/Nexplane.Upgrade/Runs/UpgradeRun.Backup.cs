@@ -92,16 +92,12 @@ public sealed partial class UpgradeRun
         step.ApplyRetention(policy);
     }
 
-    /// <summary>The verified backup is what a rollback restores: into the report and the journal at once.</summary>
+    /// <summary>The verified backup is what a rollback restores: into the record (the journal saves it, the report reads it).</summary>
     /// <param name="alembicRevisions">The database's revisions the backup holds.</param>
     public void RecordBackup(string archive, IReadOnlyList<string> alembicRevisions)
     {
-        Report.BackupFile = archive;
         if (Journal is not null)
-        {
-            Journal.BackupFile = archive;
             Journal.RevisionBefore = string.Join(",", alembicRevisions);
-            Journal.Save();
-        }
+        Record.Append(new BackupVerified(archive));
     }
 }

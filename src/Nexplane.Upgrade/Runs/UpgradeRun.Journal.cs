@@ -59,7 +59,7 @@ public sealed partial class UpgradeRun
     /// <summary>A new journal records the deployment it belongs to, as it is before anything changes.</summary>
     UpgradeJournal NewJournal(JournalStore journals, string composeFile, ObservedDeployment observed)
     {
-        var journal = UpgradeJournal.Create(journals.Directory, Report.Id, composeFile);
+        var journal = UpgradeJournal.Create(journals.Directory, Report.Id, composeFile, Record);
         journal.ComposeProject = observed.ComposeProject;
         journal.DatabaseIdentity = observed.Database;
         foreach (var (path, sha256) in observed.Files)

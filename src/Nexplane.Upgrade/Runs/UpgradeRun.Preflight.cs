@@ -47,8 +47,7 @@ public sealed partial class UpgradeRun
     public void RecordPreflight(PreflightReport report, bool backupAfterStop)
     {
         Preflight = report;
-        Report.FromVersion = report.Current?.ToString();
-        Report.ToVersion = report.Target.ToString();
+        Record.Append(new VersionsChosen(report.Current?.ToString(), report.Target.ToString()));
 
         if (report.Path is { } path)
             foreach (var line in PreflightDigest.Lines(path))
@@ -89,25 +88,8 @@ public sealed partial class UpgradeRun
             output.Information("{Flag} {Latest} continues the interrupted upgrade to {To}, the version it resolved to then", advice.Flag(Setting.Version),
                 LatestRelease.Keyword, journal.ToVersion);
         Preflight = ResumedPreflight.FromJournal(journal);
-        MigrationHeadFromLogs = journal.MigrationHead;
-        Report.FromVersion = journal.FromVersion;
-        Report.ToVersion = journal.ToVersion;
-        TakeOverTheInterruptedRecord(journal);
         output.Information("Preflight passed in the interrupted run; continuing {From} -> {To} with the images it chose", journal.FromVersion, journal.ToVersion);
         output.Summary("Resumed", $"{journal.FromVersion} -> {journal.ToVersion}");
     }
 
-    /// <summary>
-    /// The report of a resumed run is the whole upgrade's: the backup the interrupted run took, the downtime from its Stop
-    /// (and to the backend's first answer, if it got there), the migrations its backend applied and their head.
-    /// </summary>
-    void TakeOverTheInterruptedRecord(UpgradeJournal journal)
-    {
-        Report.BackupFile ??= journal.BackupFile;
-        Report.DowntimeStartedAt ??= journal.DowntimeStartedAt;
-        Report.DowntimeEndedAt ??= journal.DowntimeEndedAt;
-        foreach (var migration in journal.Migrations.Where(migration => !Report.Migrations.Contains(migration)))
-            Report.Migrations.Add(migration);
-        Report.MigrationHead ??= journal.MigrationHead;
-    }
 }

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using System.Runtime.ExceptionServices;
 using Nexplane.Upgrade.Steps.StartBackend;
 
@@ -6,8 +7,8 @@ namespace Nexplane.Upgrade.Runs;
 /// <summary>StartBackend (Steps/StartBackend): the run hands it the services and keeps what it found.</summary>
 public sealed partial class UpgradeRun
 {
-    /// <summary>The Alembic head the backend's log reported while migrating; VerifyMigrations checks the database against it.</summary>
-    public string? MigrationHeadFromLogs { get; set; }
+    /// <summary>The Alembic head the backend's log reported while migrating (this run's, or the resumed one's); VerifyMigrations checks the database against it.</summary>
+    public string? MigrationHeadFromLogs => Record.HeadFromLogs;
 
     /// <summary>
     /// Starts the new backend and records the migrations and their head as soon as they are known, then the downtime's
@@ -33,27 +34,11 @@ public sealed partial class UpgradeRun
         }
 
         var outcome = ((MigrationsApplied)migrations).Outcome;
-        // A resumed run reads the backend's log from its start again: the migrations the journal already has are not repeated.
-        Report.Migrations.AddRange(outcome.Migrations.Select(m => m.ToString()).Where(migration => !Report.Migrations.Contains(migration)));
-        // The head the log reported is what VerifyMigrations checks alembic_version against. It stays null when
-        // nothing was pending (the log names no revision): VerifyMigrations then has only the database to go on.
-        MigrationHeadFromLogs = outcome.Head;
-        if (Journal is not null)
-        {
-            Journal.MigrationHead = outcome.Head;
-            Journal.Migrations.Clear();
-            Journal.Migrations.AddRange(Report.Migrations);
-            Journal.Save();
-        }
-        if (outcome.Head is not null)
-            Report.MigrationHead = outcome.Head;
-
-        Report.DowntimeEndedAt = await step.WaitUntilHealthyAsync(input, deployment, cancellationToken);
-        if (Journal is not null)
-        {
-            Journal.DowntimeEndedAt = Report.DowntimeEndedAt;
-            Journal.Save();
-        }
+        // The head the log reported is what VerifyMigrations checks alembic_version against. It is null when nothing
+        // was pending (the log names no revision): VerifyMigrations then has only the database to go on. A resumed
+        // run reads the backend's log from its start again: the record counts each migration once.
+        Record.Append(new MigrationsReported(outcome.Migrations.Select(m => m.ToString()).ToArray(), outcome.Head));
+        Record.Append(new BackendAnswered { At = await step.WaitUntilHealthyAsync(input, deployment, cancellationToken) });
         await step.ConfirmStableAsync(input, outcome, deployment, cancellationToken);
     }
 }

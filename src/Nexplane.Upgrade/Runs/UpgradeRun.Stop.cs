@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Steps.Stop;
 
 namespace Nexplane.Upgrade.Runs;
@@ -13,18 +14,14 @@ public sealed partial class UpgradeRun
         var result = await new StopStep(output, Clock).RunAsync(new StopInput(services, settings, _writesAtBackup, RecordHorizon: Journal is not null), app,
             cancellationToken);
 
-        // A resumed run that stops again keeps the downtime's start from the interrupted run's Stop: it began there.
-        Report.DowntimeStartedAt ??= result.DowntimeStartedAt;
         if (result.WriteWindowSeconds is { } window)
             Report.WriteWindowSeconds = window;
         foreach (var (table, rows) in result.TablesWrittenAfterBackup)
             Report.TablesWrittenAfterBackup[table] = rows;
-        if (Journal is not null)
-        {
-            Journal.DowntimeStartedAt = Report.DowntimeStartedAt;
-            if (result.Horizon is { } horizon)
-                Journal.TransactionHorizon = horizon;
-            Journal.Save();
-        }
+        if (Journal is not null && result.Horizon is { } horizon)
+            Journal.TransactionHorizon = horizon;
+        // Saved with the horizon in one write. A resumed run that stops again keeps the downtime's start from the
+        // interrupted run's Stop: it began there (the record keeps the first).
+        Record.Append(new DowntimeBegan { At = result.DowntimeStartedAt });
     }
 }

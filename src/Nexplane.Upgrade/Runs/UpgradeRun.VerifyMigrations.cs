@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Steps.VerifyMigrations;
 
 namespace Nexplane.Upgrade.Runs;
@@ -8,6 +9,6 @@ public sealed partial class UpgradeRun
     public async Task VerifyMigrationsAsync(IMigratedDatabase database, CancellationToken cancellationToken)
     {
         var expectation = new MigrationExpectation(MigrationHeadFromLogs, Preflight?.AlembicRevisions ?? [], AnnouncesMigrations);
-        Report.MigrationHead = await new VerifyMigrationsStep(output).RunAsync(expectation, database, cancellationToken);
+        Record.Append(new MigrationsVerified(await new VerifyMigrationsStep(output).RunAsync(expectation, database, cancellationToken)));
     }
 }

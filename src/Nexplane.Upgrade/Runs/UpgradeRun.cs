@@ -12,16 +12,35 @@ public sealed partial class UpgradeRun(IRunOutput output, OperatorAdvice advice)
 {
     public UpgradeReport Report { get; } = new();
 
-    /// <summary>The journal of the upgrade this run performs, resumes or rolls back; null before one is chosen.</summary>
+    /// <summary>What happened in the upgrade this run performs: shared with its journal, read by its report.</summary>
+    public RunRecord Record => Report.Record;
+
+    /// <summary>
+    /// The journal of the upgrade this run performs, resumes or rolls back; null before one is chosen. Its record becomes
+    /// the run's: a resumed run's report is the whole upgrade's (the interrupted run's backup, the downtime from its Stop,
+    /// its migrations), a rollback's names the upgrade it undoes.
+    /// </summary>
     public UpgradeJournal? Journal
     {
         get => _journal;
         set
         {
             _journal = value;
-            if (value is not null)
-                RecordHangUpIn(value);
+            if (value is null)
+                return;
+            UseRecordOf(value);
+            RecordHangUpIn(value);
         }
+    }
+
+    void UseRecordOf(UpgradeJournal journal)
+    {
+        if (ReferenceEquals(Record, journal.Record))
+            return;
+        // Nothing is recorded before a run chooses its journal; should anything be, it is kept, after the journal's own.
+        foreach (var fact in Record.Facts)
+            journal.Record.Append(fact);
+        Report.Record = journal.Record;
     }
 
     UpgradeJournal? _journal;

@@ -80,13 +80,15 @@ public sealed class DryRunTests(DryRunDeployment fixture)
         // As a successful upgrade of this deployment leaves them: its journal and its report.
         var id = $"20261201-090000-{Environment.ProcessId}";
         var journal = UpgradeJournal.Create(RollbackDeployment.JournalDirectory, id, _deployment.Sandbox.ComposeFile);
-        journal.FromVersion = "0.2.0";
-        journal.ToVersion = "0.3.0";
+        journal.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
         journal.Outcome = UpgradeOutcome.Succeeded;
         journal.Save();
         var report = Path.Combine(RollbackDeployment.JournalDirectory, $"report-{id}.json");
-        var measured = new UpgradeReport { Id = id, FromVersion = "0.2.0", ToVersion = "0.3.0", DowntimeStartedAt = DateTimeOffset.UtcNow };
-        measured.DowntimeEndedAt = measured.DowntimeStartedAt.Value.AddSeconds(1.84);
+        var measured = new UpgradeReport { Id = id };
+        var stoppedAt = DateTimeOffset.UtcNow;
+        measured.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
+        measured.Record.Append(new DowntimeBegan { At = stoppedAt });
+        measured.Record.Append(new BackendAnswered { At = stoppedAt.AddSeconds(1.84) });
         await File.WriteAllTextAsync(report, measured.ToJson());
         try
         {

@@ -24,14 +24,16 @@ public sealed class PastUpgradeDowntimeTests : IDisposable
     {
         var journal = UpgradeJournal.Create(Journals, id, ComposeFile(deployment));
         var loaded = UpgradeJournal.Load(journal.FilePath);
-        var dated = new UpgradeJournal { Id = id, ComposeFile = loaded.ComposeFile, StartedAt = startedAt, FromVersion = from, ToVersion = to, Outcome = outcome };
+        var dated = new UpgradeJournal { Id = id, ComposeFile = loaded.ComposeFile, StartedAt = startedAt, Record = new RunRecord([new VersionsChosen(from, to)]),
+            Outcome = outcome };
         File.WriteAllText(journal.FilePath, System.Text.Json.JsonSerializer.Serialize(dated,
             new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower }));
-        var report = new UpgradeReport { Id = id, FromVersion = from, ToVersion = to };
+        var report = new UpgradeReport { Id = id };
+        report.Record.Append(new VersionsChosen(from, to));
         if (downtime is { } seconds)
         {
-            report.DowntimeStartedAt = startedAt;
-            report.DowntimeEndedAt = startedAt.AddSeconds(seconds);
+            report.Record.Append(new DowntimeBegan { At = startedAt });
+            report.Record.Append(new BackendAnswered { At = startedAt.AddSeconds(seconds) });
         }
         File.WriteAllText(Path.Combine(Journals, $"report-{id}.json"), report.ToJson());
     }

@@ -25,8 +25,7 @@ public sealed class DeploymentReconciliationTests : IDisposable
     UpgradeJournal Journal(UpgradeOutcome? outcome, params RunbookStep[] completed)
     {
         var journal = UpgradeJournal.Create(_directory, "u1", Compose);
-        journal.FromVersion = "0.2.0";
-        journal.ToVersion = "0.3.0";
+        journal.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
         journal.RevisionBefore = "002_asset_tags";
         journal.ComposeProject = "nexplane";
         journal.DatabaseIdentity = Database;
@@ -39,7 +38,7 @@ public sealed class DeploymentReconciliationTests : IDisposable
         if (journal.HasCompleted(RunbookStep.StartBackend))
         {
             journal.WrittenFiles[Env] = ["env-pinned-0.3.0"];
-            journal.MigrationHead = "004_backfill_asset_owner";
+            journal.Record.Append(new MigrationsReported([], "004_backfill_asset_owner"));
         }
         journal.Outcome = outcome;
         return journal;

@@ -25,8 +25,7 @@ public sealed class UpgradeJournalTests : IDisposable
     public void Every_completed_step_is_on_disk_at_once_so_a_killed_run_leaves_it_behind()
     {
         var journal = UpgradeJournal.Create(StateDirectory, "u1", _composeFile);
-        journal.FromVersion = "0.2.0";
-        journal.ToVersion = "0.3.0";
+        journal.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
         journal.MarkCompleted("Preflight");
         journal.MarkCompleted("Backup");
 
@@ -36,6 +35,69 @@ public sealed class UpgradeJournalTests : IDisposable
         Assert.Equal(["Preflight", "Backup"], reloaded.CompletedSteps.Select(s => s.Name));
         Assert.Equal("Backup", reloaded.LastCompletedStep);
         Assert.Equal("0.3.0", reloaded.ToVersion);
+    }
+
+    [Fact]
+    public void The_record_is_saved_with_every_entry_and_read_back_fact_by_fact()
+    {
+        var journal = UpgradeJournal.Create(StateDirectory, "u1", _composeFile);
+        var stoppedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        journal.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
+        journal.Record.Append(new BackupVerified("/backups/before.dump"));
+        journal.Record.Append(new DowntimeBegan { At = stoppedAt });
+        journal.Record.Append(new MigrationsReported(["002 -> 003"], "003"));
+
+        // No Save(): a run killed now leaves all of it behind.
+        var reloaded = UpgradeJournal.Load(journal.FilePath);
+
+        Assert.Equal(journal.Record.Facts.Select(fact => fact.GetType()), reloaded.Record.Facts.Select(fact => fact.GetType()));
+        Assert.Equal(JsonSerializer.Serialize(journal.Record), JsonSerializer.Serialize(reloaded.Record));
+        Assert.Equal(("0.2.0", "0.3.0", "/backups/before.dump", stoppedAt, "003"),
+            (reloaded.FromVersion, reloaded.ToVersion, reloaded.BackupFile, reloaded.DowntimeStartedAt, reloaded.MigrationHead));
+        Assert.Equal(["002 -> 003"], reloaded.Migrations);
+    }
+
+    [Fact]
+    public void A_journal_written_before_the_record_is_read_as_the_facts_its_fields_stand_for_and_not_rewritten()
+    {
+        Directory.CreateDirectory(StateDirectory);
+        var path = Path.Combine(StateDirectory, "u0.json");
+        const string before = """
+            {
+              "id": "u0",
+              "compose_file": "/srv/nexplane/docker-compose.yml",
+              "started_at": "2026-11-30T09:00:00+00:00",
+              "from_version": "0.2.0",
+              "to_version": "0.3.0",
+              "completed_steps": [
+                { "name": "Preflight", "completed_at": "2026-11-30T09:00:01+00:00" },
+                { "name": "Backup", "completed_at": "2026-11-30T09:00:03+00:00" },
+                { "name": "Pull", "completed_at": "2026-11-30T09:00:04+00:00" },
+                { "name": "Stop", "completed_at": "2026-11-30T09:00:05+00:00" }
+              ],
+              "backup_file": "/backups/before.dump",
+              "migration_head": "003_agent_tunnels",
+              "migrations": ["002 -> 003"],
+              "downtime_started_at": "2026-11-30T09:00:04.5+00:00",
+              "downtime_ended_at": null,
+              "outcome": null
+            }
+            """;
+        File.WriteAllText(path, before);
+
+        var journal = UpgradeJournal.Load(path);
+
+        Assert.Equal(("0.2.0", "0.3.0", "/backups/before.dump", "003_agent_tunnels"), (journal.FromVersion, journal.ToVersion, journal.BackupFile, journal.MigrationHead));
+        Assert.Equal(["Preflight", "Backup", "Pull", "Stop"], journal.CompletedSteps.Select(step => step.Name));
+        Assert.Equal(DateTimeOffset.Parse("2026-11-30T09:00:05+00:00"), journal.CompletedSteps[^1].At);
+        Assert.Equal(DateTimeOffset.Parse("2026-11-30T09:00:04.5+00:00"), journal.DowntimeStartedAt);
+        Assert.Null(journal.DowntimeEndedAt);
+        Assert.Equal(["002 -> 003"], journal.Migrations);
+        Assert.Equal(before, File.ReadAllText(path));
+        // The next entry saves it in today's form, the earlier facts with it.
+        journal.MarkCompleted("StartBackend");
+        Assert.Equal(["Preflight", "Backup", "Pull", "Stop", "StartBackend"], UpgradeJournal.Load(path).CompletedSteps.Select(step => step.Name));
+        Assert.Equal("/backups/before.dump", UpgradeJournal.Load(path).BackupFile);
     }
 
     [Fact]

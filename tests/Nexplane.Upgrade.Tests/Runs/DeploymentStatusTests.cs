@@ -27,8 +27,7 @@ public sealed class DeploymentStatusTests : IDisposable
     {
         File.WriteAllText(ComposeFile, "services: {}\n");
         var journal = UpgradeJournal.Create(Journals.Directory, "u1", ComposeFile);
-        journal.FromVersion = "0.3.1";
-        journal.ToVersion = "0.3.2";
+        journal.Record.Append(new VersionsChosen("0.3.1", "0.3.2"));
         journal.MarkCompleted(nameof(RunbookStep.Preflight));
         journal.MarkCompleted(nameof(RunbookStep.Stop));
         return journal;

@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Notifications;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Tests.Steps.Rollback;
@@ -11,8 +12,7 @@ public sealed class UpgradeRunNotificationTests
     static UpgradeRun RunFrom020To030(RecordedOutput? output = null)
     {
         var run = new UpgradeRun(output ?? new RecordedOutput(), TestAdvice.Nuke);
-        run.Report.FromVersion = "0.2.0";
-        run.Report.ToVersion = "0.3.0";
+        run.Report.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
         return run;
     }
 
@@ -20,8 +20,8 @@ public sealed class UpgradeRunNotificationTests
     public void A_verified_upgrade_is_announced_as_upgraded_with_its_downtime()
     {
         var run = RunFrom020To030();
-        run.Report.DowntimeStartedAt = DateTimeOffset.UnixEpoch;
-        run.Report.DowntimeEndedAt = DateTimeOffset.UnixEpoch.AddSeconds(1.5);
+        run.Report.Record.Append(new DowntimeBegan { At = DateTimeOffset.UnixEpoch });
+        run.Report.Record.Append(new BackendAnswered { At = DateTimeOffset.UnixEpoch.AddSeconds(1.5) });
 
         var notice = run.OutcomeEvent(failedStep: null, verifySucceeded: true, rolledBack: false, stopBegan: true, "/r.json");
 
@@ -64,8 +64,7 @@ public sealed class UpgradeRunNotificationTests
             File.WriteAllText(compose, "services: {}\n");
             var run = RunFrom020To030();
             run.Journal = Nexplane.Upgrade.Runbook.UpgradeJournal.Create(Path.Combine(directory, "state"), "u1", compose);
-            run.Journal.FromVersion = "0.2.0";
-            run.Journal.ToVersion = "0.3.0";
+            run.Journal.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
             run.Journal.MarkCompleted("Preflight");
             run.Journal.MarkCompleted("Backup");
 

@@ -30,20 +30,21 @@ public sealed class UpgradeRunReconcileTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    UpgradeJournal FinishedUpgrade()
+    UpgradeJournal FinishedUpgrade() => UpgradeThrough(RunbookTable.Steps.Select(step => step.ToString()), UpgradeOutcome.Succeeded);
+
+    UpgradeJournal UpgradeThrough(IEnumerable<string> completedSteps, UpgradeOutcome? outcome)
     {
         var journal = UpgradeJournal.Create(StateDirectory, "u1", ComposeFile);
-        journal.FromVersion = "0.2.0";
-        journal.ToVersion = "0.3.0";
+        journal.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
         journal.RevisionBefore = "002_asset_tags";
-        journal.BackupFile = "/backups/before.dump";
+        journal.Record.Append(new BackupVerified("/backups/before.dump"));
         journal.DatabaseIdentity = Database;
         journal.ComposeProject = "nexplane";
         journal.PreviousImages["backend"] = "nexplane-backend:0.2.0";
         journal.TargetImages["backend"] = "nexplane-backend:0.3.0";
-        foreach (var step in RunbookTable.Steps)
-            journal.MarkCompleted(step.ToString());
-        journal.Outcome = UpgradeOutcome.Succeeded;
+        foreach (var step in completedSteps)
+            journal.MarkCompleted(step);
+        journal.Outcome = outcome;
         journal.Save();
         return journal;
     }
@@ -96,10 +97,7 @@ public sealed class UpgradeRunReconcileTests : IDisposable
     [Fact]
     public void Resume_refuses_an_interrupted_upgrade_whose_deployment_was_repaired_by_hand()
     {
-        var journal = FinishedUpgrade();
-        journal.Outcome = null;
-        journal.CompletedSteps.RemoveAll(step => step.Name is not ("Preflight" or "Backup" or "Pull" or "Stop"));
-        journal.Save();
+        var journal = UpgradeThrough(["Preflight", "Backup", "Pull", "Stop"], outcome: null);
 
         var refusal = Assert.Throws<DeploymentChangedException>(() =>
             new UpgradeRun(_output, TestAdvice.Nuke).BeginJournal(new JournalStore(StateDirectory), ComposeFile, resume: true, Observed("0.2.0", Database), "backend"));

@@ -33,7 +33,7 @@ public sealed class UpgradeRunReportTests : IDisposable
     public void A_verified_control_plane_with_agents_behind_says_how_many_and_names_the_failed_host()
     {
         var run = new UpgradeRun(_output, TestAdvice.Nuke);
-        run.Report.ToVersion = "0.4.0";
+        run.Record.Append(new VersionsChosen(null, "0.4.0"));
         run.Report.Agents.Add(new AgentHostOutcome("web-01", AgentHostResult.Upgraded, "0.3.0", "0.4.0", "registered", 1));
         run.Report.Agents.Add(new AgentHostOutcome("web-02", AgentHostResult.NeedsHuman, "0.3.0", "0.4.0", "unreachable", 1));
 

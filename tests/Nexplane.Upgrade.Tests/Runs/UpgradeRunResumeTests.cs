@@ -70,7 +70,7 @@ public sealed class UpgradeRunResumeTests : IDisposable
     public async Task A_resumed_run_that_stops_again_keeps_the_downtime_from_the_first_Stop()
     {
         var interrupted = InterruptedRun();
-        interrupted.Journal!.DowntimeStartedAt = StoppedAt;
+        interrupted.Journal!.Record.Append(new DowntimeBegan { At = StoppedAt });
         interrupted.Journal.Save();
         var resumed = Resumed(interrupted);
 
@@ -85,7 +85,7 @@ public sealed class UpgradeRunResumeTests : IDisposable
     public async Task StartBackend_records_the_migrations_and_the_downtimes_end_in_the_journal()
     {
         var run = InterruptedRun();
-        run.Report.DowntimeStartedAt = StoppedAt;
+        run.Report.Record.Append(new DowntimeBegan { At = StoppedAt });
 
         await run.StartBackendAsync(["backend"], _directory,
             new RecordedBackendStart(_ => new MigrationOutcome([Migration("004", "005"), Migration("005", "006")], "006", DateTimeOffset.UnixEpoch)),
@@ -102,12 +102,10 @@ public sealed class UpgradeRunResumeTests : IDisposable
     {
         var interrupted = InterruptedRun();
         var journal = interrupted.Journal!;
-        journal.BackupFile = "/backups/nexplane-backup-0.3.1.dump";
-        journal.DowntimeStartedAt = StoppedAt;
-        journal.DowntimeEndedAt = RecordedBackendStart.HealthyAt;
-        journal.Migrations.AddRange(["004 -> 005, add a column", "005 -> 006, add a column"]);
-        journal.MigrationHead = "006";
-        journal.Save();
+        journal.Record.Append(new BackupVerified("/backups/nexplane-backup-0.3.1.dump"));
+        journal.Record.Append(new DowntimeBegan { At = StoppedAt });
+        journal.Record.Append(new BackendAnswered { At = RecordedBackendStart.HealthyAt });
+        journal.Record.Append(new MigrationsReported(["004 -> 005, add a column", "005 -> 006, add a column"], "006"));
 
         var resumed = Resumed(interrupted);
         resumed.FinishReport([new StepRecord("Verify", "Succeeded", 1, null)], verifySucceeded: true, succeeding: true, _directory);
@@ -123,9 +121,8 @@ public sealed class UpgradeRunResumeTests : IDisposable
     public async Task A_run_resumed_during_the_migration_measures_the_downtime_from_the_interrupted_Stop_and_lists_each_migration_once()
     {
         var interrupted = InterruptedRun();
-        interrupted.Journal!.DowntimeStartedAt = StoppedAt;
-        interrupted.Journal.Migrations.Add(Migration("004", "005").ToString());
-        interrupted.Journal.Save();
+        interrupted.Journal!.Record.Append(new DowntimeBegan { At = StoppedAt });
+        interrupted.Journal.Record.Append(new MigrationsReported([Migration("004", "005").ToString()], null));
         var resumed = Resumed(interrupted);
 
         // The backend's log is read from its start again: the migration the journal has comes again, with the one after it.

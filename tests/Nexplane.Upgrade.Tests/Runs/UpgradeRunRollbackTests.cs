@@ -29,9 +29,8 @@ public sealed class UpgradeRunRollbackTests : IDisposable
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
         var journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose);
-        journal.FromVersion = "0.2.0";
-        journal.ToVersion = "0.3.0";
-        journal.BackupFile = "/backups/before.dump";
+        journal.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
+        journal.Record.Append(new BackupVerified("/backups/before.dump"));
         foreach (var (service, image) in new[] { ("backend", "nexplane-backend:0.2.0"), ("worker", "nexplane-worker:0.2.0"), ("frontend", "nexplane-frontend:0.2.0"), ("db", "postgres:16") })
             journal.PreviousImages[service] = image;
         foreach (var step in completed)
@@ -183,8 +182,7 @@ public sealed class UpgradeRunRollbackTests : IDisposable
         older.Journal.Save();
         // The next upgrade is killed after Backup, and a first Rollback finds nothing to undo.
         var killed = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u2", Path.Combine(_directory, "docker-compose.yml"));
-        killed.FromVersion = "0.3.0";
-        killed.ToVersion = "0.4.0";
+        killed.Record.Append(new VersionsChosen("0.3.0", "0.4.0"));
         killed.MarkCompleted("Preflight");
         killed.MarkCompleted("Backup");
         await new UpgradeRun(_output, TestAdvice.Nuke) { Journal = killed }.RollBackAsync(null, Settings, _deployment, CancellationToken.None);

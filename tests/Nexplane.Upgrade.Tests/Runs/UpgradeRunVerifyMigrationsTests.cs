@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.VerifyMigrations;
 using Nexplane.Upgrade.Tests.Operator;
@@ -18,7 +19,8 @@ public sealed class UpgradeRunVerifyMigrationsTests
     [Fact]
     public async Task The_head_StartBackend_recorded_is_checked_and_the_verified_head_goes_into_the_report()
     {
-        var run = new UpgradeRun(_output, TestAdvice.Nuke) { MigrationHeadFromLogs = "006" };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
+        run.Record.Append(new MigrationsReported([], "006"));
 
         await run.VerifyMigrationsAsync(new Database("006"), CancellationToken.None);
 
@@ -29,11 +31,14 @@ public sealed class UpgradeRunVerifyMigrationsTests
     [Fact]
     public async Task A_database_at_another_head_than_StartBackend_recorded_fails_and_records_nothing()
     {
-        var run = new UpgradeRun(_output, TestAdvice.Nuke) { MigrationHeadFromLogs = "006" };
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
+        run.Record.Append(new MigrationsReported([], "006"));
 
         var failure = await Assert.ThrowsAsync<MigrationVerificationException>(() => run.VerifyMigrationsAsync(new Database("005"), CancellationToken.None));
 
         Assert.Contains("alembic_version is 005, but the backend's log reported head 006", failure.Message);
-        Assert.Null(run.Report.MigrationHead);
+        Assert.DoesNotContain(run.Record.Facts, fact => fact is MigrationsVerified);
+        // The report keeps what the backend's log said; nothing claims the database verified.
+        Assert.Equal("006", run.Report.MigrationHead);
     }
 }

@@ -35,7 +35,7 @@ public sealed class UpgradeRunWaveFailureTests : IAsyncLifetime
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
         _run = new UpgradeRun(_output, TestAdvice.Nuke) { Journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose) };
-        _run.Report.ToVersion = "0.4.0";
+        _run.Record.Append(new VersionsChosen("0.3.0", "0.4.0"));
 
         var input = new AgentsInput(_fleet.Select(h => h.Host).ToArray(), NexplaneVersion.Parse("0.4.0"), new AgentsSettings(WaveSize: 5, "Rerun the agents alone"));
         _failure = await Record.ExceptionAsync(() => _run.UpgradeAgentsAsync(input, new SimulatedFleet(_fleet, _directory), CancellationToken.None))

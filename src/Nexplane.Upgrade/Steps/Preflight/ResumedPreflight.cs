@@ -27,11 +27,9 @@ public static class ResumedPreflight
         };
     }
 
-    /// <summary>Records what a later resumed run needs from Preflight.</summary>
+    /// <summary>Records what a later resumed run needs from Preflight, besides the versions (the run's record has them).</summary>
     public static void Record(UpgradeJournal journal, PreflightReport report)
     {
-        journal.FromVersion = report.Current?.ToString();
-        journal.ToVersion = report.Target.ToString();
         journal.RevisionBefore = report.AlembicRevisions.Count > 0 ? string.Join(",", report.AlembicRevisions) : null;
         foreach (var upgrade in report.Services)
         {

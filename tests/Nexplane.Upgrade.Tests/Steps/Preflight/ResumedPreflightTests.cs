@@ -34,6 +34,8 @@ public sealed class ResumedPreflightTests : IDisposable
             AlembicRevisions = ["002_asset_tags", "002_branch"],
         };
 
+        // The versions are the run's record's (UpgradeRun.RecordPreflight appends them); the rest is Preflight's to record.
+        journal.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
         ResumedPreflight.Record(journal, report);
         var resumed = ResumedPreflight.FromJournal(UpgradeJournal.Load(journal.FilePath));
 

@@ -16,7 +16,8 @@ public sealed class RollbackPlanTests : IDisposable
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
         var journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose);
-        journal.BackupFile = backup;
+        if (backup is not null)
+            journal.Record.Append(new BackupVerified(backup));
         foreach (var step in completed)
             journal.MarkCompleted(step);
         return journal;

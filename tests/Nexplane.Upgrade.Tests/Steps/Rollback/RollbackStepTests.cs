@@ -34,9 +34,8 @@ public sealed class RollbackStepTests : IDisposable
         Directory.CreateDirectory(_directory);
         File.WriteAllText(ComposeFile, "services: {}\n");
         var journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", ComposeFile);
-        journal.FromVersion = "0.2.0";
-        journal.ToVersion = "0.3.0";
-        journal.BackupFile = "/backups/before.dump";
+        journal.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
+        journal.Record.Append(new BackupVerified("/backups/before.dump"));
         foreach (var (service, image) in new[] { ("backend", "nexplane-backend:0.2.0"), ("worker", "nexplane-worker:0.2.0"), ("frontend", "nexplane-frontend:0.2.0"), ("db", "postgres:16") })
             journal.PreviousImages[service] = image;
         foreach (var step in completed)

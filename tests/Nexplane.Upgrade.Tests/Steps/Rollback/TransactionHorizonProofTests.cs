@@ -42,9 +42,8 @@ public sealed class TransactionHorizonProofTests : IDisposable
         var compose = Path.Combine(_directory, "docker-compose.yml");
         File.WriteAllText(compose, "services: {}\n");
         var journal = UpgradeJournal.Create(Path.Combine(_directory, "state"), "u1", compose);
-        journal.FromVersion = "0.2.0";
-        journal.ToVersion = "0.3.1";
-        journal.BackupFile = "/backups/before.dump";
+        journal.Record.Append(new VersionsChosen("0.2.0", "0.3.1"));
+        journal.Record.Append(new BackupVerified("/backups/before.dump"));
         journal.PreviousImages["backend"] = "nexplane-backend:0.2.0";
         journal.PreviousImages["worker"] = "nexplane-worker:0.2.0";
         foreach (var step in new[] { RunbookStep.Preflight, RunbookStep.Backup, RunbookStep.Pull, RunbookStep.Stop })
