@@ -28,8 +28,7 @@ public sealed class HangUpDuringUpgradeTests(HangUpDeployment fixture, ITestOutp
         await SlowTheMigrationsAsync();
 
         using var upgrade = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.0"));
-        await upgrade.WaitForLineAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", TimeSpan.FromMinutes(3));
-        upgrade.Signal(InterruptibleRun.SigHup);
+        await upgrade.SignalOnLineAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", InterruptibleRun.SigHup, TimeSpan.FromMinutes(3));
 
         // Meanwhile, from another terminal: the run is still going, holding the lock.
         var status = await BuildScript.RunAsync(["Status", "--no-logo", .. _deployment.ToolArguments], timeout: TimeSpan.FromMinutes(1));
