@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
 using System.Text.RegularExpressions;
 using EndToEnd.Tests.Support;
 using Nexplane.Upgrade.Runbook;
@@ -27,8 +29,11 @@ public sealed class HangUpDuringUpgradeTests(HangUpDeployment fixture, ITestOutp
         await _deployment.ReadyOnAsync("0.2.0");
         await SlowTheMigrationsAsync();
 
+        var startedAt = DateTimeOffset.UtcNow;
         using var upgrade = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.0"));
-        await upgrade.SignalOnLineAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", InterruptibleRun.SigHup, TimeSpan.FromMinutes(3));
+        // Inside the migrations as the backend itself says it, whenever the tool relays that line.
+        await WaitForBackendLogAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", startedAt, upgrade, TimeSpan.FromMinutes(3));
+        upgrade.Signal(InterruptibleRun.SigHup);
 
         // Meanwhile, from another terminal: the run is still going, holding the lock.
         var status = await BuildScript.RunAsync(["Status", "--no-logo", .. _deployment.ToolArguments], timeout: TimeSpan.FromMinutes(1));
@@ -40,7 +45,7 @@ public sealed class HangUpDuringUpgradeTests(HangUpDeployment fixture, ITestOutp
 
         Assert.True(run.ExitCode == 0, "the upgrade did not finish after the hang-up: " + run);
         // The terminal got nothing after the hang-up: the rest is in the run's own log.
-        Assert.DoesNotContain("Upgraded and healthy", run.Output);
+        Assert.False(run.Output.Contains("Upgraded and healthy", StringComparison.Ordinal), "the terminal got the end of the run after the hang-up:\n" + run.Output);
         var journal = _deployment.Journals()[0];
         Assert.Equal(UpgradeOutcome.Succeeded, journal.Outcome);
         var hangUp = Assert.IsType<TerminalHangUp>(journal.TerminalHungUp);
@@ -77,9 +82,10 @@ public sealed class HangUpDuringUpgradeTests(HangUpDeployment fixture, ITestOutp
     {
         await _deployment.ReadyOnAsync("0.2.0");
         await SlowTheMigrationsAsync();
+        var startedAt = DateTimeOffset.UtcNow;
         using (var killed = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.0")))
         {
-            await killed.WaitForLineAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", TimeSpan.FromMinutes(3));
+            await WaitForBackendLogAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", startedAt, killed, TimeSpan.FromMinutes(3));
             killed.Signal(InterruptibleRun.SigKill);
             await killed.WaitForGroupGoneAsync(TimeSpan.FromSeconds(30));
         }
@@ -107,6 +113,24 @@ public sealed class HangUpDuringUpgradeTests(HangUpDeployment fixture, ITestOutp
         Assert.Equal("0.3.0", await _deployment.ServedVersionAsync());
         RollbackMatrix.Record(output, "SIGKILL inside StartBackend's migrations, then Upgrade --resume as Status prints it (no --remove-stale-lock)",
             "lock taken over; resumed; healthy on 0.3.0, whole downtime and backup reported", null);
+    }
+
+    /// <summary>Polls the new backend's own log (docker logs), since <paramref name="since"/>, for <paramref name="text"/>.</summary>
+    async Task WaitForBackendLogAsync(string text, DateTimeOffset since, InterruptibleRun run, TimeSpan timeout)
+    {
+        var container = $"{_deployment.Sandbox.Project}-backend-1";
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            var logs = await Cli.Wrap("docker").WithArguments(["logs", "--since", since.ToUnixTimeSeconds().ToString(), container])
+                .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+            if ((logs.StandardOutput + logs.StandardError).Contains(text, StringComparison.Ordinal))
+                return;
+            if (!run.TrySignal(0))
+                throw new Xunit.Sdk.XunitException($"the run ended before the backend logged '{text}':\n{run.Output}");
+            await Task.Delay(250);
+        }
+        throw new Xunit.Sdk.XunitException($"the backend did not log '{text}' within {timeout}:\n{run.Output}");
     }
 
     async Task SlowTheMigrationsAsync()

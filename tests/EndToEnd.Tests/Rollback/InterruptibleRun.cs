@@ -17,7 +17,6 @@ public sealed partial class InterruptibleRun : IDisposable
     readonly StringBuilder _output = new();
     readonly Lock _gate = new();
     readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waiters = [];
-    readonly List<(string Text, int Signal, TaskCompletionSource Sent)> _signalsOnLine = [];
     readonly Thread[] _readers;
 
     InterruptibleRun(string[] arguments)
@@ -41,8 +40,8 @@ public sealed partial class InterruptibleRun : IDisposable
             start.ArgumentList.Add(argument);
         _process = new Process { StartInfo = start };
         _process.Start();
-        // Read on threads of their own, not the thread pool's: on a busy test host the pool's callbacks can lag the
-        // tool by seconds, and a signal sent "on a line" would then land long after that line was printed.
+        // Read on threads of their own, not the thread pool's: on a busy test host the pool's callbacks can lag the tool
+        // by seconds, and a test that acts on a line would act long after the tool printed it.
         _readers = [Reader(_process.StandardOutput), Reader(_process.StandardError)];
     }
 
@@ -76,45 +75,12 @@ public sealed partial class InterruptibleRun : IDisposable
         lock (_gate)
         {
             _output.AppendLine(line);
-            // Sent here, on the reading thread, the moment the line arrives: nothing else has to be scheduled first.
-            foreach (var signal in _signalsOnLine.Where(s => line.Contains(s.Text, StringComparison.Ordinal)).ToArray())
-            {
-                _signalsOnLine.Remove(signal);
-                try
-                {
-                    TrySignal(signal.Signal);
-                    signal.Sent.TrySetResult();
-                }
-                catch (Exception exception)
-                {
-                    signal.Sent.TrySetException(exception);
-                }
-            }
             foreach (var waiter in _waiters.Where(w => w.Match(line)).ToArray())
             {
                 waiter.Seen.TrySetResult();
                 _waiters.Remove(waiter);
             }
         }
-    }
-
-    /// <summary>
-    /// Sends <paramref name="signal"/> to the group the moment a line containing <paramref name="text"/> is read (an
-    /// operator reacting at once); completes when it was sent, fails if the run ends first.
-    /// </summary>
-    public async Task SignalOnLineAsync(string text, int signal, TimeSpan timeout)
-    {
-        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_output.ToString().Contains(text, StringComparison.Ordinal))
-                throw new InvalidOperationException($"'{text}' was printed before the signal was set up");
-            _signalsOnLine.Add((text, signal, sent));
-        }
-        var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(sent.Task, exited, Task.Delay(timeout));
-        if (first != sent.Task)
-            throw new Xunit.Sdk.XunitException($"'{text}' was not printed ({(first == exited ? "the run ended" : $"within {timeout}")}):\n{Output}");
     }
 
     /// <summary>Completes when a line containing <paramref name="text"/> is printed; fails if the run ends first.</summary>
