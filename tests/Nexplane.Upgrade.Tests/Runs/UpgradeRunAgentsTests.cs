@@ -59,4 +59,26 @@ public sealed class UpgradeRunAgentsTests : IDisposable
 
         Assert.Equal(AgentHostResult.Upgraded, Assert.Single(run.Report.Agents).Result);
     }
+
+    [Fact]
+    public async Task The_binaries_Preflight_verified_are_the_ones_the_hosts_get()
+    {
+        var run = NewRun();
+        var verified = new AgentBinary(AgentPlatform.LinuxAmd64, "0.4.0", "nexplane-agent", "/cache/verified/nexplane-agent", "cd", 2);
+        run.RecordPreflight(new Nexplane.Upgrade.Steps.Preflight.PreflightReport
+        {
+            Current = NexplaneVersion.Parse("0.3.0"),
+            Target = Target,
+            Services = [],
+            Notices = [],
+            KeptDatabases = [],
+            Failures = [],
+            AgentBinaries = [verified],
+        }, backupAfterStop: false);
+        var agents = new RecordedAgentHosts([]);
+
+        await run.UpgradeAgentsAsync(new AgentsInput(Hosts("web-01"), Target, new AgentsSettings(5, "")), agents, CancellationToken.None);
+
+        Assert.Equal(["binaries for 0.4.0, verified before: /cache/verified/nexplane-agent"], agents.BinaryRequests);
+    }
 }

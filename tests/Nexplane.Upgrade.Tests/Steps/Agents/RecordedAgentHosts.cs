@@ -9,6 +9,9 @@ sealed class RecordedAgentHosts(IReadOnlyList<RegisteredAgent> registered, param
 {
     public List<string> Calls { get; } = [];
 
+    /// <summary>Each request for the binaries: the version, and the binaries it said were verified already.</summary>
+    public List<string> BinaryRequests { get; } = [];
+
     /// <summary>False: the operator's login fails, as with a changed password.</summary>
     public bool LoginPasses { get; init; } = true;
 
@@ -28,9 +31,14 @@ sealed class RecordedAgentHosts(IReadOnlyList<RegisteredAgent> registered, param
     }
 
     public Task<IReadOnlyDictionary<AgentPlatform, AgentBinary>> BinariesAsync(IReadOnlyList<AgentHost> hosts, IReadOnlyList<AgentBinary> verified,
-        Nexplane.Upgrade.Releases.NexplaneVersion target, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<AgentPlatform, AgentBinary>>(hosts.Select(h => h.Platform).Distinct()
-            .ToDictionary(platform => platform, platform => new AgentBinary(platform, "0.4.0", "nexplane-agent", "/cache/nexplane-agent", "ab", 1)));
+        Nexplane.Upgrade.Releases.NexplaneVersion target, CancellationToken cancellationToken)
+    {
+        lock (BinaryRequests)
+            BinaryRequests.Add($"binaries for {target}, verified before: " + (verified.Count == 0 ? "none" : string.Join(", ", verified.Select(b => b.FilePath))));
+        return Task.FromResult<IReadOnlyDictionary<AgentPlatform, AgentBinary>>(hosts.Select(h => h.Platform).Distinct()
+            .ToDictionary(platform => platform, platform => verified.FirstOrDefault(b => b.Platform == platform)
+                ?? new AgentBinary(platform, target.ToString(), "nexplane-agent", "/cache/nexplane-agent", "ab", 1)));
+    }
 
     public Task<AgentHostOutcome> UpgradeAgentAsync(AgentHost host, AgentBinary binary, string token, CancellationToken cancellationToken)
     {
