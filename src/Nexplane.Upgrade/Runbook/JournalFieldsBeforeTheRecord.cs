@@ -12,6 +12,7 @@ static class JournalFieldsBeforeTheRecord
     sealed record CompletedStepField(string Name, DateTimeOffset CompletedAt);
 
     sealed record Fields(
+        DateTimeOffset StartedAt,
         string? FromVersion,
         string? ToVersion,
         List<CompletedStepField>? CompletedSteps,
@@ -26,16 +27,18 @@ static class JournalFieldsBeforeTheRecord
         var fields = JsonSerializer.Deserialize<Fields>(json, options);
         if (fields is null)
             return [];
+        // Times the old fields did not keep are the nearest the journal has: the step's end, else the upgrade's start.
+        DateTimeOffset EndOf(string step) => fields.CompletedSteps?.FirstOrDefault(s => s.Name == step)?.CompletedAt ?? fields.StartedAt;
         var facts = new List<RunFact>();
         if (fields.ToVersion is not null)
-            facts.Add(new VersionsChosen(fields.FromVersion, fields.ToVersion));
+            facts.Add(new VersionsChosen(fields.FromVersion, fields.ToVersion) { At = EndOf("Preflight") });
         facts.AddRange((fields.CompletedSteps ?? []).Select(step => new StepCompleted(step.Name) { At = step.CompletedAt }));
         if (fields.BackupFile is not null)
-            facts.Add(new BackupVerified(fields.BackupFile));
+            facts.Add(new BackupVerified(fields.BackupFile) { At = EndOf("Backup") });
         if (fields.DowntimeStartedAt is { } stopped)
             facts.Add(new DowntimeBegan { At = stopped });
         if (fields.Migrations is { Count: > 0 } || fields.MigrationHead is not null)
-            facts.Add(new MigrationsReported(fields.Migrations ?? [], fields.MigrationHead));
+            facts.Add(new MigrationsReported(fields.Migrations ?? [], fields.MigrationHead) { At = EndOf("StartBackend") });
         if (fields.DowntimeEndedAt is { } answered)
             facts.Add(new BackendAnswered { At = answered });
         return facts;

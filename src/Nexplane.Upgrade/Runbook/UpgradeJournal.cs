@@ -123,6 +123,10 @@ public sealed class UpgradeJournal
     [JsonIgnore]
     public string FilePath { get; private set; } = "";
 
+    /// <summary>Only read (a dry run of a resumed upgrade): what the run records stays in memory, the file as it was.</summary>
+    [JsonIgnore]
+    public bool ReadOnly { get; set; }
+
     public bool IsFinished => Outcome is not null;
 
     public bool HasCompleted(string step) => CompletedSteps.Any(s => s.Name == step);
@@ -200,6 +204,8 @@ public sealed class UpgradeJournal
     /// <summary>One save at a time: a hang-up is recorded from the signal's thread while a step may save too.</summary>
     public void Save()
     {
+        if (ReadOnly)
+            return;
         lock (_saving)
             TextFiles.WriteAtomically(FilePath, JsonSerializer.Serialize(this, Options));
     }

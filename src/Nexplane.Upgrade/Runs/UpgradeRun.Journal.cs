@@ -14,7 +14,10 @@ public sealed partial class UpgradeRun
     /// (another database cluster: reinstalled since) is set aside instead. A resumed one must match
     /// the deployment <paramref name="observed"/> now. Call it holding the lock.
     /// </summary>
-    /// <param name="readOnly">A dry run: an unfinished journal of an earlier installation is only said to be set aside.</param>
+    /// <param name="readOnly">
+    /// A dry run: an unfinished journal of an earlier installation is only said to be set aside, and a resumed one is only
+    /// read (nothing the dry run records reaches its file).
+    /// </param>
     public void BeginJournal(JournalStore journals, string composeFile, bool resume, ObservedDeployment observed,
         string backendService, bool readOnly = false)
     {
@@ -50,6 +53,8 @@ public sealed partial class UpgradeRun
         Journal = unfinished ?? NewJournal(journals, composeFile, observed);
         if (unfinished is not null)
         {
+            // A dry run of the resumed upgrade tells what is done and leaves the journal as it was for the real --resume.
+            unfinished.ReadOnly = readOnly;
             StepsDoneBeforeResuming = unfinished.CompletedSteps.Select(s => s.Name).ToHashSet();
             output.Information("Resuming upgrade {Id} ({From} -> {To}); done before: {Steps}", unfinished.Id, unfinished.FromVersion ?? "?",
                 unfinished.ToVersion ?? "?", StepsDoneBeforeResuming.Count == 0 ? "nothing" : string.Join(", ", unfinished.CompletedSteps.Select(s => s.Name)));

@@ -16,14 +16,15 @@ public sealed partial class UpgradeRun
     {
         if (Journal is not null)
             return Journal;
-        Journal = (upgradeId is not null ? journals.Find(upgradeId) : journals.Unfinished(composeFile) ?? journals.LatestPastPreflight(composeFile))
+        var chosen = (upgradeId is not null ? journals.Find(upgradeId) : journals.Unfinished(composeFile) ?? journals.LatestPastPreflight(composeFile))
             ?? throw new InvalidOperationException(
                 $"No upgrade of {composeFile} that got past Preflight is recorded in {journals.Directory}" + (upgradeId is null ? "" : $" with id {upgradeId}") +
                 $": there is nothing to roll back. To put a backup back alone, run {advice.RestoreBackup} <file>.");
-        if (Journal.Outcome is UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged || Journal.Outcome is UpgradeOutcome.Superseded && upgradeId is null)
+        RollBackJournalOfAnEarlierRun(chosen);
+        if (chosen.Outcome is UpgradeOutcome.RolledBack or UpgradeOutcome.NothingChanged || chosen.Outcome is UpgradeOutcome.Superseded && upgradeId is null)
             throw new InvalidOperationException(
-                $"Upgrade {Journal.Id} ({Journal.FromVersion} -> {Journal.ToVersion}) is already {Journal.Outcome.Value.ToText()}; nothing to roll back.");
-        return Journal;
+                $"Upgrade {chosen.Id} ({chosen.FromVersion} -> {chosen.ToVersion}) is already {chosen.Outcome.Value.ToText()}; nothing to roll back.");
+        return chosen;
     }
 
     /// <summary>The rollback found the upgrade had ended before Stop: it changed nothing, so there was nothing to roll back.</summary>

@@ -16,31 +16,45 @@ public sealed partial class UpgradeRun(IRunOutput output, OperatorAdvice advice)
     public RunRecord Record => Report.Record;
 
     /// <summary>
-    /// The journal of the upgrade this run performs, resumes or rolls back; null before one is chosen. Its record becomes
-    /// the run's: a resumed run's report is the whole upgrade's (the interrupted run's backup, the downtime from its Stop,
-    /// its migrations), a rollback's names the upgrade it undoes.
+    /// The journal of the upgrade this run performs or resumes (or, once <see cref="ChooseJournalToRollBack"/> chose
+    /// one, rolls back); null before one is chosen. The record of an upgrade set here becomes the run's: a resumed run's
+    /// report is the whole upgrade's (the interrupted run's backup, the downtime from its Stop, its migrations). Set to
+    /// null, the run no longer acts on it, and its record is no longer the run's.
     /// </summary>
     public UpgradeJournal? Journal
     {
         get => _journal;
         set
         {
+            var recordWasTheJournals = _journal is not null && ReferenceEquals(Record, _journal.Record);
             _journal = value;
             if (value is null)
+            {
+                if (recordWasTheJournals)
+                    Report.Record = new RunRecord();
                 return;
-            UseRecordOf(value);
+            }
+            if (!ReferenceEquals(Record, value.Record))
+            {
+                // Nothing is recorded before a run chooses its journal; should anything be, it is kept, after the
+                // journal's own. Facts of another journal's record stay in that journal.
+                if (!recordWasTheJournals)
+                    foreach (var fact in Record.Facts)
+                        value.Record.Append(fact);
+                Report.Record = value.Record;
+            }
             RecordHangUpIn(value);
         }
     }
 
-    void UseRecordOf(UpgradeJournal journal)
+    /// <summary>
+    /// The upgrade an earlier run left, chosen to be rolled back: the run acts on its journal, but its report describes
+    /// the rollback, not that upgrade (whose head and downtime would be false after a restore).
+    /// </summary>
+    void RollBackJournalOfAnEarlierRun(UpgradeJournal journal)
     {
-        if (ReferenceEquals(Record, journal.Record))
-            return;
-        // Nothing is recorded before a run chooses its journal; should anything be, it is kept, after the journal's own.
-        foreach (var fact in Record.Facts)
-            journal.Record.Append(fact);
-        Report.Record = journal.Record;
+        _journal = journal;
+        RecordHangUpIn(journal);
     }
 
     UpgradeJournal? _journal;

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using CliWrap;
-using CliWrap.Buffered;
 using System.Text.RegularExpressions;
 using EndToEnd.Tests.Support;
 using Nexplane.Upgrade.Runbook;
@@ -29,10 +27,8 @@ public sealed class HangUpDuringUpgradeTests(HangUpDeployment fixture, ITestOutp
         await _deployment.ReadyOnAsync("0.2.0");
         await SlowTheMigrationsAsync();
 
-        var startedAt = DateTimeOffset.UtcNow;
         using var upgrade = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.0"));
-        // Inside the migrations as the backend itself says it, whenever the tool relays that line.
-        await WaitForBackendLogAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", startedAt, upgrade, TimeSpan.FromMinutes(3));
+        await upgrade.WaitForLineAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", TimeSpan.FromMinutes(3));
         upgrade.Signal(InterruptibleRun.SigHup);
 
         // Meanwhile, from another terminal: the run is still going, holding the lock.
@@ -82,10 +78,9 @@ public sealed class HangUpDuringUpgradeTests(HangUpDeployment fixture, ITestOutp
     {
         await _deployment.ReadyOnAsync("0.2.0");
         await SlowTheMigrationsAsync();
-        var startedAt = DateTimeOffset.UtcNow;
         using (var killed = InterruptibleRun.Start(_deployment.UpgradeArguments("0.3.0")))
         {
-            await WaitForBackendLogAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", startedAt, killed, TimeSpan.FromMinutes(3));
+            await killed.WaitForLineAsync("Running upgrade 002_asset_tags -> 003_agent_tunnels", TimeSpan.FromMinutes(3));
             killed.Signal(InterruptibleRun.SigKill);
             await killed.WaitForGroupGoneAsync(TimeSpan.FromSeconds(30));
         }
@@ -113,24 +108,6 @@ public sealed class HangUpDuringUpgradeTests(HangUpDeployment fixture, ITestOutp
         Assert.Equal("0.3.0", await _deployment.ServedVersionAsync());
         RollbackMatrix.Record(output, "SIGKILL inside StartBackend's migrations, then Upgrade --resume as Status prints it (no --remove-stale-lock)",
             "lock taken over; resumed; healthy on 0.3.0, whole downtime and backup reported", null);
-    }
-
-    /// <summary>Polls the new backend's own log (docker logs), since <paramref name="since"/>, for <paramref name="text"/>.</summary>
-    async Task WaitForBackendLogAsync(string text, DateTimeOffset since, InterruptibleRun run, TimeSpan timeout)
-    {
-        var container = $"{_deployment.Sandbox.Project}-backend-1";
-        var deadline = System.Diagnostics.Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
-        {
-            var logs = await Cli.Wrap("docker").WithArguments(["logs", "--since", since.ToUnixTimeSeconds().ToString(), container])
-                .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-            if ((logs.StandardOutput + logs.StandardError).Contains(text, StringComparison.Ordinal))
-                return;
-            if (!run.TrySignal(0))
-                throw new Xunit.Sdk.XunitException($"the run ended before the backend logged '{text}':\n{run.Output}");
-            await Task.Delay(250);
-        }
-        throw new Xunit.Sdk.XunitException($"the backend did not log '{text}' within {timeout}:\n{run.Output}");
     }
 
     async Task SlowTheMigrationsAsync()

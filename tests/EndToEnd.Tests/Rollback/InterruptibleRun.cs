@@ -31,10 +31,11 @@ public sealed partial class InterruptibleRun : IDisposable
         // As on an operator's terminal, whatever CI runs the tests: no GitHub or GitLab groups instead of step headers.
         start.Environment.Remove("GITHUB_ACTIONS");
         start.Environment.Remove("GITLAB_CI");
-        // A shell starts background jobs with SIGINT ignored, and children inherit that: a test runner started with `&`
-        // would hand the tool an ignored SIGINT, and Ctrl+C would do nothing. A terminal's foreground job has the default.
+        // A shell starts background jobs with SIGINT ignored, and nohup ignores SIGHUP; children inherit both: a test
+        // runner started with `&` or under nohup would hand the tool an ignored SIGINT or SIGHUP (the runtime keeps an
+        // inherited SIG_IGN), and Ctrl+C or a hang-up would do nothing. A terminal's foreground job has the defaults.
         start.ArgumentList.Add("env");
-        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("--default-signal=INT,HUP");
         start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "build.sh"));
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
@@ -95,7 +96,10 @@ public sealed partial class InterruptibleRun : IDisposable
         }
         var exited = _process.WaitForExitAsync();
         var first = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout));
-        if (first != seen.Task)
+        if (first == exited)
+            // The process is gone; its last lines may still be on their way to the readers.
+            JoinReaders();
+        if (first != seen.Task && !Output.Contains(text, StringComparison.Ordinal))
             throw new Xunit.Sdk.XunitException($"'{text}' was not printed ({(first == exited ? "the run ended" : $"within {timeout}")}):\n{Output}");
     }
 

@@ -142,6 +142,22 @@ public sealed class UpgradeRunReconcileTests : IDisposable
     }
 
     [Fact]
+    public void A_dry_run_of_a_resumed_upgrade_only_reads_its_journal()
+    {
+        var journal = UpgradeThrough(["Preflight", "Backup"], outcome: null);
+        var before = File.ReadAllText(journal.FilePath);
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
+
+        run.BeginJournal(new JournalStore(StateDirectory), ComposeFile, resume: true, Observed("0.2.0", Database), "backend", readOnly: true);
+        // What the dry run goes on to record (Preflight's versions, a step it "completes") stays in memory.
+        run.Record.Append(new VersionsChosen("0.2.0", "0.3.0"));
+        run.Journal!.MarkCompleted("Pull");
+
+        Assert.Equal(["Backup", "Preflight"], run.StepsDoneBeforeResuming.Order());
+        Assert.Equal(before, File.ReadAllText(journal.FilePath));
+    }
+
+    [Fact]
     public void Another_compose_project_alone_does_not_set_an_unfinished_journal_aside()
     {
         var old = FinishedUpgrade();

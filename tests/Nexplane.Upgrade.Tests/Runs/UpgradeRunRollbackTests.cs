@@ -175,6 +175,36 @@ public sealed class UpgradeRunRollbackTests : IDisposable
     }
 
     [Fact]
+    public void The_report_of_a_rollback_of_an_earlier_runs_upgrade_describes_the_rollback_not_that_upgrades_head_or_downtime()
+    {
+        var upgraded = RunOf(RunbookStep.Preflight, RunbookStep.Backup, RunbookStep.Pull, RunbookStep.Stop, RunbookStep.StartBackend);
+        upgraded.Journal!.Record.Append(new DowntimeBegan { At = DateTimeOffset.UnixEpoch });
+        upgraded.Journal.Record.Append(new MigrationsReported(["002 -> 003"], "003"));
+        upgraded.Journal.Record.Append(new BackendAnswered { At = DateTimeOffset.UnixEpoch.AddSeconds(2) });
+        var run = new UpgradeRun(_output, TestAdvice.Nuke);
+
+        var chosen = run.ChooseJournalToRollBack(new JournalStore(Path.Combine(_directory, "state")), Path.Combine(_directory, "docker-compose.yml"), null);
+
+        Assert.Equal("003", chosen.MigrationHead);
+        // After a restore the database is back at the old head: the upgrade's head and downtime are not the rollback's.
+        Assert.Equal((null, null, 0), (run.Report.MigrationHead, run.Report.DowntimeSeconds, run.Report.Migrations.Count));
+    }
+
+    [Fact]
+    public void A_journal_the_run_lets_go_takes_its_record_with_it()
+    {
+        var run = RunOf(RunbookStep.Preflight, RunbookStep.Backup);
+        Assert.Equal("0.3.0", run.Report.ToVersion);
+
+        // As a refused Rollback does: the journal stays exactly as it was.
+        run.Journal = null;
+
+        Assert.Equal((null, null), (run.Report.ToVersion, run.Report.BackupFile));
+        run.Record.Append(new StepCompleted("Verify"));
+        Assert.DoesNotContain("Verify", UpgradeJournal.Load(Path.Combine(_directory, "state", "u1.json")).CompletedSteps.Select(step => step.Name));
+    }
+
+    [Fact]
     public async Task A_second_Rollback_after_one_that_found_nothing_to_undo_is_refused_and_never_reaches_an_older_upgrade()
     {
         var older = RunOf(RunbookStep.Preflight, RunbookStep.Backup, RunbookStep.Pull, RunbookStep.Stop, RunbookStep.StartBackend);
