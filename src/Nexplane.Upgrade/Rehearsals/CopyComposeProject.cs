@@ -44,6 +44,9 @@ public sealed class CopyComposeProject
 
     public IReadOnlyList<string> Services { get; }
 
+    /// <summary>The services as <see cref="CopyPlan"/> laid them out, with the rehearsed version's images.</summary>
+    public IReadOnlyList<CopyContainer> Containers => _services;
+
     /// <summary>
     /// <c>up -d --no-deps</c> of every service from the running images (<paramref name="rehearsedVersion"/> false) or
     /// the rehearsed version's: the second call recreates the containers as the real StartBackend's <c>up</c> does.

@@ -6,7 +6,11 @@ using Nexplane.Upgrade.Database;
 using Npgsql;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
+using Nexplane.Upgrade.Steps.Frontend;
 using Nexplane.Upgrade.Steps.Rehearse;
+using Nexplane.Upgrade.Steps.StartBackend;
+using Nexplane.Upgrade.Steps.Stop;
+using Nexplane.Upgrade.Steps.Verify;
 using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Time;
 
@@ -15,14 +19,18 @@ namespace Nexplane.Upgrade.Rehearsals;
 /// <summary>
 /// The upgrade, run against a throwaway copy of the deployment: a database server from the db service's own image,
 /// loaded from a verified backup; the target version's backend with the deployment's environment as compose computes
-/// it; then StartBackend's watch, VerifyMigrations, the frontend's checks and Verify's gates, each against the copy.
+/// it; then the runbook's own steps from Stop to Verify (<see cref="RehearsalCopy"/> is the copy as they act on it).
 /// The deployment itself is only read (its compose file, through <c>compose config</c>). Everything created is
 /// removed before this returns, however it ends.
 /// </summary>
-public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRunner commands, Action<string> log, Action<string> warn,
-    Func<string, string> redact, OperatorAdvice advice, IProgressDisplay? display = null, Clock? clock = null)
+public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRunner commands, IRunOutput output, Func<string, string> redact,
+    OperatorAdvice advice, Clock? clock = null)
 {
     readonly Clock _clock = clock ?? Clock.System;
+
+    void Log(string line) => output.Line(line);
+
+    void Warn(string line) => output.Warning("{Warning}", line);
 
     public async Task<RehearsalReport> RunAsync(RehearsalSettings settings, CancellationToken cancellationToken)
     {
@@ -32,9 +40,9 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
             Id = settings.Id, ComposeFile = settings.ComposeFile, FromVersion = settings.From.ToString(), ToVersion = settings.Target.ToString(),
             StartedAt = started, BackupFile = settings.Archive,
         };
-        await ThrowawayCopy.RemoveLeftoversAsync(docker, settings.ComposeFile, log);
+        await ThrowawayCopy.RemoveLeftoversAsync(docker, settings.ComposeFile, Log);
         RemoveLeftoverProjectDirectories(settings.StateDirectory);
-        var copy = new ThrowawayCopy(docker, settings.Id, settings.ComposeFile, log);
+        var copy = new ThrowawayCopy(docker, settings.Id, settings.ComposeFile, Log);
         try
         {
             report = await RehearseAsync(settings, copy, report, cancellationToken);
@@ -76,7 +84,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         images.AddRange(settings.CompanionImages.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));
         if (settings.FrontendService is { } frontendService && settings.FrontendImage is { } frontendImage)
             images.Add((frontendService, frontendImage));
-        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(commands), log, display).PullAllAsync(images, cancellationToken);
+        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(commands), Log, output.Progress).PullAllAsync(images, cancellationToken);
         var pinned = pulled.ToDictionary(image => image.Service, image => image.Pinned);
         report = report with { Images = pinned };
 
@@ -89,129 +97,138 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         });
         foreach (var service in settings.Services.Where(s => containers.Any(c => c.Service == s.Name && c.JoinsDatabaseNamespace)))
             if (CopyPlan.ListenAddressVariables(service) is { Count: > 0 } variables)
-                log($"{service.Name} is on the host's network: in the copy it shares one network namespace with the copied {settings.DatabaseService}, " +
+                Log($"{service.Name} is on the host's network: in the copy it shares one network namespace with the copied {settings.DatabaseService}, " +
                     $"and listens on all of that namespace's addresses ({string.Join(", ", variables)} = 0.0.0.0 instead of loopback) so this machine can reach it");
 
         // The copy: its own network, the database server loaded from the backup, the services beside it.
         await copy.CreateNetworkAsync(cancellationToken);
-        log($"Throwaway copy: network {copy.NetworkName} (internal, no published port)");
+        Log($"Throwaway copy: network {copy.NetworkName} (internal, no published port)");
         var databaseContainer = containers.First(c => c.Role == CopyRole.Database);
         var databaseId = await copy.StartAsync(databaseContainer, cancellationToken);
         foreach (var supporting in containers.Where(c => c.Role == CopyRole.Supporting))
         {
             await copy.StartAsync(supporting, cancellationToken);
-            log($"Throwaway copy: {supporting.Service} from {supporting.Image} (empty)");
+            Log($"Throwaway copy: {supporting.Service} from {supporting.Image} (empty)");
         }
         var copyDatabase = settings.Database with { Host = await copy.AddressOfAsync(databaseId, cancellationToken), Port = settings.DatabasePortInCopy };
         // A new server first initialises its cluster: on a busy machine that outlasts --health-timeout, so it gets the migrations' limit.
         await WaitForDatabaseAsync(copyDatabase, databaseId, settings.MigrationTimeout, cancellationToken);
-        log($"Throwaway copy: {settings.DatabaseService} from {databaseContainer.Image} at {copyDatabase.Host}:{copyDatabase.Port}; loading {Path.GetFileName(settings.Archive)}");
-        var restored = await new RestoreService(new ContainerExec(docker), commands, log, warn, advice, display)
+        Log($"Throwaway copy: {settings.DatabaseService} from {databaseContainer.Image} at {copyDatabase.Host}:{copyDatabase.Port}; loading {Path.GetFileName(settings.Archive)}");
+        var restored = await new RestoreService(new ContainerExec(docker), commands, Log, Warn, advice, output.Progress)
             .RestoreAsync(new RestoreRequest(copyDatabase, settings.Archive, BackupMode.Auto, databaseId, Math.Max(settings.RestoreJobs, 1))
                 { Destination = RestoreDestination.ThrowawayCopy }, cancellationToken);
-        log($"Throwaway copy: loaded in {restored.Seconds:0.0} s");
+        Log($"Throwaway copy: loaded in {restored.Seconds:0.0} s");
 
         // The running version first, on the copy, through compose as the deployment runs it: the real upgrade's
         // downtime starts with its stop, so the copy stops it the same way.
         var apps = new CopyComposeProject(settings.ComposeVariant, copy.NetworkName, CopyProjectDirectory(settings),
             containers.Where(c => c.Role is CopyRole.Backend or CopyRole.Companion).ToArray(), commands, advice);
-        // Only containers created from the copy's own file, and never a protected service, as in the real run.
-        var appContainers = new DeploymentContainers(docker, apps.ProjectName, apps.File);
-        var backendPort = CopyPlan.ListeningPort(Find(settings, settings.BackendService), settings.ApiUrl);
-        if (await StartRunningVersionAsync(settings, copy, apps, appContainers, databaseId, backendPort, cancellationToken) is { } notStarted)
+        var target = new RehearsalCopy(docker, http, new CopyLayout(settings, copy, apps, databaseId, copyDatabase,
+                CopyPlan.ListeningPort(Find(settings, settings.BackendService), settings.ApiUrl), containers.FirstOrDefault(c => c.Role == CopyRole.Frontend)),
+            Log, advice, redact, output.Progress, _clock);
+        if (await target.StartRunningVersionAsync(cancellationToken) is { } notStarted)
             return Failed(report, "Copy", $"The running version {settings.From} does not start on the copy, so the copy cannot judge the upgrade: {notStarted.Reason}")
                 with { FailureOutputFile = notStarted.OutputFile };
-        log($"Throwaway copy: {string.Join(", ", apps.Services)} on the running version {settings.From} (compose project {apps.ProjectName}); stopping them as Stop does");
-        var stopped = await new GracefulServiceStopper(docker, appContainers, new ProtectedServiceGuard([settings.DatabaseService, .. settings.SupportingServices], advice), log)
-            .StopAsync(apps.Services, settings.StopTimeout, cancellationToken);
-        var downtimeStarted = stopped.Where(c => c.Service == settings.BackendService).Select(c => c.AppSignalledAt).DefaultIfEmpty(DateTimeOffset.UtcNow).Min();
-        var stopEnded = DateTimeOffset.UtcNow;
+        Log($"Throwaway copy: {string.Join(", ", apps.Services)} on the running version {settings.From} (compose project {apps.ProjectName}); stopping them as Stop does");
+        return await RunTheStepsAsync(settings, target, apps, pinned, report, cancellationToken);
+    }
 
-        // StartBackend, as the upgrade runs and watches it: compose recreates the services with the new images.
-        var output = Path.Combine(settings.StateDirectory, $"migration-output-{settings.Id}.log");
+    /// <summary>
+    /// The runbook's steps from Stop to Verify, the same step classes the upgrade runs, acting on the copy. The copy
+    /// has no backup of its own to measure a write window against and keeps no journal (no transaction horizon); a
+    /// failed start ends the rehearsal, where the upgrade would roll back; Frontend and Verify are both judged, so one
+    /// rehearsal tells all that is wrong.
+    /// </summary>
+    async Task<RehearsalReport> RunTheStepsAsync(RehearsalSettings settings, RehearsalCopy copy, CopyComposeProject apps,
+        IReadOnlyDictionary<string, string> pinned, RehearsalReport report, CancellationToken cancellationToken)
+    {
+        var steps = new CopyStepOutput(output);
+        var stop = await new StopStep(steps, _clock).RunAsync(new StopInput(apps.Services,
+            new StopSettings(settings.BackendService, settings.StopTimeout, advice.Flag(Setting.StopTimeout), AvoidingTheWriteWindow: ""),
+            Backup: null, RecordHorizon: false), copy, cancellationToken);
+        var stopEnded = _clock.UtcNow;
+
+        // StartBackend: compose recreates the services with the new images, and the backend's migrations are watched.
+        var start = new StartBackendInput(apps.Services,
+            apps.Containers.Select(c => (c.Service, ImageReference.Parse(c.Image).Tag ?? "latest")).ToArray(),
+            Path.Combine(settings.StateDirectory, $"migration-output-{settings.Id}.log"), stop.DowntimeStartedAt)
+        {
+            AfterAFailure = new AfterAFailedStart("the rehearsal ends here: the throwaway copy is removed, and the deployment was not touched",
+                "The rehearsal ended here; the deployment was not touched."),
+        };
+        var startBackend = new StartBackendStep(steps);
+        MigrationOutcome outcome;
         try
         {
-            await apps.UpAsync(rehearsedVersion: true, databaseId, log, cancellationToken);
+            switch (await startBackend.MigrateAsync(start, copy, cancellationToken))
+            {
+                case BackendDidNotStart failed:
+                    return Failed(report, "StartBackend", failed.Failure.Message) with { FailureOutputFile = failed.Failure.OutputFile };
+                case MigrationsApplied applied:
+                    outcome = applied.Outcome;
+                    break;
+                default:
+                    throw new InvalidOperationException("StartBackend ended neither applied nor failed.");
+            }
         }
         catch (CommandFailedException exception)
         {
             return Failed(report, "StartBackend", redact(exception.Message));
-        }
-        var upEnded = DateTimeOffset.UtcNow;
-        var backendId = await NewestAsync(appContainers, settings.BackendService, cancellationToken);
-        log($"Throwaway copy: {string.Join(", ", apps.Services)} recreated on {settings.Target}");
-        MigrationOutcome outcome;
-        try
-        {
-            outcome = await new MigrationLogWatcher(docker, log, advice, redact, display, _clock).WatchAsync(backendId, settings.MigrationTimeout, output, null, cancellationToken);
-        }
-        catch (MigrationFailedException failure)
-        {
-            return Failed(report, "StartBackend", failure.Message) with { FailureOutputFile = failure.OutputFile };
         }
         report = report with
         {
             Migrations = outcome.Migrations.Select(m => new RehearsedMigration(m.From, m.To, m.Description, m.Duration?.TotalSeconds)).ToArray(),
             MigrationHead = outcome.Head,
         };
-        var apiUrl = new Uri($"http://{await copy.AddressOfAsync(backendId, cancellationToken)}:{backendPort}/");
         try
         {
-            var healthyAt = await new HealthWaiter(http).WaitAsync(new Uri(apiUrl, "health"), settings.HealthTimeout, advice.Flag(Setting.HealthTimeout), cancellationToken);
-            var prediction = new DowntimePrediction(Seconds(stopEnded - downtimeStarted), Seconds(upEnded - stopEnded), Seconds(healthyAt - upEnded));
+            var healthyAt = await startBackend.WaitUntilHealthyAsync(start, copy, cancellationToken);
+            var upEnded = copy.UpEndedAt ?? stopEnded;
+            var prediction = new DowntimePrediction(Seconds(stopEnded - stop.DowntimeStartedAt), Seconds(upEnded - stopEnded), Seconds(healthyAt - upEnded));
             report = report with { PredictedDowntime = prediction };
-            log($"The copy's backend answers {apiUrl}health; predicted downtime of the real upgrade: {prediction}");
             // Every service StartBackend started must stay up through the window, as the real StartBackend checks (a crash-looping worker too).
-            var stability = new ContainerStability(docker);
-            await Task.WhenAll(apps.Services.Select(async service => await stability.ConfirmStableAsync(service,
-                service == settings.BackendService ? backendId : await NewestAsync(appContainers, service, cancellationToken), 0, settings.StabilityWindow,
-                cancellationToken)));
+            await startBackend.ConfirmStableAsync(start, outcome, copy, cancellationToken);
         }
         catch (Exception exception) when (exception is HealthTimeoutException or ContainerUnstableException)
         {
             return Failed(report, "StartBackend", exception.Message);
         }
 
-        // VerifyMigrations, against the copy's database.
         try
         {
-            var expectation = new MigrationExpectation(outcome.Head, settings.RevisionsBefore, settings.AnnouncesMigrations);
-            MigrationVerdict.RequireHeadFromLogs(expectation);
-            var (revisions, database) = await new InspectedDatabase(new DatabaseInspector(copyDatabase, advice)).AlembicRevisionsAsync(cancellationToken);
-            var head = MigrationVerdict.Head(expectation, revisions, database);
-            log($"alembic_version of the copy holds the single head {head}, as the backend reported");
+            await new VerifyMigrationsStep(steps).RunAsync(new MigrationExpectation(outcome.Head, settings.RevisionsBefore, settings.AnnouncesMigrations),
+                copy, cancellationToken);
         }
         catch (MigrationVerificationException exception)
         {
             return Failed(report, "VerifyMigrations", exception.Message);
         }
 
-        // Frontend and Verify: both judged, so one rehearsal tells all that is wrong.
         var failures = new List<(string Step, string Reason)>();
-        if (containers.FirstOrDefault(c => c.Role == CopyRole.Frontend) is { } frontend && settings.FrontendUrl is { } frontendUrl)
+        if (settings.FrontendService is { } frontend && settings.FrontendUrl is not null && pinned.GetValueOrDefault(frontend) is { } frontendImage)
         {
-            var frontendId = await copy.StartAsync(frontend, cancellationToken);
-            log($"Throwaway copy: {frontend.Service} from {frontend.Image}");
-            var url = new Uri($"http://{await copy.AddressOfAsync(frontendId, cancellationToken)}:{CopyPlan.ListeningPort(Find(settings, frontend.Service), frontendUrl)}/");
+            var image = ImageReference.Parse(frontendImage);
             try
             {
-                await new FrontendVerifier(http, null, log, advice).VerifyAsync(
-                    new FrontendExpectation(url, settings.Target, null, settings.FrontendVersionEndpoint, settings.HealthTimeout, settings.StabilityWindow), cancellationToken);
-                await new ContainerStability(docker).ConfirmStableAsync(frontend.Service, frontendId, 0, TimeSpan.Zero, cancellationToken);
+                await new FrontendStep(steps).RunAsync(new FrontendMove(new ExpectedImage(frontend, image, "the rehearsal's pull"),
+                    (frontend, image.Tag ?? "latest"), settings.Target), copy, cancellationToken);
             }
             catch (Exception exception) when (exception is FrontendVerificationException or ContainerUnstableException or HealthTimeoutException)
             {
                 failures.Add(("Frontend", exception.Message));
-                log($"[FAILED] frontend: {exception.Message}");
+                Log($"[FAILED] frontend: {exception.Message}");
             }
         }
-        var gates = await new DeploymentVerifier(http, advice).VerifyAsync(apiUrl, settings.VersionEndpoints, settings.Target,
-            settings.LoginEmail, settings.LoginPassword, cancellationToken);
-        foreach (var gate in gates)
-            log(gate.ToString());
-        report = report with { Gates = gates.Select(g => g.ToString()).ToArray() };
-        if (gates.Where(g => !g.Passed).ToArray() is { Length: > 0 } failed)
-            failures.Add(("Verify", string.Join("; ", failed.Select(g => g.ToString()))));
+        try
+        {
+            await new VerifyStep(steps).RunAsync(new VerifyInput(settings.Target,
+                "A rehearsal moves no agent; the upgrade's Agents step moves those its agent hosts file names."), copy, copy, cancellationToken);
+        }
+        catch (InvalidOperationException) when (copy.Gates.Any(g => !g.Passed))
+        {
+            failures.Add(("Verify", string.Join("; ", copy.Gates.Where(g => !g.Passed).Select(g => g.ToString()))));
+        }
+        report = report with { Gates = copy.Gates.Select(g => g.ToString()).ToArray() };
         return failures.Count == 0
             ? report with { Passed = true }
             : Failed(report, failures[0].Step, string.Join(" | ", failures.Select(f => $"{f.Step}: {f.Reason}")));
@@ -222,47 +239,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
 
     static ResolvedService Find(RehearsalSettings settings, string service) => settings.Services.First(s => s.Name == service);
 
-    /// <summary>
-    /// The backend and its companions on the running version, through the copy's compose project, until the backend
-    /// started (its log) and answers <c>/health</c>; null when it did, else why not (and the file with its log).
-    /// </summary>
-    async Task<(string Reason, string? OutputFile)?> StartRunningVersionAsync(RehearsalSettings settings, ThrowawayCopy copy, CopyComposeProject apps,
-        DeploymentContainers appContainers, string databaseId, int backendPort, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await apps.UpAsync(rehearsedVersion: false, databaseId, log, cancellationToken);
-        }
-        catch (CommandFailedException exception)
-        {
-            return (redact(exception.Message), null);
-        }
-        var backendId = await NewestAsync(appContainers, settings.BackendService, cancellationToken);
-        try
-        {
-            // The same watch as StartBackend's, so a running version that crashes on the copy is told at once.
-            await new MigrationLogWatcher(docker, log, advice, redact, display).WatchAsync(backendId, settings.HealthTimeout,
-                Path.Combine(settings.StateDirectory, $"running-version-output-{settings.Id}.log"), null, cancellationToken);
-            var api = new Uri($"http://{await copy.AddressOfAsync(backendId, cancellationToken)}:{backendPort}/");
-            await new HealthWaiter(http).WaitAsync(new Uri(api, "health"), settings.HealthTimeout, advice.Flag(Setting.HealthTimeout), cancellationToken);
-            return null;
-        }
-        catch (MigrationFailedException failure)
-        {
-            return (failure.Message, failure.OutputFile);
-        }
-        catch (HealthTimeoutException exception)
-        {
-            return (exception.Message, null);
-        }
-    }
-
     static double Seconds(TimeSpan span) => Math.Round(Math.Max(span.TotalSeconds, 0), 3);
-
-    /// <summary>The id of the service's newest container in the copy's compose project.</summary>
-    static async Task<string> NewestAsync(DeploymentContainers containers, string service, CancellationToken cancellationToken) =>
-        (await containers.OfServiceAsync(service, cancellationToken)).OrderByDescending(c => c.StartedAt).FirstOrDefault()?.Id
-        ?? throw new RehearsalException($"compose reported {service} started in the copy's project {containers.Project}, which has no {service} container.");
 
     /// <summary>Until the copy's server accepts a login; a server that exits (a bad environment) is reported at once.</summary>
     internal async Task WaitForDatabaseAsync(DatabaseTarget database, string containerId, TimeSpan timeout, CancellationToken cancellationToken)

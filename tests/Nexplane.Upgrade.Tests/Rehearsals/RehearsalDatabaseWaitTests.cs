@@ -6,6 +6,7 @@ using Nexplane.Upgrade.Tests.Processes;
 using Nexplane.Upgrade.Tests.Time;
 using static Nexplane.Upgrade.Tests.Compose.ScriptedDocker;
 using Nexplane.Upgrade.Tests.Operator;
+using Nexplane.Upgrade.Tests.Runs;
 
 namespace Nexplane.Upgrade.Tests.Rehearsals;
 
@@ -22,7 +23,7 @@ public sealed class RehearsalDatabaseWaitTests
     }
 
     static Rehearsal Rehearsal(Docker.DotNet.IDockerClient docker, AdvancingClock clock) =>
-        new(docker, new HttpClient(), new RecordingCommandRunner(), _ => { }, _ => { }, text => text, TestAdvice.Nuke, clock: clock);
+        new(docker, new HttpClient(), new RecordingCommandRunner(), new RecordedOutput(), text => text, TestAdvice.Nuke, clock: clock);
 
     [Fact]
     public async Task A_server_that_never_accepts_a_login_is_given_up_on_at_the_timeout_polling_every_200_ms()

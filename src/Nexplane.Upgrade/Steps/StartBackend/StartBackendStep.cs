@@ -13,6 +13,18 @@ public sealed record StartBackendInput(IReadOnlyCollection<string> Services, IRe
 {
     /// <summary>Told each deployment file's path and new text before it is written (the journal keeps what a rollback restores).</summary>
     public Action<string, string>? BeforeFileWrite { get; init; }
+
+    /// <summary>What follows a backend that did not start, said with the failure: an upgrade's Rollback, unless a rehearsal says otherwise.</summary>
+    public AfterAFailedStart AfterAFailure { get; init; } = AfterAFailedStart.Rollback;
+}
+
+/// <summary>What follows a backend that did not start: <see cref="WhatNext"/> in the error line, <see cref="NextStep"/> among the next steps.</summary>
+public sealed record AfterAFailedStart(string WhatNext, string NextStep)
+{
+    /// <summary>An upgrade's: the Rollback step comes next.</summary>
+    public static readonly AfterAFailedStart Rollback = new(
+        "the Rollback step puts the previous images back, and the backup unless PostgreSQL shows nothing committed",
+        "The Rollback step puts the previous images back, and the backup unless PostgreSQL shows nothing committed; check its result above.");
 }
 
 /// <summary>How the backend's migrations ended: applied up to its startup, or failed with what the operator does next.</summary>
@@ -33,9 +45,6 @@ public sealed record BackendDidNotStart(MigrationFailedException Failure, IReadO
 /// </summary>
 public sealed class StartBackendStep(IRunOutput output)
 {
-    const string RollbackComesNext =
-        "the Rollback step puts the previous images back, and the backup unless PostgreSQL shows nothing committed";
-
     public async Task<MigrationResult> MigrateAsync(StartBackendInput input, IBackendStart deployment, CancellationToken cancellationToken)
     {
         deployment.PinTags(input.Pins, input.BeforeFileWrite);
@@ -49,7 +58,7 @@ public sealed class StartBackendStep(IRunOutput output)
         catch (MigrationFailedException failure)
         {
             // A backend that did not start is not waited for: the rollback comes next.
-            return DidNotStart(failure);
+            return DidNotStart(failure, input.AfterAFailure);
         }
 
         output.Information("{Summary:l}; the backend's output during its start-up is saved in {OutputFile}", outcome.Migrations.Count == 0
@@ -77,7 +86,7 @@ public sealed class StartBackendStep(IRunOutput output)
         output.Summary("Migrations", $"{outcome.Migrations.Count}, head {outcome.Head ?? "unchanged"}");
     }
 
-    BackendDidNotStart DidNotStart(MigrationFailedException failure)
+    BackendDidNotStart DidNotStart(MigrationFailedException failure, AfterAFailedStart after)
     {
         // A backend that stops on its own configuration is the operator's to fix, not a bug to report.
         var configuration = StartupFailure.ConfigurationLineIn(failure.OutputFile);
@@ -86,12 +95,12 @@ public sealed class StartBackendStep(IRunOutput output)
             configuration is null
                 ? $"Read the backend's full output in {failure.OutputFile} and attach it to the bug report."
                 : $"The new backend stopped on its configuration ({configuration}): set what it names, then upgrade again.",
-            "The Rollback step puts the previous images back, and the backup unless PostgreSQL shows nothing committed; check its result above.",
+            after.NextStep,
         };
         output.Error("The backend's full output is saved in {OutputFile}", failure.OutputFile);
         output.Error(configuration is null
-            ? $"What next: {RollbackComesNext}; attach that file when you report the failed migration"
-            : $"What next: {RollbackComesNext}; then set what the backend names in the deployment's .env and upgrade again");
+            ? $"What next: {after.WhatNext}; attach that file when you report the failed migration"
+            : $"What next: {after.WhatNext}; then set what the backend names in the deployment's .env and upgrade again");
         return new BackendDidNotStart(failure, nextSteps);
     }
 }

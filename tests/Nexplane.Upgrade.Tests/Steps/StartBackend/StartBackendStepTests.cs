@@ -66,6 +66,21 @@ public sealed class StartBackendStepTests : IDisposable
     }
 
     [Fact]
+    public async Task What_follows_a_failed_start_is_said_as_the_caller_names_it_so_a_rehearsal_never_promises_a_rollback()
+    {
+        var deployment = new RecordedBackendStart(file => throw new MigrationFailedException("the backend exited with code 1", file));
+        var input = Input("backend") with { AfterAFailure = new AfterAFailedStart("the rehearsal ends here", "The rehearsal ended here.") };
+
+        var (migrations, _) = await StartAsync(input, deployment);
+
+        var failed = Assert.IsType<BackendDidNotStart>(migrations);
+        Assert.Contains("The rehearsal ended here.", failed.NextSteps);
+        Assert.DoesNotContain(failed.NextSteps, step => step.Contains("Rollback"));
+        Assert.Contains(_output.Lines, line => line.StartsWith("ERR What next: the rehearsal ends here;"));
+        Assert.DoesNotContain(_output.Lines, line => line.Contains("Rollback"));
+    }
+
+    [Fact]
     public async Task A_backend_that_stops_on_its_configuration_is_named_for_the_operator_not_reported_as_a_bug()
     {
         var deployment = new RecordedBackendStart(file =>
