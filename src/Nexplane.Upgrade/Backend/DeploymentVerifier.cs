@@ -67,7 +67,8 @@ public sealed class DeploymentVerifier(HttpClient http, OperatorAdvice advice)
                 ? (new VerificationGate("login", false, $"POST {url} answered {(int)response.StatusCode} without an access_token"), null)
                 : (new VerificationGate("login", true, $"{email} logged in"), token);
         }
-        catch (HttpRequestException exception)
+        // An HttpClient timeout is a failed gate too; only the caller's own cancellation ends the check.
+        catch (Exception exception) when (exception is HttpRequestException || exception is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return (new VerificationGate("login", false, $"POST {url}: {exception.Message}"), null);
         }
@@ -89,7 +90,8 @@ public sealed class DeploymentVerifier(HttpClient http, OperatorAdvice advice)
                 ? new VerificationGate("assets", true, $"{document.RootElement.GetArrayLength()} assets listed")
                 : new VerificationGate("assets", false, $"GET {url} answered a JSON {document.RootElement.ValueKind}, not a list");
         }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException)
+        catch (Exception exception) when (exception is HttpRequestException or JsonException
+                                          || exception is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return new VerificationGate("assets", false, $"GET {url}: {exception.Message}");
         }

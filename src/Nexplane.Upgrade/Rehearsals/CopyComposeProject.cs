@@ -52,11 +52,13 @@ public sealed class CopyComposeProject
     /// the rehearsed version's: the second call recreates the containers as the real StartBackend's <c>up</c> does.
     /// </summary>
     /// <param name="databaseContainerId">The copy's database container, whose namespace a host-network service shares.</param>
-    public async Task UpAsync(bool rehearsedVersion, string databaseContainerId, Action<string> log, CancellationToken cancellationToken)
+    /// <param name="services">Which of them (all when null).</param>
+    public async Task UpAsync(bool rehearsedVersion, string databaseContainerId, Action<string> log, CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? services = null)
     {
         var (document, values) = Document(rehearsedVersion, databaseContainerId);
         await System.IO.File.WriteAllTextAsync(File, document, cancellationToken);
-        var up = _compose.Up(Services) with { Environment = values };
+        var up = _compose.Up(services ?? Services) with { Environment = values };
         await _commands.RunCheckedAsync(up, log, log, cancellationToken);
     }
 

@@ -24,5 +24,5 @@ public sealed class CopyStepOutput(IRunOutput output) : IRunOutput
 
     public IProgressDisplay Progress => output.Progress;
 
-    public void Line(string line) => output.Line(line);
+    public void Line(string line) => output.Line(Prefix + line);
 }

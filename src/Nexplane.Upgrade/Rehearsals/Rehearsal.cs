@@ -3,6 +3,7 @@ using Docker.DotNet;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Deployments;
 using Npgsql;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
@@ -23,7 +24,7 @@ namespace Nexplane.Upgrade.Rehearsals;
 /// The deployment itself is only read (its compose file, through <c>compose config</c>). Everything created is
 /// removed before this returns, however it ends.
 /// </summary>
-public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRunner commands, IRunOutput output, Func<string, string> redact,
+public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRunner commands, IRunOutput output, SecretMask secrets,
     OperatorAdvice advice, Clock? clock = null)
 {
     readonly Clock _clock = clock ?? Clock.System;
@@ -125,10 +126,14 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
             containers.Where(c => c.Role is CopyRole.Backend or CopyRole.Companion).ToArray(), commands, advice);
         var target = new RehearsalCopy(docker, http, new CopyLayout(settings, copy, apps, databaseId, copyDatabase,
                 CopyPlan.ListeningPort(Find(settings, settings.BackendService), settings.ApiUrl), containers.FirstOrDefault(c => c.Role == CopyRole.Frontend)),
-            Log, advice, redact, output.Progress, _clock);
+            Log, advice, secrets, output.Progress, _clock);
         if (await target.StartRunningVersionAsync(cancellationToken) is { } notStarted)
+        {
+            if (notStarted.OutputFile is { } outputFile)
+                output.Error("The running version's full output on the copy is saved in {OutputFile}", outputFile);
             return Failed(report, "Copy", $"The running version {settings.From} does not start on the copy, so the copy cannot judge the upgrade: {notStarted.Reason}")
                 with { FailureOutputFile = notStarted.OutputFile };
+        }
         Log($"Throwaway copy: {string.Join(", ", apps.Services)} on the running version {settings.From} (compose project {apps.ProjectName}); stopping them as Stop does");
         return await RunTheStepsAsync(settings, target, apps, pinned, report, cancellationToken);
     }
@@ -144,7 +149,8 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
     {
         var steps = new CopyStepOutput(output);
         var stop = await new StopStep(steps, _clock).RunAsync(new StopInput(apps.Services,
-            new StopSettings(settings.BackendService, settings.StopTimeout, advice.Flag(Setting.StopTimeout), AvoidingTheWriteWindow: ""),
+            // No backup of the copy's own is taken before its stop: it has no write window to report or avoid.
+            new StopSettings(settings.BackendService, settings.StopTimeout, advice.Flag(Setting.StopTimeout), AvoidingTheWriteWindow: "none on a copy"),
             Backup: null, RecordHorizon: false), copy, cancellationToken);
         var stopEnded = _clock.UtcNow;
 
@@ -154,7 +160,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
             Path.Combine(settings.StateDirectory, $"migration-output-{settings.Id}.log"), stop.DowntimeStartedAt)
         {
             AfterAFailure = new AfterAFailedStart("the rehearsal ends here: the throwaway copy is removed, and the deployment was not touched",
-                "The rehearsal ended here; the deployment was not touched."),
+                "The rehearsal ended here; the deployment was not touched.", "rehearse again"),
         };
         var startBackend = new StartBackendStep(steps);
         MigrationOutcome outcome;
@@ -173,7 +179,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         }
         catch (CommandFailedException exception)
         {
-            return Failed(report, "StartBackend", redact(exception.Message));
+            return Failed(report, "StartBackend", secrets.Redact(exception.Message));
         }
         report = report with
         {
@@ -183,7 +189,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         try
         {
             var healthyAt = await startBackend.WaitUntilHealthyAsync(start, copy, cancellationToken);
-            var upEnded = copy.UpEndedAt ?? stopEnded;
+            var upEnded = copy.UpEndedAt;
             var prediction = new DowntimePrediction(Seconds(stopEnded - stop.DowntimeStartedAt), Seconds(upEnded - stopEnded), Seconds(healthyAt - upEnded));
             report = report with { PredictedDowntime = prediction };
             // Every service StartBackend started must stay up through the window, as the real StartBackend checks (a crash-looping worker too).
@@ -219,16 +225,17 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
                 Log($"[FAILED] frontend: {exception.Message}");
             }
         }
+        IReadOnlyList<VerificationGate> gates;
         try
         {
-            await new VerifyStep(steps).RunAsync(new VerifyInput(settings.Target,
-                "A rehearsal moves no agent; the upgrade's Agents step moves those its agent hosts file names."), copy, copy, cancellationToken);
+            gates = await new VerifyStep(steps).RunAsync(new VerifyInput(settings.Target, "A rehearsal moves no agent."), copy, copy, cancellationToken);
         }
-        catch (InvalidOperationException) when (copy.Gates.Any(g => !g.Passed))
+        catch (VerificationFailedException failed)
         {
-            failures.Add(("Verify", string.Join("; ", copy.Gates.Where(g => !g.Passed).Select(g => g.ToString()))));
+            gates = failed.Gates;
+            failures.Add(("Verify", string.Join("; ", gates.Where(g => !g.Passed).Select(g => g.ToString()))));
         }
-        report = report with { Gates = copy.Gates.Select(g => g.ToString()).ToArray() };
+        report = report with { Gates = gates.Select(g => g.ToString()).ToArray() };
         return failures.Count == 0
             ? report with { Passed = true }
             : Failed(report, failures[0].Step, string.Join(" | ", failures.Select(f => $"{f.Step}: {f.Reason}")));

@@ -3,6 +3,7 @@ using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Database;
+using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Processes;
 using Nexplane.Upgrade.Progress;
@@ -37,7 +38,7 @@ public sealed record CopyLayout(
 /// its addresses are its containers'. The protected services are the copy's database and its supporting services.
 /// </summary>
 public sealed class RehearsalCopy(IDockerClient docker, HttpClient http, CopyLayout layout, Action<string> log, OperatorAdvice advice,
-    Func<string, string> redact, IProgressDisplay? display, Clock clock)
+    SecretMask secrets, IProgressDisplay? display, Clock clock)
     : IAppStop, IBackendStart, IMigratedDatabase, IFrontendUpgrade, IDeploymentVerification, IControlPlane
 {
     RehearsalSettings Settings => layout.Settings;
@@ -47,16 +48,20 @@ public sealed class RehearsalCopy(IDockerClient docker, HttpClient http, CopyLay
 
     bool _runsRehearsedImages;
     string? _backendId;
-    Uri? _apiUrl;
 
     /// <summary>When the last <c>compose up</c> of the app returned: the rehearsal's prediction splits the downtime there.</summary>
-    public DateTimeOffset? UpEndedAt { get; private set; }
+    public DateTimeOffset UpEndedAt => _upEndedAt ?? throw new InvalidOperationException("The copy's app has not been started.");
 
-    /// <summary>The gates Verify judged, for the rehearsal's report.</summary>
-    public IReadOnlyList<VerificationGate> Gates { get; private set; } = [];
+    DateTimeOffset? _upEndedAt;
 
-    /// <summary>The copy's backend API, once it runs.</summary>
-    Uri ApiUrl => _apiUrl ?? throw new InvalidOperationException("The copy's backend has not been started.");
+    string BackendId => _backendId ?? throw new InvalidOperationException("The copy's backend has not been started.");
+
+    /// <summary>
+    /// The copy's backend API. Asked only once its start was watched: the engine takes a stopped container's address
+    /// away, so a backend that crashed at once is told by its log, not by a missing address.
+    /// </summary>
+    async Task<Uri> ApiUrlAsync(CancellationToken cancellationToken) =>
+        new($"http://{await layout.Copy.AddressOfAsync(BackendId, cancellationToken)}:{layout.BackendPort}/");
 
     /// <summary>
     /// The backend and its companions on the running version, until the backend started (its log) and answers
@@ -68,16 +73,16 @@ public sealed class RehearsalCopy(IDockerClient docker, HttpClient http, CopyLay
         _runsRehearsedImages = false;
         try
         {
-            await UpAsync(cancellationToken);
+            await UpAsync(layout.Apps.Services, cancellationToken);
         }
         catch (CommandFailedException exception)
         {
-            return (redact(exception.Message), null);
+            return (secrets.Redact(exception.Message), null);
         }
         try
         {
             // The same watch as StartBackend's, so a running version that crashes on the copy is told at once.
-            await Watcher().WatchAsync(_backendId!, Settings.HealthTimeout,
+            await Watcher().WatchAsync(BackendId, Settings.HealthTimeout,
                 Path.Combine(Settings.StateDirectory, $"running-version-output-{Settings.Id}.log"), null, cancellationToken);
             await WaitUntilHealthyAsync(cancellationToken);
             return null;
@@ -106,44 +111,37 @@ public sealed class RehearsalCopy(IDockerClient docker, HttpClient http, CopyLay
         new TransactionHorizonProbe(Inspector()).CheckSinceAsync(horizon, cancellationToken);
 
     /// <summary>
-    /// No file keeps the copy's tags: its compose project names each service's image. Pinning switches the project to
-    /// the rehearsed version's images (as the pins name them), which the next <c>up</c> recreates the containers from.
+    /// No file keeps the copy's tags: its compose project names each service's image, laid out with the rehearsed
+    /// version's (the pins are those tags). Pinning switches the project to them, for the next <c>up</c> to recreate
+    /// the containers from; no deployment file is written.
     /// </summary>
-    public void PinTags(IReadOnlyList<(string Service, string Tag)> pins, Action<string, string>? beforeWrite)
-    {
-        foreach (var (service, tag) in pins)
-            if (layout.Apps.Containers.FirstOrDefault(c => c.Service == service) is not { } container
-                || ImageReference.Parse(container.Image).Tag != tag)
-                throw new InvalidOperationException($"The copy runs no {service} of tag {tag}: its compose project was laid out for other images.");
-        _runsRehearsedImages = true;
-    }
+    public void PinTags(IReadOnlyList<(string Service, string Tag)> pins, Action<string, string>? beforeWrite) => _runsRehearsedImages = true;
 
     public async Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
         var before = clock.UtcNow;
-        await UpAsync(cancellationToken);
-        log($"Throwaway copy: {string.Join(", ", layout.Apps.Services)} recreated on {Settings.Target}");
+        await UpAsync(services, cancellationToken);
+        log($"Throwaway copy: {string.Join(", ", services)} recreated on {Settings.Target}");
         return before;
     }
 
-    /// <summary><c>compose up</c> of the copy's app (every service of its project) on the images it runs now; then where its backend answers.</summary>
-    async Task UpAsync(CancellationToken cancellationToken)
+    /// <summary><c>compose up</c> of <paramref name="services"/> on the images the copy's project names now.</summary>
+    async Task UpAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
-        await layout.Apps.UpAsync(_runsRehearsedImages, layout.DatabaseId, log, cancellationToken);
-        UpEndedAt = clock.UtcNow;
+        await layout.Apps.UpAsync(_runsRehearsedImages, layout.DatabaseId, log, cancellationToken, services);
+        _upEndedAt = clock.UtcNow;
         _backendId = await NewestAsync(Settings.BackendService, cancellationToken);
-        _apiUrl = new Uri($"http://{await layout.Copy.AddressOfAsync(_backendId, cancellationToken)}:{layout.BackendPort}/");
     }
 
     /// <summary>The new backend's container is created by the up, so all of its log is this run's.</summary>
     public Task<MigrationOutcome> WatchMigrationsAsync(string outputFile, DateTimeOffset startedSince, CancellationToken cancellationToken) =>
-        Watcher().WatchAsync(_backendId ?? throw new InvalidOperationException("The copy's backend has not been started."),
-            Settings.MigrationTimeout, outputFile, null, cancellationToken);
+        Watcher().WatchAsync(BackendId, Settings.MigrationTimeout, outputFile, null, cancellationToken);
 
-    MigrationLogWatcher Watcher() => new(docker, log, advice, redact, display, clock);
+    MigrationLogWatcher Watcher() => new(docker, log, advice, secrets.Redact, display, clock);
 
-    public Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken) =>
-        new HealthWaiter(http, clock).WaitAsync(new Uri(ApiUrl, "health"), Settings.HealthTimeout, advice.Flag(Setting.HealthTimeout), cancellationToken);
+    public async Task<DateTimeOffset> WaitUntilHealthyAsync(CancellationToken cancellationToken) =>
+        await new HealthWaiter(http, clock).WaitAsync(new Uri(await ApiUrlAsync(cancellationToken), "health"), Settings.HealthTimeout,
+            advice.Flag(Setting.HealthTimeout), cancellationToken);
 
     public async Task ConfirmStableAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {
@@ -175,14 +173,21 @@ public sealed class RehearsalCopy(IDockerClient docker, HttpClient http, CopyLay
     }
 
     public async Task<IReadOnlyList<VerificationGate>> VerifyAsync(NexplaneVersion version, CancellationToken cancellationToken) =>
-        Gates = await new DeploymentVerifier(http, advice).VerifyAsync(ApiUrl, Settings.VersionEndpoints, version, Settings.LoginEmail,
+        await new DeploymentVerifier(http, advice).VerifyAsync(await ApiUrlAsync(cancellationToken), Settings.VersionEndpoints, version,
+            Settings.LoginEmail, Settings.LoginPassword, cancellationToken);
+
+    /// <summary>The copy runs with the deployment's secrets, so a token it issues is masked like the deployment's own.</summary>
+    public async Task<(VerificationGate Gate, string? Token)> LogInAsync(CancellationToken cancellationToken)
+    {
+        var (login, token) = await new DeploymentVerifier(http, advice).LoginGateAsync(await ApiUrlAsync(cancellationToken), Settings.LoginEmail,
             Settings.LoginPassword, cancellationToken);
+        if (token is not null)
+            secrets.Register(token);
+        return (login, token);
+    }
 
-    public Task<(VerificationGate Gate, string? Token)> LogInAsync(CancellationToken cancellationToken) =>
-        new DeploymentVerifier(http, advice).LoginGateAsync(ApiUrl, Settings.LoginEmail, Settings.LoginPassword, cancellationToken);
-
-    public Task<IReadOnlyList<RegisteredAgent>> RegisteredAgentsAsync(string token, CancellationToken cancellationToken) =>
-        new AgentInventory(http).ListAsync(ApiUrl, token, cancellationToken);
+    public async Task<IReadOnlyList<RegisteredAgent>> RegisteredAgentsAsync(string token, CancellationToken cancellationToken) =>
+        await new AgentInventory(http).ListAsync(await ApiUrlAsync(cancellationToken), token, cancellationToken);
 
     DatabaseInspector Inspector() => new(layout.Database, advice);
 

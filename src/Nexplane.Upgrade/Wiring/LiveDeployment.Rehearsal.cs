@@ -18,7 +18,7 @@ public sealed partial class LiveDeployment
     /// <summary>Runs the upgrade Preflight resolved on a throwaway copy loaded from <paramref name="archive"/>; the deployment is only read.</summary>
     public async Task<RehearsalReport> RehearseAsync(PreflightReport preflight, string archive, string stateDirectory, CancellationToken cancellationToken)
     {
-        var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, commands, output, settings.Secrets.Redact, Advice);
+        var rehearsal = new Rehearsal(await DockerAsync(cancellationToken), http, commands, output, settings.Secrets, Advice);
         return await rehearsal.RunAsync(await RehearsalSettingsAsync(preflight, archive, stateDirectory, cancellationToken), cancellationToken);
     }
 

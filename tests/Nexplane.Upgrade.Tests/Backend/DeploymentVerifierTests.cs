@@ -76,4 +76,29 @@ public sealed class DeploymentVerifierTests
         Assert.False(gates[2].Passed);
         Assert.Contains("not a list", gates[2].Detail);
     }
+
+    /// <summary>Answers as <paramref name="inner"/>, except that <c>GET /assets</c> never answers.</summary>
+    sealed class AssetsNeverAnswer(FakeHttp inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath == "/assets")
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task An_inventory_that_never_answers_fails_the_assets_gate_at_the_clients_timeout_not_the_whole_check()
+    {
+        using var http = new HttpClient(new AssetsNeverAnswer(HealthyBackend())) { Timeout = TimeSpan.FromMilliseconds(200) };
+
+        var gates = await new DeploymentVerifier(http, TestAdvice.Nuke).VerifyAsync(Api, Endpoints, NexplaneVersion.Parse("0.3.0"),
+            "admin@nexplane.local", Password, CancellationToken.None);
+
+        Assert.True(gates[1].Passed, gates[1].ToString());
+        Assert.False(gates[2].Passed);
+        Assert.Contains("GET http://127.0.0.1:18000/assets:", gates[2].Detail);
+        Assert.Contains("Timeout", gates[2].Detail);
+    }
 }

@@ -23,7 +23,7 @@ public sealed class RehearsalDatabaseWaitTests
     }
 
     static Rehearsal Rehearsal(Docker.DotNet.IDockerClient docker, AdvancingClock clock) =>
-        new(docker, new HttpClient(), new RecordingCommandRunner(), new RecordedOutput(), text => text, TestAdvice.Nuke, clock: clock);
+        new(docker, new HttpClient(), new RecordingCommandRunner(), new RecordedOutput(), new Nexplane.Upgrade.Deployments.SecretMask(_ => { }, text => text), TestAdvice.Nuke, clock: clock);
 
     [Fact]
     public async Task A_server_that_never_accepts_a_login_is_given_up_on_at_the_timeout_polling_every_200_ms()

@@ -29,7 +29,9 @@ public sealed class OutdatedAgentsReport(IRunOutput output)
                     outdated.Count, agents.Count, target.ToString(), Listed(outdated), whatHappensNext);
             output.Summary("Outdated agents", outdated.Count.ToString());
         }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException or InvalidOperationException)
+        // A report, never a gate: an HttpClient timeout only costs the report; the caller's own cancellation still ends the run.
+        catch (Exception exception) when (exception is HttpRequestException or JsonException or InvalidOperationException
+                                          || exception is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             output.Warning("Agents: the agent list could not be read ({Reason}); agent versions are not checked", exception.Message);
         }
@@ -49,7 +51,8 @@ public sealed class OutdatedAgentsReport(IRunOutput output)
                                "(nexplane-agent-<platform>-{Version} from release {Tag}): {Agents}",
                     outside.Length, target.ToString(), target.GitTag, Listed(outside));
         }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException)
+        catch (Exception exception) when (exception is HttpRequestException or JsonException
+                                          || exception is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             output.Warning("Agents: the agent list could not be read ({Reason}); agents outside the file are not reported", exception.Message);
         }

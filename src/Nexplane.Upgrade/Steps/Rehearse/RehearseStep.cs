@@ -40,8 +40,6 @@ public sealed class RehearseStep(IRunOutput output, Clock? clock = null)
         output.Summary("Rehearsal", $"{report.FromVersion} -> {report.ToVersion} {report.Verdict}");
         if (report.PredictedDowntime is { } predicted)
             output.Summary("Predicted downtime", $"{predicted.Seconds:0.0} s");
-        if (report.FailureOutputFile is { } failureOutput)
-            output.Error("The rehearsed backend's full output is saved in {OutputFile}", failureOutput);
         if (!report.Passed)
             throw new InvalidOperationException($"The rehearsal of {report.FromVersion} -> {report.ToVersion} failed at {report.FailedStep}: " +
                                                 $"{report.Reason} The deployment was not touched; the throwaway copy is removed.");

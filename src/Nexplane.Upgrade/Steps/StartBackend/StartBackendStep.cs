@@ -18,13 +18,17 @@ public sealed record StartBackendInput(IReadOnlyCollection<string> Services, IRe
     public AfterAFailedStart AfterAFailure { get; init; } = AfterAFailedStart.Rollback;
 }
 
-/// <summary>What follows a backend that did not start: <see cref="WhatNext"/> in the error line, <see cref="NextStep"/> among the next steps.</summary>
-public sealed record AfterAFailedStart(string WhatNext, string NextStep)
+/// <summary>
+/// What follows a backend that did not start: <see cref="WhatNext"/> in the error line, <see cref="NextStep"/> among the
+/// next steps, and <see cref="Again"/> what the operator does once the backend's configuration is fixed.
+/// </summary>
+public sealed record AfterAFailedStart(string WhatNext, string NextStep, string Again)
 {
     /// <summary>An upgrade's: the Rollback step comes next.</summary>
     public static readonly AfterAFailedStart Rollback = new(
         "the Rollback step puts the previous images back, and the backup unless PostgreSQL shows nothing committed",
-        "The Rollback step puts the previous images back, and the backup unless PostgreSQL shows nothing committed; check its result above.");
+        "The Rollback step puts the previous images back, and the backup unless PostgreSQL shows nothing committed; check its result above.",
+        "upgrade again");
 }
 
 /// <summary>How the backend's migrations ended: applied up to its startup, or failed with what the operator does next.</summary>
@@ -94,13 +98,13 @@ public sealed class StartBackendStep(IRunOutput output)
         {
             configuration is null
                 ? $"Read the backend's full output in {failure.OutputFile} and attach it to the bug report."
-                : $"The new backend stopped on its configuration ({configuration}): set what it names, then upgrade again.",
+                : $"The new backend stopped on its configuration ({configuration}): set what it names, then {after.Again}.",
             after.NextStep,
         };
         output.Error("The backend's full output is saved in {OutputFile}", failure.OutputFile);
         output.Error(configuration is null
             ? $"What next: {after.WhatNext}; attach that file when you report the failed migration"
-            : $"What next: {after.WhatNext}; then set what the backend names in the deployment's .env and upgrade again");
+            : $"What next: {after.WhatNext}; then set what the backend names in the deployment's .env and {after.Again}");
         return new BackendDidNotStart(failure, nextSteps);
     }
 }

@@ -16,7 +16,9 @@ public sealed record VerifyInput(NexplaneVersion Target, string WhatHappensToOut
 /// </summary>
 public sealed class VerifyStep(IRunOutput output)
 {
-    public async Task RunAsync(VerifyInput input, IDeploymentVerification deployment, IControlPlane controlPlane, CancellationToken cancellationToken)
+    /// <summary>Returns the gates, all passed; throws <see cref="VerificationFailedException"/> with every gate when one failed.</summary>
+    public async Task<IReadOnlyList<VerificationGate>> RunAsync(VerifyInput input, IDeploymentVerification deployment, IControlPlane controlPlane,
+        CancellationToken cancellationToken)
     {
         var gates = await deployment.VerifyAsync(input.Target, cancellationToken);
         foreach (var gate in gates)
@@ -25,8 +27,15 @@ public sealed class VerifyStep(IRunOutput output)
         var failed = gates.Where(g => !g.Passed).ToArray();
         output.Summary("Gates", $"{gates.Count - failed.Length}/{gates.Count} passed");
         if (failed.Length > 0)
-            throw new InvalidOperationException(
+            throw new VerificationFailedException(gates,
                 $"Verify failed {failed.Length} of {gates.Count} gate(s); the deployment does not run {input.Target} correctly:" + Environment.NewLine +
                 string.Join(Environment.NewLine, failed.Select(g => "  " + g)));
+        return gates;
     }
+}
+
+/// <summary>Verify judged at least one gate failed; <see cref="Gates"/> holds every gate it judged.</summary>
+public sealed class VerificationFailedException(IReadOnlyList<VerificationGate> gates, string message) : InvalidOperationException(message)
+{
+    public IReadOnlyList<VerificationGate> Gates { get; } = gates;
 }

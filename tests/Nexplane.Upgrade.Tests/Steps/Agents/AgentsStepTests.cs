@@ -89,15 +89,16 @@ public sealed class AgentsStepTests : IDisposable
     }
 
     [Fact]
-    public async Task The_hosts_that_moved_are_kept_even_when_reading_the_agent_list_then_times_out()
+    public async Task The_hosts_that_moved_are_kept_and_an_agent_list_that_then_times_out_is_only_a_warning()
     {
-        // HttpClient's timeout is a TaskCanceledException, which the report does not catch: the step fails, but a
-        // later rollback must still learn which hosts run the new agent.
+        // HttpClient's timeout is a TaskCanceledException: the report of agents outside the file is lost, not the step.
         var agents = new RecordedAgentHosts([]) { AgentListFailure = new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout") };
 
-        await Assert.ThrowsAsync<TaskCanceledException>(() => RunAsync(Input("web-01", "web-02"), agents));
+        var result = await RunAsync(Input("web-01", "web-02"), agents);
 
         Assert.Equal(["web-01", "web-02"], Assert.Single(_kept).Moved.Select(o => o.Host));
+        Assert.All(result.Outcomes, outcome => Assert.Equal(AgentHostResult.Upgraded, outcome.Result));
+        Assert.Contains(_output.Lines, line => line.StartsWith("WRN Agents: the agent list could not be read (The request was canceled"));
     }
 
     [Fact]

@@ -52,4 +52,25 @@ public sealed class OutdatedAgentsReportTests
 
         Assert.Equal(["WRN Agents: the agent list could not be read ('<' is an invalid start of a value.); agent versions are not checked"], _output.Lines);
     }
+
+    [Fact]
+    public async Task An_agent_list_that_times_out_is_a_warning_never_a_failed_Verify()
+    {
+        await ReportAsync(new RecordedAgentHosts([]) { AgentListFailure = new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 5 seconds elapsing.") });
+
+        Assert.Equal(["WRN Agents: the agent list could not be read (The request was canceled due to the configured HttpClient.Timeout of 5 seconds elapsing.); " +
+                      "agent versions are not checked"], _output.Lines);
+    }
+
+    [Fact]
+    public async Task The_runs_own_cancellation_is_not_taken_for_a_timeout()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var controlPlane = new RecordedAgentHosts([]) { AgentListFailure = new TaskCanceledException("cancelled", null, cancelled.Token) };
+
+        await Assert.ThrowsAsync<TaskCanceledException>(() =>
+            new OutdatedAgentsReport(_output).ReportAsync(Target, "", controlPlane, cancelled.Token));
+        Assert.Empty(_output.Lines);
+    }
 }

@@ -69,7 +69,7 @@ public sealed class StartBackendStepTests : IDisposable
     public async Task What_follows_a_failed_start_is_said_as_the_caller_names_it_so_a_rehearsal_never_promises_a_rollback()
     {
         var deployment = new RecordedBackendStart(file => throw new MigrationFailedException("the backend exited with code 1", file));
-        var input = Input("backend") with { AfterAFailure = new AfterAFailedStart("the rehearsal ends here", "The rehearsal ended here.") };
+        var input = Input("backend") with { AfterAFailure = new AfterAFailedStart("the rehearsal ends here", "The rehearsal ended here.", "rehearse again") };
 
         var (migrations, _) = await StartAsync(input, deployment);
 

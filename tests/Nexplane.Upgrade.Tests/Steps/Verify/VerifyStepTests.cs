@@ -28,7 +28,7 @@ public sealed class VerifyStepTests
             Task.FromResult<IReadOnlyList<RegisteredAgent>>(agents);
     }
 
-    Task VerifyAsync(IDeploymentVerification deployment, IControlPlane controlPlane, string whatNext = "") =>
+    Task<IReadOnlyList<VerificationGate>> VerifyAsync(IDeploymentVerification deployment, IControlPlane controlPlane, string whatNext = "") =>
         new VerifyStep(_output).RunAsync(new VerifyInput(Target, whatNext), deployment, controlPlane, CancellationToken.None);
 
     [Fact]
@@ -36,20 +36,23 @@ public sealed class VerifyStepTests
     {
         var deployment = new Gates(new VerificationGate("version", false, "reports 0.3.0"), new VerificationGate("login", true, "token received"));
 
-        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => VerifyAsync(deployment, new ControlPlane(true)));
+        var exception = await Assert.ThrowsAsync<VerificationFailedException>(() => VerifyAsync(deployment, new ControlPlane(true)));
 
         Assert.StartsWith("Verify failed 1 of 2 gate(s); the deployment does not run 0.4.0 correctly:", exception.Message);
         Assert.Contains("version: reports 0.3.0", exception.Message);
         Assert.DoesNotContain("token received", exception.Message);
         Assert.Contains("INF [ok] login: token received", _output.Lines);
         Assert.Equal("1/2 passed", _output.Summary["Gates"]);
+        // Every gate it judged comes with the failure, for a rehearsal's report.
+        Assert.Equal(["version", "login"], exception.Gates.Select(g => g.Name));
     }
 
     [Fact]
     public async Task Passing_gates_pass_and_say_so()
     {
-        await VerifyAsync(new Gates(new VerificationGate("version", true, "0.4.0"), new VerificationGate("assets", true, "3 assets")), new ControlPlane(true));
+        var gates = await VerifyAsync(new Gates(new VerificationGate("version", true, "0.4.0"), new VerificationGate("assets", true, "3 assets")), new ControlPlane(true));
 
+        Assert.Equal(["version", "assets"], gates.Select(g => g.Name));
         Assert.Equal("2/2 passed", _output.Summary["Gates"]);
         Assert.Equal("0", _output.Summary["Outdated agents"]);
     }
