@@ -25,8 +25,11 @@ AGENT_HOST_IMAGE="$REGISTRY_HOST/nexplane-sandbox/agent-host:latest"
 PG_MAJOR=15
 
 export DOCKER_BUILDKIT=0
+# The app images are small layers over one base, so their builds wait on the engine and the registry more than on
+# the CPU: this many run at once.
+IMAGE_JOBS=4
 
-built=0 reused=0 pushed=0
+built=0 reused=0 pushed=0 just_built=0
 
 usage() { print_usage; }
 
@@ -98,16 +101,21 @@ push_if_needed() {
   local image
   for image in "$@"; do
     registry_has_local "$image" && continue
-    docker push "$image" >/dev/null || die "push of $image failed; is the registry up? (scripts/test-env.sh)"
-    pushed=$((pushed + 1))
+    push "$image"
   done
+}
+
+push() {
+  docker push "$1" >/dev/null || die "push of $1 failed; is the registry up? (scripts/test-env.sh)"
+  pushed=$((pushed + 1))
 }
 
 # build_image <image> <hash> <context> <dockerfile> [docker build args...]
 build_image() {
   local image="$1" hash="$2" context="$3" dockerfile="$4" started
   shift 4
-  local build_log="$SANDBOX_LOG_DIR/docker-build.log"
+  # One log per image: builds run side by side (run_image_job).
+  local build_log="$SANDBOX_LOG_DIR/docker-build-${image##*/}.log"
   started="$(date +%s%N)"
   mkdir -p "$SANDBOX_LOG_DIR"
   # The legacy builder's deprecation notice goes to stderr on every build: keep it in the log.
@@ -126,13 +134,17 @@ ensure_image() {
   shift 4
   if have_current_image "$image" "$hash"; then
     reused=$((reused + 1))
+    push_if_needed "$image"
+    just_built=0
   else
     local context="$BUILD_DIR/${image##*/}"
     rm -rf "$context" && mkdir -p "$context"
     "$prepare" "$context"
     build_image "$image" "$hash" "$context" "$dockerfile" "$@"
+    # A new image id is in no registry yet: no need to ask.
+    push "$image"
+    just_built=1
   fi
-  push_if_needed "$image"
 }
 
 # --- root filesystems from host binaries ----------------------------------------------------------
@@ -298,19 +310,65 @@ build_app_images() {
     dockerfile="$BUILD_DIR/dockerfiles/Dockerfile.$role"
     { cat "$IMAGE_DIR/app/Dockerfile"; echo "CMD $(app_command "$role")"; } >"$dockerfile"
     for release in "${RELEASES[@]}"; do
-      RELEASE="$release"
-      hash="$( { echo "$app_base $release"; cat "$dockerfile"; } | hash_text)"
-      image="$REGISTRY_HOST/youbetyourballs/nexplane-$role:$release"
-      ghcr_image="$REGISTRY_HOST/ghcr.io/youbetyourballs/nexplane-$role:v$release"
-      ensure_image "$image" "$hash" prepare_release "$dockerfile" \
-        --build-arg "APP_BASE_IMAGE=$app_base" --build-arg "RELEASE=$release"
-      # The GHCR-style name is the same image under a second name (same digest).
-      if [[ "$(docker image inspect -f '{{.Id}}' "$ghcr_image" 2>/dev/null)" != "$(docker image inspect -f '{{.Id}}' "$image")" ]]; then
-        docker tag "$image" "$ghcr_image"
-      fi
-      push_if_needed "$ghcr_image"
+      run_image_job ensure_app_image "$role" "$release" "$dockerfile" "$app_base"
     done
   done
+  wait_for_image_jobs
+}
+
+# One release's image of one role, under both its names.
+ensure_app_image() {
+  local role="$1" release="$2" dockerfile="$3" app_base="$4" hash image ghcr_image
+  RELEASE="$release"
+  hash="$( { echo "$app_base $release"; cat "$dockerfile"; } | hash_text)"
+  image="$REGISTRY_HOST/youbetyourballs/nexplane-$role:$release"
+  ghcr_image="$REGISTRY_HOST/ghcr.io/youbetyourballs/nexplane-$role:v$release"
+  ensure_image "$image" "$hash" prepare_release "$dockerfile" \
+    --build-arg "APP_BASE_IMAGE=$app_base" --build-arg "RELEASE=$release"
+  # The GHCR-style name is the same image under a second name (same digest).
+  if ((just_built)); then
+    docker tag "$image" "$ghcr_image"
+    push "$ghcr_image"
+    return
+  fi
+  if [[ "$(docker image inspect -f '{{.Id}}' "$ghcr_image" 2>/dev/null)" != "$(docker image inspect -f '{{.Id}}' "$image")" ]]; then
+    docker tag "$image" "$ghcr_image"
+  fi
+  push_if_needed "$ghcr_image"
+}
+
+# Runs "$@" in the background, at most IMAGE_JOBS at once. A job's counts reach this shell through a file
+# (wait_for_image_jobs adds them up); a failed job ends the script once it is waited for.
+IMAGE_JOB_COUNTS=""
+running_image_jobs=0
+run_image_job() {
+  [[ -n "$IMAGE_JOB_COUNTS" ]] || IMAGE_JOB_COUNTS="$(mktemp -d)"
+  if ((running_image_jobs >= IMAGE_JOBS)); then
+    wait -n || die "an image build failed (its error is above)"
+    running_image_jobs=$((running_image_jobs - 1))
+  fi
+  (
+    built=0 reused=0 pushed=0 just_built=0
+    "$@"
+    printf '%s %s %s\n' "$built" "$reused" "$pushed" >"$IMAGE_JOB_COUNTS/$BASHPID"
+  ) &
+  running_image_jobs=$((running_image_jobs + 1))
+}
+
+wait_for_image_jobs() {
+  while ((running_image_jobs > 0)); do
+    wait -n || die "an image build failed (its error is above)"
+    running_image_jobs=$((running_image_jobs - 1))
+  done
+  [[ -n "$IMAGE_JOB_COUNTS" ]] || return 0
+  local counts b r p
+  for counts in "$IMAGE_JOB_COUNTS"/*; do
+    [[ -f "$counts" ]] || continue
+    read -r b r p <"$counts"
+    built=$((built + b)) reused=$((reused + r)) pushed=$((pushed + p))
+  done
+  rm -rf "$IMAGE_JOB_COUNTS"
+  IMAGE_JOB_COUNTS=""
 }
 
 # The agent hosts' image (sandbox-up.sh runs 3 per instance). Its hash names the libraries the agent
