@@ -37,10 +37,10 @@ public sealed partial class RollbackDeployment(int number, SandboxShape shape = 
         ForgetJournals();
     }
 
-    /// <summary>The compose file and .env as this fixture last brought the instance up fresh, with the version it served.</summary>
-    (string Version, byte[] ComposeFile, byte[] EnvFile)? _fresh;
-
-    /// <summary>Healthy on <paramref name="version"/> with no upgrade in flight: reused, else brought up fresh.</summary>
+    /// <summary>
+    /// Healthy on <paramref name="version"/> with no upgrade in flight: reused as it is, else put back to its fresh start
+    /// (<see cref="ResetAsync"/>), else brought up fresh.
+    /// </summary>
     public async Task ReadyOnAsync(string version)
     {
         // Preflight prints the last rehearsal of the path, and --require-rehearsal reads it: never an earlier test's.
@@ -51,8 +51,10 @@ public sealed partial class RollbackDeployment(int number, SandboxShape shape = 
             && File.ReadAllBytes(Sandbox.EnvFile).AsSpan().SequenceEqual(fresh.EnvFile))
             return;
         ForgetJournals();
+        if (_fresh is { } earlier && earlier.Version == version && await ResetAsync(earlier))
+            return;
         await Sandbox.StartFreshAsync(version, Shape);
-        _fresh = (version, File.ReadAllBytes(Sandbox.ComposeFile), File.ReadAllBytes(Sandbox.EnvFile));
+        _fresh = await CaptureFreshAsync(version);
     }
 
     public async Task<BeforeUpgrade> CaptureAsync() =>
