@@ -107,8 +107,10 @@ public sealed partial class RollbackDeployment
             .ExecuteBufferedAsync();
         return listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' '))
-            // name= matches substrings: nexplane-sandbox-3 would also list nexplane-sandbox-36's containers.
-            .Where(parts => parts[1] == Sandbox.Project || parts[1].StartsWith(Sandbox.Project + "-", StringComparison.Ordinal)
+            // name= matches substrings: nexplane-sandbox-3 would also list nexplane-sandbox-36's containers. Compose v2
+            // names a container project-service-1, v1 project_service_1.
+            .Where(parts => parts[1] == Sandbox.Project
+                            || (parts[1].StartsWith(Sandbox.Project + "-", StringComparison.Ordinal) || parts[1].StartsWith(Sandbox.Project + "_", StringComparison.Ordinal))
                             && (parts.Length < 3 || parts[2] == Sandbox.Project || parts[2].Length == 0))
             .Select(parts => (parts[0], parts.Length > 3 ? parts[3] : ""))
             .ToArray();
