@@ -26,22 +26,14 @@ partial class Build
                 Directory.Delete(TestResultsDirectory, recursive: true);
             Directory.CreateDirectory(TestResultsDirectory);
 
-            // One build, then the end-to-end suite and the unit tests side by side: run one after the other (as
-            // `dotnet test` on the solution did), the unit tests' 35 s came after the end-to-end suite's 20 minutes.
-            var build = await Commands.RunAsync(
-                new CommandLine("dotnet", "build", RootDirectory / "nexplane-upgrade.slnx", "-nologo", "--verbosity", "minimal")
-                {
-                    WorkingDirectory = RootDirectory,
-                },
-                LogLine,
-                LogLine,
-                cancellationToken);
-            if (build.ExitCode != 0)
-                throw new Exception($"The build of the solution failed (dotnet build exited with code {build.ExitCode}); no test ran.");
+            // The end-to-end suite starts as soon as its own project is built, and the unit test projects are built
+            // and run beside it: one after the other (as `dotnet test` on the solution did), the unit tests' 35 s came
+            // after the end-to-end suite's 20 minutes. They are built after the end-to-end project, which builds the
+            // projects they share, so that two builds never write the same project at once.
+            await BuildTestProjectAsync(EndToEndTests, cancellationToken);
             var exitCodes = await Task.WhenAll(
-                RunTestProjectsAsync("end-to-end", ["tests/EndToEnd.Tests/EndToEnd.Tests.csproj"], cancellationToken),
-                RunTestProjectsAsync("unit", ["tests/Nexplane.Upgrade.Tests/Nexplane.Upgrade.Tests.csproj", "tests/NukeCompat.Tests/NukeCompat.Tests.csproj"],
-                    cancellationToken));
+                RunTestProjectAsync("end-to-end", EndToEndTests, cancellationToken),
+                BuildAndRunTestProjectsAsync("unit", UnitTests, cancellationToken));
             var exitCode = exitCodes.Max();
 
             var counts = TestCounts.FromTrxDirectory(TestResultsDirectory);
@@ -61,29 +53,49 @@ partial class Build
                 throw new Exception("No test ran.");
         });
 
-    /// <summary>
-    /// Runs the already built test projects one after the other, each with TRX results in a directory of the group's
-    /// own (two runs that start in the same second would otherwise write the same TRX name); the highest exit code.
-    /// </summary>
-    async Task<int> RunTestProjectsAsync(string group, string[] projects, CancellationToken cancellationToken)
+    const string EndToEndTests = "tests/EndToEnd.Tests/EndToEnd.Tests.csproj";
+
+    static readonly string[] UnitTests = ["tests/Nexplane.Upgrade.Tests/Nexplane.Upgrade.Tests.csproj", "tests/NukeCompat.Tests/NukeCompat.Tests.csproj"];
+
+    async Task BuildTestProjectAsync(string project, CancellationToken cancellationToken)
+    {
+        var build = await Commands.RunAsync(
+            new CommandLine("dotnet", "build", RootDirectory / project, "-nologo", "--verbosity", "minimal") { WorkingDirectory = RootDirectory },
+            LogLine, LogLine, cancellationToken);
+        if (build.ExitCode != 0)
+            throw new Exception($"The build of {project} failed (dotnet build exited with code {build.ExitCode}).");
+    }
+
+    /// <summary>Builds and runs the projects one after the other; the highest exit code.</summary>
+    async Task<int> BuildAndRunTestProjectsAsync(string group, string[] projects, CancellationToken cancellationToken)
     {
         var exitCode = 0;
         foreach (var project in projects)
         {
-            var dotnetTest = new CommandLine("dotnet",
-                "test", RootDirectory / project,
-                "--no-build",
-                "--logger", "trx",
-                "--logger", "console;verbosity=normal",
-                "--results-directory", TestResultsDirectory / group,
-                "--blame-hang-timeout", "10m")
-            {
-                WorkingDirectory = RootDirectory,
-            };
-            var result = await Commands.RunAsync(dotnetTest, LogLine, LogLine, cancellationToken);
-            exitCode = Math.Max(exitCode, result.ExitCode);
+            await BuildTestProjectAsync(project, cancellationToken);
+            exitCode = Math.Max(exitCode, await RunTestProjectAsync(group, project, cancellationToken));
         }
         return exitCode;
+    }
+
+    /// <summary>
+    /// Runs a built test project with TRX results in a directory of its group's own (two runs that start in the same
+    /// second would otherwise write the same TRX name); its exit code.
+    /// </summary>
+    async Task<int> RunTestProjectAsync(string group, string project, CancellationToken cancellationToken)
+    {
+        var dotnetTest = new CommandLine("dotnet",
+            "test", RootDirectory / project,
+            "--no-build",
+            "--logger", "trx",
+            "--logger", "console;verbosity=normal",
+            "--results-directory", TestResultsDirectory / group,
+            "--blame-hang-timeout", "10m")
+        {
+            WorkingDirectory = RootDirectory,
+        };
+        var result = await Commands.RunAsync(dotnetTest, LogLine, LogLine, cancellationToken);
+        return result.ExitCode;
     }
 
     /// <summary>Totals over every TRX file of one run.</summary>
