@@ -19,7 +19,7 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = 1
 $env:DOTNET_NOLOGO = 1
 $env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = 1
 # Tier-1 recompilation costs a short, mostly waiting run about 40 % of its CPU: see build.sh.
-if (-not $env:DOTNET_TC_CallCountingDelayMs) { $env:DOTNET_TC_CallCountingDelayMs = 2000 }
+if (-not $env:DOTNET_TC_CallCountingDelayMs) { $env:DOTNET_TC_CallCountingDelayMs = "0x2000" }  # hexadecimal: 8192 ms
 
 if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
     Write-Error "The .NET SDK 10 is required (dotnet was not found on PATH). Install it, then run this again."
