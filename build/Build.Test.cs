@@ -30,7 +30,8 @@ partial class Build
             // and run beside it: one after the other (as `dotnet test` on the solution did), the unit tests' 35 s came
             // after the end-to-end suite's 20 minutes. They are built after the end-to-end project, which builds the
             // projects they share, so that two builds never write the same project at once.
-            await BuildTestProjectAsync(EndToEndTests, cancellationToken);
+            if (await BuildTestProjectAsync(EndToEndTests, cancellationToken) != 0)
+                throw new Exception($"The build of {EndToEndTests} failed; no test ran.");
             var exitCodes = await Task.WhenAll(
                 RunTestProjectAsync("end-to-end", EndToEndTests, cancellationToken),
                 BuildAndRunTestProjectsAsync("unit", UnitTests, cancellationToken));
@@ -57,23 +58,34 @@ partial class Build
 
     static readonly string[] UnitTests = ["tests/Nexplane.Upgrade.Tests/Nexplane.Upgrade.Tests.csproj", "tests/NukeCompat.Tests/NukeCompat.Tests.csproj"];
 
-    async Task BuildTestProjectAsync(string project, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds a test project; its exit code. Under build.sh's own lock: a test's ./build.sh that finds the build stale
+    /// compiles the same src projects, and two builds must not write them at once.
+    /// </summary>
+    async Task<int> BuildTestProjectAsync(string project, CancellationToken cancellationToken)
     {
         var build = await Commands.RunAsync(
-            new CommandLine("dotnet", "build", RootDirectory / project, "-nologo", "--verbosity", "minimal") { WorkingDirectory = RootDirectory },
+            new CommandLine("flock", TemporaryDirectory / "build-bin.lock", "dotnet", "build", RootDirectory / project, "-nologo", "--verbosity", "minimal")
+            {
+                WorkingDirectory = RootDirectory,
+            },
             LogLine, LogLine, cancellationToken);
         if (build.ExitCode != 0)
-            throw new Exception($"The build of {project} failed (dotnet build exited with code {build.ExitCode}).");
+            Log.Error("The build of {Project} failed (dotnet build exited with code {ExitCode}); its tests did not run", project, build.ExitCode);
+        return build.ExitCode;
     }
 
-    /// <summary>Builds and runs the projects one after the other; the highest exit code.</summary>
+    /// <summary>
+    /// Builds and runs the projects one after the other; the highest exit code. A project that does not build is
+    /// reported and counts as failed, and the others still run, so that the end-to-end results beside them are counted.
+    /// </summary>
     async Task<int> BuildAndRunTestProjectsAsync(string group, string[] projects, CancellationToken cancellationToken)
     {
         var exitCode = 0;
         foreach (var project in projects)
         {
-            await BuildTestProjectAsync(project, cancellationToken);
-            exitCode = Math.Max(exitCode, await RunTestProjectAsync(group, project, cancellationToken));
+            var built = await BuildTestProjectAsync(project, cancellationToken);
+            exitCode = Math.Max(exitCode, built != 0 ? built : await RunTestProjectAsync(group, project, cancellationToken));
         }
         return exitCode;
     }
@@ -94,7 +106,9 @@ partial class Build
         {
             WorkingDirectory = RootDirectory,
         };
-        var result = await Commands.RunAsync(dotnetTest, LogLine, LogLine, cancellationToken);
+        // The two groups run at once: each line says whose it is.
+        void Line(string line) => LogLine($"[{group}] {line}");
+        var result = await Commands.RunAsync(dotnetTest, Line, Line, cancellationToken);
         return result.ExitCode;
     }
 

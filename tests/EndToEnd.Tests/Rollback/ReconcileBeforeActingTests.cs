@@ -94,6 +94,20 @@ public abstract class ReconcileBeforeActingTests(RollbackDeployment deployment, 
             "refused: 0.2.0 runs where the journal implies the downtime; nothing changed", null);
     }
 
+    /// <summary>The deployment's migrations and containers, for a failure message; what went wrong reading them, if it did.</summary>
+    async Task<string> DescribeAsync()
+    {
+        try
+        {
+            var snapshot = await DeploymentSnapshot.TakeAsync(deployment.Sandbox);
+            return $"its migrations: {snapshot.AlembicRevisions}; its containers:\n{snapshot.Containers}";
+        }
+        catch (Exception exception)
+        {
+            return $"reading its state failed too: {exception.Message}";
+        }
+    }
+
     /// <summary>Whether a backend container of 0.3.0 exists, created by the run before its kill.</summary>
     async Task<bool> NewBackendCreatedAsync() =>
         (await DeploymentSnapshot.TakeAsync(deployment.Sandbox)).Containers.Split('\n')
@@ -128,11 +142,7 @@ public abstract class ReconcileBeforeActingTests(RollbackDeployment deployment, 
         while (await deployment.ServedVersionAsync() != version)
         {
             if (DateTime.UtcNow > deadline)
-            {
-                var snapshot = await DeploymentSnapshot.TakeAsync(deployment.Sandbox);
-                Assert.Fail($"the deployment did not serve {version} after the change by hand; its migrations: {snapshot.AlembicRevisions}; " +
-                            $"its containers:\n{snapshot.Containers}");
-            }
+                Assert.Fail($"the deployment did not serve {version} after the change by hand; {await DescribeAsync()}");
             await Task.Delay(250);
         }
     }
