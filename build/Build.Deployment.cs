@@ -13,7 +13,9 @@ using Nuke.Common;
 /// </summary>
 partial class Build
 {
-    static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
+    static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(15) });
+
+    static HttpClient Http => SharedHttp.Value;
 
     /// <summary>The one runner of external commands (compose, the PostgreSQL tools, credential helpers, local shells).</summary>
     static readonly ICommandRunner Commands = new CliWrapCommandRunner();
