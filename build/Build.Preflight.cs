@@ -33,6 +33,9 @@ partial class Build
     [Parameter("Version endpoints tried in order: '<path>' for plain text or '<path>#<json field>'")]
     readonly string[] VersionEndpoints = ["/health#version", "/downloads/version", "/version#version"];
 
+    [Parameter("Versions to stop at on the way to --version, comma-separated, e.g. 0.3.0 (default: the required stops the release notes name)", Separator = ",")]
+    readonly string[] Via = [];
+
     [Parameter("Tag format of the images: Detect (from the running tags), Plain (0.3.0) or V (v0.3.0)")]
     readonly TagFormat TagFormat = TagFormat.Detect;
 
@@ -69,6 +72,8 @@ partial class Build
             problems.ExistingFile("--release-notes-file", ReleaseNotesFile);
         NotificationParameterProblems(problems);
         problems.Positive("--progress-interval", ProgressInterval);
+        foreach (var stop in Via.Where(stop => !NexplaneVersion.TryParse(stop, out _)))
+            problems.Add($"--via names '{stop}', which is not a Nexplane version; expected MAJOR.MINOR.PATCH such as 0.3.0.");
         // The agent hosts file is checked by Preflight's agent check, only when agents are to be upgraded (--skip-agents).
         return problems;
     }
@@ -105,6 +110,7 @@ partial class Build
         Deployment = Deployment,
         Releases = Releases,
         Overrides = new UpgradePathOverrides(AcceptBreakingChanges, ForceDowngrade),
+        Via = Via.Select(NexplaneVersion.Parse).ToArray(),
         Database = await Live.DatabaseAsync(cancellationToken),
         BackupDirectory = BackupDirectoryPath,
         TagFormat = TagFormat,

@@ -20,5 +20,5 @@ partial class Build
         .OnlyWhenDynamic(() => NotDoneBeforeResuming(RunbookStep.StartBackend))
         .Executes(ResolveDeployment)
         .Executes(async cancellationToken =>
-            await Run.StartBackendAsync(Run.PresentServices(StopServices), UpgradeStateDirectory, Live, cancellationToken));
+            await Run.StartBackendAsync(Run.PresentServices(StopServices), UpgradeStateDirectory, Live, Live, cancellationToken));
 }

@@ -47,4 +47,5 @@ public enum Setting
     UpgradeId,
     Version,
     VersionEndpoints,
+    Via,
 }

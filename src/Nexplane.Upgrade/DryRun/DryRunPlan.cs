@@ -53,7 +53,7 @@ public static class DryRunPlan
             RunbookStep.Backup or RunbookStep.BackupAfterStopping => BackupDryRun.Plan(forecast.BackupSource, forecast.BackupArchive),
             RunbookStep.Pull => PullDryRun.Plan(preflight.Services),
             RunbookStep.Stop => StopDryRun.Plan(forecast.StopServices, forecast.StopTimeout, forecast.ProtectedServices),
-            RunbookStep.StartBackend => StartBackendDryRun.Plan(forecast.StopServices, forecast.BackendFileChanges, preflight.Path?.Releases ?? []),
+            RunbookStep.StartBackend => StartBackendDryRun.Plan(forecast.StopServices, forecast.BackendFileChanges, preflight.Path?.Releases ?? [], preflight.Path?.Stops),
             RunbookStep.VerifyMigrations => VerifyMigrationsDryRun.Plan(preflight.Path?.AnnouncesMigrations == true, preflight.AlembicRevisions),
             RunbookStep.Frontend => FrontendDryRun.Plan(forecast.FrontendService,
                 preflight.Services.FirstOrDefault(s => s.Service == forecast.FrontendService)?.To, forecast.FrontendUrl, forecast.FrontendFileChanges),

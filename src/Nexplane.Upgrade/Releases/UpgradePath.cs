@@ -14,6 +14,22 @@ public sealed record UpgradeGateFailure(string Gate, string Message);
 /// </summary>
 public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target, IReadOnlyList<ReleaseDigest> Releases)
 {
+    /// <summary>
+    /// The versions the upgrade stops at on its way, oldest first: the backend runs each one's migrations and is
+    /// verified on it before the next starts. Empty for an upgrade in one hop.
+    /// </summary>
+    public IReadOnlyList<NexplaneVersion> Stops { get; init; } = [];
+
+    /// <summary>Whether <see cref="Stops"/> were named by the operator (<c>--via</c>) rather than planned from the notes.</summary>
+    public bool StopsNamed { get; init; }
+
+    /// <summary>Each hop, from the running version through every stop to the target.</summary>
+    public IReadOnlyList<(NexplaneVersion From, NexplaneVersion To)> Hops =>
+        [.. new[] { Current }.Concat(Stops).Zip(Stops.Append(Target))];
+
+    /// <summary>"0.2.0 -> 0.3.0 -> 0.4.0".</summary>
+    public string Route => string.Join(" -> ", new[] { Current }.Concat(Stops).Append(Target));
+
     public bool AgentUpgradeRequired => Releases.Any(r => r.AgentUpgradeRequired);
 
     public bool AnnouncesMigrations => Releases.Any(r => r.MigrationSteps.Count > 0);
@@ -22,11 +38,42 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
         Releases.SelectMany(r => r.EnvironmentVariables).Distinct().ToArray();
 
     /// <summary>Builds the path from all known releases, keeping the ones crossed by this upgrade.</summary>
-    public static UpgradePath Between(NexplaneVersion current, NexplaneVersion target, IEnumerable<ReleaseDigest> knownReleases) =>
-        new(current, target, knownReleases
+    /// <summary>
+    /// Builds the path from all known releases, keeping the ones crossed by this upgrade, and plans its stops: the
+    /// versions named in <paramref name="via"/> when there are any, else every required stop the notes name (a release's
+    /// <c>min_compatible_version</c> above where the path stands when it reaches that release).
+    /// </summary>
+    public static UpgradePath Between(NexplaneVersion current, NexplaneVersion target, IEnumerable<ReleaseDigest> knownReleases,
+        IReadOnlyCollection<NexplaneVersion>? via = null)
+    {
+        var path = new UpgradePath(current, target, knownReleases
             .Where(r => r.Version > current && r.Version <= target)
             .OrderBy(r => r.Version)
             .ToArray());
+        return via is { Count: > 0 }
+            ? path with { Stops = via.Distinct().Order().ToArray(), StopsNamed = true }
+            : path with { Stops = path.RequiredStops() };
+    }
+
+    /// <summary>
+    /// Walks the releases oldest first: one that can only be reached from a later version than where the path stands
+    /// makes that version a stop. A minimum the path cannot stop at (not between the running version and that release)
+    /// is left to <see cref="Check"/>, which refuses it.
+    /// </summary>
+    IReadOnlyList<NexplaneVersion> RequiredStops()
+    {
+        var stops = new List<NexplaneVersion>();
+        var position = Current;
+        foreach (var release in Releases)
+        {
+            if (release.MinCompatibleVersion is { } minimum && position < minimum && minimum > Current && minimum < release.Version)
+            {
+                stops.Add(minimum);
+                position = minimum;
+            }
+        }
+        return stops;
+    }
 
     /// <summary>
     /// The gates of Preflight that depend only on versions and notes. An empty list means the path is safe.
@@ -64,13 +111,7 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
             return failures;
         }
 
-        foreach (var release in Releases)
-        {
-            if (release.MinCompatibleVersion is { } minimum && Current < minimum)
-                failures.Add(new("required-stop",
-                    $"{release.Version} can only be reached from {minimum} or later, and {Current} is running. " +
-                    $"Upgrade in steps: {advice.Upgrade} {minimum}, then {advice.Upgrade} {Target}."));
-        }
+        failures.AddRange(StopFailures(knownVersions, advice));
 
         var breaking = Releases.Where(r => r.HasBreakingChanges).ToArray();
         if (breaking.Length > 0 && !overrides.AcceptBreakingChanges)
@@ -89,5 +130,39 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
                 "Add them to the deployment's .env (or the compose environment) before upgrading."));
 
         return failures;
+    }
+
+    /// <summary>
+    /// Every stop must be a published release between the running version and the target, and every hop must start at
+    /// or after each crossed release's minimum. One that does not is refused with the path that would work.
+    /// </summary>
+    IEnumerable<UpgradeGateFailure> StopFailures(IReadOnlyCollection<NexplaneVersion> knownVersions, OperatorAdvice advice)
+    {
+        var via = advice.Flag(Setting.Via);
+        foreach (var stop in Stops)
+        {
+            if (!knownVersions.Contains(stop))
+                yield return new("required-stop", StopsNamed
+                    ? $"{via} names {stop}, which is no Nexplane release; a stop must be a published release."
+                    : $"The release notes require a stop at {stop}, which is no published Nexplane release.");
+            else if (stop <= Current || stop >= Target)
+                yield return new("required-stop", $"{via} names {stop}, which is not between the running {Current} and the target {Target}.");
+        }
+
+        foreach (var (from, to) in Hops)
+        {
+            foreach (var release in Releases.Where(r => r.Version > from && r.Version <= to))
+            {
+                if (release.MinCompatibleVersion is not { } minimum || from >= minimum)
+                    continue;
+                yield return StopsNamed
+                    ? new("required-stop",
+                        $"{release.Version} can only be reached from {minimum} or later, and the path {Route} reaches it from {from}. " +
+                        $"Add {minimum} to {via}, or leave {via} out to stop where the release notes require.")
+                    : new("required-stop",
+                        $"{release.Version} can only be reached from {minimum} or later, and {from} is where the path stands before it; " +
+                        $"{minimum} is not a release this upgrade can stop at. Upgrade to {minimum} first: {advice.Upgrade} {minimum}.");
+            }
+        }
     }
 }

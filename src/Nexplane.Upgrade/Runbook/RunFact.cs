@@ -14,6 +14,7 @@ namespace Nexplane.Upgrade.Runbook;
 [JsonDerivedType(typeof(MigrationsReported), "migrations_reported")]
 [JsonDerivedType(typeof(BackendAnswered), "backend_answered")]
 [JsonDerivedType(typeof(MigrationsVerified), "migrations_verified")]
+[JsonDerivedType(typeof(StopPassed), "stop_passed")]
 public abstract record RunFact
 {
     public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
@@ -36,6 +37,12 @@ public sealed record MigrationsReported(IReadOnlyList<string> Migrations, string
 
 /// <summary>The new backend first answered its health endpoint: the downtime's end.</summary>
 public sealed record BackendAnswered : RunFact;
+
+/// <summary>
+/// The backend ran a stop's migrations on the way to the target, first answered /health at <see cref="Answered"/>, and
+/// passed its checks on that version (<see cref="RunFact.At"/>); <see cref="Head"/> as verified (null: none was pending).
+/// </summary>
+public sealed record StopPassed(string Version, DateTimeOffset Answered, string? Head) : RunFact;
 
 /// <summary>VerifyMigrations found the database at this head.</summary>
 public sealed record MigrationsVerified(string Head) : RunFact;

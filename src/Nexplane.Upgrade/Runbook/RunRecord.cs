@@ -51,6 +51,9 @@ public sealed class RunRecord
     /// <summary>When the new backend last came up answering: the downtime's end.</summary>
     public DateTimeOffset? DowntimeEndedAt => All<BackendAnswered>().LastOrDefault()?.At;
 
+    /// <summary>The stops on the way the upgrade passed, in order, each once.</summary>
+    public IReadOnlyList<StopPassed> PassedStops => All<StopPassed>().DistinctBy(stop => stop.Version).ToArray();
+
     /// <summary>Every migration the backend's log reported, each once (a resumed run's backend repeats its log).</summary>
     public IReadOnlyList<string> Migrations => All<MigrationsReported>().SelectMany(report => report.Migrations).Distinct().ToArray();
 

@@ -60,6 +60,9 @@ public sealed class UpgradeJournal
     /// <summary>The images Preflight chose, so a resumed run moves to exactly the same ones.</summary>
     public Dictionary<string, string> TargetImages { get; init; } = [];
 
+    /// <summary>The stops on the way Preflight planned, oldest first, with the backend's image at each: a resumed run passes the ones left.</summary>
+    public List<JournalStop> Stops { get; init; } = [];
+
     /// <summary>What the release notes said, kept for a resumed run that does not read them again.</summary>
     public bool AnnouncesMigrations { get; set; }
 
@@ -238,3 +241,6 @@ public sealed class UpgradeJournal
         return journal;
     }
 }
+
+/// <summary>A stop on the way to the target as the journal keeps it: the version, and the image the service (the backend) runs there.</summary>
+public sealed record JournalStop(string Version, string Service, string Image);

@@ -10,6 +10,9 @@ public sealed partial class UpgradeRun
     /// <summary>Pull (Steps/Pull); the images as pulled go into the report, then the backup's verdict is awaited.</summary>
     public async Task PullAsync(IImagePull deployment, CancellationToken cancellationToken)
     {
+        // The backend's image at each stop on the way is pulled too: every image of the path is here before Stop.
+        if (Preflight?.Stops is { Count: > 0 } stops)
+            await new PullStep(output).RunAsync(stops.Select(stop => stop.Backend).ToArray(), deployment, cancellationToken);
         foreach (var image in await new PullStep(output).RunAsync(ServiceUpgrades, deployment, cancellationToken))
             Report.Images[image.Service] = image.Pinned;
         await EnsureBackupVerifiedAsync();

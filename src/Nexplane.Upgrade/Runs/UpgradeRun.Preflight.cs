@@ -59,7 +59,7 @@ public sealed partial class UpgradeRun
         foreach (var line in Database.KeptDatabase.Lines(report.KeptDatabases))
             output.Information("{Line}", line);
 
-        output.Summary("Path", $"{report.Current?.ToString() ?? "?"} -> {report.Target}");
+        output.Summary("Path", report.Path?.Route ?? $"{report.Current?.ToString() ?? "?"} -> {report.Target}");
         if (report.CanUpgrade)
         {
             Journal!.BackupAfterStop = backupAfterStop;

@@ -1,4 +1,6 @@
+using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Steps.Preflight;
 using System.Runtime.ExceptionServices;
 using Nexplane.Upgrade.Steps.StartBackend;
 
@@ -12,15 +14,67 @@ public sealed partial class UpgradeRun
 
     /// <summary>
     /// Starts the new backend and records the migrations and their head as soon as they are known, then the downtime's
-    /// end. A failure is recorded in the journal with the file that keeps the backend's whole output (for the rollback
-    /// and the bug report), then thrown.
+    /// end. On a path through stops, the backend first passes each stop still ahead (<see cref="StopOnTheWay"/>), each
+    /// recorded once passed, so a resumed run goes on from the next. A failure is recorded in the journal with the file
+    /// that keeps the backend's whole output (for the rollback and the bug report), then thrown.
     /// </summary>
     public async Task StartBackendAsync(IReadOnlyCollection<string> services, string stateDirectory, IBackendStart deployment,
-        CancellationToken cancellationToken)
+        IStopOnTheWay stopChecks, CancellationToken cancellationToken)
     {
         var step = new StartBackendStep(output);
+        foreach (var stop in StopsAhead)
+            await PassStopAsync(step, stop, stateDirectory, deployment, stopChecks, cancellationToken);
+
         var input = new StartBackendInput(services, TagPins(services), Path.Combine(stateDirectory, $"migration-output-{Report.Id}.log"),
             Report.DowntimeStartedAt) { BeforeFileWrite = BeforeDeploymentFileWrite };
+        var outcome = await MigrateOrThrowAsync(step, input, deployment, cancellationToken);
+        // The head the log reported is what VerifyMigrations checks alembic_version against. It is null when nothing
+        // was pending (the log names no revision): VerifyMigrations then has only the database to go on. A resumed
+        // run reads the backend's log from its start again: the record counts each migration once.
+        Record.Append(new MigrationsReported(outcome.Migrations.Select(m => m.ToString()).ToArray(), outcome.Head));
+        Record.Append(new BackendAnswered { At = await step.WaitUntilHealthyAsync(input, deployment, cancellationToken) });
+        SayDowntimeByHop();
+        await step.ConfirmStableAsync(input, outcome, deployment, cancellationToken);
+        if (Record.PassedStops.Count > 0)
+            output.Summary("Migrations", $"{Record.Migrations.Count} over {Record.PassedStops.Count + 1} hops, head {Record.HeadFromLogs ?? "unchanged"}");
+    }
+
+    /// <summary>The stops on the way Preflight planned that this upgrade has not passed yet (a resumed run's are fewer).</summary>
+    IReadOnlyList<UpgradeStop> StopsAhead =>
+        Preflight?.Stops.Where(stop => Record.PassedStops.All(passed => passed.Version != stop.Version.ToString())).ToArray() ?? [];
+
+    /// <summary>One hop: the backend alone on the stop's image, its migrations followed, then checked on that version.</summary>
+    async Task PassStopAsync(StartBackendStep step, UpgradeStop stop, string stateDirectory, IBackendStart deployment, IStopOnTheWay checks,
+        CancellationToken cancellationToken)
+    {
+        var from = Record.PassedStops.LastOrDefault()?.Version ?? Preflight?.Current?.ToString() ?? "?";
+        output.Information("Hop {From} -> {Stop}: {Service} alone starts on {Image}, runs that release's migrations and is checked before the next hop",
+            from, stop.Version.ToString(), stop.Backend.Service, stop.Backend.To.ToString());
+        var input = new StartBackendInput([stop.Backend.Service], [(stop.Backend.Service, stop.Backend.To.Tag!)],
+            Path.Combine(stateDirectory, $"migration-output-{Report.Id}-{stop.Version}.log"), Report.DowntimeStartedAt) { BeforeFileWrite = BeforeDeploymentFileWrite };
+        try
+        {
+            var outcome = await MigrateOrThrowAsync(step, input, deployment, cancellationToken);
+            Record.Append(new MigrationsReported(outcome.Migrations.Select(m => m.ToString()).ToArray(), outcome.Head));
+            var answered = await deployment.WaitUntilHealthyAsync(cancellationToken);
+            var stopOnTheWay = new StopOnTheWay(output);
+            var head = await stopOnTheWay.VerifyAsync(stop.Version, outcome, checks, cancellationToken);
+            output.Information("Stop {Stop} passed: {Count} migration(s), head {Head}", stop.Version.ToString(), outcome.Migrations.Count, head ?? "unchanged");
+            await stopOnTheWay.StopBackendAsync(stop.Version, stop.Backend.Service, checks, cancellationToken);
+            Record.Append(new StopPassed(stop.Version.ToString(), answered, head));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            output.Error("The hop {From} -> {Stop} failed; the whole upgrade is rolled back to {Start}, never left at a version on the way",
+                from, stop.Version.ToString(), Preflight?.Current?.ToString() ?? "the version it started from");
+            Report.NextSteps.Add($"The upgrade failed at the hop {from} -> {stop.Version} of {Preflight?.Path?.Route ?? "its path"}.");
+            throw;
+        }
+    }
+
+    /// <summary>Follows the migrations of one start to the backend's startup; a backend that did not start is recorded and thrown.</summary>
+    async Task<MigrationOutcome> MigrateOrThrowAsync(StartBackendStep step, StartBackendInput input, IBackendStart deployment, CancellationToken cancellationToken)
+    {
         var migrations = await step.MigrateAsync(input, deployment, cancellationToken);
         if (migrations is BackendDidNotStart failed)
         {
@@ -32,13 +86,28 @@ public sealed partial class UpgradeRun
             Report.NextSteps.AddRange(failed.NextSteps);
             ExceptionDispatchInfo.Throw(failed.Failure);
         }
+        return ((MigrationsApplied)migrations).Outcome;
+    }
 
-        var outcome = ((MigrationsApplied)migrations).Outcome;
-        // The head the log reported is what VerifyMigrations checks alembic_version against. It is null when nothing
-        // was pending (the log names no revision): VerifyMigrations then has only the database to go on. A resumed
-        // run reads the backend's log from its start again: the record counts each migration once.
-        Record.Append(new MigrationsReported(outcome.Migrations.Select(m => m.ToString()).ToArray(), outcome.Head));
-        Record.Append(new BackendAnswered { At = await step.WaitUntilHealthyAsync(input, deployment, cancellationToken) });
-        await step.ConfirmStableAsync(input, outcome, deployment, cancellationToken);
+    /// <summary>
+    /// A path through stops has one downtime window; each hop's share of it runs to the backend's first answer on that
+    /// version (a stop's checks count to the next hop).
+    /// </summary>
+    void SayDowntimeByHop()
+    {
+        var stops = Record.PassedStops;
+        if (stops.Count == 0 || Record.DowntimeStartedAt is not { } start || Record.DowntimeEndedAt is not { } end)
+            return;
+        var shares = new List<string>();
+        var from = Preflight?.Current?.ToString() ?? "?";
+        var since = start;
+        foreach (var stop in stops)
+        {
+            shares.Add($"{from} -> {stop.Version} {(stop.Answered - since).TotalSeconds:0.0} s");
+            (from, since) = (stop.Version, stop.Answered);
+        }
+        shares.Add($"{from} -> {TargetVersion} {(end - since).TotalSeconds:0.0} s");
+        output.Information("Downtime by hop: {Shares}", string.Join(", ", shares));
+        output.Summary("Hops", string.Join(", ", shares));
     }
 }

@@ -24,7 +24,7 @@ namespace Nexplane.Upgrade.Wiring;
 /// </summary>
 public sealed partial class LiveDeployment(Deployment deployment, LiveDeploymentSettings settings, IRunOutput output, OperatorAdvice advice,
     HttpClient http, ICommandRunner commands)
-    : IRollbackDeployment, IBackendStart, IMigratedDatabase, IAgentHosts, IImagePull, IFrontendUpgrade, IRehearsalDeployment
+    : IRollbackDeployment, IBackendStart, IStopOnTheWay, IMigratedDatabase, IAgentHosts, IImagePull, IFrontendUpgrade, IRehearsalDeployment
 {
     IDockerClient? _docker;
     ComposeCli? _compose;

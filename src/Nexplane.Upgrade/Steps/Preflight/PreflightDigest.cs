@@ -7,7 +7,10 @@ public static class PreflightDigest
 {
     public static IEnumerable<string> Lines(UpgradePath path)
     {
-        yield return $"Upgrade path {path.Current} -> {path.Target}: {path.Releases.Count} release(s) to read";
+        yield return $"Upgrade path {path.Route}: {path.Releases.Count} release(s) to read";
+        if (path.Stops.Count > 0)
+            yield return $"  {(path.StopsNamed ? "Stops named" : "Required stops")}: {string.Join(", ", path.Stops)}. The backend migrates and is checked " +
+                         $"at each before the next hop; one backup before, one downtime window, and a failure anywhere rolls back to {path.Current}.";
         foreach (var release in path.Releases)
         {
             var flags = new List<string>();

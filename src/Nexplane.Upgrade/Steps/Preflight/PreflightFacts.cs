@@ -71,6 +71,8 @@ public sealed record PreflightFacts
     public ReleaseFacts? Releases { get; init; }
     public AgentPreflightResult? Agents { get; init; }
     public IReadOnlyList<ImageLookup> Images { get; init; } = [];
+    /// <summary>The backend's image at each stop on the way (<see cref="UpgradePath.Stops"/>), and what its registry said.</summary>
+    public IReadOnlyList<(NexplaneVersion Stop, ImageLookup Image)> StopImages { get; init; } = [];
     public required DatabaseFacts Database { get; init; }
     /// <summary>Free bytes where the backup goes; read only once the database's size is known.</summary>
     public long? FreeBackupBytes { get; init; }

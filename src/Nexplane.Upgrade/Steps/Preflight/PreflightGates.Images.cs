@@ -24,6 +24,18 @@ public static partial class PreflightGates
             return (service, from, from.WithTag(target.ToTag(withVPrefix)));
         }).ToArray();
 
+    /// <summary>The backend's image at each stop of <paramref name="path"/>; none without a path or a backend among the services.</summary>
+    public static IReadOnlyList<(NexplaneVersion Stop, (string Service, ImageReference From, ImageReference To) Image)> StopImages(DeploymentFiles files,
+        IEnumerable<string> services, string backendService, UpgradePath? path, bool withVPrefix) =>
+        path is null || !services.Contains(backendService)
+            ? []
+            : path.Stops.Select(stop => (stop, TargetImages(files, [backendService], stop, withVPrefix)[0])).ToArray();
+
+    /// <summary>The stops the later steps pass, each with the backend's image there; one the registry could not be asked about has none.</summary>
+    public static IReadOnlyList<UpgradeStop> Stops(IEnumerable<(NexplaneVersion Stop, ImageLookup Image)> stops) =>
+        stops.Where(s => s.Image.Answer.Problem is null)
+            .Select(s => new UpgradeStop(s.Stop, new ServiceUpgrade(s.Image.Service, s.Image.From, s.Image.To, s.Image.Answer.Digest))).ToArray();
+
     /// <summary>A target image the registry does not hold (or could not be asked about) is refused.</summary>
     public static IEnumerable<UpgradeGateFailure> Images(IEnumerable<ImageLookup> images, OperatorAdvice advice)
     {

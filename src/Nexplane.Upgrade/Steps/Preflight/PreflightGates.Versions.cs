@@ -36,9 +36,12 @@ public static partial class PreflightGates
         pinned.Where(p => current is not null && !p.Value.Equals(current))
             .Select(p => $"The compose file pins {p.Key} to {p.Value}, but the backend reports {current}: the deployment is not on one version.");
 
-    /// <summary>The releases crossed from the running version to the target; null without a running version or release notes.</summary>
-    public static UpgradePath? Path(NexplaneVersion? current, NexplaneVersion target, ReleaseFacts? releases) =>
-        current is not null && releases is { Problem: null } ? Releases.UpgradePath.Between(current, target, releases.OnPath) : null;
+    /// <summary>
+    /// The releases crossed from the running version to the target, and the stops on the way (<paramref name="via"/>,
+    /// else the required ones); null without a running version or release notes.
+    /// </summary>
+    public static UpgradePath? Path(NexplaneVersion? current, NexplaneVersion target, ReleaseFacts? releases, IReadOnlyCollection<NexplaneVersion>? via = null) =>
+        current is not null && releases is { Problem: null } ? Releases.UpgradePath.Between(current, target, releases.OnPath, via) : null;
 
     /// <summary>
     /// The path's own gates (<see cref="Releases.UpgradePath.Check"/>) against the variables the deployment defines: its

@@ -35,7 +35,7 @@ public static partial class PreflightGates
         var files = facts.Files;
         var services = Services(deployment.AppServices, deployment.ProtectedServices, files.Compose, advice);
         var current = facts.Current;
-        var path = Path(current, facts.Target, facts.Releases);
+        var path = Path(current, facts.Target, facts.Releases, settings.Via);
         var whyAgents = AgentUpgradeReason(path, settings.Agents, advice);
         var pinned = PinnedVersions(files, services.Selected);
         var database = facts.Database;
@@ -51,6 +51,7 @@ public static partial class PreflightGates
         failures.AddRange(UpgradePath(path, facts.Releases, files, services.Selected, settings.Overrides, advice));
         failures.AddRange(Agents(whyAgents, settings.Agents, facts.Agents, advice));
         failures.AddRange(Images(facts.Images, advice));
+        failures.AddRange(Images(facts.StopImages.Select(s => s.Image), advice));
         failures.AddRange(Database(database));
         if (database.Problem is null)
         {
@@ -69,6 +70,7 @@ public static partial class PreflightGates
             Target = facts.Target,
             Path = path,
             Services = ServiceUpgrades(facts.Images),
+            Stops = Stops(facts.StopImages),
             Notices = notices,
             Failures = failures,
             DatabaseSizeBytes = database.Problem is null ? database.SizeBytes : null,

@@ -7,6 +7,9 @@ namespace Nexplane.Upgrade.Steps.Preflight;
 /// <summary>The image one service moves from and to.</summary>
 public sealed record ServiceUpgrade(string Service, ImageReference From, ImageReference To, string? ToDigest);
 
+/// <summary>A stop on the way to the target: its version, and the backend's image there (the one service that runs at a stop).</summary>
+public sealed record UpgradeStop(NexplaneVersion Version, ServiceUpgrade Backend);
+
 /// <summary>What Preflight found. The upgrade may start only when <see cref="Failures"/> is empty.</summary>
 public sealed record PreflightReport
 {
@@ -14,6 +17,8 @@ public sealed record PreflightReport
     public required NexplaneVersion Target { get; init; }
     public UpgradePath? Path { get; init; }
     public IReadOnlyList<ServiceUpgrade> Services { get; init; } = [];
+    /// <summary>The stops on the way, oldest first; empty for an upgrade in one hop.</summary>
+    public IReadOnlyList<UpgradeStop> Stops { get; init; } = [];
     public IReadOnlyList<string> Notices { get; init; } = [];
     public IReadOnlyList<UpgradeGateFailure> Failures { get; init; } = [];
     public long? DatabaseSizeBytes { get; init; }

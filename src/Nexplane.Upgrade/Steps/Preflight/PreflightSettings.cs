@@ -18,6 +18,9 @@ public sealed record PreflightSettings
     public required ReleaseSettings Releases { get; init; }
     public required UpgradePathOverrides Overrides { get; init; }
 
+    /// <summary>The versions to stop at on the way (<c>--via</c>); empty: the required stops the release notes name.</summary>
+    public IReadOnlyList<NexplaneVersion> Via { get; init; } = [];
+
     /// <summary>The database where this machine reaches it (resolved from the deployment's db container).</summary>
     public required DatabaseTarget Database { get; init; }
 

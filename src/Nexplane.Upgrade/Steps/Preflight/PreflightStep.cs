@@ -36,7 +36,8 @@ public sealed class PreflightStep(IRunOutput output)
             output.Line($"Release notes: {releases.Source}");
 
         // The agents: checked only when an agent upgrade is due and the tool is to do it.
-        var whyAgents = PreflightGates.AgentUpgradeReason(PreflightGates.Path(current, target, releases), settings.Agents, settings.Advice);
+        var path = PreflightGates.Path(current, target, releases, settings.Via);
+        var whyAgents = PreflightGates.AgentUpgradeReason(path, settings.Agents, settings.Advice);
         AgentPreflightResult? agents = null;
         if (PreflightGates.ChecksAgentHosts(whyAgents, settings.Agents))
         {
@@ -50,7 +51,9 @@ public sealed class PreflightStep(IRunOutput output)
         // The new images, asked of their registry before anything is pulled or stopped.
         var withVPrefix = PreflightGates.TagsWithVPrefix(settings.TagFormat, PreflightGates.PinnedVersions(files, services));
         var targets = PreflightGates.TargetImages(files, services, target, withVPrefix);
-        var answers = await deployment.FindImagesAsync(targets.Select(t => t.To).ToArray(), cancellationToken);
+        // At a stop on the way only the backend runs (its migrations, then its checks): its image there must exist too.
+        var stops = PreflightGates.StopImages(files, services, settings.Deployment.BackendService, path, withVPrefix);
+        var answers = await deployment.FindImagesAsync(targets.Select(t => t.To).Concat(stops.Select(s => s.Image.To)).ToArray(), cancellationToken);
 
         // The database, and room for its backup once its size is known.
         var database = await deployment.InspectDatabaseAsync(settings.Database, cancellationToken);
@@ -66,6 +69,7 @@ public sealed class PreflightStep(IRunOutput output)
             Releases = releases,
             Agents = agents,
             Images = targets.Zip(answers, (t, answer) => new ImageLookup(t.Service, t.From, t.To, answer)).ToArray(),
+            StopImages = stops.Zip(answers.Skip(targets.Count), (s, answer) => (s.Stop, new ImageLookup(s.Image.Service, s.Image.From, s.Image.To, answer))).ToArray(),
             Database = database,
             FreeBackupBytes = free,
         }, settings);

@@ -23,6 +23,10 @@ public static class ResumedPreflight
                     ImageReference.Parse(journal.PreviousImages.GetValueOrDefault(pair.Key, pair.Value)),
                     ImageReference.Parse(pair.Value), null))
                 .ToArray(),
+            Stops = journal.Stops
+                .Select(stop => new UpgradeStop(NexplaneVersion.Parse(stop.Version), new ServiceUpgrade(stop.Service,
+                    ImageReference.Parse(journal.PreviousImages.GetValueOrDefault(stop.Service, stop.Image)), ImageReference.Parse(stop.Image), null)))
+                .ToArray(),
             AlembicRevisions = journal.RevisionBefore is { } revision ? revision.Split(',') : [],
         };
     }
@@ -36,6 +40,8 @@ public static class ResumedPreflight
             journal.PreviousImages[upgrade.Service] = upgrade.From.ToString();
             journal.TargetImages[upgrade.Service] = upgrade.To.ToString();
         }
+        journal.Stops.Clear();
+        journal.Stops.AddRange(report.Stops.Select(stop => new JournalStop(stop.Version.ToString(), stop.Backend.Service, stop.Backend.To.ToString())));
         journal.AnnouncesMigrations = report.Path?.AnnouncesMigrations ?? false;
         journal.AgentUpgradeRequired = report.Path?.AgentUpgradeRequired ?? false;
         journal.Save();

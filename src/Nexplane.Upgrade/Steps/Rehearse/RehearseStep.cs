@@ -63,6 +63,10 @@ public sealed class RehearseStep(IRunOutput output, Clock? clock = null)
         if (blocking.Length > 0 || preflight.Current is null || !preflight.Services.Any(s => s.Service == backendService))
             throw new InvalidOperationException("Nothing to rehearse; Preflight found:" + Environment.NewLine +
                                                 string.Join(Environment.NewLine, blocking.Select(f => $"  [{f.Gate}] {f.Message}")));
+        // The copy runs one hop: its compose project is laid out with the target's images only. Not pretended.
+        if (preflight.Path is { Stops.Count: > 0 } stops)
+            throw new NotSupportedException($"Rehearsing an upgrade through stops ({stops.Route}) is not built yet: the throwaway copy runs " +
+                                            "one hop. Nothing was touched. The upgrade itself passes the stops and rolls the whole path back on a failure.");
         return preflight;
     }
 
