@@ -65,6 +65,13 @@ public sealed partial class LiveDeployment(Deployment deployment, LiveDeployment
     }
 
     async Task<IReadOnlyList<StoppedContainer>> IAppStop.StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken) =>
+        await StopGracefullyAsync(services, cancellationToken);
+
+    /// <summary>A stop's backend on the way is stopped as Stop stops the app.</summary>
+    async Task<IReadOnlyList<StoppedContainer>> IStopOnTheWay.StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken) =>
+        await StopGracefullyAsync(services, cancellationToken);
+
+    async Task<IReadOnlyList<StoppedContainer>> StopGracefullyAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken) =>
         await new GracefulServiceStopper(await DockerAsync(cancellationToken), await ContainersAsync(cancellationToken),
             new ProtectedServiceGuard(deployment.ProtectedServices, Advice), Line).StopAsync(services, Timeouts.Stop, cancellationToken);
 

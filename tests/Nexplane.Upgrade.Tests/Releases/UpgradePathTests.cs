@@ -49,12 +49,73 @@ public sealed class UpgradePathTests
     }
 
     [Fact]
-    public void Skipping_a_required_stop_is_refused_with_the_path_to_follow()
+    public void A_required_stop_is_planned_into_the_path_and_passes_the_gates()
     {
-        var failure = Assert.Single(Check("0.2.0", "0.4.0", new UpgradePathOverrides(AcceptBreakingChanges: true), "WEBHOOK_SECRET"));
+        var path = UpgradePath.Between(V("0.2.0"), V("0.4.0"), Known);
+
+        Assert.Equal([V("0.3.0")], path.Stops);
+        Assert.False(path.StopsNamed);
+        Assert.Equal("0.2.0 -> 0.3.0 -> 0.4.0", path.Route);
+        Assert.Equal([(V("0.2.0"), V("0.3.0")), (V("0.3.0"), V("0.4.0"))], path.Hops);
+        Assert.Empty(Check("0.2.0", "0.4.0", new UpgradePathOverrides(AcceptBreakingChanges: true), "WEBHOOK_SECRET"));
+    }
+
+    [Fact]
+    public void An_upgrade_that_crosses_no_minimum_has_no_stop()
+    {
+        var path = UpgradePath.Between(V("0.3.0"), V("0.4.0"), Known);
+
+        Assert.Empty(path.Stops);
+        Assert.Equal("0.3.0 -> 0.4.0", path.Route);
+    }
+
+    [Fact]
+    public void Via_names_the_stops_instead_of_the_notes()
+    {
+        ReleaseDigest[] known = [.. Known, Release("0.3.1")];
+        var path = UpgradePath.Between(V("0.2.0"), V("0.4.0"), known.OrderBy(r => r.Version), [V("0.3.1"), V("0.3.0")]);
+
+        Assert.True(path.StopsNamed);
+        Assert.Equal("0.2.0 -> 0.3.0 -> 0.3.1 -> 0.4.0", path.Route);
+        Assert.Empty(path.Check(known.Select(r => r.Version).ToArray(), new HashSet<string> { "WEBHOOK_SECRET" },
+            new UpgradePathOverrides(AcceptBreakingChanges: true), TestAdvice.Nuke));
+    }
+
+    [Fact]
+    public void Via_that_skips_a_required_stop_is_refused_naming_the_stop_to_add()
+    {
+        ReleaseDigest[] known = [Release("0.2.0"), Release("0.3.0"), Release("0.3.1"), Release("0.4.0", minimum: "0.3.1")];
+        var path = UpgradePath.Between(V("0.2.0"), V("0.4.0"), known, [V("0.3.0")]);
+
+        var failure = Assert.Single(path.Check(known.Select(r => r.Version).ToArray(), new HashSet<string>(), new UpgradePathOverrides(), TestAdvice.Nuke));
 
         Assert.Equal("required-stop", failure.Gate);
-        Assert.Contains("--version 0.3.0, then ./build.sh Upgrade --version 0.4.0", failure.Message);
+        Assert.Contains("0.4.0 can only be reached from 0.3.1 or later, and the path 0.2.0 -> 0.3.0 -> 0.4.0 reaches it from 0.3.0", failure.Message);
+        Assert.Contains("Add 0.3.1 to --via", failure.Message);
+    }
+
+    [Theory]
+    [InlineData("0.3.7", "--via names 0.3.7, which is no Nexplane release")]
+    [InlineData("0.2.0", "--via names 0.2.0, which is not between the running 0.2.0 and the target 0.4.0")]
+    [InlineData("0.4.0", "--via names 0.4.0, which is not between the running 0.2.0 and the target 0.4.0")]
+    public void A_stop_named_by_via_must_be_a_release_between_the_versions(string stop, string message)
+    {
+        var path = UpgradePath.Between(V("0.2.0"), V("0.4.0"), Known, [V(stop), V("0.3.0")]);
+
+        var failures = path.Check(KnownVersions, new HashSet<string> { "WEBHOOK_SECRET" }, new UpgradePathOverrides(AcceptBreakingChanges: true), TestAdvice.Nuke);
+
+        Assert.Contains(failures, f => f.Gate == "required-stop" && f.Message.Contains(message));
+    }
+
+    [Fact]
+    public void A_required_stop_that_was_never_released_is_refused()
+    {
+        ReleaseDigest[] known = [Release("0.2.0"), Release("0.4.0", minimum: "0.3.0")];
+        var path = UpgradePath.Between(V("0.2.0"), V("0.4.0"), known);
+
+        var failures = path.Check(known.Select(r => r.Version).ToArray(), new HashSet<string>(), new UpgradePathOverrides(), TestAdvice.Nuke);
+
+        Assert.Contains(failures, f => f.Gate == "required-stop" && f.Message.Contains("The release notes require a stop at 0.3.0, which is no published Nexplane release"));
     }
 
     [Fact]

@@ -87,9 +87,9 @@ public sealed class UpgradeRunResumeTests : IDisposable
         var run = InterruptedRun();
         run.Report.Record.Append(new DowntimeBegan { At = StoppedAt });
 
-        await run.StartBackendAsync(["backend"], _directory,
-            new RecordedBackendStart(_ => new MigrationOutcome([Migration("004", "005"), Migration("005", "006")], "006", DateTimeOffset.UnixEpoch)),
-            CancellationToken.None);
+        var deployment = new RecordedBackendStart(_ => new MigrationOutcome([Migration("004", "005"), Migration("005", "006")], "006", DateTimeOffset.UnixEpoch));
+
+        await run.StartBackendAsync(["backend"], _directory, deployment, deployment, CancellationToken.None);
 
         var journal = UpgradeJournal.Load(run.Journal!.FilePath);
         Assert.Equal(run.Report.Migrations, journal.Migrations);
@@ -126,9 +126,8 @@ public sealed class UpgradeRunResumeTests : IDisposable
         var resumed = Resumed(interrupted);
 
         // The backend's log is read from its start again: the migration the journal has comes again, with the one after it.
-        await resumed.StartBackendAsync(["backend"], _directory,
-            new RecordedBackendStart(_ => new MigrationOutcome([Migration("004", "005"), Migration("005", "006")], "006", DateTimeOffset.UnixEpoch)),
-            CancellationToken.None);
+        var deployment = new RecordedBackendStart(_ => new MigrationOutcome([Migration("004", "005"), Migration("005", "006")], "006", DateTimeOffset.UnixEpoch));
+        await resumed.StartBackendAsync(["backend"], _directory, deployment, deployment, CancellationToken.None);
 
         Assert.Equal([Migration("004", "005").ToString(), Migration("005", "006").ToString()], resumed.Report.Migrations);
         Assert.Equal(35, resumed.Report.DowntimeSeconds);

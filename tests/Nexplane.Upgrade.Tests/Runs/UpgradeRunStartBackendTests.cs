@@ -48,7 +48,7 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         var run = NewRun();
         var deployment = new RecordedBackendStart(file => throw new MigrationFailedException("the backend exited with code 1", file));
 
-        await Assert.ThrowsAsync<MigrationFailedException>(() => run.StartBackendAsync(["backend", "worker"], _directory, deployment, CancellationToken.None));
+        await Assert.ThrowsAsync<MigrationFailedException>(() => run.StartBackendAsync(["backend", "worker"], _directory, deployment, deployment, CancellationToken.None));
 
         var outputFile = Path.Combine(_directory, $"migration-output-{run.Report.Id}.log");
         Assert.Equal(outputFile, UpgradeJournal.Load(run.Journal!.FilePath).MigrationErrorFile);
@@ -64,7 +64,7 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         var run = NewRun();
         var deployment = new RecordedBackendStart(_ => new MigrationOutcome([Migration("003", "004"), Migration("004", "005")], "005", DateTimeOffset.UnixEpoch));
 
-        await run.StartBackendAsync(["backend", "worker"], _directory, deployment, CancellationToken.None);
+        await run.StartBackendAsync(["backend", "worker"], _directory, deployment, deployment, CancellationToken.None);
 
         Assert.Equal("005", run.MigrationHeadFromLogs);
         Assert.Equal("005", UpgradeJournal.Load(run.Journal!.FilePath).MigrationHead);
@@ -83,7 +83,7 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         var deployment = new RecordedBackendStart(_ => new MigrationOutcome([Migration("004", "005")], "005", DateTimeOffset.UnixEpoch),
             unhealthy: new TimeoutException("no answer"));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => run.StartBackendAsync(["backend"], _directory, deployment, CancellationToken.None));
+        await Assert.ThrowsAsync<TimeoutException>(() => run.StartBackendAsync(["backend"], _directory, deployment, deployment, CancellationToken.None));
 
         Assert.Equal("005", UpgradeJournal.Load(run.Journal!.FilePath).MigrationHead);
         Assert.Null(run.Report.DowntimeEndedAt);
@@ -95,7 +95,7 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         var run = NewRun();
         var deployment = new RecordedBackendStart(_ => new MigrationOutcome([], null, DateTimeOffset.UnixEpoch));
 
-        await run.StartBackendAsync(["backend"], _directory, deployment, CancellationToken.None);
+        await run.StartBackendAsync(["backend"], _directory, deployment, deployment, CancellationToken.None);
 
         Assert.Equal(RecordedBackendStart.HealthyAt, run.Report.DowntimeEndedAt);
     }
@@ -106,7 +106,7 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         var run = NewRun();
         var deployment = new RecordedBackendStart(_ => new MigrationOutcome([], null, DateTimeOffset.UnixEpoch));
 
-        await run.StartBackendAsync(["backend"], _directory, deployment, CancellationToken.None);
+        await run.StartBackendAsync(["backend"], _directory, deployment, deployment, CancellationToken.None);
 
         Assert.Null(run.MigrationHeadFromLogs);
         Assert.Null(run.Report.MigrationHead);
@@ -122,7 +122,7 @@ public sealed class UpgradeRunStartBackendTests : IDisposable
         File.WriteAllText(envFile, "BACKEND_TAG=0.2.0\n");
         var deployment = new RecordedBackendStart(_ => new MigrationOutcome([], null, DateTimeOffset.UnixEpoch), pinnedFile: envFile);
 
-        await run.StartBackendAsync(["backend", "worker"], _directory, deployment, CancellationToken.None);
+        await run.StartBackendAsync(["backend", "worker"], _directory, deployment, deployment, CancellationToken.None);
 
         Assert.Equal("pin backend=0.3.0,worker=0.3.0", deployment.Calls[0]);
         var journal = UpgradeJournal.Load(run.Journal!.FilePath);

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Backend;
+using Nexplane.Upgrade.Compose;
 using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Stop;
@@ -11,7 +12,11 @@ namespace Nexplane.Upgrade.Steps.StartBackend;
 /// What a stop on the way needs besides the start: the database's alembic_version and the backend's answers to check
 /// it, and Stop's graceful stop for the backend before the next hop (compose's recreate would wait out its kill timeout).
 /// </summary>
-public interface IStopOnTheWay : IAppStop, IMigratedDatabase, IDeploymentVerification;
+public interface IStopOnTheWay : IMigratedDatabase, IDeploymentVerification
+{
+    /// <summary>Stops the services as Stop does (<see cref="IAppStop.StopAsync"/>): the app's own signal, then the engine's.</summary>
+    Task<IReadOnlyList<StoppedContainer>> StopAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken);
+}
 
 /// <summary>
 /// A stop on the way to the target (an upgrade through required stops, or <c>--via</c>): the backend alone starts on the
