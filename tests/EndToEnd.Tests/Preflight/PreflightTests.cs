@@ -56,15 +56,27 @@ public sealed class PreflightTests(PreflightSandbox fixture)
     }
 
     [Fact]
-    public async Task Skipping_the_required_stop_is_refused_with_the_path_to_follow_and_changes_nothing()
+    public async Task A_version_beyond_a_required_stop_is_planned_through_it_and_changes_nothing()
     {
         var before = await DeploymentSnapshot.TakeAsync(_sandbox);
 
         var result = await PreflightAsync("--version", "0.4.0", "--accept-breaking-changes");
 
+        Assert.Contains("Upgrade path 0.2.0 -> 0.3.0 -> 0.4.0", result.Output);
+        Assert.Contains("Required stops: 0.3.0. The backend migrates and is checked at each before the next hop", result.Output);
+        Assert.DoesNotContain("[required-stop]", result.Output);
+        Assert.Equal(before, await DeploymentSnapshot.TakeAsync(_sandbox));
+    }
+
+    [Fact]
+    public async Task A_stop_named_by_via_that_is_no_release_is_refused_and_changes_nothing()
+    {
+        var before = await DeploymentSnapshot.TakeAsync(_sandbox);
+
+        var result = await PreflightAsync("--version", "0.4.0", "--accept-breaking-changes", "--via", "0.3.0,0.3.9");
+
         Assert.Equal(255, result.ExitCode);
-        Assert.Contains("[required-stop]", result.Output);
-        Assert.Contains("./build.sh Upgrade --version 0.3.0, then ./build.sh Upgrade --version 0.4.0", result.Output);
+        Assert.Contains("[required-stop] --via names 0.3.9, which is no Nexplane release", result.Output);
         Assert.Contains("nothing was changed", result.Output);
         Assert.Equal(before, await DeploymentSnapshot.TakeAsync(_sandbox));
     }
@@ -105,9 +117,8 @@ public sealed class PreflightTests(PreflightSandbox fixture)
         var result = await PreflightAsync("--version", "latest", "--accept-breaking-changes");
 
         // 0.4.0 lies beyond the required stop 0.3.0: judged as if --version 0.4.0 had been asked for.
-        Assert.Equal(255, result.ExitCode);
         Assert.Contains("--version latest is 0.4.0, the newest published release of youbetyourballs/nexplane", result.Output);
-        Assert.Contains("[required-stop]", result.Output);
+        Assert.Contains("Upgrade path 0.2.0 -> 0.3.0 -> 0.4.0", result.Output);
         Assert.DoesNotContain("is not a Nexplane version", result.Output);
     }
 
