@@ -41,6 +41,7 @@ partial class Build
     {
         LogWhoRanWhat();
         Run.RequestedVersion = Version;
+        Run.RequestedStops = Via;
     }
 
     /// <summary>Relays one line of a tool's output to the log.</summary>

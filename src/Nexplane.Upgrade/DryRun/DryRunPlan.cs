@@ -21,12 +21,15 @@ public static class DryRunPlan
 {
     public const string Unmeasured = "unknown, run Rehearse (or an upgrade of the same path) to measure it";
 
+    /// <summary>Rehearse runs one hop, and past upgrades are compared by their two versions only.</summary>
+    public const string UnmeasuredThroughStops = "unknown for a path through stops: Rehearse does not rehearse one yet, and no past upgrade is taken for it";
+
     public static IReadOnlyList<string> Lines(UpgradeForecast forecast)
     {
         var preflight = forecast.Preflight;
         var lines = new List<string>
         {
-            $"Dry run: the upgrade {preflight.Current?.ToString() ?? "?"} -> {preflight.Target} of {forecast.ComposeFile} would take these actions, in order. Nothing was changed.",
+            $"Dry run: the upgrade {Route(preflight)} of {forecast.ComposeFile} would take these actions, in order. Nothing was changed.",
         };
         var steps = RunbookTable.InOrder(forecast.BackupAfterStop).Where(step => step != RunbookStep.Preflight).ToArray();
         var done = steps.Where(step => forecast.DoneBeforeResuming.Contains(step.ToString())).ToArray();
@@ -40,9 +43,13 @@ public static class DryRunPlan
             lines.AddRange(details.Select(detail => "       " + detail));
         }
         lines.Add($"  On a failure from Stop to Verify, Rollback restores the backup if the database may have migrated, puts the files back byte for byte and starts {preflight.Current?.ToString() ?? "the previous version"} again.");
-        lines.Add($"Predicted downtime: {forecast.Downtime?.ToString() ?? Unmeasured}");
+        lines.Add($"Predicted downtime: {forecast.Downtime?.ToString() ?? (preflight.Stops.Count > 0 ? UnmeasuredThroughStops : Unmeasured)}");
         return lines;
     }
+
+    /// <summary>"0.2.0 -> 0.3.0 -> 0.4.0": the stops are Preflight's (a resumed run's, its journal's).</summary>
+    static string Route(Steps.Preflight.PreflightReport preflight) =>
+        string.Join(" -> ", new[] { preflight.Current?.ToString() ?? "?" }.Concat(preflight.Stops.Select(s => s.Version.ToString())).Append(preflight.Target.ToString()));
 
     /// <summary>Each step's own dry-run text (in its folder under Steps/), given what the forecast knows.</summary>
     static StepPlan Describe(RunbookStep step, UpgradeForecast forecast)
@@ -51,9 +58,10 @@ public static class DryRunPlan
         return step switch
         {
             RunbookStep.Backup or RunbookStep.BackupAfterStopping => BackupDryRun.Plan(forecast.BackupSource, forecast.BackupArchive),
-            RunbookStep.Pull => PullDryRun.Plan(preflight.Services),
+            RunbookStep.Pull => PullDryRun.Plan([.. preflight.Stops.Select(stop => stop.Backend), .. preflight.Services]),
             RunbookStep.Stop => StopDryRun.Plan(forecast.StopServices, forecast.StopTimeout, forecast.ProtectedServices),
-            RunbookStep.StartBackend => StartBackendDryRun.Plan(forecast.StopServices, forecast.BackendFileChanges, preflight.Path?.Releases ?? [], preflight.Path?.Stops),
+            RunbookStep.StartBackend => StartBackendDryRun.Plan(forecast.StopServices, forecast.BackendFileChanges, preflight.Path?.Releases ?? [],
+                preflight.Stops.Select(stop => stop.Version).ToArray()),
             RunbookStep.VerifyMigrations => VerifyMigrationsDryRun.Plan(preflight.Path?.AnnouncesMigrations == true, preflight.AlembicRevisions),
             RunbookStep.Frontend => FrontendDryRun.Plan(forecast.FrontendService,
                 preflight.Services.FirstOrDefault(s => s.Service == forecast.FrontendService)?.To, forecast.FrontendUrl, forecast.FrontendFileChanges),

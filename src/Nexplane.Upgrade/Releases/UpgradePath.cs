@@ -103,6 +103,8 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
 
         if (Target < Current)
         {
+            if (StopsNamed)
+                failures.Add(new("required-stop", $"{advice.Flag(Setting.Via)} names stops, but {Target} is older than the running {Current}: a downgrade has none."));
             if (!overrides.ForceDowngrade)
                 failures.Add(new("downgrade",
                     $"{Target} is older than the running {Current}. A downgrade runs new-schema data on old code; " +

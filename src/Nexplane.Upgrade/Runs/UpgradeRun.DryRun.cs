@@ -59,7 +59,8 @@ public sealed partial class UpgradeRun
             LoginEmail = settings.Login.Email,
             AgentWaves = agentsSkipped is null ? AgentRollout.PlanWaves(agentHosts, agents.WaveSize) : [],
             AgentsSkipped = agentsSkipped,
-            Downtime = preflight.Current is { } current ? downtime.Predict(current, preflight.Target) : null,
+            // Past upgrades and rehearsals are of one hop: none predicts a path through stops.
+            Downtime = preflight.Current is { } current && preflight.Stops.Count == 0 ? downtime.Predict(current, preflight.Target) : null,
             DoneBeforeResuming = StepsDoneBeforeResuming,
         };
     }

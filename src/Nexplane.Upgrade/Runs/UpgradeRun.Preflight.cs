@@ -13,6 +13,9 @@ public sealed partial class UpgradeRun
     /// <summary>The version asked for (--version, perhaps "latest"); Preflight's resolved target wins once it ran.</summary>
     public string? RequestedVersion { get; set; }
 
+    /// <summary>The stops asked for with --via (empty: none named); a resumed run must name the journal's, or none.</summary>
+    public IReadOnlyList<string> RequestedStops { get; set; } = [];
+
     /// <summary>The version this run upgrades to; "latest" only means one once Preflight (or the journal it wrote) resolved it.</summary>
     public NexplaneVersion TargetVersion => Preflight?.Target
         ?? NexplaneVersion.Parse((LatestRelease.IsRequested(RequestedVersion) ? null : RequestedVersion) ?? Journal?.ToVersion
@@ -83,12 +86,21 @@ public sealed partial class UpgradeRun
             throw new InvalidOperationException(
                 $"{advice.ResumeOption} continues the upgrade to {journal.ToVersion}, not {RequestedVersion}. Resume it with " +
                 $"{advice.Upgrade} {journal.ToVersion} {advice.ResumeOption}, or roll it back: {advice.Rollback}.");
+        var recordedStops = journal.Stops.Select(stop => stop.Version).ToArray();
+        var requestedStops = RequestedStops.Select(stop => NexplaneVersion.TryParse(stop, out var version) ? version.ToString() : stop).ToHashSet();
+        if (requestedStops.Count > 0 && !requestedStops.SetEquals(recordedStops))
+            throw new InvalidOperationException(
+                $"{advice.ResumeOption} continues the upgrade through {(recordedStops.Length == 0 ? "no stop" : string.Join(", ", recordedStops))}, " +
+                $"as it began, not through {string.Join(", ", RequestedStops)}. Resume it without {advice.Flag(Setting.Via)}, or roll it back: {advice.Rollback}.");
         // The version latest meant when the upgrade began: asking again could name a release published since.
         if (LatestRelease.IsRequested(RequestedVersion) && journal.ToVersion is not null)
             output.Information("{Flag} {Latest} continues the interrupted upgrade to {To}, the version it resolved to then", advice.Flag(Setting.Version),
                 LatestRelease.Keyword, journal.ToVersion);
         Preflight = ResumedPreflight.FromJournal(journal);
         output.Information("Preflight passed in the interrupted run; continuing {From} -> {To} with the images it chose", journal.FromVersion, journal.ToVersion);
+        if (recordedStops.Length > 0)
+            output.Information("The path goes through {Stops}; passed already: {Passed}", string.Join(", ", recordedStops),
+                Record.PassedStops.Count == 0 ? "none" : string.Join(", ", Record.PassedStops.Select(stop => stop.Version)));
         output.Summary("Resumed", $"{journal.FromVersion} -> {journal.ToVersion}");
     }
 

@@ -27,6 +27,8 @@ public sealed partial class UpgradeRun
 
         var input = new StartBackendInput(services, TagPins(services), Path.Combine(stateDirectory, $"migration-output-{Report.Id}.log"),
             Report.DowntimeStartedAt) { BeforeFileWrite = BeforeDeploymentFileWrite };
+        if (Record.PassedStops.LastOrDefault() is { } lastStop)
+            output.Information("Hop {From} -> {To}, the target: {Services} start on {To}", lastStop.Version, TargetVersion.ToString(), string.Join(", ", services));
         var outcome = await MigrateOrThrowAsync(step, input, deployment, cancellationToken);
         // The head the log reported is what VerifyMigrations checks alembic_version against. It is null when nothing
         // was pending (the log names no revision): VerifyMigrations then has only the database to go on. A resumed

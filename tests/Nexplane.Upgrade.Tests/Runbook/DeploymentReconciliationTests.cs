@@ -56,6 +56,38 @@ public sealed class DeploymentReconciliationTests : IDisposable
 
     static readonly RunbookStep[] AllSteps = RunbookTable.Steps.ToArray();
 
+    /// <summary>The same upgrade planned through a stop at 0.2.5, interrupted (or its rollback begun) before StartBackend completed.</summary>
+    UpgradeJournal JournalThroughAStop(bool rollbackBegan = false)
+    {
+        var journal = Journal(null, AllSteps.TakeWhile(step => step != RunbookStep.StartBackend).ToArray());
+        journal.Stops.Add(new JournalStop("0.2.5", "backend", "ghcr.io/youbetyourballs/nexplane-backend:v0.2.5"));
+        journal.WrittenFiles[Env] = ["env-pinned-0.2.5"];
+        journal.RollbackBegan = rollbackBegan;
+        return journal;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_backend_on_the_stops_version_matches_a_run_interrupted_on_its_way_through_the_stop(bool rollbackBegan)
+    {
+        // Killed while the stop's backend answers: its image, its version, the database at its head, which the journal
+        // may not name yet.
+        var result = Compare(JournalThroughAStop(rollbackBegan),
+            Observed("0.2.5", alembic: "003_agent_tunnels", env: "env-pinned-0.2.5", backendImage: "ghcr.io/youbetyourballs/nexplane-backend:v0.2.5"));
+
+        Assert.True(result.Matches, string.Join("; ", result.Differences));
+    }
+
+    [Fact]
+    public void A_backend_on_a_version_off_the_path_is_still_a_difference_for_a_run_through_a_stop()
+    {
+        var result = Compare(JournalThroughAStop(),
+            Observed("0.2.7", alembic: "003_agent_tunnels", env: "env-pinned-0.2.5", backendImage: "ghcr.io/youbetyourballs/nexplane-backend:v0.2.7"));
+
+        Assert.Contains(result.Differences, difference => difference.Fact == "running version");
+    }
+
     [Fact]
     public void A_finished_upgrade_matches_the_deployment_it_installed()
     {

@@ -5,6 +5,7 @@ using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Runs;
 using Nexplane.Upgrade.Steps.Preflight;
 using Nexplane.Upgrade.Steps.Verify;
+using Nexplane.Upgrade.Steps.VerifyMigrations;
 using Nexplane.Upgrade.Tests.Operator;
 using Nexplane.Upgrade.Tests.Steps.StartBackend;
 
@@ -99,8 +100,10 @@ public sealed class UpgradeRunStopsTests : IDisposable
         var deployment = Deployment();
         deployment.Revisions = ["003"];
 
-        await Assert.ThrowsAnyAsync<Exception>(() => run.StartBackendAsync(["backend", "worker"], _directory, deployment, deployment, CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<MigrationVerificationException>(() =>
+            run.StartBackendAsync(["backend", "worker"], _directory, deployment, deployment, CancellationToken.None));
 
+        Assert.Contains("alembic_version is 003, but the backend's log reported head 004", failure.Message);
         Assert.DoesNotContain("verify 0.3.0", deployment.Calls);
         Assert.DoesNotContain(deployment.Calls, call => call.Contains("0.4.0"));
     }

@@ -52,6 +52,9 @@ public static partial class PreflightGates
         failures.AddRange(Agents(whyAgents, settings.Agents, facts.Agents, advice));
         failures.AddRange(Images(facts.Images, advice));
         failures.AddRange(Images(facts.StopImages.Select(s => s.Image), advice));
+        if (path is { Stops.Count: > 0 } && !services.Selected.Contains(deployment.BackendService))
+            failures.Add(new("required-stop", $"The path {path.Route} stops on the way, and only {deployment.BackendService} runs at a stop, " +
+                                              "but it is not among the services this upgrade moves."));
         failures.AddRange(Database(database));
         if (database.Problem is null)
         {

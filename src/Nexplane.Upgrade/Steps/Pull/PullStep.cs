@@ -15,7 +15,9 @@ public sealed class PullStep(IRunOutput output)
     {
         var pulled = await deployment.PullAsync(upgrades.Select(u => (u.Service, u.To)).ToArray(), cancellationToken);
         foreach (var image in pulled)
-            if (upgrades.First(u => u.Service == image.Service).ToDigest is { } expected && expected.StartsWith("sha256:") && expected != image.Digest)
+            // Matched by tag too: a path through stops pulls the backend at each stop's tag.
+            if ((upgrades.FirstOrDefault(u => u.Service == image.Service && u.To.Tag == image.Reference.Tag)
+                 ?? upgrades.First(u => u.Service == image.Service)).ToDigest is { } expected && expected.StartsWith("sha256:") && expected != image.Digest)
                 output.Warning("{Service}: the registry served {Digest}, but Preflight saw {Expected}: the tag moved in between",
                     image.Service, image.Digest, expected);
         output.Summary("Images", string.Join(", ", pulled.Select(p => p.Reference.ToString())));
