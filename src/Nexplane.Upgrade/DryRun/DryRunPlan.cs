@@ -21,9 +21,6 @@ public static class DryRunPlan
 {
     public const string Unmeasured = "unknown, run Rehearse (or an upgrade of the same path) to measure it";
 
-    /// <summary>Rehearse runs one hop, and past upgrades are compared by their two versions only.</summary>
-    public const string UnmeasuredThroughStops = "unknown for a path through stops: Rehearse does not rehearse one yet, and no past upgrade is taken for it";
-
     public static IReadOnlyList<string> Lines(UpgradeForecast forecast)
     {
         var preflight = forecast.Preflight;
@@ -43,7 +40,7 @@ public static class DryRunPlan
             lines.AddRange(details.Select(detail => "       " + detail));
         }
         lines.Add($"  On a failure from Stop to Verify, Rollback restores the backup if the database may have migrated, puts the files back byte for byte and starts {preflight.Current?.ToString() ?? "the previous version"} again.");
-        lines.Add($"Predicted downtime: {forecast.Downtime?.ToString() ?? (preflight.Stops.Count > 0 ? UnmeasuredThroughStops : Unmeasured)}");
+        lines.Add($"Predicted downtime: {forecast.Downtime?.ToString() ?? Unmeasured}");
         return lines;
     }
 

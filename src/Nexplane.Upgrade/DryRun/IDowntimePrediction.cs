@@ -14,13 +14,16 @@ public sealed record PredictedDowntime(double Seconds, string Source)
 /// </summary>
 public interface IDowntimePrediction
 {
-    /// <summary>The expected downtime of <paramref name="from"/> -> <paramref name="to"/>; null when nothing was measured.</summary>
-    PredictedDowntime? Predict(NexplaneVersion from, NexplaneVersion to);
+    /// <summary>
+    /// The expected downtime of <paramref name="from"/> -> <paramref name="to"/> through <paramref name="stops"/> (none:
+    /// one hop); null when nothing was measured on that route.
+    /// </summary>
+    PredictedDowntime? Predict(NexplaneVersion from, NexplaneVersion to, IReadOnlyList<string>? stops = null);
 }
 
 /// <summary>Asks each source in turn and takes the first answer, so a better-informed source can be put in front.</summary>
 public sealed class FirstDowntimePrediction(params IDowntimePrediction[] sources) : IDowntimePrediction
 {
-    public PredictedDowntime? Predict(NexplaneVersion from, NexplaneVersion to) =>
-        sources.Select(source => source.Predict(from, to)).FirstOrDefault(prediction => prediction is not null);
+    public PredictedDowntime? Predict(NexplaneVersion from, NexplaneVersion to, IReadOnlyList<string>? stops = null) =>
+        sources.Select(source => source.Predict(from, to, stops)).FirstOrDefault(prediction => prediction is not null);
 }

@@ -11,11 +11,12 @@ namespace Nexplane.Upgrade.DryRun;
 /// </summary>
 public sealed class PastUpgradeDowntime(JournalStore journals, string composeFile) : IDowntimePrediction
 {
-    public PredictedDowntime? Predict(NexplaneVersion from, NexplaneVersion to)
+    public PredictedDowntime? Predict(NexplaneVersion from, NexplaneVersion to, IReadOnlyList<string>? stops = null)
     {
         var thisDeployment = Path.GetFullPath(composeFile);
         var measured = journals.All()
-            .Where(journal => journal.Outcome == UpgradeOutcome.Succeeded && IsVersion(journal.FromVersion, from) && IsVersion(journal.ToVersion, to))
+            .Where(journal => journal.Outcome == UpgradeOutcome.Succeeded && IsVersion(journal.FromVersion, from) && IsVersion(journal.ToVersion, to)
+                              && journal.Stops.Select(stop => stop.Version).SequenceEqual(stops ?? []))
             .Select(journal => (Journal: journal, Seconds: DowntimeInReport(journal.Id)))
             .Where(found => found.Seconds is not null)
             .OrderByDescending(found => found.Journal.ComposeFile == thisDeployment)

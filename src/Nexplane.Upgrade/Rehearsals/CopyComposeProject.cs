@@ -47,6 +47,18 @@ public sealed class CopyComposeProject
     /// <summary>The services as <see cref="CopyPlan"/> laid them out, with the rehearsed version's images.</summary>
     public IReadOnlyList<CopyContainer> Containers => _services;
 
+    /// <summary>Services that run another image than the rehearsed version's: the backend at a stop on the way.</summary>
+    readonly Dictionary<string, string> _otherImages = new(StringComparer.Ordinal);
+
+    /// <summary>The next <c>up</c> runs <paramref name="service"/> on <paramref name="image"/>; null: on the rehearsed version's again.</summary>
+    public void RunImage(string service, string? image)
+    {
+        if (image is null)
+            _otherImages.Remove(service);
+        else
+            _otherImages[service] = image;
+    }
+
     /// <summary>
     /// <c>up -d --no-deps</c> of every service from the running images (<paramref name="rehearsedVersion"/> false) or
     /// the rehearsed version's: the second call recreates the containers as the real StartBackend's <c>up</c> does.
@@ -75,7 +87,7 @@ public sealed class CopyComposeProject
         {
             var definition = new JsonObject
             {
-                ["image"] = rehearsedVersion ? service.Image : service.RunningImage ?? service.Image,
+                ["image"] = rehearsedVersion ? _otherImages.GetValueOrDefault(service.Service) ?? service.Image : service.RunningImage ?? service.Image,
                 ["environment"] = Environment(service, values),
                 ["restart"] = service.RestartPolicy,
                 ["labels"] = new JsonObject(service.Labels.Select(label => KeyValuePair.Create(label.Key, (JsonNode?)Literal(label.Value)))),

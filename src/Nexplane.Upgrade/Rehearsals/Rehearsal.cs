@@ -39,7 +39,7 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         var report = new RehearsalReport
         {
             Id = settings.Id, ComposeFile = settings.ComposeFile, FromVersion = settings.From.ToString(), ToVersion = settings.Target.ToString(),
-            StartedAt = started, BackupFile = settings.Archive,
+            Stops = settings.Stops.Select(stop => stop.Version.ToString()).ToArray(), StartedAt = started, BackupFile = settings.Archive,
         };
         await ThrowawayCopy.RemoveLeftoversAsync(docker, settings.ComposeFile, Log);
         RemoveLeftoverProjectDirectories(settings.StateDirectory);
@@ -85,8 +85,12 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         images.AddRange(settings.CompanionImages.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));
         if (settings.FrontendService is { } frontendService && settings.FrontendImage is { } frontendImage)
             images.Add((frontendService, frontendImage));
-        var pulled = await new ImagePuller(docker, RegistryCredentials.FromEnvironment(commands), Log, output.Progress).PullAllAsync(images, cancellationToken);
+        var puller = new ImagePuller(docker, RegistryCredentials.FromEnvironment(commands), Log, output.Progress);
+        var pulled = await puller.PullAllAsync(images, cancellationToken);
         var pinned = pulled.ToDictionary(image => image.Service, image => image.Pinned);
+        // The backend's image at each stop on the way, as the upgrade's Pull fetches it.
+        foreach (var stop in settings.Stops)
+            await puller.PullAllAsync([(settings.BackendService, stop.BackendImage)], cancellationToken);
         report = report with { Images = pinned };
 
         var containers = CopyPlan.Containers(new CopyRequest(settings.Id, settings.ComposeFile, settings.Services, settings.DatabaseService,
@@ -153,23 +157,55 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
             new StopSettings(settings.BackendService, settings.StopTimeout, advice.Flag(Setting.StopTimeout), AvoidingTheWriteWindow: "none on a copy"),
             Backup: null, RecordHorizon: false), copy, cancellationToken);
         var stopEnded = _clock.UtcNow;
+        var startBackend = new StartBackendStep(steps);
+        var afterAFailure = new AfterAFailedStart("the rehearsal ends here: the throwaway copy is removed, and the deployment was not touched",
+            "The rehearsal ended here; the deployment was not touched.", "rehearse again");
+
+        // A path through stops: the copy passes each as the upgrade does (the backend alone on the stop's image, its
+        // migrations, its checks, then stopped), and the time they take is part of the downtime.
+        var migrations = new List<RehearsedMigration>();
+        string? stopHead = null;
+        foreach (var stopOnTheWay in settings.Stops)
+        {
+            var version = stopOnTheWay.Version;
+            Log($"Throwaway copy: hop to the stop {version}");
+            var input = new StartBackendInput([settings.BackendService], [(settings.BackendService, stopOnTheWay.BackendImage.Tag ?? "latest")],
+                Path.Combine(settings.StateDirectory, $"migration-output-{settings.Id}-{version}.log"), stop.DowntimeStartedAt) { AfterAFailure = afterAFailure };
+            try
+            {
+                var passed = await new StopOnTheWay(steps).PassAsync(version, input, startBackend, copy, copy,
+                    outcome => migrations.AddRange(outcome.Migrations.Select(m => new RehearsedMigration(m.From, m.To, m.Description, m.Duration?.TotalSeconds))),
+                    cancellationToken);
+                if (passed.Migrations is BackendDidNotStart failed)
+                    return Failed(report with { Migrations = migrations }, $"StartBackend (stop {version})", failed.Failure.Message)
+                        with { FailureOutputFile = failed.Failure.OutputFile };
+                stopHead = passed.Head ?? stopHead;
+            }
+            catch (CommandFailedException exception)
+            {
+                return Failed(report with { Migrations = migrations }, $"StartBackend (stop {version})", secrets.Redact(exception.Message));
+            }
+            catch (Exception exception) when (exception is HealthTimeoutException or MigrationVerificationException or VerificationFailedException)
+            {
+                return Failed(report with { Migrations = migrations }, $"StartBackend (stop {version})", exception.Message);
+            }
+        }
+        var stopsPassed = _clock.UtcNow;
 
         // StartBackend: compose recreates the services with the new images, and the backend's migrations are watched.
         var start = new StartBackendInput(apps.Services,
             apps.Containers.Select(c => (c.Service, ImageReference.Parse(c.Image).Tag ?? "latest")).ToArray(),
             Path.Combine(settings.StateDirectory, $"migration-output-{settings.Id}.log"), stop.DowntimeStartedAt)
         {
-            AfterAFailure = new AfterAFailedStart("the rehearsal ends here: the throwaway copy is removed, and the deployment was not touched",
-                "The rehearsal ended here; the deployment was not touched.", "rehearse again"),
+            AfterAFailure = afterAFailure,
         };
-        var startBackend = new StartBackendStep(steps);
         MigrationOutcome outcome;
         try
         {
             switch (await startBackend.MigrateAsync(start, copy, cancellationToken))
             {
                 case BackendDidNotStart failed:
-                    return Failed(report, "StartBackend", failed.Failure.Message) with { FailureOutputFile = failed.Failure.OutputFile };
+                    return Failed(report with { Migrations = migrations }, "StartBackend", failed.Failure.Message) with { FailureOutputFile = failed.Failure.OutputFile };
                 case MigrationsApplied applied:
                     outcome = applied.Outcome;
                     break;
@@ -183,14 +219,15 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
         }
         report = report with
         {
-            Migrations = outcome.Migrations.Select(m => new RehearsedMigration(m.From, m.To, m.Description, m.Duration?.TotalSeconds)).ToArray(),
-            MigrationHead = outcome.Head,
+            Migrations = [.. migrations, .. outcome.Migrations.Select(m => new RehearsedMigration(m.From, m.To, m.Description, m.Duration?.TotalSeconds))],
+            MigrationHead = outcome.Head ?? stopHead,
         };
         try
         {
             var healthyAt = await startBackend.WaitUntilHealthyAsync(start, copy, cancellationToken);
             var upEnded = copy.UpEndedAt;
-            var prediction = new DowntimePrediction(Seconds(stopEnded - stop.DowntimeStartedAt), Seconds(upEnded - stopEnded), Seconds(healthyAt - upEnded));
+            var prediction = new DowntimePrediction(Seconds(stopEnded - stop.DowntimeStartedAt), Seconds(upEnded - stopsPassed), Seconds(healthyAt - upEnded))
+                { StopsOnTheWaySeconds = Seconds(stopsPassed - stopEnded) };
             report = report with { PredictedDowntime = prediction };
             // Every service StartBackend started must stay up through the window, as the real StartBackend checks (a crash-looping worker too).
             await startBackend.ConfirmStableAsync(start, outcome, copy, cancellationToken);
@@ -202,7 +239,8 @@ public sealed class Rehearsal(IDockerClient docker, HttpClient http, ICommandRun
 
         try
         {
-            await new VerifyMigrationsStep(steps).RunAsync(new MigrationExpectation(outcome.Head, settings.RevisionsBefore, settings.AnnouncesMigrations),
+            // With nothing pending at the target, the head is the last stop's, as the upgrade's VerifyMigrations takes it.
+            await new VerifyMigrationsStep(steps).RunAsync(new MigrationExpectation(outcome.Head ?? stopHead, settings.RevisionsBefore, settings.AnnouncesMigrations),
                 copy, cancellationToken);
         }
         catch (MigrationVerificationException exception)

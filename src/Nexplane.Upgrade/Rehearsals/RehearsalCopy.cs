@@ -39,7 +39,7 @@ public sealed record CopyLayout(
 /// </summary>
 public sealed class RehearsalCopy(IDockerClient docker, HttpClient http, CopyLayout layout, Action<string> log, OperatorAdvice advice,
     SecretMask secrets, IProgressDisplay? display, Clock clock)
-    : IAppStop, IBackendStart, IMigratedDatabase, IFrontendUpgrade, IDeploymentVerification, IControlPlane
+    : IAppStop, IBackendStart, IStopOnTheWay, IMigratedDatabase, IFrontendUpgrade, IDeploymentVerification, IControlPlane
 {
     RehearsalSettings Settings => layout.Settings;
 
@@ -113,9 +113,18 @@ public sealed class RehearsalCopy(IDockerClient docker, HttpClient http, CopyLay
     /// <summary>
     /// No file keeps the copy's tags: its compose project names each service's image, laid out with the rehearsed
     /// version's (the pins are those tags). Pinning switches the project to them, for the next <c>up</c> to recreate
-    /// the containers from; no deployment file is written.
+    /// the containers from; a pin to another tag (a stop on the way) runs that service on its image at that tag, pulled
+    /// by the rehearsal. No deployment file is written.
     /// </summary>
-    public void PinTags(IReadOnlyList<(string Service, string Tag)> pins, Action<string, string>? beforeWrite) => _runsRehearsedImages = true;
+    public void PinTags(IReadOnlyList<(string Service, string Tag)> pins, Action<string, string>? beforeWrite)
+    {
+        foreach (var (service, tag) in pins)
+        {
+            var rehearsed = ImageReference.Parse(layout.Apps.Containers.First(c => c.Service == service).Image);
+            layout.Apps.RunImage(service, rehearsed.Tag == tag ? null : rehearsed.WithTag(tag).ToString());
+        }
+        _runsRehearsedImages = true;
+    }
 
     public async Task<DateTimeOffset> StartAsync(IReadOnlyCollection<string> services, CancellationToken cancellationToken)
     {

@@ -18,6 +18,8 @@ public sealed record RehearsalSettings
     public required IReadOnlyList<string> SupportingServices { get; init; }
     public required string BackendService { get; init; }
     public required ImageReference BackendImage { get; init; }
+    /// <summary>The stops on the way, oldest first, with the backend's image at each: the copy passes them as the upgrade does.</summary>
+    public IReadOnlyList<RehearsedStop> Stops { get; init; } = [];
     /// <summary>The other services the real StartBackend starts with the backend (a worker), with the rehearsed version's images.</summary>
     public IReadOnlyDictionary<string, ImageReference> CompanionImages { get; init; } = new Dictionary<string, ImageReference>();
     /// <summary>The image the backend and each companion runs now in the deployment (its container's); the copy runs these first.</summary>
@@ -48,3 +50,6 @@ public sealed record RehearsalSettings
     /// <summary>Where the failed backend's output and the report go.</summary>
     public required string StateDirectory { get; init; }
 }
+
+/// <summary>A stop on the rehearsed path: its version and the backend's image there.</summary>
+public sealed record RehearsedStop(NexplaneVersion Version, ImageReference BackendImage);

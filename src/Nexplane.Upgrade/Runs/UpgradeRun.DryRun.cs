@@ -59,8 +59,10 @@ public sealed partial class UpgradeRun
             LoginEmail = settings.Login.Email,
             AgentWaves = agentsSkipped is null ? AgentRollout.PlanWaves(agentHosts, agents.WaveSize) : [],
             AgentsSkipped = agentsSkipped,
-            // Past upgrades and rehearsals are of one hop: none predicts a path through stops.
-            Downtime = preflight.Current is { } current && preflight.Stops.Count == 0 ? downtime.Predict(current, preflight.Target) : null,
+            // Only a rehearsal or a past upgrade of the same route counts: the same stops on the way.
+            Downtime = preflight.Current is { } current
+                ? downtime.Predict(current, preflight.Target, preflight.Stops.Select(stop => stop.Version.ToString()).ToArray())
+                : null,
             DoneBeforeResuming = StepsDoneBeforeResuming,
         };
     }

@@ -56,14 +56,10 @@ public sealed partial class UpgradeRun
             Path.Combine(stateDirectory, $"migration-output-{Report.Id}-{stop.Version}.log"), Report.DowntimeStartedAt) { BeforeFileWrite = BeforeDeploymentFileWrite };
         try
         {
-            var outcome = await MigrateOrThrowAsync(step, input, deployment, cancellationToken);
-            Record.Append(new MigrationsReported(outcome.Migrations.Select(m => m.ToString()).ToArray(), outcome.Head));
-            var answered = await deployment.WaitUntilHealthyAsync(cancellationToken);
-            var stopOnTheWay = new StopOnTheWay(output);
-            var head = await stopOnTheWay.VerifyAsync(stop.Version, outcome, checks, cancellationToken);
-            output.Information("Stop {Stop} passed: {Count} migration(s), head {Head}", stop.Version.ToString(), outcome.Migrations.Count, head ?? "unchanged");
-            await stopOnTheWay.StopBackendAsync(stop.Version, stop.Backend.Service, checks, cancellationToken);
-            Record.Append(new StopPassed(stop.Version.ToString(), answered, head));
+            var passed = await new StopOnTheWay(output).PassAsync(stop.Version, input, step, deployment, checks,
+                outcome => Record.Append(new MigrationsReported(outcome.Migrations.Select(m => m.ToString()).ToArray(), outcome.Head)), cancellationToken);
+            ThrowIfNotStarted(passed.Migrations);
+            Record.Append(new StopPassed(stop.Version.ToString(), passed.Answered!.Value, passed.Head));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -78,6 +74,13 @@ public sealed partial class UpgradeRun
     async Task<MigrationOutcome> MigrateOrThrowAsync(StartBackendStep step, StartBackendInput input, IBackendStart deployment, CancellationToken cancellationToken)
     {
         var migrations = await step.MigrateAsync(input, deployment, cancellationToken);
+        ThrowIfNotStarted(migrations);
+        return ((MigrationsApplied)migrations).Outcome;
+    }
+
+    /// <summary>A backend that did not start: the file with its output is recorded in the journal, the next steps said, the failure thrown.</summary>
+    void ThrowIfNotStarted(MigrationResult migrations)
+    {
         if (migrations is BackendDidNotStart failed)
         {
             if (Journal is not null)
@@ -88,7 +91,6 @@ public sealed partial class UpgradeRun
             Report.NextSteps.AddRange(failed.NextSteps);
             ExceptionDispatchInfo.Throw(failed.Failure);
         }
-        return ((MigrationsApplied)migrations).Outcome;
     }
 
     /// <summary>

@@ -51,6 +51,7 @@ public sealed partial class LiveDeployment
             SupportingServices = deployment.ProtectedServices.Where(s => s != deployment.DatabaseService && services.Any(r => r.Name == s)).ToArray(),
             BackendService = deployment.BackendService,
             BackendImage = preflight.Services.First(s => s.Service == deployment.BackendService).To,
+            Stops = preflight.Stops.Select(stop => new RehearsedStop(stop.Version, stop.Backend.To)).ToArray(),
             CompanionImages = companions.ToDictionary(s => s.Service, s => s.To),
             RunningImages = await RunningImagesAsync([deployment.BackendService, .. companions.Select(s => s.Service)], cancellationToken),
             ComposeVariant = compose.Variant,

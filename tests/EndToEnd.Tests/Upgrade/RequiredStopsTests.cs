@@ -49,6 +49,22 @@ public sealed class RequiredStopsTests(SharedRunbookDeployment fixture)
     }
 
     [Fact]
+    public async Task Rehearse_passes_the_stop_on_the_copy_and_predicts_the_whole_paths_downtime()
+    {
+        await _deployment.ReadyOnAsync("0.2.0");
+        var before = await DeploymentSnapshot.TakeAsync(_deployment.Sandbox);
+
+        var run = await BuildScript.RunAsync(["Rehearse", "--no-logo", "--version", "0.4.0", .. _deployment.ToolArguments], timeout: TimeSpan.FromMinutes(4));
+
+        Assert.True(run.ExitCode == 0, "the rehearsal of the path failed: " + run);
+        Assert.Contains("Throwaway copy: Stop 0.3.0 passed: 2 migration(s), head 004_backfill_asset_owner", run.Output);
+        Assert.Contains("Rehearsal 0.2.0 -> 0.3.0 -> 0.4.0: passed", run.Output);
+        Assert.Contains("migration 004_backfill_asset_owner -> 005_change_windows", run.Output);
+        Assert.Matches(@"Predicted downtime of the real upgrade: \d+\.\d s \(measured on the copy: stop \d+\.\d\d s, the stops on the way \d+\.\d\d s", run.Output);
+        Assert.Equal(before, await DeploymentSnapshot.TakeAsync(_deployment.Sandbox));
+    }
+
+    [Fact]
     public async Task A_stop_whose_migration_fails_rolls_the_whole_path_back_to_the_starting_version()
     {
         await _deployment.ReadyOnAsync("0.2.0");

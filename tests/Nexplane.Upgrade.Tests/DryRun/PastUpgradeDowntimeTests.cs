@@ -86,6 +86,6 @@ public sealed class PastUpgradeDowntimeTests : IDisposable
 
     sealed class Fixed(PredictedDowntime? answer) : IDowntimePrediction
     {
-        public PredictedDowntime? Predict(NexplaneVersion from, NexplaneVersion to) => answer;
+        public PredictedDowntime? Predict(NexplaneVersion from, NexplaneVersion to, IReadOnlyList<string>? stops = null) => answer;
     }
 }

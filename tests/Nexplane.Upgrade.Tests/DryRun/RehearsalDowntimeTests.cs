@@ -38,6 +38,19 @@ public sealed class RehearsalDowntimeTests : IDisposable
     }
 
     [Fact]
+    public void Only_a_rehearsal_of_the_same_route_predicts_a_path_through_stops()
+    {
+        var rehearsals = new RehearsalReports(_directory);
+        rehearsals.Save(Report("one-hop", true, Noon));
+        rehearsals.Save(Report("through-0.2.5", true, Noon.AddHours(-1)) with { Stops = ["0.2.5"], PredictedDowntime = new DowntimePrediction(0.5, 0.6, 1.2) { StopsOnTheWaySeconds = 2 } });
+        var downtime = new RehearsalDowntime(rehearsals, "/srv/a.yml");
+
+        Assert.Equal(4.3, downtime.Predict(NexplaneVersion.Parse("0.2.0"), NexplaneVersion.Parse("0.3.0"), ["0.2.5"])!.Seconds);
+        Assert.Equal(2.3, downtime.Predict(NexplaneVersion.Parse("0.2.0"), NexplaneVersion.Parse("0.3.0"))!.Seconds);
+        Assert.Null(downtime.Predict(NexplaneVersion.Parse("0.2.0"), NexplaneVersion.Parse("0.3.0"), ["0.2.7"]));
+    }
+
+    [Fact]
     public void Without_a_passing_rehearsal_of_the_path_there_is_no_prediction()
     {
         var rehearsals = new RehearsalReports(_directory);

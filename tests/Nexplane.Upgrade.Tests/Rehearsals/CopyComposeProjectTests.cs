@@ -51,6 +51,21 @@ public sealed class CopyComposeProjectTests : IDisposable
     }
 
     [Fact]
+    public void At_a_stop_on_the_way_the_backend_alone_runs_the_stops_image_until_it_is_pinned_back()
+    {
+        var project = Project(App("backend", CopyRole.Backend), App("worker", CopyRole.Companion, dependsOn: Started("backend")));
+
+        project.RunImage("backend", "registry.local/backend:1.5");
+        var atTheStop = JsonNode.Parse(project.Document(rehearsedVersion: true, "db-id").Document)!;
+        project.RunImage("backend", null);
+        var atTheTarget = JsonNode.Parse(project.Document(rehearsedVersion: true, "db-id").Document)!;
+
+        Assert.Equal("registry.local/backend:1.5", (string?)atTheStop["services"]!["backend"]!["image"]);
+        Assert.Equal("registry.local/worker:2", (string?)atTheStop["services"]!["worker"]!["image"]);
+        Assert.Equal("registry.local/backend:2", (string?)atTheTarget["services"]!["backend"]!["image"]);
+    }
+
+    [Fact]
     public void The_environments_values_reach_compose_through_its_environment_and_never_the_file()
     {
         var (document, values) = Project(App("backend", CopyRole.Backend)).Document(rehearsedVersion: true, "db-id");

@@ -21,9 +21,10 @@ public sealed class RehearsalGate(IRunOutput output, OperatorAdvice advice, Cloc
                     $"{advice.Flag(Setting.RequireRehearsal)}: the running version is unknown, so no rehearsal can be matched.")] }
                 : preflight;
         var (from, to) = (current.ToString(), preflight.Target.ToString());
-        var last = rehearsals.LastOf(composeFile, from, to, database);
+        var stops = preflight.Stops.Select(stop => stop.Version.ToString()).ToArray();
+        var last = rehearsals.LastOf(composeFile, from, to, database, stops);
         output.Information("{Rehearsal}", RehearsalRequirement.Describe(last, from, to, _clock.UtcNow, advice));
-        return RehearsalRequirement.Refusal(required, rehearsals.LastPassingOf(composeFile, from, to, database), last, from, to, advice) is { } refusal
+        return RehearsalRequirement.Refusal(required, rehearsals.LastPassingOf(composeFile, from, to, database, stops), last, from, to, advice) is { } refusal
             ? preflight with { Failures = [.. preflight.Failures, new UpgradeGateFailure("rehearsal", refusal)] }
             : preflight;
     }

@@ -14,10 +14,15 @@ public sealed record RehearsedMigration(string From, string To, string Descripti
 /// </summary>
 public sealed record DowntimePrediction(double StopSeconds, double ComposeSeconds, double StartToHealthySeconds)
 {
-    public double Seconds => Math.Round(StopSeconds + ComposeSeconds + StartToHealthySeconds, 3);
+    /// <summary>On a path through stops: from the stop of the app to the target's start, every stop passed and checked.</summary>
+    public double StopsOnTheWaySeconds { get; init; }
+
+    public double Seconds => Math.Round(StopSeconds + StopsOnTheWaySeconds + ComposeSeconds + StartToHealthySeconds, 3);
 
     public override string ToString() =>
-        $"{Seconds:0.0} s (measured on the copy: stop {StopSeconds:0.00} s, compose up {ComposeSeconds:0.00} s, start to healthy {StartToHealthySeconds:0.00} s)";
+        $"{Seconds:0.0} s (measured on the copy: stop {StopSeconds:0.00} s, " +
+        (StopsOnTheWaySeconds > 0 ? $"the stops on the way {StopsOnTheWaySeconds:0.00} s, " : "") +
+        $"compose up {ComposeSeconds:0.00} s, start to healthy {StartToHealthySeconds:0.00} s)";
 }
 
 /// <summary>
@@ -30,6 +35,8 @@ public sealed record RehearsalReport
     public required string ComposeFile { get; init; }
     public required string FromVersion { get; init; }
     public required string ToVersion { get; init; }
+    /// <summary>The stops on the way the copy passed (or was to pass), oldest first; empty for one hop.</summary>
+    public IReadOnlyList<string> Stops { get; init; } = [];
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset FinishedAt { get; init; }
     public double Seconds => Math.Round((FinishedAt - StartedAt).TotalSeconds, 3);

@@ -19,13 +19,16 @@ public sealed class RehearsalReports(string directory)
     /// When given, only rehearsals of that very database count: one of an earlier installation (or of a database
     /// replaced since) rehearsed other data, and says nothing about this one.
     /// </param>
-    public RehearsalReport? LastOf(string composeFile, string from, string to, DatabaseIdentity? database = null) =>
-        All().Where(report => report.ComposeFile == composeFile && report.FromVersion == from && report.ToVersion == to && Of(report, database))
+    /// <param name="stops">The path's stops on the way: a rehearsal of another route (other stops) is not this path's.</param>
+    public RehearsalReport? LastOf(string composeFile, string from, string to, DatabaseIdentity? database = null, IReadOnlyList<string>? stops = null) =>
+        All().Where(report => report.ComposeFile == composeFile && report.FromVersion == from && report.ToVersion == to && Of(report, database)
+                              && report.Stops.SequenceEqual(stops ?? []))
             .MaxBy(report => report.StartedAt);
 
     /// <summary>The newest passing one of that path; null when none passed.</summary>
-    public RehearsalReport? LastPassingOf(string composeFile, string from, string to, DatabaseIdentity? database = null) =>
-        All().Where(report => report.Passed && report.ComposeFile == composeFile && report.FromVersion == from && report.ToVersion == to && Of(report, database))
+    public RehearsalReport? LastPassingOf(string composeFile, string from, string to, DatabaseIdentity? database = null, IReadOnlyList<string>? stops = null) =>
+        All().Where(report => report.Passed && report.ComposeFile == composeFile && report.FromVersion == from && report.ToVersion == to
+                              && Of(report, database) && report.Stops.SequenceEqual(stops ?? []))
             .MaxBy(report => report.StartedAt);
 
     static bool Of(RehearsalReport report, DatabaseIdentity? database) =>

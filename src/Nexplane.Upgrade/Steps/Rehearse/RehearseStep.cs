@@ -30,14 +30,14 @@ public sealed class RehearseStep(IRunOutput output, Clock? clock = null)
         var archive = await ArchiveAsync(preflight, deployment, database, options, input.PreflightSettings.Advice, cancellationToken);
         var report = await deployment.RehearseAsync(preflight, archive, options.Reports.Directory, cancellationToken) with { Database = database };
         var path = options.Reports.Save(report);
-        output.Information("Rehearsal {From} -> {To}: {Verdict} in {Seconds:0.0} s; report {Path}", report.FromVersion, report.ToVersion,
-            report.Verdict, report.Seconds, path);
+        output.Information("Rehearsal {Route}: {Verdict} in {Seconds:0.0} s; report {Path}",
+            string.Join(" -> ", [report.FromVersion, .. report.Stops, report.ToVersion]), report.Verdict, report.Seconds, path);
         foreach (var migration in report.Migrations)
             output.Information("  migration {From} -> {To}, {Description}: {Seconds:0.00} s", migration.From, migration.To, migration.Description,
                 migration.Seconds);
         if (report.PredictedDowntime is { } downtime)
             output.Information("Predicted downtime of the real upgrade: {Downtime}", downtime.ToString());
-        output.Summary("Rehearsal", $"{report.FromVersion} -> {report.ToVersion} {report.Verdict}");
+        output.Summary("Rehearsal", $"{string.Join(" -> ", [report.FromVersion, .. report.Stops, report.ToVersion])} {report.Verdict}");
         if (report.PredictedDowntime is { } predicted)
             output.Summary("Predicted downtime", $"{predicted.Seconds:0.0} s");
         if (!report.Passed)
@@ -63,10 +63,6 @@ public sealed class RehearseStep(IRunOutput output, Clock? clock = null)
         if (blocking.Length > 0 || preflight.Current is null || !preflight.Services.Any(s => s.Service == backendService))
             throw new InvalidOperationException("Nothing to rehearse; Preflight found:" + Environment.NewLine +
                                                 string.Join(Environment.NewLine, blocking.Select(f => $"  [{f.Gate}] {f.Message}")));
-        // The copy runs one hop: its compose project is laid out with the target's images only. Not pretended.
-        if (preflight.Path is { Stops.Count: > 0 } stops)
-            throw new NotSupportedException($"Rehearsing an upgrade through stops ({stops.Route}) is not built yet: the throwaway copy runs " +
-                                            "one hop. Nothing was touched. The upgrade itself passes the stops and rolls the whole path back on a failure.");
         return preflight;
     }
 

@@ -27,6 +27,25 @@ public interface IStopOnTheWay : IMigratedDatabase, IDeploymentVerification
 /// </summary>
 public sealed class StopOnTheWay(IRunOutput output)
 {
+    /// <summary>
+    /// Passes one stop: the backend alone started on <paramref name="input"/>'s pin, its migrations followed
+    /// (<paramref name="migrated"/> is told them at once, for the journal), then <see cref="VerifyAsync"/> and
+    /// <see cref="StopBackendAsync"/>. A backend that did not start is returned as such; a failed check throws.
+    /// </summary>
+    public async Task<StopResult> PassAsync(NexplaneVersion stop, StartBackendInput input, StartBackendStep step, IBackendStart deployment,
+        IStopOnTheWay checks, Action<MigrationOutcome> migrated, CancellationToken cancellationToken)
+    {
+        var migrations = await step.MigrateAsync(input, deployment, cancellationToken);
+        if (migrations is not MigrationsApplied applied)
+            return new StopResult(migrations, null, null);
+        migrated(applied.Outcome);
+        var answered = await deployment.WaitUntilHealthyAsync(cancellationToken);
+        var head = await VerifyAsync(stop, applied.Outcome, checks, cancellationToken);
+        output.Information("Stop {Stop} passed: {Count} migration(s), head {Head}", stop.ToString(), applied.Outcome.Migrations.Count, head ?? "unchanged");
+        await StopBackendAsync(stop, input.Services.First(), checks, cancellationToken);
+        return new StopResult(migrations, answered, head);
+    }
+
     /// <summary>The head the stop's migrations left, verified (null when none was pending); throws when a check failed.</summary>
     public async Task<string?> VerifyAsync(NexplaneVersion stop, MigrationOutcome outcome, IStopOnTheWay deployment, CancellationToken cancellationToken)
     {
@@ -57,3 +76,6 @@ public sealed class StopOnTheWay(IRunOutput output)
                 stopped.Service, stopped.Name, stopped.Seconds, stopped.ExitCode?.ToString() ?? "unknown");
     }
 }
+
+/// <summary>What passing a stop found: the migrations (or the backend that did not start), when it first answered, the head verified.</summary>
+public sealed record StopResult(MigrationResult Migrations, DateTimeOffset? Answered, string? Head);
