@@ -43,6 +43,14 @@ public static partial class PreflightGates
     public static UpgradePath? Path(NexplaneVersion? current, NexplaneVersion target, ReleaseFacts? releases, IReadOnlyCollection<NexplaneVersion>? via = null) =>
         current is not null && releases is { Problem: null } ? Releases.UpgradePath.Between(current, target, releases.OnPath, via) : null;
 
+    /// <summary>A stop whose own release notes demand an agent upgrade: the agents still move once, to the target; said, not refused.</summary>
+    public static IEnumerable<string> AgentsAtAStop(UpgradePath? path) =>
+        path is null
+            ? []
+            : path.Releases.Where(release => release.AgentUpgradeRequired && path.Stops.Contains(release.Version))
+                .Select(release => $"{release.Version}'s release notes require an agent upgrade, and {release.Version} is a stop on this path: " +
+                                   $"the agents move once, to {path.Target}, when the whole path is done, not at {release.Version}.");
+
     /// <summary>
     /// The path's own gates (<see cref="Releases.UpgradePath.Check"/>) against the variables the deployment defines: its
     /// .env and the selected services' compose environment.

@@ -64,6 +64,7 @@ public static partial class PreflightGates
 
         var notices = new List<string>();
         notices.AddRange(MixedVersions(pinned, current));
+        notices.AddRange(AgentsAtAStop(path));
         notices.AddRange(AgentNotices(whyAgents, settings.Agents, facts.Target, advice, settings.ForRehearsal));
         notices.AddRange(KeptDatabases(database));
 

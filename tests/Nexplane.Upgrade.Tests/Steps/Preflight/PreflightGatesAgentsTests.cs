@@ -14,6 +14,18 @@ public sealed class PreflightGatesAgentsTests
     static readonly UpgradePath NoAgentUpgrade = new(V("0.2.0"), V("0.3.0"), [Release("0.3.0")]);
 
     [Fact]
+    public void A_stop_whose_notes_demand_an_agent_upgrade_is_said_the_agents_move_once_to_the_target()
+    {
+        var throughAStop = NotesRequireAgents with { Stops = [V("0.3.0")] };
+
+        var notice = Assert.Single(PreflightGates.AgentsAtAStop(throughAStop));
+
+        Assert.Equal("0.3.0's release notes require an agent upgrade, and 0.3.0 is a stop on this path: the agents move once, to 0.4.0, " +
+                     "when the whole path is done, not at 0.3.0.", notice);
+        Assert.Empty(PreflightGates.AgentsAtAStop(NotesRequireAgents));
+    }
+
+    [Fact]
     public void The_release_notes_or_the_operators_flag_make_an_agent_upgrade_due()
     {
         Assert.Equal("the release notes of 0.3.0, 0.4.0 require an agent upgrade", PreflightGates.AgentUpgradeReason(NotesRequireAgents, new AgentSettings(), TestAdvice.Nuke));
