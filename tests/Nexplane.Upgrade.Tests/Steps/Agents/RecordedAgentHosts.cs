@@ -47,4 +47,13 @@ sealed class RecordedAgentHosts(IReadOnlyList<RegisteredAgent> registered, param
         var result = failingHosts.Contains(host.Name) ? AgentHostResult.NotChanged : AgentHostResult.Upgraded;
         return Task.FromResult(new AgentHostOutcome(host.Name, result, "0.3.0", binary.Version, "done", 0));
     }
+
+    public Task<IReadOnlyList<AgentHostOutcome>> UpgradeAgentsWithAnsibleAsync(IReadOnlyList<AgentHost> hosts, IReadOnlyDictionary<AgentPlatform, AgentBinary> binaries,
+        Nexplane.Upgrade.Releases.NexplaneVersion target, int waveSize, string token, CancellationToken cancellationToken)
+    {
+        lock (Calls)
+            Calls.Add($"ansible-playbook {string.Join(", ", hosts.Select(h => h.Name))} in batches of {waveSize}");
+        return Task.FromResult<IReadOnlyList<AgentHostOutcome>>(hosts.Select(host => new AgentHostOutcome(host.Name,
+            failingHosts.Contains(host.Name) ? AgentHostResult.RolledBack : AgentHostResult.Upgraded, "0.3.0", target.ToString(), "done", 0)).ToArray());
+    }
 }
