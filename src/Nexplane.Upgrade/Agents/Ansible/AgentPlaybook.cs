@@ -146,11 +146,21 @@ public static class AgentPlaybook
                   ansible.builtin.command:
                     argv: [systemctl, start, "{{ service }}"]
 
-        {{{ReadRegistration("Wait for the agent to register on the new version", "nexplane_registered", 8,
+                - name: The agent has {{{retries}}} s to register
+                  ansible.builtin.set_fact:
+                    nexplane_waiting_since: "{{ now().timestamp() }}"
+
+        {{{ReadRegistration("Ask the control plane until the agent registers on the new version", "nexplane_registered", 8,
             "until: >-",
-            $"  (({RecordOf("nexplane_registered")}).agent_version | default('') | regex_replace('^v', '')) == nexplane_target_version",
-            $"retries: {retries}",
+            $"  ((({RecordOf("nexplane_registered")}).agent_version | default('') | regex_replace('^v', '')) == nexplane_target_version)",
+            $"  or (now().timestamp() - (nexplane_waiting_since | float)) > {retries}",
+            $"retries: {int.Parse(retries, CultureInfo.InvariantCulture) * 4 + 10}",
             "delay: 1")}}}
+                - name: Wait for the agent to register on the new version
+                  ansible.builtin.assert:
+                    that: (({{{RecordOf("nexplane_registered")}}}).agent_version | default('') | regex_replace('^v', '')) == nexplane_target_version
+                    quiet: true
+
                 - name: Registered on the new version
                   ansible.builtin.set_fact:
                     nexplane_outcome: { result: Upgraded, from: "{{ nexplane_from }}", to: "{{ nexplane_target_version }}", detail: "registered on {{ nexplane_target_version }}; old binary kept as {{ binary_path }}.old" }
@@ -202,6 +212,11 @@ public static class AgentPlaybook
                   register: nexplane_rollback_start
                   failed_when: false
                   when: (nexplane_changed | bool) and (nexplane_rollback_restore.rc | default(1)) == 0
+
+                - name: Roll back - the old agent has {{{retries}}} s to register
+                  ansible.builtin.set_fact:
+                    nexplane_waiting_since: "{{ now().timestamp() }}"
+                  when: nexplane_changed | bool
 
         {{{ReadRegistration("Roll back - wait for the old agent to register again", "nexplane_rollback_registered", 8,
             "until: >-",
@@ -328,7 +343,7 @@ public static class AgentPlaybook
 
         [ssh_connection]
         pipelining = True
-        ssh_transfer_method = piped
+        transfer_method = piped
 
         """;
 }
