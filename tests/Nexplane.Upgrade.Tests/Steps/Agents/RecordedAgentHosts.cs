@@ -53,7 +53,12 @@ sealed class RecordedAgentHosts(IReadOnlyList<RegisteredAgent> registered, param
     {
         lock (Calls)
             Calls.Add($"ansible-playbook {string.Join(", ", hosts.Select(h => h.Name))} in batches of {waveSize}");
-        return Task.FromResult<IReadOnlyList<AgentHostOutcome>>(hosts.Select(host => new AgentHostOutcome(host.Name,
-            failingHosts.Contains(host.Name) ? AgentHostResult.RolledBack : AgentHostResult.Upgraded, "0.3.0", target.ToString(), "done", 0)).ToArray());
+        // As the playbook ends: a failing host is rolled back and the hosts after it are never reached.
+        var failedAt = hosts.Select((host, index) => (host, index)).FirstOrDefault(h => failingHosts.Contains(h.host.Name), (null!, hosts.Count)).index;
+        return Task.FromResult<IReadOnlyList<AgentHostOutcome>>(hosts.Select((host, index) => index < failedAt
+            ? new AgentHostOutcome(host.Name, AgentHostResult.Upgraded, "0.3.0", target.ToString(), "done", 0)
+            : index == failedAt
+                ? new AgentHostOutcome(host.Name, AgentHostResult.RolledBack, "0.3.0", target.ToString(), "done", 0)
+                : new AgentHostOutcome(host.Name, AgentHostResult.NotAttempted, null, null, "not attempted", 0)).ToArray());
     }
 }
