@@ -64,10 +64,14 @@ public static class AgentPlaybook
     static string RecordOf(string register) =>
         $"((({register}.json | default([])) | selectattr('asset_metadata', 'defined') | selectattr('asset_metadata.hostname', 'equalto', agent_name) | map(attribute='asset_metadata') | list) + [{{}}]) | first";
 
-    /// <summary>The upgrade playbook (<c>upgrade-agents.yml</c>).</summary>
+    /// <summary>
+    /// The upgrade playbook (<c>upgrade-agents.yml</c>). Each task costs Ansible a process (and, on a host, an SSH round
+    /// trip): what can be a lazily templated play variable is one, rather than a <c>set_fact</c> task.
+    /// </summary>
     public static string Upgrade(AgentPlaybookSettings settings)
     {
-        var retries = Seconds(settings.RegistrationTimeout);
+        var timeout = Seconds(settings.RegistrationTimeout);
+        var registeredOnTarget = $"((({RecordOf("nexplane_registered")}).agent_version | default('') | regex_replace('^v', '')) == nexplane_target_version)";
         return $$$"""
         # Written by nexplane-upgrade: the Nexplane agents to {{{settings.Version}}}, the canary alone, then batches of {{{settings.WaveSize}}}; the first
         # host that does not end on {{{settings.Version}}} is rolled back and no later batch starts. Re-run it with the files beside it:
@@ -81,25 +85,23 @@ public static class AgentPlaybook
           vars:
             nexplane_api_url: {{{Json(settings.ApiUrl.ToString().TrimEnd('/'))}}}
             nexplane_target_version: {{{Json(settings.Version)}}}
+            agent_name: "{{ nexplane_agent_name | default(inventory_hostname) }}"
+            binary_path: "{{ nexplane_agent_binary_path | default('/usr/local/bin/nexplane-agent') }}"
+            service: "{{ nexplane_agent_service | default('nexplane-agent.service') }}"
+            # The host changes from the stop on: a failure before it leaves the old agent running untouched.
+            nexplane_changed: "{{ nexplane_stop is defined and nexplane_stop is not skipped }}"
+            nexplane_done:
+              result: "{{ 'AlreadyCurrent' if (nexplane_current | bool) else 'Upgraded' }}"
+              from: "{{ nexplane_from }}"
+              to: "{{ nexplane_target_version }}"
+              detail: "{{ ('already registered on ' ~ nexplane_target_version) if (nexplane_current | bool) else ('registered on ' ~ nexplane_target_version ~ '; old binary kept as ' ~ binary_path ~ '.old') }}"
           tasks:
-            - name: The host's agent, binary and service
-              ansible.builtin.set_fact:
-                agent_name: "{{ nexplane_agent_name | default(inventory_hostname) }}"
-                binary_path: "{{ nexplane_agent_binary_path | default('/usr/local/bin/nexplane-agent') }}"
-                service: "{{ nexplane_agent_service | default('nexplane-agent.service') }}"
-                nexplane_started: "{{ now().timestamp() }}"
-                nexplane_changed: false
-
         {{{ReadRegistration("What the control plane registered before", "nexplane_before", 4)}}}
             - name: Already on the new version?
               ansible.builtin.set_fact:
+                nexplane_started: "{{ now().timestamp() }}"
                 nexplane_from: "{{ ({{{RecordOf("nexplane_before")}}}).agent_version | default(None) }}"
                 nexplane_current: "{{ (({{{RecordOf("nexplane_before")}}}).agent_version | default('') | regex_replace('^v', '')) == nexplane_target_version }}"
-
-            - name: Nothing to do on a host already registered on the new version
-              ansible.builtin.set_fact:
-                nexplane_outcome: { result: AlreadyCurrent, from: "{{ nexplane_from }}", to: "{{ nexplane_target_version }}", detail: "already registered on {{ nexplane_target_version }}" }
-              when: nexplane_current | bool
 
             - name: Upgrade the agent, rolled back on this host if it does not register
               when: not (nexplane_current | bool)
@@ -121,20 +123,12 @@ public static class AgentPlaybook
                     path: "{{ binary_path }}.new"
                     checksum_algorithm: sha256
                   register: nexplane_new
-
-                - name: The copy's sha256 is the release's
-                  ansible.builtin.assert:
-                    that: nexplane_new.stat.checksum | default('') == nexplane_agent_sha256
-                    fail_msg: "the copy's sha256 on the host is {{ nexplane_new.stat.checksum | default('unknown') }}, not {{ nexplane_agent_sha256 }}"
-                    quiet: true
-
-                - name: From here on the host changes
-                  ansible.builtin.set_fact:
-                    nexplane_changed: true
+                  failed_when: nexplane_new.stat.checksum | default('') != nexplane_agent_sha256
 
                 - name: Stop the agent service
                   ansible.builtin.command:
                     argv: [systemctl, stop, "{{ service }}"]
+                  register: nexplane_stop
 
         {{{ReadRegistration("What the control plane holds while the agent is stopped", "nexplane_stopped", 8)}}}
                 - name: Keep the old binary as .old and rename the new one into place
@@ -146,32 +140,26 @@ public static class AgentPlaybook
                   ansible.builtin.command:
                     argv: [systemctl, start, "{{ service }}"]
 
-                - name: The agent has {{{retries}}} s to register
+                - name: The agent has {{{timeout}}} s to register
                   ansible.builtin.set_fact:
                     nexplane_waiting_since: "{{ now().timestamp() }}"
 
-        {{{ReadRegistration("Ask the control plane until the agent registers on the new version", "nexplane_registered", 8,
+        {{{ReadRegistration("Wait for the agent to register on the new version", "nexplane_registered", 8,
             "until: >-",
-            $"  ((({RecordOf("nexplane_registered")}).agent_version | default('') | regex_replace('^v', '')) == nexplane_target_version)",
-            $"  or (now().timestamp() - (nexplane_waiting_since | float)) > {retries}",
-            $"retries: {int.Parse(retries, CultureInfo.InvariantCulture) * 4 + 10}",
+            $"  {registeredOnTarget}",
+            $"  or (now().timestamp() - (nexplane_waiting_since | float)) > {timeout}",
+            $"failed_when: not {registeredOnTarget}",
+            $"retries: {int.Parse(timeout, CultureInfo.InvariantCulture) * 4 + 10}",
             "delay: 1")}}}
-                - name: Wait for the agent to register on the new version
-                  ansible.builtin.assert:
-                    that: (({{{RecordOf("nexplane_registered")}}}).agent_version | default('') | regex_replace('^v', '')) == nexplane_target_version
-                    quiet: true
-
-                - name: Registered on the new version
-                  ansible.builtin.set_fact:
-                    nexplane_outcome: { result: Upgraded, from: "{{ nexplane_from }}", to: "{{ nexplane_target_version }}", detail: "registered on {{ nexplane_target_version }}; old binary kept as {{ binary_path }}.old" }
-
               rescue:
                 - name: Why the upgrade failed
                   ansible.builtin.set_fact:
                     nexplane_why: >-
-                      {{ 'the agent did not register on ' ~ nexplane_target_version ~ ' within {{{retries}}} s'
+                      {{ 'the agent did not register on ' ~ nexplane_target_version ~ ' within {{{timeout}}} s'
                          if ansible_failed_task.name == 'Wait for the agent to register on the new version'
-                         else (ansible_failed_task.name ~ ' failed' ~ ('' if (ansible_failed_task.no_log | default(false)) else ': ' ~ (ansible_failed_result.msg | default('') | string | trim))) }}
+                         else ('the copy' ~ "'" ~ 's sha256 on the host is ' ~ (nexplane_new.stat.checksum | default('unknown')) ~ ', not ' ~ nexplane_agent_sha256 ~ ': it was removed'
+                               if ansible_failed_task.name == 'Hash the copy on the host'
+                               else (ansible_failed_task.name ~ ' failed' ~ ('' if (ansible_failed_task.no_log | default(false)) else ': ' ~ (ansible_failed_result.msg | default('') | string | trim)))) }}
 
                 - name: Its last log lines
                   ansible.builtin.command:
@@ -213,16 +201,11 @@ public static class AgentPlaybook
                   failed_when: false
                   when: (nexplane_changed | bool) and (nexplane_rollback_restore.rc | default(1)) == 0
 
-                - name: Roll back - the old agent has {{{retries}}} s to register
-                  ansible.builtin.set_fact:
-                    nexplane_waiting_since: "{{ now().timestamp() }}"
-                  when: nexplane_changed | bool
-
         {{{ReadRegistration("Roll back - wait for the old agent to register again", "nexplane_rollback_registered", 8,
             "until: >-",
             $"  (({RecordOf("nexplane_rollback_registered")}).agent_version | default('') | regex_replace('^v', '')) == (nexplane_from | default('', true) | regex_replace('^v', ''))",
             $"  and (({RecordOf("nexplane_rollback_registered")}).last_seen | default('')) != (({RecordOf("nexplane_rollback_stopped")}).last_seen | default(''))",
-            $"retries: {retries}",
+            $"retries: {timeout}",
             "delay: 1",
             "ignore_errors: true",
             "when: (nexplane_changed | bool) and (nexplane_rollback_start.rc | default(1)) == 0")}}}
@@ -243,12 +226,12 @@ public static class AgentPlaybook
 
             - name: {{{OutcomeTask}}}
               ansible.builtin.debug:
-                msg: "{{ nexplane_outcome | combine({'seconds': ((now().timestamp() - (nexplane_started | float)) | round(2))}) | to_json }}"
+                msg: "{{ (nexplane_outcome | default(nexplane_done)) | combine({'seconds': ((now().timestamp() - (nexplane_started | float)) | round(2))}) | to_json }}"
 
             - name: Stop the rollout at a host not on the new version
               ansible.builtin.fail:
-                msg: "{{ nexplane_outcome | combine({'seconds': ((now().timestamp() - (nexplane_started | float)) | round(2))}) | to_json }}"
-              when: nexplane_outcome.result not in ['Upgraded', 'AlreadyCurrent']
+                msg: "{{ (nexplane_outcome | default(nexplane_done)) | combine({'seconds': ((now().timestamp() - (nexplane_started | float)) | round(2))}) | to_json }}"
+              when: (nexplane_outcome | default(nexplane_done)).result not in ['Upgraded', 'AlreadyCurrent']
 
         """;
     }
