@@ -133,7 +133,7 @@ fleet_memory() {
 
 # Phase figures of one run from the tool's "<host>: agent <v> registered (<t> s: connect 0.12 s, ...)" lines.
 phase_figures() {
-  grep -o 'agent [0-9.]* registered ([0-9.]* s: [^)]*)' "$1" | sed 's/.*s: //; s/)$//' | tr ',' '\n' | awk '
+  { grep -o 'agent [0-9.]* registered ([0-9.]* s: [^)]*)' "$1" || true; } | sed 's/.*s: //; s/)$//' | tr ',' '\n' | awk '
     { name = $1; secs = $2; n[name]++; sum[name] += secs; if (secs > max[name]) max[name] = secs; if (!(name in order)) order[name] = ++count }
     END { for (p in order) line[order[p]] = sprintf("%s mean %.2f s, max %.2f s", p, sum[p] / n[p], max[p]);
           for (i = 1; i <= count; i++) printf "    %s\n", line[i] }'
@@ -177,7 +177,7 @@ for run in "${runs[@]}"; do
   log "  per host, from the tool's log lines:"
   phase_figures "$work/$name.log"
   # Every engine's per-host result lines: "  <host>: Upgraded, <detail> (<t> s)".
-  grep -oE ': Upgraded, .* \(([0-9.]+) s\)$' "$work/$name.log" | grep -oE '[0-9.]+ s\)$' | tr -d ' s)' | awk '
+  { grep -oE ': Upgraded, .* \(([0-9.]+) s\)$' "$work/$name.log" || true; } | { grep -oE '[0-9.]+ s\)$' || true; } | tr -d ' s)' | awk '
     { n++; sum += $1; if ($1 > max) max = $1 } END { if (n) printf "    each upgraded host, from its start to its registration: mean %.2f s, max %.2f s (%d hosts)\n", sum / n, max, n }'
 
   grep -E 'registration polls|list calls' "$work/$name.log" | sed 's/^/    /' || true

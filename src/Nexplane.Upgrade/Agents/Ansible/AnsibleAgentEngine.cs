@@ -93,23 +93,9 @@ public sealed class AnsibleAgentEngine(ICommandRunner commands, AnsibleEngineSet
     /// <summary>A fresh directory (results of an earlier attempt would read as this one's), and ansible-playbook present.</summary>
     async Task PrepareAsync(string directory, CancellationToken cancellationToken)
     {
-        if (settings.SshKeyPassphrase is { Length: > 0 })
-            throw new InvalidOperationException(
-                "--agent-engine Ansible does not take --agent-ssh-key-passphrase: the tool never hands a passphrase to Ansible. Load the key into " +
-                "ssh-agent (ssh-add) and run again without the passphrase, or use the built-in engine. No agent host was touched.");
-        try
-        {
-            var version = await commands.RunAsync(new CommandLine(Program, "--version"), cancellationToken: cancellationToken);
-            if (!version.Succeeded)
-                throw new InvalidOperationException($"{Program} --version failed (exit {version.ExitCode}): {string.Join(" ", version.StandardError.TakeLast(3))}. No agent host was touched.");
-            log($"Ansible: {version.StandardOutput.FirstOrDefault()?.Trim()}");
-        }
-        catch (CommandNotStartedException)
-        {
-            throw new InvalidOperationException(
-                $"--agent-engine Ansible needs {Program}, which is not installed on this machine: install it (Debian: apt-get install ansible-core; " +
-                "scripts/test-env.sh does it for the sandbox) or use the built-in engine (--agent-engine Ssh). No agent host was touched.");
-        }
+        var problems = await AnsibleReadiness.ProblemsAsync(commands, settings.SshKeyPassphrase, cancellationToken, version => log($"Ansible: {version}"));
+        if (problems.Count > 0)
+            throw new InvalidOperationException(string.Join(" ", problems) + " No agent host was touched.");
         if (Directory.Exists(directory))
             Directory.Delete(directory, recursive: true);
         Directory.CreateDirectory(directory);
