@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # Agent fleet benchmark: N agent hosts (default 50) from the sandbox's agent host image, against one sandbox
 # instance's control plane, upgraded 0.3.0 -> 0.4.0 by the real Agents step (`./build.sh Agents --skip
-# --upgrade-agents`) with the default wave size and with wave size 1, side by side in one run; the fleet is created
-# afresh on 0.3.0 before each run. Prints each run's time, the ratio against its target (waves <= sequential /
+# --upgrade-agents`): the built-in SSH engine with the default wave size and with wave size 1, and the Ansible engine
+# (--agent-engine Ansible) with the default wave size, side by side in one run (--engines picks); the fleet is created
+# afresh on 0.3.0 before each run. Each engine's cost per host: wall seconds, and the machine's CPU seconds (user +
+# system of every process, from /proc/stat: the tool or ansible-playbook, SSH, the hosts, the control plane). Prints each run's time, the ratio against its target (waves <= sequential /
 # (wave size x 0.7)), every host's registered version afterwards, the hosts' memory (docker stats), where a host's
 # upgrade spends its time (phases from the tool's per-host log lines), and the load average beside each figure.
-#   benchmarks/fleet.sh [--instance 85] [--hosts 50] [--wave-size 5] [--heartbeat 60] [--keep]
+#   benchmarks/fleet.sh [--instance 85] [--hosts 50] [--wave-size 5] [--heartbeat 60] [--engines "ssh ansible"] [--keep]
 # The instance's control plane is brought up on 0.3.0 and upgraded to 0.4.0 with --skip-agents first (its own 3
 # agent hosts stay on 0.3.0, outside the fleet's file). Fleet hosts use host networking and listen for SSH on
 # 127.0.<instance>.<k>:<instance base port + 8>, so 50 hosts need one port. Everything started is removed at the end
 # (the instance too) unless --keep.
 set -euo pipefail
 
-instance=85 fleet_size=50 wave_size=5 heartbeat=60 keep=false
+instance=85 fleet_size=50 wave_size=5 heartbeat=60 keep=false engines="ssh ansible"
 while (($#)); do
   case "$1" in
     --instance) instance="$2"; shift 2 ;;
     --hosts) fleet_size="$2"; shift 2 ;;
     --wave-size) wave_size="$2"; shift 2 ;;
     --heartbeat) heartbeat="$2"; shift 2 ;;
+    --engines) engines="$2"; shift 2 ;;
     --keep) keep=true; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -54,6 +57,17 @@ tool_arguments=(--no-logo --compose-file "$deploy_dir/docker-compose.yml" --comp
   --api-url "$BACKEND_URL" --frontend-url "$FRONTEND_URL" --database-port "$DB_PORT" --github-api-url "$GITHUB_URL/"
   --backup-directory "$deploy_dir/backups")
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+# CPU seconds the whole machine has spent (user + nice + system), from /proc/stat's jiffies.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.1f", ($2 + $3 + $4) / hz }' /proc/stat; }
+runs=()
+for engine in $engines; do
+  case "$engine" in
+    ssh) runs+=("waves:Ssh:$wave_size" "sequential:Ssh:1") ;;
+    ansible) command -v ansible-playbook >/dev/null || die "--engines ansible needs ansible-playbook: run scripts/test-env.sh"
+      runs+=("ansible:Ansible:$wave_size") ;;
+    *) die "unknown engine '$engine' in --engines (ssh, ansible)" ;;
+  esac
+done
 
 FLEET=() FLEET_ADDRESSES=()
 for ((k = 1; k <= fleet_size; k++)); do
@@ -119,7 +133,7 @@ fleet_memory() {
 
 # Phase figures of one run from the tool's "<host>: agent <v> registered (<t> s: connect 0.12 s, ...)" lines.
 phase_figures() {
-  grep -o 'agent [0-9.]* registered ([0-9.]* s: [^)]*)' "$1" | sed 's/.*s: //; s/)$//' | tr ',' '\n' | awk '
+  { grep -o 'agent [0-9.]* registered ([0-9.]* s: [^)]*)' "$1" || true; } | sed 's/.*s: //; s/)$//' | tr ',' '\n' | awk '
     { name = $1; secs = $2; n[name]++; sum[name] += secs; if (secs > max[name]) max[name] = secs; if (!(name in order)) order[name] = ++count }
     END { for (p in order) line[order[p]] = sprintf("%s mean %.2f s, max %.2f s", p, sum[p] / n[p], max[p]);
           for (i = 1; i <= count; i++) printf "    %s\n", line[i] }'
@@ -140,36 +154,52 @@ fi
 # The first ./build.sh after a change compiles the build (10-25 s, minutes under load): never inside a timed run.
 "$REPO_ROOT/build.sh" --help >/dev/null 2>&1 || die "./build.sh --help failed"
 
-declare -A seconds
-for run in "waves:$wave_size" "sequential:1"; do
-  name="${run%%:*}" size="${run#*:}"
+declare -A seconds cpu engine_of size_of
+for run in "${runs[@]}"; do
+  IFS=: read -r name engine size <<<"$run"
+  engine_of[$name]="$engine" size_of[$name]="$size"
   created=$(date +%s)
   create_fleet
   write_fleet_file
   log "$name: fleet of $fleet_size created and registered on $from_version in $(( $(date +%s) - created )) s; memory $(fleet_memory)"
   before_load="$(load)"
+  before_cpu="$(cpu_seconds)"
   started=$(date +%s%N)
   status=0
-  "$REPO_ROOT/build.sh" Agents --skip --upgrade-agents --version "$to_version" --agent-wave-size "$size" \
+  "$REPO_ROOT/build.sh" Agents --skip --upgrade-agents --version "$to_version" --agent-wave-size "$size" --agent-engine "$engine" \
     --agent-registration-timeout 120s --agent-hosts-file "$fleet_file" "${tool_arguments[@]}" >"$work/$name.log" 2>&1 || status=$?
   seconds[$name]="$(( ($(date +%s%N) - started) / 1000000 ))"
+  cpu[$name]="$(awk -v a="$before_cpu" -v b="$(cpu_seconds)" 'BEGIN { printf "%.1f", b - a }')"
   seconds[$name]="$(awk -v ms="${seconds[$name]}" 'BEGIN { printf "%.1f", ms / 1000 }')"
   step="$(grep -oE 'Agents +Succeeded +[0-9:]+|Agents +Failed +[0-9:]+' "$work/$name.log" || true)"
-  log "$name (wave size $size): ./build.sh Agents exit $status in ${seconds[$name]} s ($step); load average $before_load -> $(load)"
+  log "$name ($engine engine, wave size $size): ./build.sh Agents exit $status in ${seconds[$name]} s ($step), machine CPU ${cpu[$name]} s; load average $before_load -> $(load)"
   log "  registered afterwards: $(fleet_versions | paste -sd ';' -); memory $(fleet_memory)"
   log "  per host, from the tool's log lines:"
   phase_figures "$work/$name.log"
+  # Every engine's per-host result lines: "  <host>: Upgraded, <detail> (<t> s)".
+  { grep -oE ': Upgraded, .* \(([0-9.]+) s\)$' "$work/$name.log" || true; } | { grep -oE '[0-9.]+ s\)$' || true; } | tr -d ' s)' | awk '
+    { n++; sum += $1; if ($1 > max) max = $1 } END { if (n) printf "    each upgraded host, from its start to its registration: mean %.2f s, max %.2f s (%d hosts)\n", sum / n, max, n }'
+
   grep -E 'registration polls|list calls' "$work/$name.log" | sed 's/^/    /' || true
   [[ "$status" == 0 ]] || { tail -60 "$work/$name.log"; die "the $name run failed"; }
 done
 
-target="$(awk -v s="${seconds[sequential]}" -v w="$wave_size" 'BEGIN { printf "%.1f", s / (w * 0.7) }')"
-verdict="$(awk -v t="${seconds[waves]}" -v m="$target" 'BEGIN { print (t <= m ? "met" : "NOT met") }')"
-speedup="$(awk -v s="${seconds[sequential]}" -v t="${seconds[waves]}" 'BEGIN { printf "%.2f", s / t }')"
 echo
-echo "| run | wave size | seconds |"
-echo "|---|---:|---:|"
-echo "| waves | $wave_size | ${seconds[waves]} s |"
-echo "| sequential | 1 | ${seconds[sequential]} s |"
+echo "| run | engine | wave size | seconds | per host | machine CPU-s | CPU-s per host |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+for run in "${runs[@]}"; do
+  name="${run%%:*}"
+  awk -v n="$name" -v e="${engine_of[$name]}" -v w="${size_of[$name]}" -v s="${seconds[$name]}" -v c="${cpu[$name]}" -v h="$fleet_size" \
+    'BEGIN { printf "| %s | %s | %s | %s s | %.2f s | %s | %.2f |\n", n, e, w, s, s / h, c, c / h }'
+done
 echo
-echo "speed-up ${speedup}x; target: waves <= sequential / ($wave_size x 0.7) = $target s: $verdict; load average now $(load); $(nproc) cores"
+if [[ -n "${seconds[sequential]:-}" && -n "${seconds[waves]:-}" ]]; then
+  target="$(awk -v s="${seconds[sequential]}" -v w="$wave_size" 'BEGIN { printf "%.1f", s / (w * 0.7) }')"
+  verdict="$(awk -v t="${seconds[waves]}" -v m="$target" 'BEGIN { print (t <= m ? "met" : "NOT met") }')"
+  speedup="$(awk -v s="${seconds[sequential]}" -v t="${seconds[waves]}" 'BEGIN { printf "%.2f", s / t }')"
+  echo "SSH engine: speed-up ${speedup}x; target: waves <= sequential / ($wave_size x 0.7) = $target s: $verdict"
+fi
+if [[ -n "${seconds[ansible]:-}" && -n "${seconds[waves]:-}" ]]; then
+  echo "Ansible against the SSH engine, same wave size: $(awk -v a="${seconds[ansible]}" -v s="${seconds[waves]}" 'BEGIN { printf "%.2f", a / s }')x the time"
+fi
+echo "load average now $(load); $(nproc) cores"

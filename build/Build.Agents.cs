@@ -27,6 +27,9 @@ partial class Build
     [Parameter("How long a restarted agent has to register with the control plane on its new version")]
     readonly TimeSpan AgentRegistrationTimeout = TimeSpan.FromSeconds(60);
 
+    [Parameter("What upgrades the agent hosts: Ssh (the built-in rollout) or Ansible (ansible-playbook running a playbook the tool writes)")]
+    readonly AgentEngine AgentEngine = AgentEngine.Ssh;
+
     [Parameter("Passphrase of the SSH key named in the agent hosts file")]
     [Secret]
     readonly string? AgentSshKeyPassphrase;
@@ -40,6 +43,9 @@ partial class Build
         RegistrationTimeout = AgentRegistrationTimeout,
         SshKeyPassphrase = AgentSshKeyPassphrase,
         BinaryCacheDirectory = TemporaryDirectory / "agent-binaries",
+        Engine = AgentEngine,
+        // Beside the run's report: the playbook, inventory and results the operator reads or re-runs.
+        AnsibleDirectory = UpgradeStateDirectory / $"ansible-{Run.Report.Id}",
     };
 
     /// <summary>Whether this run upgrades the agents; the two conditions below print why not as the skip reason.</summary>
@@ -63,7 +69,8 @@ partial class Build
             // The hosts first: a missing hosts file fails before the deployment is resolved or any host is touched.
             var hosts = Run.AgentHostsToUpgrade(AgentSettings);
             ResolveDeployment();
-            var settings = new AgentsSettings(AgentWaveSize, $"Fix the cause and rerun the agents alone with the same command plus {Advice.Flag(Setting.UpgradeAgents)}");
+            var settings = new AgentsSettings(AgentWaveSize, $"Fix the cause and rerun the agents alone with the same command plus {Advice.Flag(Setting.UpgradeAgents)}",
+                AgentEngine);
             await Run.UpgradeAgentsAsync(new AgentsInput(hosts, Run.TargetVersion, settings), Live, cancellationToken);
         });
 }

@@ -219,7 +219,8 @@ prepare_app_base() {
 }
 
 # A managed host: dropbear and its libraries, the libraries the agent binary needs (the binary itself
-# is installed per host by sandbox-up.sh, as the release asset), the systemctl/journalctl shims.
+# is installed per host by sandbox-up.sh, as the release asset), the systemctl/journalctl shims, and
+# python3 (what a real Linux host has and Ansible's modules need: --agent-engine Ansible).
 prepare_agent_host() {
   local rootfs="$1/rootfs" source="$IMAGE_DIR/agent-host" openssl=()
   mkdir -p "$rootfs/usr/sbin" "$rootfs/usr/bin" "$rootfs/usr/local/sbin"
@@ -229,6 +230,22 @@ prepare_agent_host() {
   mapfile -t openssl < <(openssl_libraries)
   cp -L --parents "${openssl[@]}" "$rootfs/"
   copy_libraries "$rootfs" /usr/sbin/dropbear "$SANDBOX_BINARY" "${openssl[@]}"
+  prepare_agent_host_python "$rootfs"
+}
+
+# Debian's python3 (installed with ansible-core) and its standard library, without what a module never imports
+# (tests, IDLE, Tk, ensurepip, lib2to3, caches): about a third of its size.
+prepare_agent_host_python() {
+  local rootfs="$1" python_modules=()
+  [[ -x /usr/bin/python3.11 ]] || die "/usr/bin/python3.11 is missing (it comes with ansible-core: run scripts/test-env.sh)"
+  cp /usr/bin/python3.11 "$rootfs/usr/bin/"
+  ln -sf python3.11 "$rootfs/usr/bin/python3"
+  (cd / && find usr/lib/python3.11 \( -name __pycache__ -o -name test -o -name tests -o -name idlelib -o -name tkinter \
+      -o -name turtledemo -o -name ensurepip -o -name lib2to3 -o -name pydoc_data -o -name config-3.11-x86_64-linux-gnu \
+      -o -name dist-packages -o -name site-packages \) -prune -o -type f -print) \
+    | tar -C / --no-recursion -cf - --files-from=- | tar -C "$rootfs" -xf -
+  mapfile -t python_modules < <(find /usr/lib/python3.11/lib-dynload -name '*.so')
+  copy_libraries "$rootfs" /usr/bin/python3.11 "${python_modules[@]}"
 }
 
 # --- the stand-in binary ----------------------------------------------------------------------------
@@ -376,8 +393,8 @@ wait_for_image_jobs() {
 build_agent_host_image() {
   local hash
   hash="$( { hash_paths "$IMAGE_DIR/agent-host"; declare -f prepare_agent_host copy_libraries openssl_libraries;
-    ldd "$SANDBOX_BINARY" | awk '{ print $1 }' | sort; package_version dropbear-bin; package_version libc6
-    package_version libssl3; echo "$BUSYBOX_IMAGE"; } | hash_text)"
+    declare -f prepare_agent_host_python; ldd "$SANDBOX_BINARY" | awk '{ print $1 }' | sort; package_version dropbear-bin
+    package_version libc6; package_version libssl3; package_version libpython3.11-stdlib; echo "$BUSYBOX_IMAGE"; } | hash_text)"
   ensure_image "$AGENT_HOST_IMAGE" "$hash" prepare_agent_host "$IMAGE_DIR/agent-host/Dockerfile" \
     --build-arg "BASE_IMAGE=$BUSYBOX_IMAGE"
 }

@@ -13,9 +13,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # postgresql-15 / redis-server: binaries copied into the sandbox's db and redis images (and a host
 # PostgreSQL for tests); curl: readiness probes; dropbear-bin: the agent hosts' SSH server (copied into
 # their image; dropbearkey makes their host keys); openssh-client: ssh-keygen for the agents' client key;
-# sudo: the agent commands' "sudo": true form, run for real through a local shell.
+# sudo: the agent commands' "sudo": true form, run for real through a local shell; ansible-core: the Agents step's
+# second engine (--agent-engine Ansible), bookworm's 2.14 without the collections of the `ansible` package (its python3
+# is also copied into the agent hosts' image, as the interpreter Ansible's modules need on a managed host).
 REQUIRED_PACKAGES=(docker.io docker-registry docker-compose postgresql-15 postgresql-client-15 redis-server curl jq iproute2
-  dropbear-bin openssh-client sudo)
+  dropbear-bin openssh-client sudo ansible-core)
 # Compose v2: bookworm has no v2 package; trixie's docker-compose is the v2 CLI plugin alone (a static binary needing
 # only libc6 >= 2.34). This version exactly: the suite's expectations (container names, messages) are its own.
 COMPOSE_V2_PACKAGE_VERSION="2.26.1-4"

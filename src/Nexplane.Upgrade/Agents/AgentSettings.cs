@@ -23,6 +23,12 @@ public sealed record AgentSettings
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>What moves the hosts: the built-in SSH rollout, or ansible-playbook.</summary>
+    public AgentEngine Engine { get; init; } = AgentEngine.Ssh;
+
+    /// <summary>Where the Ansible engine writes (and keeps, beside the run's report) its playbook, inventory and results.</summary>
+    public string AnsibleDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "nexplane-ansible");
+
     /// <summary>Where verified agent binaries are kept between Preflight and the agent step.</summary>
     public string BinaryCacheDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "nexplane-agent-binaries");
 }

@@ -71,6 +71,9 @@ public sealed class UpgradeJournal
     /// <summary>Agent hosts the Agents step upgraded (host name -> the version registered before), for a later Rollback.</summary>
     public Dictionary<string, string?> UpgradedAgents { get; init; } = [];
 
+    /// <summary>What moved <see cref="UpgradedAgents"/>: their rollback goes through the same engine.</summary>
+    public Agents.AgentEngine AgentEngine { get; set; } = Agents.AgentEngine.Ssh;
+
     /// <summary>The backup is taken after Stop (--backup-after-stop), which changes the order of the steps.</summary>
     public bool BackupAfterStop { get; set; }
 

@@ -27,6 +27,8 @@ public sealed partial class UpgradeRun
         // A later rollback of this upgrade puts these hosts' old binaries back.
         foreach (var moved in result.Moved)
             Journal.UpgradedAgents[moved.Host] = moved.FromVersion;
+        if (result.Moved.Any())
+            Journal.AgentEngine = result.Engine;
         Journal.Save();
     }
 }

@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Agents.Ansible;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Releases;
 
@@ -42,6 +43,19 @@ public sealed partial class LiveDeployment
 
     public Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken) =>
         AgentUpgrader(token).RollBackAsync(host, oldVersion, newVersion, cancellationToken);
+
+    public Task<IReadOnlyList<AgentHostOutcome>> UpgradeAgentsWithAnsibleAsync(IReadOnlyList<AgentHost> hosts, IReadOnlyDictionary<AgentPlatform, AgentBinary> binaries,
+        NexplaneVersion target, int waveSize, string token, CancellationToken cancellationToken) =>
+        AnsibleEngine().UpgradeAsync(hosts, binaries, target.ToString(), waveSize, token, cancellationToken);
+
+    public Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsWithAnsibleAsync(IReadOnlyList<(AgentHost Host, string? OldVersion)> hosts, string newVersion,
+        string token, CancellationToken cancellationToken) =>
+        AnsibleEngine().RollBackAsync(hosts, newVersion, token, cancellationToken);
+
+    /// <summary>The Ansible engine (Agents/Ansible), writing its files beside the run's report.</summary>
+    AnsibleAgentEngine AnsibleEngine() =>
+        new(commands, new AnsibleEngineSettings(deployment.ApiUrl, settings.Agents.RegistrationTimeout, settings.Agents.AnsibleDirectory,
+            settings.Agents.SshKeyPassphrase), Line);
 
     /// <summary>Upgrades or rolls back one agent host at a time, confirming each through the control plane's agent list.</summary>
     AgentHostUpgrader AgentUpgrader(string token) =>

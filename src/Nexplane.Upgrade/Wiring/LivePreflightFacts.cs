@@ -114,12 +114,19 @@ public sealed class LivePreflightFacts(HttpClient http, ICommandRunner commands,
         }
     }
 
-    public Task<AgentPreflightResult> CheckAgentHostsAsync(AgentSettings agents, ReleaseSettings releases, string hostsFile, NexplaneVersion target,
+    public async Task<AgentPreflightResult> CheckAgentHostsAsync(AgentSettings agents, ReleaseSettings releases, string hostsFile, NexplaneVersion target,
         CancellationToken cancellationToken)
     {
         var downloader = new AgentBinaryDownloader(releases.GitHub(advice), agents.BinaryCacheDirectory);
-        return new AgentPreflight(AgentHostShells.Connector(agents.SshKeyPassphrase, agents.ConnectTimeout, commands, advice), downloader.GetAsync)
+        var result = await new AgentPreflight(AgentHostShells.Connector(agents.SshKeyPassphrase, agents.ConnectTimeout, commands, advice), downloader.GetAsync)
             .RunAsync(hostsFile, target, cancellationToken);
+        if (agents.Engine != AgentEngine.Ansible)
+            return result;
+        // The engine itself: a missing ansible-playbook must stop the upgrade here, not after the control plane moved.
+        var notices = new List<string>(result.Notices);
+        var problems = await Agents.Ansible.AnsibleReadiness.ProblemsAsync(commands, agents.SshKeyPassphrase, cancellationToken,
+            version => notices.Add($"Agents through Ansible: {version}"));
+        return result with { Problems = [.. result.Problems, .. problems], Notices = notices };
     }
 
     public async Task<IReadOnlyList<RegistryAnswer>> FindImagesAsync(IReadOnlyList<ImageReference> images, CancellationToken cancellationToken)

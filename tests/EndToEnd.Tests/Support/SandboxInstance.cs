@@ -9,7 +9,7 @@ namespace EndToEnd.Tests.Support;
 /// Instance numbers are handed out per test class or per shared collection; 0 is the developers' sandbox and never
 /// used by tests. Allocation: 11-19 Preflight, 21-29 upgrade steps, 31-39 rollback (36 shared by the runbook-shape
 /// classes of one or two tests: failures before the downtime, Ctrl+C, database newer than the code, notifications),
-/// 41-49 database, 51-59 sandbox (agent hosts), 60-69 the real-shaped sandbox (<c>--shape real</c>; 60-61 its shape
+/// 41-49 database (44: the Ansible agent engine), 51-59 sandbox (agent hosts), 60-69 the real-shaped sandbox (<c>--shape real</c>; 60-61 its shape
 /// tests, 63 shared by every real-shape upgrade, rollback, dry-run and rehearsal test), 70 rehearsals on the runbook
 /// shape, 72-73 benchmarks/rehearsal.sh, 75 the rollback without a restore, 80 dry run and CI output, 85 the hang-up,
 /// 87 the compose v1 lane.

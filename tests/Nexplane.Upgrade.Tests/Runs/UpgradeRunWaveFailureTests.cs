@@ -129,5 +129,10 @@ public sealed class UpgradeRunWaveFailureTests : IAsyncLifetime
                 new AgentUpgradeTimings { RegistrationTimeout = TimeSpan.FromSeconds(10), PollInterval = TimeSpan.FromMilliseconds(10) }, _ => { });
             return upgrader.UpgradeAsync(host, binary, cancellationToken);
         }
+
+        public Task<IReadOnlyList<AgentHostOutcome>> UpgradeAgentsWithAnsibleAsync(IReadOnlyList<AgentHost> hosts,
+            IReadOnlyDictionary<AgentPlatform, AgentBinary> binaries, Nexplane.Upgrade.Releases.NexplaneVersion target, int waveSize, string token,
+            CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("this fleet is upgraded by the built-in engine only");
     }
 }

@@ -1,3 +1,5 @@
+using Nexplane.Upgrade.Agents;
+
 namespace Nexplane.Upgrade.Steps.Agents;
 
 /// <summary>
@@ -6,4 +8,5 @@ namespace Nexplane.Upgrade.Steps.Agents;
 /// </summary>
 /// <param name="WaveSize">Hosts upgraded at once after the canary.</param>
 /// <param name="RerunAdvice">How to rerun the agents alone, said when a host is left behind.</param>
-public sealed record AgentsSettings(int WaveSize, string RerunAdvice);
+/// <param name="Engine">What moves the hosts: the built-in SSH rollout (<see cref="AgentRollout"/>), or ansible-playbook.</param>
+public sealed record AgentsSettings(int WaveSize, string RerunAdvice, AgentEngine Engine = AgentEngine.Ssh);

@@ -16,6 +16,9 @@ public sealed record AgentsInput(IReadOnlyList<AgentHost> Hosts, NexplaneVersion
 /// <summary>What the Agents step leaves for the run's record: each host's outcome, in the rollout's order.</summary>
 public sealed record AgentsResult(IReadOnlyList<AgentHostOutcome> Outcomes)
 {
+    /// <summary>What moved the hosts: a rollback of the upgrade puts them back through the same engine.</summary>
+    public AgentEngine Engine { get; init; } = AgentEngine.Ssh;
+
     /// <summary>The hosts this step moved to the new version: a rollback of the upgrade puts their old binaries back.</summary>
     public IEnumerable<AgentHostOutcome> Moved => Outcomes.Where(o => o.Result == AgentHostResult.Upgraded);
 
@@ -57,11 +60,14 @@ public sealed class AgentsStep(IRunOutput output)
         if (!login.Passed || token is null)
             throw new InvalidOperationException($"The agent step confirms each agent through the control plane, but the login failed: {login.Detail}. No agent host was touched.");
 
-        output.Information("Agents: upgrading {Count} host(s) to {Version}, canary first, then waves of {WaveSize}",
-            hosts.Count, target.ToString(), input.Settings.WaveSize);
-        var result = new AgentsResult(await new AgentRollout((host, cancellation) => agents.UpgradeAgentAsync(host, binaries[host.Platform], token, cancellation),
-                output.Line, output.Progress)
-            .RunAsync(hosts, input.Settings.WaveSize, cancellationToken));
+        output.Information("Agents: upgrading {Count} host(s) to {Version}, canary first, then waves of {WaveSize}{Engine:l}",
+            hosts.Count, target.ToString(), input.Settings.WaveSize, input.Settings.Engine == AgentEngine.Ansible ? ", through Ansible" : "");
+        var outcomes = input.Settings.Engine == AgentEngine.Ansible
+            ? await UpgradeWithAnsibleAsync(input, agents, binaries, token, cancellationToken)
+            : await new AgentRollout((host, cancellation) => agents.UpgradeAgentAsync(host, binaries[host.Platform], token, cancellation),
+                    output.Line, output.Progress)
+                .RunAsync(hosts, input.Settings.WaveSize, cancellationToken);
+        var result = new AgentsResult(outcomes) { Engine = input.Settings.Engine };
         keep(result);
         output.Summary("Agents", string.Join(", ", result.Outcomes.GroupBy(o => o.Result).Select(g => $"{g.Count()} {g.Key}")));
 
@@ -73,5 +79,17 @@ public sealed class AgentsStep(IRunOutput output)
                 $"(older agents keep working against it). {input.Settings.RerunAdvice}, " +
                 "or upgrade these hosts by hand:" + Environment.NewLine + string.Join(Environment.NewLine, failed.Select(o => "  " + o)));
         return result;
+    }
+
+    /// <summary>ansible-playbook runs the canary and the batches; each host's outcome is said as the built-in rollout says it.</summary>
+    async Task<IReadOnlyList<AgentHostOutcome>> UpgradeWithAnsibleAsync(AgentsInput input, IAgentHosts agents,
+        IReadOnlyDictionary<AgentPlatform, AgentBinary> binaries, string token, CancellationToken cancellationToken)
+    {
+        using var shown = output.Progress.Start("Agents (Ansible)", Progress.ProgressUnit.Hosts, input.Hosts.Count);
+        var outcomes = await agents.UpgradeAgentsWithAnsibleAsync(input.Hosts, binaries, input.Target, input.Settings.WaveSize, token, cancellationToken);
+        shown.Report(outcomes.Count(o => o.Result != AgentHostResult.NotAttempted));
+        foreach (var outcome in outcomes)
+            output.Line($"  {outcome.Host}: {outcome.Result}, {outcome.Detail} ({outcome.Seconds:0.0} s)");
+        return outcomes;
     }
 }

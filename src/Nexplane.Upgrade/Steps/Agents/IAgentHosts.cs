@@ -12,4 +12,11 @@ public interface IAgentHosts : IControlPlane
 
     /// <summary>Replaces one host's binary (keeping the old one) and waits for it to register on the new version.</summary>
     Task<AgentHostOutcome> UpgradeAgentAsync(AgentHost host, AgentBinary binary, string token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The whole rollout through ansible-playbook (<c>--agent-engine Ansible</c>): canary, then batches of
+    /// <paramref name="waveSize"/>, stopping at the first failed host; each host's outcome, in rollout order.
+    /// </summary>
+    Task<IReadOnlyList<AgentHostOutcome>> UpgradeAgentsWithAnsibleAsync(IReadOnlyList<AgentHost> hosts, IReadOnlyDictionary<AgentPlatform, AgentBinary> binaries,
+        Releases.NexplaneVersion target, int waveSize, string token, CancellationToken cancellationToken);
 }

@@ -15,9 +15,10 @@ public sealed class AgentRollback(IRunOutput output)
     /// <param name="movedAgents">Host name -> the version it ran before the upgrade, as the journal records them.</param>
     /// <param name="newVersion">The version the upgrade installed.</param>
     /// <param name="registeredBefore">What each agent registered before the rollback changed anything; null or empty when unknown.</param>
+    /// <param name="engine">What moved the hosts (the journal says): they go back through the same engine.</param>
     public async Task<IReadOnlyList<AgentHostOutcome>> RollBackAsync(IReadOnlyDictionary<string, string?> movedAgents, string newVersion,
         RollbackSettings settings, IRollbackDeployment deployment, IReadOnlyDictionary<string, string?>? registeredBefore,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, AgentEngine engine = AgentEngine.Ssh)
     {
         var file = settings.AgentHostsFile;
         IReadOnlyList<AgentHost> named = [];
@@ -48,7 +49,9 @@ public sealed class AgentRollback(IRunOutput output)
                     $"not touched: each host is confirmed through the control plane, but the login failed ({login.Detail}). {AgentHostUpgrader.ManualRecovery(host)}", 0)));
                 return outcomes;
             }
-            output.Information("Agents: putting the old binary back on {Count} host(s) this upgrade moved to {Version}", reachable.Length, newVersion);
+            output.Information("Agents: putting the old binary back on {Count} host(s) this upgrade moved to {Version}{Engine:l}", reachable.Length, newVersion,
+                engine == AgentEngine.Ansible ? ", through Ansible" : "");
+            var throughAnsible = new List<(AgentHost Host, string? OldVersion)>();
             foreach (var host in reachable)
             {
                 // The kept .old binary is from before this upgrade: it goes back only while the host still runs what the upgrade installed.
@@ -56,9 +59,13 @@ public sealed class AgentRollback(IRunOutput output)
                     outcomes.Add(new AgentHostOutcome(host.Name, AgentHostResult.NeedsHuman, newVersion, movedAgents[host.Name],
                         $"not touched: it registers {now} now, not the {newVersion} this upgrade installed, so it changed since and its kept .old " +
                         $"binary may not be what it should run. {AgentHostUpgrader.ManualRecovery(host)}", 0));
+                else if (engine == AgentEngine.Ansible)
+                    throughAnsible.Add((host, movedAgents[host.Name]));
                 else
                     outcomes.Add(await deployment.RollBackAgentAsync(host, movedAgents[host.Name], newVersion, token, cancellationToken));
             }
+            if (throughAnsible.Count > 0)
+                outcomes.AddRange(await deployment.RollBackAgentsWithAnsibleAsync(throughAnsible, newVersion, token, cancellationToken));
         }
         return outcomes;
     }

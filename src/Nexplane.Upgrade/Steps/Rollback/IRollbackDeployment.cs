@@ -31,4 +31,8 @@ public interface IRollbackDeployment : IAppStop, IControlPlane, IDeploymentVerif
 
     /// <summary>Puts the kept old binary back on one agent host and waits for it to register on <paramref name="oldVersion"/>.</summary>
     Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken);
+
+    /// <summary>Puts the kept old binaries back through ansible-playbook (hosts an upgrade moved with <c>--agent-engine Ansible</c>), one host at a time.</summary>
+    Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsWithAnsibleAsync(IReadOnlyList<(AgentHost Host, string? OldVersion)> hosts, string newVersion, string token,
+        CancellationToken cancellationToken);
 }

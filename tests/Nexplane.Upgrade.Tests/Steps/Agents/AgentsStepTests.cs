@@ -52,6 +52,24 @@ public sealed class AgentsStepTests : IDisposable
     }
 
     [Fact]
+    public async Task The_Ansible_engine_runs_the_whole_rollout_once_and_its_outcomes_are_kept_with_the_engine()
+    {
+        var agents = new RecordedAgentHosts([], "web-02");
+        var input = Input("web-01", "web-02", "web-03") with { Settings = Settings with { Engine = AgentEngine.Ansible } };
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(input, agents));
+
+        Assert.Equal(["ansible-playbook web-01, web-02, web-03 in batches of 5"], agents.Calls.Where(c => c != "list agents"));
+        Assert.Contains("  web-02: RolledBack (done)", exception.Message);
+        var kept = Assert.Single(_kept);
+        Assert.Equal(AgentEngine.Ansible, kept.Engine);
+        Assert.Equal(["web-01"], kept.Moved.Select(o => o.Host));
+        Assert.Equal(["web-02", "web-03"], kept.LeftBehind.Select(o => o.Host));
+        Assert.Contains("INF Agents: upgrading 3 host(s) to 0.4.0, canary first, then waves of 5, through Ansible", _output.Lines);
+        Assert.Contains("INF   web-02: RolledBack, done (0.0 s)", _output.Lines);
+    }
+
+    [Fact]
     public async Task A_failed_login_touches_no_host()
     {
         var agents = new RecordedAgentHosts([]) { LoginPasses = false };

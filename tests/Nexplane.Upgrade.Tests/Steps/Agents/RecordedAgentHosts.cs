@@ -47,4 +47,18 @@ sealed class RecordedAgentHosts(IReadOnlyList<RegisteredAgent> registered, param
         var result = failingHosts.Contains(host.Name) ? AgentHostResult.NotChanged : AgentHostResult.Upgraded;
         return Task.FromResult(new AgentHostOutcome(host.Name, result, "0.3.0", binary.Version, "done", 0));
     }
+
+    public Task<IReadOnlyList<AgentHostOutcome>> UpgradeAgentsWithAnsibleAsync(IReadOnlyList<AgentHost> hosts, IReadOnlyDictionary<AgentPlatform, AgentBinary> binaries,
+        Nexplane.Upgrade.Releases.NexplaneVersion target, int waveSize, string token, CancellationToken cancellationToken)
+    {
+        lock (Calls)
+            Calls.Add($"ansible-playbook {string.Join(", ", hosts.Select(h => h.Name))} in batches of {waveSize}");
+        // As the playbook ends: a failing host is rolled back and the hosts after it are never reached.
+        var failedAt = hosts.Select((host, index) => (host, index)).FirstOrDefault(h => failingHosts.Contains(h.host.Name), (null!, hosts.Count)).index;
+        return Task.FromResult<IReadOnlyList<AgentHostOutcome>>(hosts.Select((host, index) => index < failedAt
+            ? new AgentHostOutcome(host.Name, AgentHostResult.Upgraded, "0.3.0", target.ToString(), "done", 0)
+            : index == failedAt
+                ? new AgentHostOutcome(host.Name, AgentHostResult.RolledBack, "0.3.0", target.ToString(), "done", 0)
+                : new AgentHostOutcome(host.Name, AgentHostResult.NotAttempted, null, null, "not attempted", 0)).ToArray());
+    }
 }

@@ -110,6 +110,14 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
             : (new VerificationGate("login", false, "401 Unauthorized"), null));
     }
 
+    public Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsWithAnsibleAsync(IReadOnlyList<(AgentHost Host, string? OldVersion)> hosts, string newVersion,
+        string token, CancellationToken cancellationToken)
+    {
+        Calls.Add($"ansible-playbook rollback of {string.Join(", ", hosts.Select(h => $"{h.Host.Name} to {h.OldVersion}"))}");
+        return Task.FromResult<IReadOnlyList<AgentHostOutcome>>(hosts.Select(h =>
+            new AgentHostOutcome(h.Host.Name, AgentHostResult.RolledBack, newVersion, h.OldVersion, "registered again", 0)).ToArray());
+    }
+
     public Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken)
     {
         Calls.Add($"roll back agent {host.Name} to {oldVersion}");

@@ -117,6 +117,21 @@ public sealed class RollbackStepTests : IDisposable
     }
 
     [Fact]
+    public async Task Agents_an_upgrade_moved_through_Ansible_go_back_through_Ansible_in_one_playbook_run()
+    {
+        var journal = JournalOf(RunbookTable.Steps.ToArray());
+        journal.UpgradedAgents["agent-1"] = "0.2.0";
+        journal.UpgradedAgents["agent-2"] = "0.2.0";
+        journal.AgentEngine = AgentEngine.Ansible;
+
+        var result = await RollBackAsync(journal, null, Settings with { AgentHostsFile = AgentHostsFile("agent-1", "agent-2") });
+
+        Assert.Equal("ansible-playbook rollback of agent-1 to 0.2.0, agent-2 to 0.2.0", _deployment.Calls[^1]);
+        Assert.DoesNotContain(_deployment.Calls, call => call.StartsWith("roll back agent ", StringComparison.Ordinal));
+        Assert.Equal("rolled back and healthy on 0.2.0, agents 2/2 back on their previous version", result.Outcome);
+    }
+
+    [Fact]
     public async Task A_moved_agent_that_registers_another_version_now_keeps_it_and_is_left_to_a_human()
     {
         var journal = JournalOf(RunbookTable.Steps.ToArray());

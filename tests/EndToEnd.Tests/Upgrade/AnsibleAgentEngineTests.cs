@@ -1,0 +1,147 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EndToEnd.Tests.Support;
+
+namespace EndToEnd.Tests.Upgrade;
+
+/// <summary>
+/// A sandbox on 0.3.0 whose second agent host cannot start the 0.4.0 agent, upgraded to 0.4.0 with
+/// <c>--agent-engine Ansible --agent-wave-size 1</c> (canary, then one host per batch): the canary is upgraded, the
+/// failing host is rolled back inside its batch, the third host's batch never starts. With the cause fixed, the agents
+/// alone are run again through Ansible and all three end on 0.4.0. One fixture, two tool runs, to keep CI short.
+/// </summary>
+public sealed class AnsibleAgentEngineSandbox : IAsyncLifetime
+{
+    public SandboxInstance Sandbox { get; } = new(44);
+    public string Canary => Sandbox.AgentHosts[0];
+    public string Failing => Sandbox.AgentHosts[1];
+    public string NextBatch => Sandbox.AgentHosts[2];
+    public BuildScriptResult Upgrade { get; private set; } = new(-1, "");
+    public BuildScriptResult Rerun { get; private set; } = new(-1, "");
+    public IReadOnlyDictionary<string, string?> HashesBefore { get; private set; } = new Dictionary<string, string?>();
+
+    /// <summary>Each host's binary, .old and .new, and its registered version, right after the failed upgrade.</summary>
+    public IReadOnlyDictionary<string, (string? Binary, string? Old, string? New, string? Registered, string Active)> AfterUpgrade { get; private set; } =
+        new Dictionary<string, (string?, string?, string?, string?, string)>();
+
+    public async Task InitializeAsync()
+    {
+        UpgradeRun.ForgetJournalsOf(Sandbox);
+        await Sandbox.StartFreshAsync("0.3.0");
+        await AgentHostProbe.ExecAsync(Failing, "echo NEXPLANE_AGENT_FAIL_RELEASE=0.4.0 >> /etc/nexplane/agent.env");
+        HashesBefore = await HashesAsync("/usr/local/bin/nexplane-agent");
+        Upgrade = await UpgradeRun.RunAsync(Sandbox, "0.4.0", "--agent-engine", "Ansible", "--agent-wave-size", "1", "--agent-registration-timeout", "5s");
+
+        var registered = await AgentHostProbe.RegisteredVersionsAsync(Sandbox);
+        var after = new Dictionary<string, (string?, string?, string?, string?, string)>();
+        foreach (var host in Sandbox.AgentHosts)
+            after[host] = (await AgentHostProbe.FileHashAsync(host, "/usr/local/bin/nexplane-agent"),
+                await AgentHostProbe.FileHashAsync(host, "/usr/local/bin/nexplane-agent.old"),
+                await AgentHostProbe.FileHashAsync(host, "/usr/local/bin/nexplane-agent.new"),
+                registered.GetValueOrDefault(host), (await AgentHostProbe.ExecAsync(host, "systemctl is-active nexplane-agent || true")).Trim());
+        AfterUpgrade = after;
+
+        await AgentHostProbe.ExecAsync(Failing, "sed -i '/NEXPLANE_AGENT_FAIL_RELEASE/d' /etc/nexplane/agent.env");
+        Rerun = await BuildScript.RunAsync(["Agents", "--skip", "--upgrade-agents", "--no-logo", "--version", "0.4.0", .. Sandbox.ToolArguments,
+            "--agent-engine", "Ansible"], timeout: TimeSpan.FromMinutes(5));
+    }
+
+    async Task<IReadOnlyDictionary<string, string?>> HashesAsync(string path)
+    {
+        var hashes = new Dictionary<string, string?>();
+        foreach (var host in Sandbox.AgentHosts)
+            hashes[host] = await AgentHostProbe.FileHashAsync(host, path);
+        return hashes;
+    }
+
+    public Task DisposeAsync() => Sandbox.RemoveAsync();
+}
+
+public sealed partial class AnsibleAgentEngineTests(AnsibleAgentEngineSandbox fixture) : IClassFixture<AnsibleAgentEngineSandbox>
+{
+    readonly SandboxInstance _sandbox = fixture.Sandbox;
+
+    [Fact]
+    public void The_upgrade_fails_on_the_agents_and_names_the_rolled_back_host_and_the_one_not_attempted()
+    {
+        var output = fixture.Upgrade.Output;
+        Assert.True(fixture.Upgrade.ExitCode == 255, fixture.Upgrade.ToString());
+        Assert.Matches(@"Verify\s+Succeeded", output);
+        Assert.Matches(@"Agents\s+Failed", output);
+        Assert.Contains("through Ansible", output);
+        Assert.Contains($"but 2 of 3 agent host(s) are NOT on 0.4.0: {fixture.Failing} rolled back, 1 not attempted", output);
+        // Why the new agent failed, from the host's own log, as the built-in engine prints it.
+        Assert.Contains("startup failed on this host", output);
+    }
+
+    [Fact]
+    public async Task The_canary_moved_the_failing_host_was_rolled_back_and_the_next_batch_never_started()
+    {
+        var published040 = await AgentHostProbe.PublishedHashAsync(_sandbox, "0.4.0");
+        var published030 = await AgentHostProbe.PublishedHashAsync(_sandbox, "0.3.0");
+        var canary = fixture.AfterUpgrade[fixture.Canary];
+        Assert.Equal((published040, published030, null, "0.4.0", "active"), canary);
+        var failing = fixture.AfterUpgrade[fixture.Failing];
+        Assert.Equal((fixture.HashesBefore[fixture.Failing], published030, null, "0.3.0", "active"), failing);
+        var untouched = fixture.AfterUpgrade[fixture.NextBatch];
+        Assert.Equal((fixture.HashesBefore[fixture.NextBatch], null, null, "0.3.0", "active"), untouched);
+
+        using var report = UpgradeRun.ReadReport(fixture.Upgrade);
+        var results = report.RootElement.GetProperty("agents").EnumerateArray()
+            .ToDictionary(a => a.GetProperty("host").GetString()!, a => a.GetProperty("result").GetString());
+        Assert.Equal("Upgraded", results[fixture.Canary]);
+        Assert.Equal("RolledBack", results[fixture.Failing]);
+        Assert.Equal("NotAttempted", results[fixture.NextBatch]);
+    }
+
+    [Fact]
+    public void The_journal_keeps_the_moved_host_and_the_engine_for_a_rollback()
+    {
+        using var report = UpgradeRun.ReadReport(fixture.Upgrade);
+        var id = report.RootElement.GetProperty("id").GetString();
+        using var journal = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "upgrade", $"{id}.json")));
+        Assert.Equal("Ansible", journal.RootElement.GetProperty("agent_engine").GetString());
+        Assert.Equal([fixture.Canary], journal.RootElement.GetProperty("upgraded_agents").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void The_playbook_and_inventory_are_kept_beside_the_report_without_a_secret()
+    {
+        var match = KeptDirectory().Match(fixture.Upgrade.Output);
+        Assert.True(match.Success, fixture.Upgrade.ToString());
+        var directory = match.Groups["directory"].Value;
+        Assert.StartsWith(Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "upgrade", "ansible-"), directory);
+        foreach (var file in new[] { "upgrade-agents.yml", "inventory.yml", "ansible.cfg", "known_hosts" })
+            Assert.True(File.Exists(Path.Combine(directory, "upgrade", file)), file);
+        // Each host's own result, as Ansible's tree callback wrote it: the third host's batch never ran.
+        Assert.Equal([fixture.Canary, fixture.Failing], Directory.GetFiles(Path.Combine(directory, "upgrade", "results")).Select(Path.GetFileName).Order());
+        var password = File.ReadLines(_sandbox.EnvFile).First(l => l.StartsWith("NEXPLANE_ADMIN_PASSWORD=", StringComparison.Ordinal)).Split('=', 2)[1];
+        foreach (var file in Directory.GetFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain(password, text);
+            // A login token is a JWT: base64 of '{"' opens it.
+            Assert.DoesNotContain("eyJ", text);
+        }
+        Assert.DoesNotContain("eyJ", fixture.Upgrade.Output);
+    }
+
+    [Fact]
+    public async Task The_agents_run_again_through_Ansible_end_with_all_three_hosts_on_0_4_0()
+    {
+        Assert.True(fixture.Rerun.ExitCode == 0, fixture.Rerun.ToString());
+        var registered = await AgentHostProbe.RegisteredVersionsAsync(_sandbox);
+        var published040 = await AgentHostProbe.PublishedHashAsync(_sandbox, "0.4.0");
+        foreach (var host in _sandbox.AgentHosts)
+        {
+            Assert.Equal("0.4.0", registered[host]);
+            Assert.Equal(published040, await AgentHostProbe.FileHashAsync(host, "/usr/local/bin/nexplane-agent"));
+        }
+        Assert.Contains($"{fixture.Canary}: AlreadyCurrent", fixture.Rerun.Output);
+        Assert.Contains($"{fixture.Failing}: Upgraded", fixture.Rerun.Output);
+        Assert.Contains($"{fixture.NextBatch}: Upgraded", fixture.Rerun.Output);
+    }
+
+    [GeneratedRegex(@"ansible-playbook upgrade-agents\.yml in (?<directory>\S+)/upgrade:")]
+    private static partial Regex KeptDirectory();
+}
