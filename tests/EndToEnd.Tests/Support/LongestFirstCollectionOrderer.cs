@@ -23,7 +23,8 @@ public sealed class LongestFirstCollectionOrderer : ITestCollectionOrderer
     static readonly Type[] LongestFirst =
     [
         typeof(RealShapeDeploymentCollection),     // 374 s, eight classes on instance 63
-        typeof(SharedRunbookDeploymentCollection), // 229 s, six classes on instance 36
+        typeof(SharedRunbookDeploymentCollection), // 229 s, six classes on instance 36 (+ RequiredStopsTests, about 170 s, since 2026-12-07)
+        typeof(AnsibleAgentEngineTests),           // about 170 s (a fresh sandbox, two tool runs through Ansible)
         typeof(Rehearsal.RehearsalTests),          // 138 s
         typeof(ComposeV1LaneTests),                // 104 s
         typeof(HangUpDuringUpgradeTests),          // 100 s
