@@ -27,16 +27,26 @@ public sealed partial class UpgradeRun
 
         var input = new StartBackendInput(services, TagPins(services), Path.Combine(stateDirectory, $"migration-output-{Report.Id}.log"),
             Report.DowntimeStartedAt) { BeforeFileWrite = BeforeDeploymentFileWrite };
-        if (Record.PassedStops.LastOrDefault() is { } lastStop)
+        var lastStop = Record.PassedStops.LastOrDefault();
+        if (lastStop is not null)
             output.Information("Hop {From} -> {To}, the target: {Services} start on {To}", lastStop.Version, TargetVersion.ToString(), string.Join(", ", services));
-        var outcome = await MigrateOrThrowAsync(step, input, deployment, cancellationToken);
-        // The head the log reported is what VerifyMigrations checks alembic_version against. It is null when nothing
-        // was pending (the log names no revision): VerifyMigrations then has only the database to go on. A resumed
-        // run reads the backend's log from its start again: the record counts each migration once.
-        Record.Append(new MigrationsReported(outcome.Migrations.Select(m => m.ToString()).ToArray(), outcome.Head));
-        Record.Append(new BackendAnswered { At = await step.WaitUntilHealthyAsync(input, deployment, cancellationToken) });
-        SayDowntimeByHop();
-        await step.ConfirmStableAsync(input, outcome, deployment, cancellationToken);
+        MigrationOutcome outcome;
+        try
+        {
+            outcome = await MigrateOrThrowAsync(step, input, deployment, cancellationToken);
+            // The head the log reported is what VerifyMigrations checks alembic_version against. It is null when nothing
+            // was pending (the log names no revision): VerifyMigrations then has only the database to go on. A resumed
+            // run reads the backend's log from its start again: the record counts each migration once.
+            Record.Append(new MigrationsReported(outcome.Migrations.Select(m => m.ToString()).ToArray(), outcome.Head));
+            Record.Append(new BackendAnswered { At = await step.WaitUntilHealthyAsync(input, deployment, cancellationToken) });
+            SayDowntimeByHop();
+            await step.ConfirmStableAsync(input, outcome, deployment, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException && lastStop is not null)
+        {
+            HopFailed(lastStop.Version, TargetVersion.ToString());
+            throw;
+        }
         if (Record.PassedStops.Count > 0)
             output.Summary("Migrations", $"{Record.Migrations.Count} over {Record.PassedStops.Count + 1} hops, head {Record.HeadFromLogs ?? "unchanged"}");
     }
@@ -63,11 +73,17 @@ public sealed partial class UpgradeRun
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            output.Error("The hop {From} -> {Stop} failed; the whole upgrade is rolled back to {Start}, never left at a version on the way",
-                from, stop.Version.ToString(), Preflight?.Current?.ToString() ?? "the version it started from");
-            Report.NextSteps.Add($"The upgrade failed at the hop {from} -> {stop.Version} of {Preflight?.Path?.Route ?? "its path"}.");
+            HopFailed(from, stop.Version.ToString());
             throw;
         }
+    }
+
+    /// <summary>Which hop of a path through stops failed, said before the rollback returns the whole path to its start.</summary>
+    void HopFailed(string from, string to)
+    {
+        output.Error("The hop {From} -> {To} failed; the whole upgrade is rolled back to {Start}, never left at a version on the way",
+            from, to, Preflight?.Current?.ToString() ?? "the version it started from");
+        Report.NextSteps.Add($"The upgrade failed at the hop {from} -> {to} of {Preflight?.Path?.Route ?? "its path"}.");
     }
 
     /// <summary>Follows the migrations of one start to the backend's startup; a backend that did not start is recorded and thrown.</summary>

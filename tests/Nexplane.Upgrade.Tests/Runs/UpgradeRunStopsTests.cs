@@ -94,6 +94,21 @@ public sealed class UpgradeRunStopsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failure_of_the_targets_hop_after_a_stop_names_that_hop()
+    {
+        var run = NewRun();
+        var deployment = new RecordedBackendStart(file => file.EndsWith("-0.3.0.log")
+            ? new MigrationOutcome([Migration("003", "004")], "004", DateTimeOffset.UnixEpoch)
+            : throw new MigrationFailedException("the backend exited with code 1", file));
+
+        await Assert.ThrowsAsync<MigrationFailedException>(() =>
+            run.StartBackendAsync(["backend", "worker"], _directory, deployment, deployment, CancellationToken.None));
+
+        Assert.Contains(_output.Lines, line => line.StartsWith("ERR The hop 0.3.0 -> 0.4.0 failed; the whole upgrade is rolled back to 0.2.0"));
+        Assert.Contains(run.Report.NextSteps, step => step.Contains("failed at the hop 0.3.0 -> 0.4.0"));
+    }
+
+    [Fact]
     public async Task A_database_that_does_not_hold_the_stops_head_stops_the_path()
     {
         var run = NewRun();
