@@ -41,6 +41,9 @@ input_files() {
 # next run need not list again.
 build_is_stale() {
   [[ -f "$BUILD_STAMP" && -f "$BUILD_OUTPUT/_build.dll" ]] || return 0
+  # The usual case, nothing newer: one find that would stop at the first newer entry, and no sort behind it.
+  [[ -n "$(cd "$SCRIPT_DIR" && find "${BUILD_INPUTS[@]}" \( -name bin -o -name obj \) -prune -o -newer "$BUILD_STAMP" -print -quit 2>/dev/null)" ]] \
+    || return 1
   local newer
   newer=$(cd "$SCRIPT_DIR" && find "${BUILD_INPUTS[@]}" \( -name bin -o -name obj \) -prune -o -newer "$BUILD_STAMP" \
             -printf '%y\n' 2>/dev/null | sort -u)

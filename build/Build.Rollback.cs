@@ -39,7 +39,7 @@ partial class Build
     /// </summary>
     Target Rollback => _ => _
         .Description("Undoes an upgrade from its journal: old images, restored database, old version verified")
-        .TriggeredBy(RunbookTable.PastPointOfNoReturn.Select(TargetOf).ToArray())
+        .TriggeredBy(RunbookTable.PastPointOfNoReturnAs(TargetOf))
         .AssuredAfterFailure()
         .OnlyWhenDynamic(() => RollbackNeeded)
         // A skipped rollback must not take the outcome notice it triggers down with it (NUKE skips a skipped target's triggers).

@@ -47,13 +47,16 @@ partial class Build : NukeBuild
     /// <summary>The runbook's steps (<see cref="RunbookTable"/>). <see cref="Upgrade"/> runs them all; each can be run alone.</summary>
     Target Upgrade => _ => _
         .Description("Upgrades Nexplane to --version: the whole runbook, rolled back automatically on failure")
-        .DependsOn(RunbookTable.Steps.Select(TargetOf).ToArray());
+        .DependsOn(RunbookTable.StepsAs(TargetOf));
 
     /// <summary>The target of the step before <paramref name="step"/> in the runbook's table: what its target depends on.</summary>
     Target[] PreviousStep(RunbookStep step) => RunbookTable.Previous(step) is { } previous ? [TargetOf(previous)] : [];
 
     /// <summary>The target that performs a runbook step: NUKE's targets are properties named like the step.</summary>
     Target TargetOf(RunbookStep step) =>
-        (Target)typeof(Build).GetProperty(step.ToString(), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
-            .GetValue(this)!;
+        // Through a delegate, not PropertyInfo.GetValue: discovery has called the getter reflectively already, and a
+        // second reflective call has the runtime emit and JIT an invoke stub, ten of them on every start-up, --help
+        // included (benchmarks/startup.sh).
+        typeof(Build).GetProperty(step.ToString(), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .GetMethod!.CreateDelegate<Func<Target>>(this)();
 }

@@ -207,6 +207,46 @@ public class OutputTests
         Assert.False(File.Exists(Path.Combine(result.Root.TempDirectory, "build.log")));
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("Pack --plan")]
+    public void Help_and_plan_start_no_log_file_and_leave_the_last_runs_logs_as_they_were(string arguments)
+    {
+        using var root = new TestRoot();
+        TestBuild.Run<PackBuild>("Compile", root: root);
+        var mainLog = Path.Combine(root.TempDirectory, "build.log");
+        var lastRun = File.ReadAllText(mainLog);
+        var copies = Directory.GetFiles(root.TempDirectory, "build.????-??-??_??-??-??.log").Order().ToList();
+        Assert.Contains("compiling", lastRun);
+
+        var result = TestBuild.Run<PackBuild>(arguments + " --no-logo", root: root);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(arguments == "--help" ? "Targets (with their direct dependencies):" : "Restore", result.Output);
+        Assert.Equal(lastRun, File.ReadAllText(mainLog));
+        Assert.Equal(copies, Directory.GetFiles(root.TempDirectory, "build.????-??-??_??-??-??.log").Order().ToList());
+    }
+
+    [Fact]
+    public void Schema_older_than_the_build_is_rendered_again_and_one_written_since_is_kept_as_it_is()
+    {
+        using var root = new TestRoot();
+        Directory.CreateDirectory(root.NukeDirectory);
+        var schema = Path.Combine(root.NukeDirectory, "build.schema.json");
+        File.WriteAllText(schema, "{ \"stale\": true }\n");
+        File.SetLastWriteTimeUtc(schema, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        TestBuild.Run<PackBuild>("--help", root: root);
+
+        Assert.Contains("\"ExecutableTarget\"", File.ReadAllText(schema));
+        Assert.True(File.GetLastWriteTimeUtc(schema) > File.GetLastWriteTimeUtc(typeof(PackBuild).Assembly.Location));
+
+        // Written after the build's assemblies: taken as this build's schema (the engine does not render it again).
+        File.WriteAllText(schema, "{ \"written\": \"after the build\" }\n");
+        TestBuild.Run<PackBuild>("--help", root: root);
+        Assert.Equal("{ \"written\": \"after the build\" }\n", File.ReadAllText(schema));
+    }
+
     [Fact]
     public void Schema_lists_targets_and_parameter_types_and_parameters_file_is_created_once()
     {

@@ -63,7 +63,7 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         build.Session = session;
         var previousLogger = Log.Logger;
         using var logging = BuildLogging.Create(output, palette, NukeBuild.Verbosity,
-            NukeBuild.IsServerBuild ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging, NukeBuild.Host, NukeBuild.LiveConsole,
+            NukeBuild.IsServerBuild || OnlyDescribes() ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging, NukeBuild.Host, NukeBuild.LiveConsole,
             lateLogDirectory: NukeBuild.TemporaryDirectory);
         session.Logger = logging.Logger;
         session.Host = logging.Host;
@@ -121,7 +121,7 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         var sources = new ParameterSources(_arguments, _environment, files, root, message => session.Logger.Warning("{Warning:l}", message));
         ParameterInjector.Inject(build, parameters, sources);
         CheckUnknownOptions(session.Logger, parameters, reject: buildType.IsDefined(typeof(RejectUnknownOptionsAttribute), inherit: true));
-        SchemaFile.Write(root, session.Targets, parameters);
+        SchemaFile.Write(root, session.Targets, parameters, buildType);
         CreateDefaultParametersFile(root);
         build.OnBuildCreated();
 
@@ -131,13 +131,13 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         session.Plan = ExecutionPlanner.Plan(session.Targets, InvokedTargetNames(sources));
         if (_arguments.GetFlag("plan"))
         {
-            session.Host.Write(PlanText.Render(session.Targets, session.Plan));
+            session.Host.WriteBlock(PlanText.Render(session.Targets, session.Plan));
             return 0;
         }
 
         if (_arguments.GetFlag("help") || session.Plan.Count == 0)
         {
-            session.Host.Write(HelpText.Render(session.Targets, parameters));
+            session.Host.WriteBlock(HelpText.Render(session.Targets, parameters));
             return 0;
         }
 
@@ -153,6 +153,12 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         await executor.RunAsync(attemptLog);
         return null;
     }
+
+    /// <summary>
+    /// A <c>--help</c> or <c>--plan</c> run only prints text and changes nothing: it starts no log files, so the last
+    /// real run's build.log and its kept copies survive it (and the run starts sooner, without the file sinks).
+    /// </summary>
+    private bool OnlyDescribes() => _arguments.GetFlag("help") || _arguments.GetFlag("plan");
 
     /// <summary>Targets come from <c>--target</c>, else the leading positional names, else the env or parameter files.</summary>
     private IReadOnlyList<string>? InvokedTargetNames(ParameterSources sources)
@@ -222,11 +228,20 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
     /// <summary>NUKE warns about options that name no parameter; with <see cref="RejectUnknownOptionsAttribute"/> they end the build.</summary>
     private void CheckUnknownOptions(ILogger logger, IReadOnlyList<ParameterMember> parameters, bool reject)
     {
-        var known = parameters.Select(x => ParameterNaming.MatchKey(x.Name)).Concat(BuiltInParameters.MatchKeys).ToHashSet();
-        var unknown = _arguments.Options.Where(x => !known.Contains(x.Key)).DistinctBy(x => x.Key).Select(x => x.Token).ToArray();
-        if (unknown.Length > 0 && reject)
+        var known = new HashSet<string>(BuiltInParameters.MatchKeys);
+        foreach (var parameter in parameters)
+            known.Add(ParameterNaming.MatchKey(parameter.Name));
+        // Each unknown key once, as first written. A loop, as the start-up path is kept free of LINQ over value
+        // types (which ReadyToRun leaves to the JIT; see benchmarks/startup.sh).
+        var unknown = new List<string>();
+        foreach (var option in _arguments.Options)
+        {
+            if (known.Add(option.Key))
+                unknown.Add(option.Token);
+        }
+        if (unknown.Count > 0 && reject)
             throw new BuildConfigurationException(
-                $"Unknown option{(unknown.Length == 1 ? "" : "s")} {string.Join(", ", unknown.Select(token => $"'{token}'"))}: nothing was run. " +
+                $"Unknown option{(unknown.Count == 1 ? "" : "s")} {string.Join(", ", unknown.Select(token => $"'{token}'"))}: nothing was run. " +
                 "See --help for the parameters.");
         foreach (var token in unknown)
             logger.Warning("Unknown option '{Option:l}' was ignored; see --help for the parameters", token);

@@ -14,7 +14,9 @@ internal static class HelpText
         text.AppendLine("Targets (with their direct dependencies):");
         text.AppendLine();
         var listed = targets.Where(x => x.Listed).ToList();
-        var nameWidth = Math.Max(listed.Select(x => DisplayName(x).Length).DefaultIfEmpty(0).Max(), 20);
+        var nameWidth = 20;
+        foreach (var target in listed)
+            nameWidth = Math.Max(nameWidth, DisplayName(target).Length);
         foreach (var target in listed)
         {
             var dependencies = target.ExecutionDependencies.Count > 0
@@ -27,13 +29,15 @@ internal static class HelpText
 
         text.AppendLine();
         text.AppendLine("Parameters:");
-        var custom = parameters.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).Select(x => (x.CliName, x.Description)).ToList();
+        var custom = parameters.OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase).Select(x => new OptionLine(x.CliName, x.Description)).ToList();
         var defaultTargets = targets.Where(x => x.IsDefault).Select(x => x.Name).ToList();
         var builtIns = BuiltInParameters.All
-            .Select(x => (ParameterNaming.ToKebabCase(x.Name), (string?)x.Description.Replace(
+            .Select(x => new OptionLine(ParameterNaming.ToKebabCase(x.Name), x.Description.Replace(
                 BuiltInParameters.DefaultTargetPlaceholder, defaultTargets.Count > 0 ? string.Join(", ", defaultTargets) : "<none>")))
             .ToList();
-        var optionWidth = Math.Max(custom.Concat(builtIns).Max(x => x.Item1.Length), 16);
+        var optionWidth = 16;
+        foreach (var option in custom.Concat(builtIns))
+            optionWidth = Math.Max(optionWidth, option.Name.Length);
         if (custom.Count > 0)
         {
             text.AppendLine();
@@ -46,6 +50,10 @@ internal static class HelpText
             AppendOption(text, name, description, optionWidth);
         return text.ToString().TrimEnd();
     }
+
+    // Records and loops rather than value tuples and Max(): LINQ over a value type is generic code that ReadyToRun
+    // leaves to the JIT, on the path of every --help (benchmarks/startup.sh).
+    private sealed record OptionLine(string Name, string? Description);
 
     private static string DisplayName(ExecutableTarget target) => target.IsDefault ? target.Name + " (default)" : target.Name;
 

@@ -11,12 +11,47 @@ namespace Nuke.Common.Output;
 /// </summary>
 internal static class SchemaFile
 {
-    public static void Write(AbsolutePath root, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterMember> parameters)
+    /// <param name="buildType">The build: a schema written after its assemblies were built still describes it.</param>
+    public static void Write(AbsolutePath root, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterMember> parameters, Type buildType)
     {
         var file = root / ".nuke" / "build.schema.json";
+        // Targets and parameters are the build's code: when the file is newer than every assembly they come from, it is
+        // this build's schema, and rendering it again (10 ms of a 200 ms --help) would only prove it.
+        if (file.FileExists() && File.GetLastWriteTimeUtc(file) > NewestAssemblyTime(buildType, parameters))
+            return;
         var content = Render(targets, parameters);
         if (!file.FileExists() || File.ReadAllText(file) != content)
             File.WriteAllText(file, content);
+        else
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow);
+    }
+
+    /// <summary>
+    /// When the assemblies the schema comes from were last written (the build's class, base classes and interfaces, and
+    /// the parameters' types, whose enum names it lists); MaxValue when one is not a file.
+    /// </summary>
+    private static DateTime NewestAssemblyTime(Type buildType, IReadOnlyList<ParameterMember> parameters)
+    {
+        var types = new List<Type>(buildType.GetInterfaces());
+        for (var type = buildType; type is not null; type = type.BaseType)
+            types.Add(type);
+        foreach (var parameter in parameters)
+        {
+            var type = Nullable.GetUnderlyingType(parameter.Type) ?? parameter.Type;
+            types.Add(type.IsArray ? type.GetElementType()! : type);
+        }
+
+        var newest = DateTime.MinValue;
+        foreach (var assembly in types.Select(x => x.Assembly).Distinct())
+        {
+            if (string.IsNullOrEmpty(assembly.Location) || !File.Exists(assembly.Location))
+                return DateTime.MaxValue;
+            var written = File.GetLastWriteTimeUtc(assembly.Location);
+            if (written > newest)
+                newest = written;
+        }
+
+        return newest;
     }
 
     public static string Render(IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterMember> parameters)

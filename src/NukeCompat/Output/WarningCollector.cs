@@ -8,10 +8,10 @@ namespace Nuke.Common.Output;
 /// <summary>Keeps every warning and error, already redacted, for the Errors &amp; Warnings block at the end.</summary>
 internal sealed class WarningCollector : ILogEventSink
 {
-    private readonly List<(LogEventLevel Level, string Target, string Message)> _entries = [];
+    private readonly List<WarningEntry> _entries = [];
     private readonly MessageTemplateTextFormatter _messageFormatter = new("{Message:l}", CultureInfo.InvariantCulture);
 
-    public IReadOnlyList<(LogEventLevel Level, string Target, string Message)> Entries
+    public IReadOnlyList<WarningEntry> Entries
     {
         get
         {
@@ -34,6 +34,10 @@ internal sealed class WarningCollector : ILogEventSink
         if (logEvent.Exception is { } exception)
             message.Write(Environment.NewLine + ExceptionText.MessagesOnly(exception));
         lock (_entries)
-            _entries.Add((logEvent.Level, target, message.ToString()));
+            _entries.Add(new WarningEntry(logEvent.Level, target, message.ToString()));
     }
 }
+
+/// <summary>One warning or error for the replay. A record, not a value tuple: every run creates the list at start-up,
+/// and generic code over a value type is left to the JIT by ReadyToRun.</summary>
+internal sealed record WarningEntry(LogEventLevel Level, string Target, string Message);

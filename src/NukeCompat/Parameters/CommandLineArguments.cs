@@ -40,8 +40,8 @@ internal sealed class CommandLineArguments
     /// <summary>Targets named before the first option; <c>A+B</c> counts as two.</summary>
     public IReadOnlyList<string> PositionalTargets { get; }
 
-    /// <summary>Every option as written, for warning about ones nobody declared.</summary>
-    public IEnumerable<(string Token, string Key)> Options => _options.Select(x => (x.Token, x.Key));
+    /// <summary>Every option as written (its token and its match key), for warning about ones nobody declared.</summary>
+    public IReadOnlyList<Option> Options => _options;
 
     public bool Has(string name) => Find(name) is not null;
 
@@ -73,5 +73,5 @@ internal sealed class CommandLineArguments
         return _options.LastOrDefault(x => x.Key == key);
     }
 
-    private sealed record Option(string Token, string Key, List<string> Values);
+    public sealed record Option(string Token, string Key, List<string> Values);
 }

@@ -13,15 +13,15 @@ internal sealed class ParameterFiles
     private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     // Highest precedence first.
-    private readonly List<(string File, Dictionary<string, JsonElement> Values)> _files;
+    private readonly List<(string File, Dictionary<string, StoredValue> Values)> _files;
 
-    private ParameterFiles(List<(string File, Dictionary<string, JsonElement> Values)> files) => _files = files;
+    private ParameterFiles(List<(string File, Dictionary<string, StoredValue> Values)> files) => _files = files;
 
     public static AbsolutePath DefaultFile(AbsolutePath root) => root / ".nuke" / "parameters.json";
 
     public static ParameterFiles Load(AbsolutePath root, IReadOnlyList<string> profiles, bool profilesReplaceDefault = false)
     {
-        var files = new List<(string, Dictionary<string, JsonElement>)>();
+        var files = new List<(string, Dictionary<string, StoredValue>)>();
         foreach (var profile in profiles.Reverse())
         {
             var file = root / ".nuke" / $"parameters.{profile}.json";
@@ -42,25 +42,25 @@ internal sealed class ParameterFiles
         var key = ParameterNaming.MatchKey(name);
         foreach (var (file, values) in _files)
         {
-            if (values.TryGetValue(key, out var value))
-                return (value, file);
+            if (values.TryGetValue(key, out var stored))
+                return (stored.Value, file);
         }
 
         return null;
     }
 
-    private static Dictionary<string, JsonElement> Read(AbsolutePath file)
+    private static Dictionary<string, StoredValue> Read(AbsolutePath file)
     {
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(file), ReadOptions);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new BuildConfigurationException($"Parameter file '{file}' must contain a JSON object.");
-            var values = new Dictionary<string, JsonElement>();
+            var values = new Dictionary<string, StoredValue>();
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Name != "$schema")
-                    values[ParameterNaming.MatchKey(property.Name)] = property.Value.Clone();
+                    values[ParameterNaming.MatchKey(property.Name)] = new StoredValue(property.Value.Clone());
             }
 
             return values;
@@ -70,4 +70,8 @@ internal sealed class ParameterFiles
             throw new BuildConfigurationException($"Parameter file '{file}' is not valid JSON: {exception.Message}");
         }
     }
+
+    // A class around the element: a dictionary of JsonElement (a struct) is generic code over a value type, which
+    // ReadyToRun leaves to the JIT, at every start-up (benchmarks/startup.sh); a dictionary of a class is compiled ahead.
+    private sealed record StoredValue(JsonElement Value);
 }

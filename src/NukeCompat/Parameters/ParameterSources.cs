@@ -16,6 +16,8 @@ internal sealed class ParameterSources(
     AbsolutePath root,
     Action<string> warn)
 {
+    private readonly EnvironmentLookup _environment = new(environment);
+
     /// <summary>The value and where it came from ("the command line", "environment variable X", "parameter file F").</summary>
     public (bool Found, object? Value, string? Origin) Resolve(string name, Type type, string? separator, bool isSecret)
     {
@@ -28,7 +30,7 @@ internal sealed class ParameterSources(
             return (true, Convert(() => ValueConverter.FromTokens(tokens, type, separator, root), () => DescribeArgumentError(name)), "the command line");
         }
 
-        if (EnvironmentLookup.Find(environment, name, warn) is var (variable, text))
+        if (_environment.Find(name, warn) is var (variable, text))
         {
             if (isSecret)
                 SecretRedactor.Register(text);
