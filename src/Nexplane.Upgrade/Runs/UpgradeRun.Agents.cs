@@ -33,6 +33,7 @@ public sealed partial class UpgradeRun
     void RecordAgents(AgentsResult result)
     {
         Report.Agents.AddRange(result.Outcomes);
+        Report.AgentInventory = result.Inventory;
         if (Journal is null)
             return;
         // A later rollback of this upgrade puts these hosts' old binaries back.
