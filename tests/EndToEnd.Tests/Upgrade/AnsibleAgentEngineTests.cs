@@ -20,6 +20,8 @@ public sealed class AnsibleAgentEngineSandbox : IAsyncLifetime
     public string NextBatch => Sandbox.AgentHosts[2];
     public BuildScriptResult Upgrade { get; private set; } = new(-1, "");
     public BuildScriptResult Rerun { get; private set; } = new(-1, "");
+    /// <summary>Preflight of 0.4.0 on 0.3.0 with the hosts of the operator's inventory: read-only, a few seconds.</summary>
+    public BuildScriptResult InventoryPreflight { get; private set; } = new(-1, "");
     /// <summary>The operator's inventory the rerun takes its hosts from; <see cref="InventoryGroup"/> names them.</summary>
     public string Inventory => Path.Combine(Sandbox.DeployDirectory, "operator-ansible", "inventory.yml");
     public const string InventoryGroup = "nexplane_agents";
@@ -37,6 +39,9 @@ public sealed class AnsibleAgentEngineSandbox : IAsyncLifetime
         await Sandbox.StartFreshAsync("0.3.0");
         await AgentHostProbe.ExecAsync(Failing, "echo NEXPLANE_AGENT_FAIL_RELEASE=0.4.0 >> /etc/nexplane/agent.env");
         HashesBefore = await HashesAsync("/usr/local/bin/nexplane-agent");
+        await WriteOperatorInventoryAsync();
+        InventoryPreflight = await BuildScript.RunAsync(["Preflight", "--no-logo", "--version", "0.4.0", "--accept-breaking-changes", .. InventoryArguments],
+            timeout: TimeSpan.FromMinutes(2));
         Upgrade = await UpgradeRun.RunAsync(Sandbox, "0.4.0", "--agent-engine", "Ansible", "--agent-wave-size", "1", "--agent-registration-timeout", "5s");
 
         var registered = await AgentHostProbe.RegisteredVersionsAsync(Sandbox);
@@ -49,12 +54,22 @@ public sealed class AnsibleAgentEngineSandbox : IAsyncLifetime
         AfterUpgrade = after;
 
         await AgentHostProbe.ExecAsync(Failing, "sed -i '/NEXPLANE_AGENT_FAIL_RELEASE/d' /etc/nexplane/agent.env");
-        await WriteOperatorInventoryAsync();
-        // The hosts file goes: the inventory names the hosts (the shipped parameters.json's file gives way to the command line).
-        var toolArguments = Sandbox.ToolArguments.ToList();
-        toolArguments.RemoveRange(toolArguments.IndexOf("--agent-hosts-file"), 2);
-        Rerun = await BuildScript.RunAsync(["Agents", "--skip", "--upgrade-agents", "--no-logo", "--version", "0.4.0", .. toolArguments,
-            "--agent-engine", "Ansible", "--agent-inventory", Inventory, "--agent-inventory-group", InventoryGroup], timeout: TimeSpan.FromMinutes(5));
+        Rerun = await BuildScript.RunAsync(["Agents", "--skip", "--upgrade-agents", "--no-logo", "--version", "0.4.0", .. InventoryArguments],
+            timeout: TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>
+    /// The instance's parameters with the operator's inventory naming the hosts instead of the hosts file (the shipped
+    /// parameters.json's file gives way to the command line).
+    /// </summary>
+    string[] InventoryArguments
+    {
+        get
+        {
+            var arguments = Sandbox.ToolArguments.ToList();
+            arguments.RemoveRange(arguments.IndexOf("--agent-hosts-file"), 2);
+            return [.. arguments, "--agent-engine", "Ansible", "--agent-inventory", Inventory, "--agent-inventory-group", InventoryGroup];
+        }
     }
 
     /// <summary>
@@ -195,6 +210,19 @@ public sealed partial class AnsibleAgentEngineTests(AnsibleAgentEngineSandbox fi
     }
 
     [Fact]
+    public void Preflight_asks_the_hosts_of_the_operators_group_through_Ansible_with_their_own_settings_and_changes_nothing()
+    {
+        Assert.True(fixture.InventoryPreflight.ExitCode == 0, fixture.InventoryPreflight.ToString());
+        Assert.Contains($"3 host(s) of group {AnsibleAgentEngineSandbox.InventoryGroup} in {fixture.Inventory} ready through Ansible: " +
+                        string.Join(", ", _sandbox.AgentHosts), fixture.InventoryPreflight.Output);
+        // Each host answered the probe through Ansible (the relative key and their known_hosts worked); the host outside the group was not asked.
+        using var report = UpgradeRun.ReadReport(fixture.InventoryPreflight);
+        var probe = Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "upgrade", $"ansible-{report.RootElement.GetProperty("id").GetString()}", "preflight", "results");
+        Assert.Equal(Enumerable.Range(0, 3).Select(AnsibleAgentEngineSandbox.InventoryName), Directory.GetFiles(probe).Select(Path.GetFileName).Order());
+        Assert.DoesNotContain("backup-01", fixture.InventoryPreflight.Output);
+    }
+
+    [Fact]
     public void The_rerun_takes_the_hosts_of_the_operators_group_canary_first_and_the_report_records_the_inventory()
     {
         Assert.True(fixture.Rerun.ExitCode == 0, fixture.Rerun.ToString());
@@ -206,6 +234,7 @@ public sealed partial class AnsibleAgentEngineTests(AnsibleAgentEngineSandbox fi
         Assert.True(order[2] < order[0] && order[0] < order[1], output);
         // The host outside the group is neither probed nor touched (it could not be reached at all).
         Assert.DoesNotContain("backup-01", output);
+        Assert.Contains("registered agent(s) not in the agent hosts group still run an older version", output);
 
         using var report = UpgradeRun.ReadReport(fixture.Rerun);
         var inventory = report.RootElement.GetProperty("agent_inventory");
