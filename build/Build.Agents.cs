@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Agents.Ansible;
 using Nexplane.Upgrade.Steps.Agents;
 using Nuke.Common;
 using Nuke.Common.IO;
@@ -30,13 +31,32 @@ partial class Build
     [Parameter("What upgrades the agent hosts: Ssh (the built-in rollout) or Ansible (ansible-playbook running a playbook the tool writes)")]
     readonly AgentEngine AgentEngine = AgentEngine.Ssh;
 
+    [Parameter("With --agent-engine Ansible: the operator's own Ansible inventory (file or directory) whose --agent-inventory-group names the agent hosts, " +
+               "instead of --agent-hosts-file; Ansible reaches them with the inventory's own SSH settings (see docs/runbook-steps.md: Agents)")]
+    readonly AbsolutePath? AgentInventory;
+
+    [Parameter("The group of --agent-inventory whose hosts (its children's included) run a Nexplane agent")]
+    readonly string? AgentInventoryGroup;
+
+    /// <summary>
+    /// The agent hosts file, unless a parameter file names it and the command line or the environment names an inventory:
+    /// the shipped parameters.json names the sandbox's hosts file, and an operator who points the tool at their inventory
+    /// means that one. Named at the same level (or the file more directly), both stay, and both are refused.
+    /// </summary>
+    AbsolutePath? AgentHostsFileInUse =>
+        AgentInventory is not null && FromParameterFile(nameof(AgentHostsFile)) && !FromParameterFile(nameof(AgentInventory)) ? null : AgentHostsFile;
+
+    bool FromParameterFile(string parameter) => ParameterOrigin(parameter)?.StartsWith("parameter file", StringComparison.Ordinal) == true;
+
     [Parameter("Passphrase of the SSH key named in the agent hosts file")]
     [Secret]
     readonly string? AgentSshKeyPassphrase;
 
     AgentSettings AgentSettings => new()
     {
-        HostsFile = AgentHostsFile,
+        HostsFile = AgentHostsFileInUse,
+        Inventory = AgentInventory,
+        InventoryGroup = AgentInventoryGroup,
         Skip = SkipAgents,
         UpgradeRequested = UpgradeAgents,
         WaveSize = AgentWaveSize,
@@ -67,10 +87,15 @@ partial class Build
         .Executes(async cancellationToken =>
         {
             // The hosts first: a missing hosts file fails before the deployment is resolved or any host is touched.
-            var hosts = Run.AgentHostsToUpgrade(AgentSettings);
+            // An inventory's hosts are asked through Ansible first, with the parameters checked before that.
+            if (AgentSettings.InventorySource is not null)
+                StepParameterProblems().ThrowIfAny();
+            var hosts = await Run.AgentHostsToUpgradeAsync(AgentSettings, (inventory, cancellation) =>
+                new AnsibleInventoryHosts(Commands, inventory).LoadAsync(Path.Combine(AgentSettings.AnsibleDirectory, "probe", "results"), forUpgrade: true, cancellation),
+                cancellationToken);
             ResolveDeployment();
             var settings = new AgentsSettings(AgentWaveSize, $"Fix the cause and rerun the agents alone with the same command plus {Advice.Flag(Setting.UpgradeAgents)}",
-                AgentEngine);
+                AgentEngine, AgentSettings.InventorySource);
             await Run.UpgradeAgentsAsync(new AgentsInput(hosts, Run.TargetVersion, settings), Live, cancellationToken);
         });
 }

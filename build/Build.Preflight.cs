@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Runbook;
+using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Deployments;
 using Nexplane.Upgrade.Releases;
@@ -74,7 +75,9 @@ partial class Build
         problems.Positive("--progress-interval", ProgressInterval);
         foreach (var stop in Via.Where(stop => !NexplaneVersion.TryParse(stop, out _)))
             problems.Add($"--via names '{stop}', which is not a Nexplane version; expected MAJOR.MINOR.PATCH such as 0.3.0.");
-        // The agent hosts file is checked by Preflight's agent check, only when agents are to be upgraded (--skip-agents).
+        // Which parameters name the agent hosts; the hosts file itself is checked by Preflight's agent check, only when agents are to be upgraded (--skip-agents).
+        foreach (var problem in AgentHostSource.Problems(AgentSettings, Advice))
+            problems.Add(problem);
         return problems;
     }
 

@@ -72,5 +72,5 @@ partial class Build
             await Run.RollBackAsync(stepsStartedInThisRun, RollbackSettings, Live, cancellationToken);
         });
 
-    RollbackSettings RollbackSettings => new(ProtectedServices, FrontendService, Advice, Releases.IssueTracker, AgentHostsFile);
+    RollbackSettings RollbackSettings => new(ProtectedServices, FrontendService, Advice, Releases.IssueTracker, AgentHostsFileInUse);
 }

@@ -9,7 +9,10 @@ public enum Setting
 {
     AcceptBreakingChanges,
     AcceptDifferences,
+    AgentEngine,
     AgentHostsFile,
+    AgentInventory,
+    AgentInventoryGroup,
     AgentSshKeyPassphrase,
     ApiUrl,
     AppServices,

@@ -25,13 +25,23 @@ public sealed class AgentPreflight(AgentHostConnector connect, Func<NexplaneVers
             return new([], [], [exception.Message], []);
         }
 
-        var problems = new List<string>();
+        var linux = hosts.Where(h => h.Platform.IsLinux).ToArray();
+        var probes = await Task.WhenAll(linux.Select(host => ProbeAsync(host, cancellationToken)));
+        return await CheckAsync(hosts, probes.OfType<string>().ToArray(), target, cancellationToken);
+    }
+
+    /// <summary>
+    /// The checks every host source shares, for hosts already read and asked by their own means (<paramref name="hostProblems"/>):
+    /// Linux only, and the release's verified binary for each platform.
+    /// </summary>
+    public async Task<AgentPreflightResult> CheckAsync(IReadOnlyList<AgentHost> hosts, IReadOnlyList<string> hostProblems, NexplaneVersion target,
+        CancellationToken cancellationToken)
+    {
+        var problems = new List<string>(hostProblems);
         foreach (var host in hosts.Where(h => !h.Platform.IsLinux))
             problems.Add($"{host.Name} is a {host.Platform} host: the tool upgrades Linux hosts with systemd only. Remove it from the file and " +
                          $"upgrade it by hand with {host.Platform.AssetName(target.ToString())} from release {target.GitTag} (check its .sha256).");
         var linuxHosts = hosts.Where(h => h.Platform.IsLinux).ToArray();
-        var probes = await Task.WhenAll(linuxHosts.Select(host => ProbeAsync(host, cancellationToken)));
-        problems.AddRange(probes.OfType<string>());
 
         var binaries = new List<AgentBinary>();
         foreach (var platform in linuxHosts.Select(h => h.Platform).Distinct())

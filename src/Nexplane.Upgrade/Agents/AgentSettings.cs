@@ -6,6 +6,22 @@ public sealed record AgentSettings
     /// <summary>The agent hosts file (JSON); checked when the release requires an agent upgrade.</summary>
     public string? HostsFile { get; init; }
 
+    /// <summary>
+    /// The operator's own Ansible inventory the hosts come from instead of <see cref="HostsFile"/> (with the Ansible engine
+    /// only), and the group of it whose hosts run an agent.
+    /// </summary>
+    public string? Inventory { get; init; }
+
+    /// <summary>The group of <see cref="Inventory"/> to upgrade (its children's hosts included).</summary>
+    public string? InventoryGroup { get; init; }
+
+    /// <summary>Where the hosts come from when an Ansible inventory names them; null for the agent hosts file.</summary>
+    public Ansible.AnsibleInventorySource? InventorySource =>
+        Inventory is null ? null : new(Path.GetFullPath(Inventory), InventoryGroup ?? "");
+
+    /// <summary>The hosts are named at all: by the agent hosts file or by an inventory's group.</summary>
+    public bool HostsNamed => HostsFile is not null || Inventory is not null;
+
     /// <summary>The operator upgrades the agents by hand: a required agent upgrade does not stop the upgrade.</summary>
     public bool Skip { get; init; }
 

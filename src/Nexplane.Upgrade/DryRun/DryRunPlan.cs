@@ -63,7 +63,7 @@ public static class DryRunPlan
             RunbookStep.Frontend => FrontendDryRun.Plan(forecast.FrontendService,
                 preflight.Services.FirstOrDefault(s => s.Service == forecast.FrontendService)?.To, forecast.FrontendUrl, forecast.FrontendFileChanges),
             RunbookStep.Verify => VerifyDryRun.Plan(preflight.Target, forecast.ApiUrl, forecast.LoginEmail),
-            RunbookStep.Agents => AgentsDryRun.Plan(forecast.AgentsSkipped, forecast.AgentWaves),
+            RunbookStep.Agents => AgentsDryRun.Plan(forecast.AgentsSkipped, forecast.AgentWaves, forecast.AgentSource),
             _ => new StepPlan(""),
         };
     }

@@ -32,6 +32,8 @@ public sealed record UpgradeForecast
     public required string LoginEmail { get; init; }
     /// <summary>The canary, then the waves; empty when the agents are not upgraded.</summary>
     public IReadOnlyList<IReadOnlyList<AgentHost>> AgentWaves { get; init; } = [];
+    /// <summary>Where the agent hosts come from and what moves them: "3 host(s) of group g in /inv.yml, through Ansible".</summary>
+    public string? AgentSource { get; init; }
     /// <summary>Why the Agents step would not run (not required, or left to the operator); null when it runs.</summary>
     public string? AgentsSkipped { get; init; }
     public PredictedDowntime? Downtime { get; init; }

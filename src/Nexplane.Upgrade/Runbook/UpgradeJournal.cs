@@ -74,6 +74,9 @@ public sealed class UpgradeJournal
     /// <summary>What moved <see cref="UpgradedAgents"/>: their rollback goes through the same engine.</summary>
     public Agents.AgentEngine AgentEngine { get; set; } = Agents.AgentEngine.Ssh;
 
+    /// <summary>The operator's inventory group <see cref="UpgradedAgents"/> came from (null: the agent hosts file): their rollback reads it again.</summary>
+    public Agents.Ansible.AnsibleInventorySource? AgentInventory { get; set; }
+
     /// <summary>The backup is taken after Stop (--backup-after-stop), which changes the order of the steps.</summary>
     public bool BackupAfterStop { get; set; }
 

@@ -41,6 +41,8 @@ public sealed class UpgradeReport
     public List<StepRecord> Steps { get; } = new();
     /// <summary>Each agent host's result, when the agent step ran.</summary>
     public List<Agents.AgentHostOutcome> Agents { get; } = new();
+    /// <summary>The operator's inventory group the agent hosts came from; null for the agent hosts file.</summary>
+    public Agents.Ansible.AnsibleInventorySource? AgentInventory { get; set; }
     public string? Outcome { get; set; }
     public List<string> NextSteps { get; } = new();
     /// <summary>What each webhook did with each notice (webhooks named by number and host, never by URL).</summary>

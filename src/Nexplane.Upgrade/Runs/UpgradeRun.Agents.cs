@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Agents.Ansible;
 using Nexplane.Upgrade.Steps.Agents;
 
 namespace Nexplane.Upgrade.Runs;
@@ -13,6 +14,16 @@ public sealed partial class UpgradeRun
     public IReadOnlyList<AgentHost> AgentHostsToUpgrade(AgentSettings settings) => AgentsStep.HostsToUpgrade(Preflight?.AgentHosts ?? [], settings.HostsFile, advice);
 
     /// <summary>
+    /// The hosts the Agents step upgrades from an inventory group: Preflight's when it checked them, else read and asked
+    /// through Ansible by <paramref name="inventoryHosts"/> now.
+    /// </summary>
+    public async Task<IReadOnlyList<AgentHost>> AgentHostsToUpgradeAsync(AgentSettings settings,
+        Func<AnsibleInventorySource, CancellationToken, Task<AnsibleInventoryHostsResult>> inventoryHosts, CancellationToken cancellationToken) =>
+        settings.InventorySource is not { } inventory ? AgentHostsToUpgrade(settings)
+        : Preflight?.AgentHosts is { Count: > 0 } checkedHosts ? checkedHosts
+        : AgentsStep.HostsOfInventory(inventory, await inventoryHosts(inventory, cancellationToken));
+
+    /// <summary>
     /// Upgrades the agents with the binaries this run's Preflight verified; each host's outcome goes into the report, and
     /// the hosts it moved into the journal.
     /// </summary>
@@ -22,13 +33,17 @@ public sealed partial class UpgradeRun
     void RecordAgents(AgentsResult result)
     {
         Report.Agents.AddRange(result.Outcomes);
+        Report.AgentInventory = result.Inventory;
         if (Journal is null)
             return;
         // A later rollback of this upgrade puts these hosts' old binaries back.
         foreach (var moved in result.Moved)
             Journal.UpgradedAgents[moved.Host] = moved.FromVersion;
         if (result.Moved.Any())
+        {
             Journal.AgentEngine = result.Engine;
+            Journal.AgentInventory = result.Inventory;
+        }
         Journal.Save();
     }
 }

@@ -59,6 +59,7 @@ public sealed partial class UpgradeRun
             LoginEmail = settings.Login.Email,
             AgentWaves = agentsSkipped is null ? AgentRollout.PlanWaves(agentHosts, agents.WaveSize) : [],
             AgentsSkipped = agentsSkipped,
+            AgentSource = agentsSkipped is null ? AgentsDryRun.Source(agents, agentHosts.Count) : null,
             // Only a rehearsal or a past upgrade of the same route counts: the same stops on the way.
             Downtime = preflight.Current is { } current
                 ? downtime.Predict(current, preflight.Target, preflight.Stops.Select(stop => stop.Version.ToString()).ToArray())

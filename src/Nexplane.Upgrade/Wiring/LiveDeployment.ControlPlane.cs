@@ -46,16 +46,21 @@ public sealed partial class LiveDeployment
 
     public Task<IReadOnlyList<AgentHostOutcome>> UpgradeAgentsWithAnsibleAsync(IReadOnlyList<AgentHost> hosts, IReadOnlyDictionary<AgentPlatform, AgentBinary> binaries,
         NexplaneVersion target, int waveSize, string token, CancellationToken cancellationToken) =>
-        AnsibleEngine().UpgradeAsync(hosts, binaries, target.ToString(), waveSize, token, cancellationToken);
+        AnsibleEngine(settings.Agents.InventorySource).UpgradeAsync(hosts, binaries, target.ToString(), waveSize, token, cancellationToken);
 
     public Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsWithAnsibleAsync(IReadOnlyList<(AgentHost Host, string? OldVersion)> hosts, string newVersion,
-        string token, CancellationToken cancellationToken) =>
-        AnsibleEngine().RollBackAsync(hosts, newVersion, token, cancellationToken);
+        string token, AnsibleInventorySource? inventory, CancellationToken cancellationToken) =>
+        AnsibleEngine(inventory).RollBackAsync(hosts, newVersion, token, cancellationToken);
 
-    /// <summary>The Ansible engine (Agents/Ansible), writing its files beside the run's report.</summary>
-    AnsibleAgentEngine AnsibleEngine() =>
+    /// <summary>The hosts of the upgrade's inventory group, as Ansible lists and reaches them now (a rollback's).</summary>
+    public Task<AnsibleInventoryHostsResult> InventoryAgentHostsAsync(AnsibleInventorySource inventory, CancellationToken cancellationToken) =>
+        new AnsibleInventoryHosts(commands, inventory).LoadAsync(Path.Combine(settings.Agents.AnsibleDirectory, "rollback-probe", "results"), forUpgrade: false,
+            cancellationToken);
+
+    /// <summary>The Ansible engine (Agents/Ansible), writing its files beside the run's report; <paramref name="inventory"/> is where the hosts come from.</summary>
+    AnsibleAgentEngine AnsibleEngine(AnsibleInventorySource? inventory) =>
         new(commands, new AnsibleEngineSettings(deployment.ApiUrl, settings.Agents.RegistrationTimeout, settings.Agents.AnsibleDirectory,
-            settings.Agents.SshKeyPassphrase), Line);
+            settings.Agents.SshKeyPassphrase, inventory), Line);
 
     /// <summary>Upgrades or rolls back one agent host at a time, confirming each through the control plane's agent list.</summary>
     AgentHostUpgrader AgentUpgrader(string token) =>

@@ -114,12 +114,21 @@ public sealed class LivePreflightFacts(HttpClient http, ICommandRunner commands,
         }
     }
 
-    public async Task<AgentPreflightResult> CheckAgentHostsAsync(AgentSettings agents, ReleaseSettings releases, string hostsFile, NexplaneVersion target,
+    public async Task<AgentPreflightResult> CheckAgentHostsAsync(AgentSettings agents, ReleaseSettings releases, string? hostsFile, NexplaneVersion target,
         CancellationToken cancellationToken)
     {
         var downloader = new AgentBinaryDownloader(releases.GitHub(advice), agents.BinaryCacheDirectory);
-        var result = await new AgentPreflight(AgentHostShells.Connector(agents.SshKeyPassphrase, agents.ConnectTimeout, commands, advice), downloader.GetAsync)
-            .RunAsync(hostsFile, target, cancellationToken);
+        var preflight = new AgentPreflight(AgentHostShells.Connector(agents.SshKeyPassphrase, agents.ConnectTimeout, commands, advice), downloader.GetAsync);
+        AgentPreflightResult result;
+        if (agents.InventorySource is { } inventory)
+        {
+            // The operator's inventory, read and its hosts asked through Ansible itself: reachable their way, or refused now.
+            var found = await new Agents.Ansible.AnsibleInventoryHosts(commands, inventory)
+                .LoadAsync(Path.Combine(agents.AnsibleDirectory, "preflight", "results"), forUpgrade: true, cancellationToken);
+            result = await preflight.CheckAsync(found.Hosts, found.Problems, target, cancellationToken);
+        }
+        else
+            result = await preflight.RunAsync(hostsFile ?? throw new InvalidOperationException("No agent hosts file is given."), target, cancellationToken);
         if (agents.Engine != AgentEngine.Ansible)
             return result;
         // The engine itself: a missing ansible-playbook must stop the upgrade here, not after the control plane moved.

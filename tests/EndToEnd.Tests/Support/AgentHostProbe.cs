@@ -51,6 +51,17 @@ public static class AgentHostProbe
         return result.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
     }
 
+    /// <summary>The host keys an SSH server shows, as <c>ssh-keyscan</c> prints them for a known_hosts file.</summary>
+    public static async Task<IReadOnlyList<string>> KeyscanAsync(string address, int port)
+    {
+        var result = await Cli.Wrap("ssh-keyscan").WithArguments(["-T", "10", "-p", port.ToString(), address])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length == 0)
+            throw new InvalidOperationException($"ssh-keyscan -p {port} {address} showed no key: {result.StandardError}");
+        return lines;
+    }
+
     public static async Task<string> ExecAsync(string container, string command)
     {
         var result = await Cli.Wrap("docker").WithArguments(["exec", container, "sh", "-c", command])

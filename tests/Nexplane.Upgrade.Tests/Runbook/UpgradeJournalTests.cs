@@ -38,6 +38,24 @@ public sealed class UpgradeJournalTests : IDisposable
     }
 
     [Fact]
+    public void The_agents_source_is_kept_with_the_engine_so_a_rollback_reads_the_same_inventory()
+    {
+        var journal = UpgradeJournal.Create(StateDirectory, "u1", _composeFile);
+        journal.UpgradedAgents["web-01.prod"] = "0.3.0";
+        journal.AgentEngine = Nexplane.Upgrade.Agents.AgentEngine.Ansible;
+        journal.AgentInventory = new Nexplane.Upgrade.Agents.Ansible.AnsibleInventorySource("/srv/ansible/inventory.yml", "nexplane_agents");
+        journal.Save();
+
+        var text = File.ReadAllText(journal.FilePath);
+        var reloaded = UpgradeJournal.Load(journal.FilePath);
+
+        Assert.Contains("\"agent_inventory\": {", text);
+        Assert.DoesNotContain("working_directory", text);
+        Assert.Equal(new Nexplane.Upgrade.Agents.Ansible.AnsibleInventorySource("/srv/ansible/inventory.yml", "nexplane_agents"), reloaded.AgentInventory);
+        Assert.Equal(Nexplane.Upgrade.Agents.AgentEngine.Ansible, reloaded.AgentEngine);
+    }
+
+    [Fact]
     public void The_record_is_saved_with_every_entry_and_read_back_fact_by_fact()
     {
         var journal = UpgradeJournal.Create(StateDirectory, "u1", _composeFile);

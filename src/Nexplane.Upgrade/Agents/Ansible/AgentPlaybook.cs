@@ -8,7 +8,11 @@ namespace Nexplane.Upgrade.Agents.Ansible;
 /// <param name="Version">The version the hosts move to (the upgrade), or away from (the rollback).</param>
 /// <param name="WaveSize">Hosts per batch after the canary (<c>serial: [1, N]</c>).</param>
 /// <param name="RegistrationTimeout">How long a restarted agent has to register (polled once a second).</param>
-public sealed record AgentPlaybookSettings(Uri ApiUrl, string Version, int WaveSize, TimeSpan RegistrationTimeout);
+/// <param name="Hosts">The group the play targets, in rollout order: <see cref="AgentPlaybook.Group"/> of the tool's own inventory, or
+/// <see cref="AgentPlaybook.RolloutGroup"/> of the vars inventory laid over the operator's.</param>
+/// <param name="Rerun">How to run the playbook again by hand, said in its header: the inventories differ with the host source.</param>
+public sealed record AgentPlaybookSettings(Uri ApiUrl, string Version, int WaveSize, TimeSpan RegistrationTimeout, string Hosts = AgentPlaybook.Group,
+    string? Rerun = null);
 
 /// <summary>
 /// The playbooks the Ansible engine writes and runs, the same procedure as <see cref="AgentHostUpgrader"/> in Ansible's
@@ -26,6 +30,15 @@ public static class AgentPlaybook
 {
     /// <summary>The group the generated inventory puts the hosts in, in rollout order (the canary first).</summary>
     public const string Group = "nexplane_agents";
+
+    /// <summary>
+    /// The group the vars inventory gives the operator's hosts, in rollout order (the canary first): <c>order: inventory</c>
+    /// on the operator's own group would follow their listing, wherever their canary stands in it.
+    /// </summary>
+    public const string RolloutGroup = "nexplane_upgrade_rollout";
+
+    static string RerunLine(AgentPlaybookSettings settings, string playbook) =>
+        settings.Rerun ?? $"ANSIBLE_CONFIG=ansible.cfg {TokenVariable}=<a login token of the control plane> ansible-playbook -i inventory.yml {playbook}";
 
     /// <summary>The environment variable the tasks read the control plane's login token from.</summary>
     public const string TokenVariable = "NEXPLANE_API_TOKEN";
@@ -75,9 +88,9 @@ public static class AgentPlaybook
         return $$$"""
         # Written by nexplane-upgrade: the Nexplane agents to {{{settings.Version}}}, the canary alone, then batches of {{{settings.WaveSize}}}; the first
         # host that does not end on {{{settings.Version}}} is rolled back and no later batch starts. Re-run it with the files beside it:
-        #   ANSIBLE_CONFIG=ansible.cfg NEXPLANE_API_TOKEN=<a login token of the control plane> ansible-playbook -i inventory.yml upgrade-agents.yml
+        #   {{{RerunLine(settings, "upgrade-agents.yml")}}}
         - name: Upgrade the Nexplane agents to {{{settings.Version}}}
-          hosts: {{{Group}}}
+          hosts: {{{settings.Hosts}}}
           gather_facts: false
           order: inventory
           serial: [1, {{{settings.WaveSize}}}]
@@ -247,9 +260,9 @@ public static class AgentPlaybook
         return $$$"""
         # Written by nexplane-upgrade: the Nexplane agents an upgrade moved to {{{settings.Version}}} get their kept .old binary back, one host at a time.
         # Re-run it with the files beside it:
-        #   ANSIBLE_CONFIG=ansible.cfg NEXPLANE_API_TOKEN=<a login token of the control plane> ansible-playbook -i inventory.yml rollback-agents.yml
+        #   {{{RerunLine(settings, "rollback-agents.yml")}}}
         - name: Put the Nexplane agents back on their previous version
-          hosts: {{{Group}}}
+          hosts: {{{settings.Hosts}}}
           gather_facts: false
           order: inventory
           serial: 1

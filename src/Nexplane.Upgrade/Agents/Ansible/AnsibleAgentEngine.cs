@@ -8,7 +8,9 @@ namespace Nexplane.Upgrade.Agents.Ansible;
 /// <param name="RegistrationTimeout">How long a restarted agent has to register.</param>
 /// <param name="Directory">Where the run's playbook, inventory, ansible.cfg, known_hosts and results are written and kept, beside its report.</param>
 /// <param name="SshKeyPassphrase">Refused when set: a passphrase is never handed to Ansible (load the key into ssh-agent instead).</param>
-public sealed record AnsibleEngineSettings(Uri ApiUrl, TimeSpan RegistrationTimeout, string Directory, string? SshKeyPassphrase);
+/// <param name="Inventory">The operator's inventory group the hosts come from; null when they come from the agent hosts file.</param>
+public sealed record AnsibleEngineSettings(Uri ApiUrl, TimeSpan RegistrationTimeout, string Directory, string? SshKeyPassphrase,
+    AnsibleInventorySource? Inventory = null);
 
 /// <summary>
 /// The Agents step's second engine: the hosts of the agent hosts file upgraded (or rolled back) by
@@ -16,6 +18,10 @@ public sealed record AnsibleEngineSettings(Uri ApiUrl, TimeSpan RegistrationTime
 /// back from Ansible's own machine-readable output (<see cref="AnsibleHostResults"/>). The binaries are the ones the
 /// tool downloaded and verified; the registration check is the control plane's API, as the built-in engine does it.
 /// The files a run used stay in <see cref="AnsibleEngineSettings.Directory"/> for the operator to read or re-run.
+/// With <see cref="AnsibleEngineSettings.Inventory"/> the hosts are the operator's own: the playbook runs against their
+/// inventory, with a vars-only inventory over it (<see cref="AnsibleInventory.WriteVars"/>), in their inventory's directory
+/// and under their own ansible.cfg; the tool pins no host key for them (their known_hosts and host key settings apply:
+/// the tool knows no fingerprint of theirs to pin).
 /// </summary>
 public sealed class AnsibleAgentEngine(ICommandRunner commands, AnsibleEngineSettings settings, Action<string> log)
 {
@@ -28,6 +34,20 @@ public sealed class AnsibleAgentEngine(ICommandRunner commands, AnsibleEngineSet
         var ordered = AnsibleInventory.InRolloutOrder(hosts);
         var directory = Path.Combine(settings.Directory, "upgrade");
         await PrepareAsync(directory, cancellationToken);
+        Dictionary<string, JsonNode?> Upgrade(AgentHost host)
+        {
+            var binary = binaries[host.Platform];
+            return new() { ["nexplane_agent_binary"] = binary.FilePath, ["nexplane_agent_sha256"] = binary.Sha256 };
+        }
+        if (settings.Inventory is { } inventory)
+        {
+            File.WriteAllText(Path.Combine(directory, VarsInventory), AnsibleInventory.WriteVars(ordered, Upgrade));
+            File.WriteAllText(Path.Combine(directory, "upgrade-agents.yml"), AgentPlaybook.Upgrade(new AgentPlaybookSettings(settings.ApiUrl, version, waveSize,
+                settings.RegistrationTimeout, AgentPlaybook.RolloutGroup, Rerun(inventory, directory, "upgrade-agents.yml"))));
+            log($"Ansible: {Program} upgrade-agents.yml in {directory}: {inventory.Describe(ordered.Count)}, canary {ordered[0].Name}, then batches of {waveSize}");
+            await RunPlaybookAsync(directory, "upgrade-agents.yml", token, Math.Max(1, waveSize), cancellationToken);
+            return AnsibleHostResults.Read(ordered, TreeFiles(directory), version, log);
+        }
         var refused = await WriteKnownHostsAsync(directory, ordered, cancellationToken);
         if (refused.Count > 0)
             // Before anything changes: the host that cannot prove its identity fails, and no host is touched.
@@ -36,21 +56,13 @@ public sealed class AnsibleAgentEngine(ICommandRunner commands, AnsibleEngineSet
                 : new AgentHostOutcome(host.Name, AgentHostResult.NotAttempted, null, null,
                     $"not attempted: {string.Join(", ", refused.Keys)} did not show the host key the agent hosts file names", 0)).ToArray();
 
-        File.WriteAllText(Path.Combine(directory, "inventory.yml"), AnsibleInventory.Write(ordered, host =>
-        {
-            var binary = binaries[host.Platform];
-            return new Dictionary<string, JsonNode?>
-            {
-                ["nexplane_agent_binary"] = binary.FilePath,
-                ["nexplane_agent_sha256"] = binary.Sha256,
-            };
-        }, KnownHostsFile(directory)));
+        File.WriteAllText(Path.Combine(directory, "inventory.yml"), AnsibleInventory.Write(ordered, Upgrade, KnownHostsFile(directory)));
         File.WriteAllText(Path.Combine(directory, "upgrade-agents.yml"),
             AgentPlaybook.Upgrade(new AgentPlaybookSettings(settings.ApiUrl, version, waveSize, settings.RegistrationTimeout)));
         File.WriteAllText(Path.Combine(directory, "ansible.cfg"), AgentPlaybook.Config(Math.Max(1, waveSize)));
 
         log($"Ansible: {Program} upgrade-agents.yml in {directory}: canary {ordered[0].Name}, then batches of {waveSize}");
-        await RunPlaybookAsync(directory, "upgrade-agents.yml", token, cancellationToken);
+        await RunPlaybookAsync(directory, "upgrade-agents.yml", token, Math.Max(1, waveSize), cancellationToken);
         return AnsibleHostResults.Read(ordered, TreeFiles(directory), version, log);
     }
 
@@ -62,21 +74,32 @@ public sealed class AnsibleAgentEngine(ICommandRunner commands, AnsibleEngineSet
         var directory = Path.Combine(settings.Directory, "rollback");
         var ordered = hosts.Select(h => h.Host).ToArray();
         await PrepareAsync(directory, cancellationToken);
-        var refused = await WriteKnownHostsAsync(directory, ordered, cancellationToken);
+        var oldVersions = hosts.ToDictionary(h => h.Host.Name, h => h.OldVersion);
+        Dictionary<string, JsonNode?> GoBackTo(AgentHost host) => new() { ["nexplane_agent_old_version"] = oldVersions[host.Name] };
+        IReadOnlyDictionary<string, string> refused = new Dictionary<string, string>();
+        if (settings.Inventory is { } inventory)
+        {
+            File.WriteAllText(Path.Combine(directory, VarsInventory), AnsibleInventory.WriteVars(ordered, GoBackTo));
+            File.WriteAllText(Path.Combine(directory, "rollback-agents.yml"), AgentPlaybook.Rollback(new AgentPlaybookSettings(settings.ApiUrl, newVersion, 1,
+                settings.RegistrationTimeout, AgentPlaybook.RolloutGroup, Rerun(inventory, directory, "rollback-agents.yml"))));
+            log($"Ansible: {Program} rollback-agents.yml in {directory}: {inventory.Describe(ordered.Length)}");
+        }
+        else
+            refused = await WriteKnownHostsAsync(directory, ordered, cancellationToken);
         var reachable = ordered.Where(host => !refused.ContainsKey(host.Name)).ToArray();
         var outcomes = refused.Select(r => new AgentHostOutcome(r.Key, AgentHostResult.NeedsHuman, newVersion, hosts.First(h => h.Host.Name == r.Key).OldVersion,
             $"{r.Value}. {AgentHostUpgrader.ManualRecovery(ordered.First(h => h.Name == r.Key))}", 0)).ToList();
         if (reachable.Length == 0)
             return outcomes;
-        var oldVersions = hosts.ToDictionary(h => h.Host.Name, h => h.OldVersion);
-        File.WriteAllText(Path.Combine(directory, "inventory.yml"), AnsibleInventory.Write(reachable,
-            host => new Dictionary<string, JsonNode?> { ["nexplane_agent_old_version"] = oldVersions[host.Name] }, KnownHostsFile(directory)));
-        File.WriteAllText(Path.Combine(directory, "rollback-agents.yml"),
-            AgentPlaybook.Rollback(new AgentPlaybookSettings(settings.ApiUrl, newVersion, 1, settings.RegistrationTimeout)));
-        File.WriteAllText(Path.Combine(directory, "ansible.cfg"), AgentPlaybook.Config(1));
-
-        log($"Ansible: {Program} rollback-agents.yml in {directory}");
-        await RunPlaybookAsync(directory, "rollback-agents.yml", token, cancellationToken);
+        if (settings.Inventory is null)
+        {
+            File.WriteAllText(Path.Combine(directory, "inventory.yml"), AnsibleInventory.Write(reachable, GoBackTo, KnownHostsFile(directory)));
+            File.WriteAllText(Path.Combine(directory, "rollback-agents.yml"),
+                AgentPlaybook.Rollback(new AgentPlaybookSettings(settings.ApiUrl, newVersion, 1, settings.RegistrationTimeout)));
+            File.WriteAllText(Path.Combine(directory, "ansible.cfg"), AgentPlaybook.Config(1));
+            log($"Ansible: {Program} rollback-agents.yml in {directory}");
+        }
+        await RunPlaybookAsync(directory, "rollback-agents.yml", token, 1, cancellationToken);
         var read = AnsibleHostResults.Read(reachable, TreeFiles(directory), oldVersions.Values.FirstOrDefault() ?? "", log);
         // A host the rollback never reached still runs the new version: it needs a human, not a "not attempted".
         outcomes.AddRange(read.Select(o => o.Result == AgentHostResult.NotAttempted
@@ -123,21 +146,52 @@ public sealed class AnsibleAgentEngine(ICommandRunner commands, AnsibleEngineSet
         return refused;
     }
 
-    async Task RunPlaybookAsync(string directory, string playbook, string token, CancellationToken cancellationToken)
+    /// <summary>The vars-only inventory laid over the operator's (<see cref="AnsibleInventory.WriteVars"/>).</summary>
+    public const string VarsInventory = "vars-inventory.yml";
+
+    /// <summary>
+    /// The ansible-playbook run, as data. The hosts file's: the tool's inventory and ansible.cfg in <paramref name="directory"/>.
+    /// An inventory's: the operator's inventory, the vars inventory over it, limited to their group (a host taken out of the
+    /// group since Preflight is not reached through the vars inventory alone), run in their inventory's directory under
+    /// their own ansible.cfg; what the tool needs of the configuration (the tree callback, forks for a batch at once) comes
+    /// through environment variables, which replace only those settings of theirs. The token is only ever in the environment.
+    /// </summary>
+    public static CommandLine PlaybookCommand(string directory, string playbook, string token, int forks, AnsibleInventorySource? inventory)
     {
-        var command = new CommandLine(Program, "-i", "inventory.yml", playbook)
+        var environment = new Dictionary<string, string?>
         {
-            WorkingDirectory = directory,
-            Environment = new Dictionary<string, string?>
-            {
-                ["ANSIBLE_CONFIG"] = Path.Combine(directory, "ansible.cfg"),
-                ["ANSIBLE_CALLBACK_TREE_DIR"] = ResultsDirectory(directory),
-                ["ANSIBLE_FORCE_COLOR"] = "0",
-                ["PYTHONUNBUFFERED"] = "1",
-                // Read by the no_log tasks that ask the control plane; never an argument, never in a file.
-                [AgentPlaybook.TokenVariable] = token,
-            },
+            ["ANSIBLE_CALLBACK_TREE_DIR"] = ResultsDirectory(directory),
+            ["ANSIBLE_FORCE_COLOR"] = "0",
+            ["PYTHONUNBUFFERED"] = "1",
+            // Read by the no_log tasks that ask the control plane; never an argument, never in a file.
+            [AgentPlaybook.TokenVariable] = token,
         };
+        if (inventory is null)
+        {
+            environment["ANSIBLE_CONFIG"] = Path.Combine(directory, "ansible.cfg");
+            return new CommandLine(Program, "-i", "inventory.yml", playbook) { WorkingDirectory = directory, Environment = environment };
+        }
+        environment["ANSIBLE_CALLBACKS_ENABLED"] = "tree";
+        environment["ANSIBLE_FORKS"] = forks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["ANSIBLE_RETRY_FILES_ENABLED"] = "False";
+        environment["ANSIBLE_NOCOLOR"] = "1";
+        environment["ANSIBLE_DISPLAY_SKIPPED_HOSTS"] = "False";
+        return new CommandLine(Program, "-i", inventory.Path, "-i", Path.Combine(directory, VarsInventory), "--limit", inventory.Group, Path.Combine(directory, playbook))
+        {
+            WorkingDirectory = inventory.WorkingDirectory,
+            Environment = environment,
+        };
+    }
+
+    /// <summary>How the operator runs a kept playbook again against their own inventory.</summary>
+    static string Rerun(AnsibleInventorySource inventory, string directory, string playbook) =>
+        $"cd {ShellQuoting.Quote(inventory.WorkingDirectory)} && ANSIBLE_CALLBACKS_ENABLED=tree ANSIBLE_CALLBACK_TREE_DIR={ShellQuoting.Quote(ResultsDirectory(directory))} " +
+        $"{AgentPlaybook.TokenVariable}=<a login token of the control plane> ansible-playbook -i {ShellQuoting.Quote(inventory.Path)} " +
+        $"-i {ShellQuoting.Quote(Path.Combine(directory, VarsInventory))} --limit {ShellQuoting.Quote(inventory.Group)} {ShellQuoting.Quote(Path.Combine(directory, playbook))}";
+
+    async Task RunPlaybookAsync(string directory, string playbook, string token, int forks, CancellationToken cancellationToken)
+    {
+        var command = PlaybookCommand(directory, playbook, token, forks, settings.Inventory);
         var result = await commands.RunAsync(command, Shown, Shown, cancellationToken);
         // 0: every host ok; 2: a host failed; 4: a host unreachable. The per-host files say which; anything else is Ansible's own failure.
         if (result.ExitCode is not (0 or 2 or 4) && TreeFiles(directory).Count == 0)

@@ -22,7 +22,7 @@ public static class AnsibleHostResults
         var outcomes = new List<AgentHostOutcome>();
         foreach (var host in hosts)
         {
-            if (!treeFiles.TryGetValue(host.Name, out var text))
+            if (!treeFiles.TryGetValue(host.AnsibleName, out var text))
             {
                 outcomes.Add(new AgentHostOutcome(host.Name, AgentHostResult.NotAttempted, null, null, "", 0));
                 continue;

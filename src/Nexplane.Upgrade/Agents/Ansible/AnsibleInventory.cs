@@ -29,15 +29,8 @@ public static class AnsibleInventory
         var members = new JsonObject();
         foreach (var host in hosts)
         {
-            var variables = new JsonObject
-            {
-                ["nexplane_agent_name"] = host.Name,
-                ["nexplane_agent_binary_path"] = host.BinaryPath,
-                ["nexplane_agent_service"] = host.Service,
-                ["nexplane_agent_platform"] = host.Platform.Name,
-                ["nexplane_agent_machines"] = new JsonArray(MachinesOf(host.Platform).Select(m => (JsonNode)m).ToArray()),
-                ["ansible_become"] = host.Sudo,
-            };
+            var variables = AgentVariables(host, hostVariables);
+            variables["ansible_become"] = host.Sudo;
             if (host.Sudo)
                 variables["ansible_become_method"] = "sudo";
             if (host.Local)
@@ -54,16 +47,44 @@ public static class AnsibleInventory
                 variables["ansible_ssh_private_key_file"] = host.IdentityFile;
                 variables["ansible_ssh_common_args"] = SshArguments(knownHostsFile);
             }
-            foreach (var (name, value) in hostVariables(host))
-                variables[name] = value?.DeepClone();
             members[host.Name] = variables;
         }
-        var inventory = new JsonObject
-        {
-            ["all"] = new JsonObject { ["children"] = new JsonObject { [AgentPlaybook.Group] = new JsonObject { ["hosts"] = members } } },
-        };
-        return inventory.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+        return Document(AgentPlaybook.Group, members);
     }
+
+    /// <summary>
+    /// The vars-only inventory laid over the operator's own (<c>-i theirs -i vars-inventory.yml</c>): the same host names,
+    /// each with its agent's variables and the run's (binary and sha256, or the version to go back to), all in
+    /// <see cref="AgentPlaybook.RolloutGroup"/> in rollout order. No connection variable and no become: how Ansible reaches
+    /// and acts on a host stays the operator's (their users, keys, bastions, host key checking, become).
+    /// </summary>
+    public static string WriteVars(IReadOnlyList<AgentHost> hosts, Func<AgentHost, IReadOnlyDictionary<string, JsonNode?>> hostVariables)
+    {
+        var members = new JsonObject();
+        foreach (var host in hosts)
+            members[host.AnsibleName] = AgentVariables(host, hostVariables);
+        return Document(AgentPlaybook.RolloutGroup, members);
+    }
+
+    /// <summary>What the playbooks read of a host's agent, then the run's own variables.</summary>
+    static JsonObject AgentVariables(AgentHost host, Func<AgentHost, IReadOnlyDictionary<string, JsonNode?>> hostVariables)
+    {
+        var variables = new JsonObject
+        {
+            ["nexplane_agent_name"] = host.Name,
+            ["nexplane_agent_binary_path"] = host.BinaryPath,
+            ["nexplane_agent_service"] = host.Service,
+            ["nexplane_agent_platform"] = host.Platform.Name,
+            ["nexplane_agent_machines"] = new JsonArray(MachinesOf(host.Platform).Select(m => (JsonNode)m).ToArray()),
+        };
+        foreach (var (name, value) in hostVariables(host))
+            variables[name] = value?.DeepClone();
+        return variables;
+    }
+
+    static string Document(string group, JsonObject members) =>
+        new JsonObject { ["all"] = new JsonObject { ["children"] = new JsonObject { [group] = new JsonObject { ["hosts"] = members } } } }
+            .ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
 
     /// <summary>
     /// The host keys of the run's known_hosts only (no trust on first use, no other file), the key the hosts file names,

@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Agents.Ansible;
 using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Releases;
 
@@ -18,6 +19,9 @@ public sealed record AgentsResult(IReadOnlyList<AgentHostOutcome> Outcomes)
 {
     /// <summary>What moved the hosts: a rollback of the upgrade puts them back through the same engine.</summary>
     public AgentEngine Engine { get; init; } = AgentEngine.Ssh;
+
+    /// <summary>The inventory group the hosts came from (null: the agent hosts file): a rollback reads it again.</summary>
+    public AnsibleInventorySource? Inventory { get; init; }
 
     /// <summary>The hosts this step moved to the new version: a rollback of the upgrade puts their old binaries back.</summary>
     public IEnumerable<AgentHostOutcome> Moved => Outcomes.Where(o => o.Result == AgentHostResult.Upgraded);
@@ -44,6 +48,16 @@ public sealed class AgentsStep(IRunOutput output)
                 ?? throw new InvalidOperationException($"The release requires an agent upgrade, but no {advice.Flag(Setting.AgentHostsFile)} is given (or pass {advice.Flag(Setting.SkipAgents)})."));
 
     /// <summary>
+    /// The hosts of an inventory group, when Preflight did not check them (a resumed run, or the step alone): read and
+    /// asked through Ansible again, and refused, with nothing touched, when one cannot be upgraded.
+    /// </summary>
+    public static IReadOnlyList<AgentHost> HostsOfInventory(AnsibleInventorySource inventory, AnsibleInventoryHostsResult found) =>
+        found.Problems.Count == 0
+            ? found.Hosts
+            : throw new InvalidOperationException($"The agent hosts of {inventory} cannot be upgraded; no agent host was touched:" + Environment.NewLine +
+                                                  string.Join(Environment.NewLine, found.Problems.Select(p => "  " + p)));
+
+    /// <summary>
     /// Upgrades the hosts and returns their outcomes; fails, naming each host left behind, when one is not on the target.
     /// </summary>
     /// <param name="keep">
@@ -61,13 +75,15 @@ public sealed class AgentsStep(IRunOutput output)
             throw new InvalidOperationException($"The agent step confirms each agent through the control plane, but the login failed: {login.Detail}. No agent host was touched.");
 
         output.Information("Agents: upgrading {Count} host(s) to {Version}, canary first, then waves of {WaveSize}{Engine:l}",
-            hosts.Count, target.ToString(), input.Settings.WaveSize, input.Settings.Engine == AgentEngine.Ansible ? ", through Ansible" : "");
+            hosts.Count, target.ToString(), input.Settings.WaveSize,
+            input.Settings.Inventory is { } inventory ? $", through Ansible, from {inventory}"
+            : input.Settings.Engine == AgentEngine.Ansible ? ", through Ansible" : "");
         var outcomes = input.Settings.Engine == AgentEngine.Ansible
             ? await UpgradeWithAnsibleAsync(input, agents, binaries, token, cancellationToken)
             : await new AgentRollout((host, cancellation) => agents.UpgradeAgentAsync(host, binaries[host.Platform], token, cancellation),
                     output.Line, output.Progress)
                 .RunAsync(hosts, input.Settings.WaveSize, cancellationToken);
-        var result = new AgentsResult(outcomes) { Engine = input.Settings.Engine };
+        var result = new AgentsResult(outcomes) { Engine = input.Settings.Engine, Inventory = input.Settings.Inventory };
         keep(result);
         output.Summary("Agents", string.Join(", ", result.Outcomes.GroupBy(o => o.Result).Select(g => $"{g.Count()} {g.Key}")));
 

@@ -47,9 +47,9 @@ public sealed class OutdatedAgentsReport(IRunOutput output)
             var outside = OlderThan(target, await controlPlane.RegisteredAgentsAsync(token, cancellationToken))
                 .Where(agent => !managed.Contains(agent.Hostname)).ToArray();
             if (outside.Length > 0)
-                output.Warning("{Count} registered agent(s) not in the agent hosts file still run an older version; upgrade them by hand " +
+                output.Warning("{Count} registered agent(s) not in the agent hosts {Source:l} still run an older version; upgrade them by hand " +
                                "(nexplane-agent-<platform>-{Version} from release {Tag}): {Agents}",
-                    outside.Length, target.ToString(), target.GitTag, Listed(outside));
+                    outside.Length, hosts.Any(h => h.InventoryHostname is not null) ? "group" : "file", target.ToString(), target.GitTag, Listed(outside));
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException
                                           || exception is TaskCanceledException && !cancellationToken.IsCancellationRequested)

@@ -28,8 +28,8 @@ public interface IPreflightFacts
 
     Task<ReleaseFacts> ReadReleasesAsync(ReleaseSettings releases, NexplaneVersion current, NexplaneVersion target, CancellationToken cancellationToken);
 
-    /// <summary>The agent hosts of <paramref name="hostsFile"/> and the target's agent binaries, checked without changing anything.</summary>
-    Task<AgentPreflightResult> CheckAgentHostsAsync(AgentSettings agents, ReleaseSettings releases, string hostsFile, NexplaneVersion target,
+    /// <summary>The agent hosts of <paramref name="hostsFile"/> (or of the agents' Ansible inventory group) and the target's agent binaries, checked without changing anything.</summary>
+    Task<AgentPreflightResult> CheckAgentHostsAsync(AgentSettings agents, ReleaseSettings releases, string? hostsFile, NexplaneVersion target,
         CancellationToken cancellationToken);
 
     /// <summary>What the registry holds for each image, in the same order.</summary>

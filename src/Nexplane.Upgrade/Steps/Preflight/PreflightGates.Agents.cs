@@ -17,16 +17,17 @@ public static partial class PreflightGates
 
     /// <summary>Whether the agent hosts are to be checked now: an agent upgrade is due, the tool does it, and the hosts are named.</summary>
     public static bool ChecksAgentHosts(string? whyAgents, AgentSettings agents) =>
-        whyAgents is not null && !agents.Skip && agents.HostsFile is not null;
+        whyAgents is not null && !agents.Skip && agents.HostsNamed;
 
     /// <summary>An agent upgrade without hosts to upgrade is refused; the hosts' own problems are this gate's.</summary>
     public static IEnumerable<UpgradeGateFailure> Agents(string? whyAgents, AgentSettings agents, AgentPreflightResult? checkedHosts, OperatorAdvice advice)
     {
         if (whyAgents is null || agents.Skip)
             return [];
-        if (agents.HostsFile is null)
+        if (!agents.HostsNamed)
             return [new("agents", $"{char.ToUpperInvariant(whyAgents[0])}{whyAgents[1..]}, but no agent hosts are given. Name the hosts to upgrade with " +
-                                  $"{advice.Flag(Setting.AgentHostsFile)} <file> (see docs/runbook-steps.md, Agents), or pass {advice.Flag(Setting.SkipAgents)} to upgrade the agents by hand afterwards.")];
+                                  $"{advice.Flag(Setting.AgentHostsFile)} <file> (see docs/runbook-steps.md, Agents), or with {advice.Flag(Setting.AgentEngine)} Ansible " +
+                                  $"{advice.Flag(Setting.AgentInventory)} <inventory> {advice.Flag(Setting.AgentInventoryGroup)} <group>, or pass {advice.Flag(Setting.SkipAgents)} to upgrade the agents by hand afterwards.")];
         return checkedHosts?.Problems.Select(problem => new UpgradeGateFailure("agents", problem)) ?? [];
     }
 

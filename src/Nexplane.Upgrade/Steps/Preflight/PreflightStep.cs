@@ -41,11 +41,11 @@ public sealed class PreflightStep(IRunOutput output)
         AgentPreflightResult? agents = null;
         if (PreflightGates.ChecksAgentHosts(whyAgents, settings.Agents))
         {
-            agents = await deployment.CheckAgentHostsAsync(settings.Agents, settings.Releases, settings.Agents.HostsFile!, target, cancellationToken);
+            agents = await deployment.CheckAgentHostsAsync(settings.Agents, settings.Releases, settings.Agents.HostsFile, target, cancellationToken);
             foreach (var notice in agents.Notices)
                 output.Line(notice);
             if (agents.Problems.Count == 0)
-                output.Line($"Agents: {whyAgents}; {ReadyHosts(agents.Hosts)}");
+                output.Line($"Agents: {whyAgents}; {ReadyHosts(agents.Hosts, settings.Agents)}");
         }
 
         // The new images, asked of their registry before anything is pulled or stopped.
@@ -90,8 +90,10 @@ public sealed class PreflightStep(IRunOutput output)
     }
 
     /// <summary>"3 host(s) ready over SSH: a, b, c; 1 on this machine: d".</summary>
-    static string ReadyHosts(IReadOnlyList<AgentHost> hosts)
+    static string ReadyHosts(IReadOnlyList<AgentHost> hosts, AgentSettings agents)
     {
+        if (agents.InventorySource is { } inventory)
+            return $"{inventory.Describe(hosts.Count)} ready through Ansible: {string.Join(", ", hosts.Select(h => h.Name))}";
         var ssh = hosts.Where(h => !h.Local).Select(h => h.Name).ToArray();
         var local = hosts.Where(h => h.Local).Select(h => h.Name).ToArray();
         return string.Join("; ", new[]

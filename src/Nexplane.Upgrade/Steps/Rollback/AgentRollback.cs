@@ -1,4 +1,5 @@
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Agents.Ansible;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Operator;
 using Nexplane.Upgrade.Runbook;
@@ -16,22 +17,12 @@ public sealed class AgentRollback(IRunOutput output)
     /// <param name="newVersion">The version the upgrade installed.</param>
     /// <param name="registeredBefore">What each agent registered before the rollback changed anything; null or empty when unknown.</param>
     /// <param name="engine">What moved the hosts (the journal says): they go back through the same engine.</param>
+    /// <param name="inventory">The inventory group the upgrade took its hosts from (the journal says); null for the agent hosts file.</param>
     public async Task<IReadOnlyList<AgentHostOutcome>> RollBackAsync(IReadOnlyDictionary<string, string?> movedAgents, string newVersion,
         RollbackSettings settings, IRollbackDeployment deployment, IReadOnlyDictionary<string, string?>? registeredBefore,
-        CancellationToken cancellationToken, AgentEngine engine = AgentEngine.Ssh)
+        CancellationToken cancellationToken, AgentEngine engine = AgentEngine.Ssh, AnsibleInventorySource? inventory = null)
     {
-        var file = settings.AgentHostsFile;
-        IReadOnlyList<AgentHost> named = [];
-        var fileProblem = file is null ? $"no {settings.Advice.Flag(Setting.AgentHostsFile)} is given" : $"{file} does not name it";
-        try
-        {
-            if (file is not null)
-                named = AgentHostsFileReader.Load(file);
-        }
-        catch (AgentHostsFileException exception)
-        {
-            fileProblem = exception.Message;
-        }
+        var (named, fileProblem) = inventory is null ? FromHostsFile(settings) : await FromInventoryAsync(inventory, deployment, cancellationToken);
         var hosts = movedAgents.Keys
             .Select(name => (Name: name, Host: named.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))))
             .ToArray();
@@ -65,9 +56,33 @@ public sealed class AgentRollback(IRunOutput output)
                     outcomes.Add(await deployment.RollBackAgentAsync(host, movedAgents[host.Name], newVersion, token, cancellationToken));
             }
             if (throughAnsible.Count > 0)
-                outcomes.AddRange(await deployment.RollBackAgentsWithAnsibleAsync(throughAnsible, newVersion, token, cancellationToken));
+                outcomes.AddRange(await deployment.RollBackAgentsWithAnsibleAsync(throughAnsible, newVersion, token, inventory, cancellationToken));
         }
         return outcomes;
+    }
+
+    /// <summary>The hosts file's hosts, or why a moved host cannot be found in it.</summary>
+    static (IReadOnlyList<AgentHost> Hosts, string Problem) FromHostsFile(RollbackSettings settings)
+    {
+        var file = settings.AgentHostsFile;
+        if (file is null)
+            return ([], $"no {settings.Advice.Flag(Setting.AgentHostsFile)} is given");
+        try
+        {
+            return (AgentHostsFileReader.Load(file), $"{file} does not name it");
+        }
+        catch (AgentHostsFileException exception)
+        {
+            return ([], exception.Message);
+        }
+    }
+
+    /// <summary>The same inventory group the upgrade read, read again and its hosts asked through Ansible; a host it cannot reach is left to a human.</summary>
+    static async Task<(IReadOnlyList<AgentHost> Hosts, string Problem)> FromInventoryAsync(AnsibleInventorySource inventory,
+        IRollbackDeployment deployment, CancellationToken cancellationToken)
+    {
+        var found = await deployment.InventoryAgentHostsAsync(inventory, cancellationToken);
+        return (found.Hosts, found.Problems.Count == 0 ? $"{inventory} no longer holds it" : $"{inventory}: {string.Join("; ", found.Problems)}");
     }
 
     /// <summary>

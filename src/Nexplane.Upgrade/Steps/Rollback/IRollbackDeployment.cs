@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Steps.Verify;
 using Nexplane.Upgrade.Agents;
+using Nexplane.Upgrade.Agents.Ansible;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Releases;
@@ -33,6 +34,10 @@ public interface IRollbackDeployment : IAppStop, IControlPlane, IDeploymentVerif
     Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken);
 
     /// <summary>Puts the kept old binaries back through ansible-playbook (hosts an upgrade moved with <c>--agent-engine Ansible</c>), one host at a time.</summary>
+    /// <param name="inventory">The operator's inventory group the upgrade took the hosts from; null for the agent hosts file.</param>
     Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsWithAnsibleAsync(IReadOnlyList<(AgentHost Host, string? OldVersion)> hosts, string newVersion, string token,
-        CancellationToken cancellationToken);
+        AnsibleInventorySource? inventory, CancellationToken cancellationToken);
+
+    /// <summary>The hosts of the inventory group an upgrade took its hosts from, as Ansible lists and reaches them now.</summary>
+    Task<AnsibleInventoryHostsResult> InventoryAgentHostsAsync(AnsibleInventorySource inventory, CancellationToken cancellationToken);
 }

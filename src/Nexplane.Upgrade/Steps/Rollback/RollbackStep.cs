@@ -163,7 +163,7 @@ public sealed class RollbackStep(IRunOutput output, Clock? clock = null)
         record.ControlPlaneRolledBack();
         if (journal.UpgradedAgents.Count > 0)
             progress.Agents = await agentRollback.RollBackAsync(journal.UpgradedAgents, journal.ToVersion ?? "?", settings, deployment, agentsBefore,
-                cancellationToken, journal.AgentEngine);
+                cancellationToken, journal.AgentEngine, journal.AgentInventory);
         var agentsLeft = progress.Agents.Count(o => o.Result != AgentHostResult.RolledBack);
         var agents = journal.UpgradedAgents.Count == 0
             ? ""

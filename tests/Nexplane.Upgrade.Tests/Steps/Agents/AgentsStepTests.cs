@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Agents.Ansible;
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Agents;
@@ -67,6 +68,31 @@ public sealed class AgentsStepTests : IDisposable
         Assert.Equal(["web-02", "web-03"], kept.LeftBehind.Select(o => o.Host));
         Assert.Contains("INF Agents: upgrading 3 host(s) to 0.4.0, canary first, then waves of 5, through Ansible", _output.Lines);
         Assert.Contains("INF   web-02: RolledBack, done (0.0 s)", _output.Lines);
+    }
+
+    [Fact]
+    public async Task Hosts_of_an_inventory_group_are_kept_with_their_source_and_said_to_come_from_it()
+    {
+        var inventory = new AnsibleInventorySource("/srv/ansible/inventory.yml", "nexplane_agents");
+        var input = Input("web-01") with { Settings = Settings with { Engine = AgentEngine.Ansible, Inventory = inventory } };
+
+        await RunAsync(input, new RecordedAgentHosts([]));
+
+        Assert.Equal(inventory, Assert.Single(_kept).Inventory);
+        Assert.Contains("INF Agents: upgrading 1 host(s) to 0.4.0, canary first, then waves of 5, through Ansible, from group nexplane_agents in /srv/ansible/inventory.yml",
+            _output.Lines);
+    }
+
+    [Fact]
+    public void Hosts_of_an_inventory_group_Ansible_cannot_reach_refuse_the_step_alone_before_any_host_is_touched()
+    {
+        var inventory = new AnsibleInventorySource("/srv/ansible/inventory.yml", "nexplane_agents");
+
+        var exception = Assert.Throws<InvalidOperationException>(() =>
+            AgentsStep.HostsOfInventory(inventory, new([], ["web-02 cannot be reached through Ansible with the inventory's settings (unreachable: timed out)"])));
+
+        Assert.Equal("The agent hosts of group nexplane_agents in /srv/ansible/inventory.yml cannot be upgraded; no agent host was touched:" + Environment.NewLine +
+                     "  web-02 cannot be reached through Ansible with the inventory's settings (unreachable: timed out)", exception.Message);
     }
 
     [Fact]

@@ -40,17 +40,20 @@ public sealed class PreflightGatesAgentsTests
         Assert.True(PreflightGates.ChecksAgentHosts("due", new AgentSettings { HostsFile = "hosts.yml" }));
         Assert.False(PreflightGates.ChecksAgentHosts(null, new AgentSettings { HostsFile = "hosts.yml" }));
         Assert.False(PreflightGates.ChecksAgentHosts("due", new AgentSettings { HostsFile = "hosts.yml", Skip = true }));
+        // An inventory group names the hosts as well as a hosts file does.
+        Assert.True(PreflightGates.ChecksAgentHosts("due", new AgentSettings { Engine = AgentEngine.Ansible, Inventory = "inventory.yml", InventoryGroup = "agents" }));
         Assert.False(PreflightGates.ChecksAgentHosts("due", new AgentSettings()));
     }
 
     [Fact]
-    public void An_agent_upgrade_without_hosts_is_refused_with_both_ways_forward()
+    public void An_agent_upgrade_without_hosts_is_refused_with_every_way_forward()
     {
         var failure = Assert.Single(PreflightGates.Agents("the release notes of 0.3.0 require an agent upgrade", new AgentSettings(), null, TestAdvice.Nuke));
 
         Assert.Equal("agents", failure.Gate);
         Assert.Equal("The release notes of 0.3.0 require an agent upgrade, but no agent hosts are given. Name the hosts to upgrade with " +
-                     "--agent-hosts-file <file> (see docs/runbook-steps.md, Agents), or pass --skip-agents to upgrade the agents by hand afterwards.",
+                     "--agent-hosts-file <file> (see docs/runbook-steps.md, Agents), or with --agent-engine Ansible --agent-inventory <inventory> " +
+                     "--agent-inventory-group <group>, or pass --skip-agents to upgrade the agents by hand afterwards.",
             failure.Message);
     }
 

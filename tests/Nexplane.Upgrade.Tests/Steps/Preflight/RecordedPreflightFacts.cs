@@ -66,7 +66,7 @@ sealed class RecordedPreflightFacts : IPreflightFacts
         return Task.FromResult(Releases);
     }
 
-    public Task<AgentPreflightResult> CheckAgentHostsAsync(AgentSettings agents, ReleaseSettings releases, string hostsFile, NexplaneVersion target,
+    public Task<AgentPreflightResult> CheckAgentHostsAsync(AgentSettings agents, ReleaseSettings releases, string? hostsFile, NexplaneVersion target,
         CancellationToken cancellationToken)
     {
         Calls.Add($"agent hosts {hostsFile} for {target}");

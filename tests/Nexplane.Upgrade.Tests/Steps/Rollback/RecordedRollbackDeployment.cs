@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Agents.Ansible;
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Compose;
@@ -111,11 +112,21 @@ sealed class RecordedRollbackDeployment : IRollbackDeployment
     }
 
     public Task<IReadOnlyList<AgentHostOutcome>> RollBackAgentsWithAnsibleAsync(IReadOnlyList<(AgentHost Host, string? OldVersion)> hosts, string newVersion,
-        string token, CancellationToken cancellationToken)
+        string token, AnsibleInventorySource? inventory, CancellationToken cancellationToken)
     {
-        Calls.Add($"ansible-playbook rollback of {string.Join(", ", hosts.Select(h => $"{h.Host.Name} to {h.OldVersion}"))}");
+        Calls.Add($"ansible-playbook rollback of {string.Join(", ", hosts.Select(h => $"{h.Host.Name} to {h.OldVersion}"))}" +
+                  (inventory is null ? "" : $" from {inventory}"));
         return Task.FromResult<IReadOnlyList<AgentHostOutcome>>(hosts.Select(h =>
             new AgentHostOutcome(h.Host.Name, AgentHostResult.RolledBack, newVersion, h.OldVersion, "registered again", 0)).ToArray());
+    }
+
+    /// <summary>What the inventory group gives a rollback: the hosts Ansible reaches, and the problems of the others.</summary>
+    public AnsibleInventoryHostsResult InventoryHosts { get; set; } = new([], []);
+
+    public Task<AnsibleInventoryHostsResult> InventoryAgentHostsAsync(AnsibleInventorySource inventory, CancellationToken cancellationToken)
+    {
+        Calls.Add($"read and probe {inventory}");
+        return Task.FromResult(InventoryHosts);
     }
 
     public Task<AgentHostOutcome> RollBackAgentAsync(AgentHost host, string? oldVersion, string newVersion, string token, CancellationToken cancellationToken)

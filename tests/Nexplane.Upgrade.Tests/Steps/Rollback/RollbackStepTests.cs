@@ -1,3 +1,4 @@
+using Nexplane.Upgrade.Agents.Ansible;
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Backend;
 using Nexplane.Upgrade.Operator;
@@ -129,6 +130,27 @@ public sealed class RollbackStepTests : IDisposable
         Assert.Equal("ansible-playbook rollback of agent-1 to 0.2.0, agent-2 to 0.2.0", _deployment.Calls[^1]);
         Assert.DoesNotContain(_deployment.Calls, call => call.StartsWith("roll back agent ", StringComparison.Ordinal));
         Assert.Equal("rolled back and healthy on 0.2.0, agents 2/2 back on their previous version", result.Outcome);
+    }
+
+    [Fact]
+    public async Task Agents_an_upgrade_took_from_an_inventory_go_back_through_the_same_inventory_and_one_it_cannot_reach_is_left_to_a_human()
+    {
+        var journal = JournalOf(RunbookTable.Steps.ToArray());
+        journal.UpgradedAgents["agent-1"] = "0.2.0";
+        journal.UpgradedAgents["agent-2"] = "0.2.0";
+        journal.AgentEngine = AgentEngine.Ansible;
+        journal.AgentInventory = new AnsibleInventorySource("/srv/ansible/inventory.yml", "nexplane_agents");
+        _deployment.InventoryHosts = new([new AgentHost { Name = "agent-1", InventoryHostname = "web-01", Platform = AgentPlatform.LinuxAmd64 }],
+            ["web-02 cannot be reached through Ansible with the inventory's settings (unreachable: timed out)"]);
+
+        // No hosts file: the journal names where the hosts came from.
+        var result = await RollBackAsync(journal, null, Settings);
+
+        Assert.Contains("read and probe group nexplane_agents in /srv/ansible/inventory.yml", _deployment.Calls);
+        Assert.Equal("ansible-playbook rollback of agent-1 to 0.2.0 from group nexplane_agents in /srv/ansible/inventory.yml", _deployment.Calls[^1]);
+        var left = Assert.Single(result.Agents, o => o.Host == "agent-2");
+        Assert.Equal(AgentHostResult.NeedsHuman, left.Result);
+        Assert.Contains("web-02 cannot be reached through Ansible", left.Detail);
     }
 
     [Fact]
