@@ -9,7 +9,8 @@ set -eo pipefail
 # The script's directory without running dirname (a process of its own: 8 ms of a warm --help).
 script_path=${BASH_SOURCE[0]}
 [[ "$script_path" == */* ]] || script_path="./$script_path"
-SCRIPT_DIR=$(cd "${script_path%/*}" && pwd)
+script_directory=${script_path%/*}
+SCRIPT_DIR=$(cd "${script_directory:-/}" && pwd)
 BUILD_PROJECT_FILE="$SCRIPT_DIR/build/_build.csproj"
 TEMP_DIRECTORY="$SCRIPT_DIR/.nuke/temp"
 BUILD_OUTPUT="$TEMP_DIRECTORY/build-bin"

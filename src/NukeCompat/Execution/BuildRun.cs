@@ -43,6 +43,7 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         using var hangUpAttachment = (options.HangUps ?? processInterrupts?.HangUps ?? new HangUpSignal()).Attach(() => connection.HangUp("SIGHUP"));
 
         NukeBuild build;
+        ParameterFiles files;
         try
         {
             var verbosity = ReadVerbosity();
@@ -50,6 +51,8 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
             NukeBuild.InitializeRun(root, IsServerBuild(_environment), verbosity, BuildHost.Choose(ReadHost(), _environment));
             NukeBuild.TemporaryDirectory.CreateDirectory();
             build = createBuild();
+            files = ParameterFiles.Load(root, _arguments.GetValues("profile") ?? [],
+                profilesReplaceDefault: build.GetType().IsDefined(typeof(ProfilesReplaceDefaultParametersAttribute), inherit: true));
         }
         catch (Exception exception)
         {
@@ -62,8 +65,10 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         var session = new BuildSession(build, cancellation);
         build.Session = session;
         var previousLogger = Log.Logger;
+        var onlyDescribes = OnlyDescribes(files);
         using var logging = BuildLogging.Create(output, palette, NukeBuild.Verbosity,
-            NukeBuild.IsServerBuild || OnlyDescribes() ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name, build.ConfigureLogging, NukeBuild.Host, NukeBuild.LiveConsole,
+            NukeBuild.IsServerBuild || onlyDescribes ? null : NukeBuild.TemporaryDirectory, () => session.RunningTarget?.Name,
+            onlyDescribes ? null : build.ConfigureLogging, NukeBuild.Host, NukeBuild.LiveConsole,
             lateLogDirectory: NukeBuild.TemporaryDirectory);
         session.Logger = logging.Logger;
         session.Host = logging.Host;
@@ -73,7 +78,7 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         connection.OnLost(how => ReportHangUp(session, how, logging));
         try
         {
-            return Run(session, logging.Warnings);
+            return Run(session, files, logging.Warnings);
         }
         finally
         {
@@ -81,13 +86,13 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
         }
     }
 
-    private int Run(BuildSession session, WarningCollector warnings)
+    private int Run(BuildSession session, ParameterFiles files, WarningCollector warnings)
     {
         int? earlyExitCode = null;
         var failedOutsideTargets = false;
         try
         {
-            earlyExitCode = RunPhasesAsync(session).GetAwaiter().GetResult();
+            earlyExitCode = RunPhasesAsync(session, files).GetAwaiter().GetResult();
         }
         catch (BuildStoppedException)
         {
@@ -107,7 +112,7 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
     }
 
     /// <returns>An exit code when the run ends before the executor (<c>--help</c>, <c>--plan</c>, empty plan).</returns>
-    private async Task<int?> RunPhasesAsync(BuildSession session)
+    private async Task<int?> RunPhasesAsync(BuildSession session, ParameterFiles files)
     {
         var build = session.Build;
         var root = NukeBuild.RootDirectory;
@@ -116,8 +121,6 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
 
         var parameters = ParameterMember.Discover(build.GetType());
         var buildType = build.GetType();
-        var files = ParameterFiles.Load(root, _arguments.GetValues("profile") ?? [],
-            profilesReplaceDefault: buildType.IsDefined(typeof(ProfilesReplaceDefaultParametersAttribute), inherit: true));
         var sources = new ParameterSources(_arguments, _environment, files, root, message => session.Logger.Warning("{Warning:l}", message));
         ParameterInjector.Inject(build, parameters, sources);
         CheckUnknownOptions(session.Logger, parameters, reject: buildType.IsDefined(typeof(RejectUnknownOptionsAttribute), inherit: true));
@@ -155,10 +158,16 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
     }
 
     /// <summary>
-    /// A <c>--help</c> or <c>--plan</c> run only prints text and changes nothing: it starts no log files, so the last
-    /// real run's build.log and its kept copies survive it (and the run starts sooner, without the file sinks).
+    /// A run that only prints text and changes nothing: <c>--help</c>, <c>--plan</c>, or no target named anywhere and
+    /// none by default (which prints the help). It starts no log files and none of the build's own sinks
+    /// (<see cref="NukeBuild.ConfigureLogging"/>), so the last real run's build.log and kept copies stay as they were,
+    /// and it starts sooner. Target names are looked up as the run will (command line, environment, parameter files);
+    /// a warning of that lookup is left to the run's own, later.
     /// </summary>
-    private bool OnlyDescribes() => _arguments.GetFlag("help") || _arguments.GetFlag("plan");
+    private bool OnlyDescribes(ParameterFiles files) =>
+        _arguments.GetFlag("help") || _arguments.GetFlag("plan") ||
+        (defaultTargetNames.Count == 0 &&
+         InvokedTargetNames(new ParameterSources(_arguments, _environment, files, NukeBuild.RootDirectory, _ => { })) is null or []);
 
     /// <summary>Targets come from <c>--target</c>, else the leading positional names, else the env or parameter files.</summary>
     private IReadOnlyList<string>? InvokedTargetNames(ParameterSources sources)

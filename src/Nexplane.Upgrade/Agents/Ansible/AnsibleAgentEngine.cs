@@ -176,6 +176,9 @@ public sealed class AnsibleAgentEngine(ICommandRunner commands, AnsibleEngineSet
         environment["ANSIBLE_RETRY_FILES_ENABLED"] = "False";
         environment["ANSIBLE_NOCOLOR"] = "1";
         environment["ANSIBLE_DISPLAY_SKIPPED_HOSTS"] = "False";
+        // Their configuration may enable inventory plugins without yaml: the vars inventory would then be skipped with a
+        // warning and the play would match no host, "succeeding" with every host not attempted. Fail instead.
+        environment["ANSIBLE_INVENTORY_UNPARSED_FAILED"] = "True";
         return new CommandLine(Program, "-i", inventory.Path, "-i", Path.Combine(directory, VarsInventory), "--limit", inventory.Group, Path.Combine(directory, playbook))
         {
             WorkingDirectory = inventory.WorkingDirectory,
@@ -186,18 +189,22 @@ public sealed class AnsibleAgentEngine(ICommandRunner commands, AnsibleEngineSet
     /// <summary>How the operator runs a kept playbook again against their own inventory.</summary>
     static string Rerun(AnsibleInventorySource inventory, string directory, string playbook) =>
         $"cd {ShellQuoting.Quote(inventory.WorkingDirectory)} && ANSIBLE_CALLBACKS_ENABLED=tree ANSIBLE_CALLBACK_TREE_DIR={ShellQuoting.Quote(ResultsDirectory(directory))} " +
+        "ANSIBLE_FORKS=<the wave size> ANSIBLE_INVENTORY_UNPARSED_FAILED=True " +
         $"{AgentPlaybook.TokenVariable}=<a login token of the control plane> ansible-playbook -i {ShellQuoting.Quote(inventory.Path)} " +
         $"-i {ShellQuoting.Quote(Path.Combine(directory, VarsInventory))} --limit {ShellQuoting.Quote(inventory.Group)} {ShellQuoting.Quote(Path.Combine(directory, playbook))}";
 
     async Task RunPlaybookAsync(string directory, string playbook, string token, int forks, CancellationToken cancellationToken)
     {
         var command = PlaybookCommand(directory, playbook, token, forks, settings.Inventory);
-        var result = await commands.RunAsync(command, Shown, Shown, cancellationToken);
+        // Their inventory's parse errors quote "the offending line" on stderr, maybe a plaintext become password: of an
+        // inventory run's stderr only Ansible's headlines are shown (AnsibleErrorLines).
+        Action<string> shownError = settings.Inventory is null ? Shown : line => { if (AnsibleErrorLines.IsHeadline(line)) Shown(line); };
+        var result = await commands.RunAsync(command, Shown, shownError, cancellationToken);
         // 0: every host ok; 2: a host failed; 4: a host unreachable. The per-host files say which; anything else is Ansible's own failure.
         if (result.ExitCode is not (0 or 2 or 4) && TreeFiles(directory).Count == 0)
             throw new InvalidOperationException(
-                $"{Program} {playbook} failed before it reached any host (exit {result.ExitCode}); its files are in {directory}:{Environment.NewLine}" +
-                string.Join(Environment.NewLine, result.StandardError.Concat(result.StandardOutput).TakeLast(15).Select(line => "    " + line)));
+                $"{Program} {playbook} failed before it reached any host (exit {result.ExitCode}); its files are in {directory}: " +
+                AnsibleErrorLines.Headlines(result.StandardError, settings.Inventory is { } inventory ? Rerun(inventory, directory, playbook) : $"{Program} -i inventory.yml {playbook} in {directory}"));
     }
 
     /// <summary>Ansible's own lines, as the log shows them: its banners without their rows of stars.</summary>

@@ -48,7 +48,7 @@ public static class AnsibleInventoryProbe
         var answers = Directory.GetFiles(resultsDirectory).ToDictionary(file => Path.GetFileName(file), file => ReadAnswer(File.ReadAllText(file)));
         if (answers.Count == 0 && !result.Succeeded)
             throw new AnsibleInventoryException($"{Program} -i {source.Path} {source.Group} (the probe of the agent hosts) failed before it reached any host " +
-                                                $"(exit {result.ExitCode}): {string.Join(" ", result.StandardError.Where(l => l.Trim().Length > 0).TakeLast(5).Select(l => l.Trim()))}");
+                                                $"(exit {result.ExitCode}): {AnsibleErrorLines.Headlines(result.StandardError, $"{Program} -i {source.Path} {source.Group} -m ping")}");
         return answers;
     }
 

@@ -36,7 +36,7 @@ public static class AnsibleInventoryReader
         }
         if (!result.Succeeded)
             throw new AnsibleInventoryException($"{Program} -i {source.Path} --list failed (exit {result.ExitCode}): " +
-                                                string.Join(" ", result.StandardError.Where(l => l.Trim().Length > 0).TakeLast(5).Select(l => l.Trim())));
+                                                AnsibleErrorLines.Headlines(result.StandardError, $"{Program} -i {source.Path} --list"));
         return Parse(string.Join("\n", result.StandardOutput), source);
     }
 
@@ -88,8 +88,19 @@ public static class AnsibleInventoryReader
     static IEnumerable<string> Names(JsonNode? list) =>
         list is JsonArray array ? array.OfType<JsonValue>().Select(v => v.ToString()) : [];
 
+    /// <summary>
+    /// The variables only the run sets (in its vars inventory: the verified binary, its sha256, the version to go back
+    /// to, the machines the platform runs on). The operator's host_vars and group_vars rank above an inventory file's
+    /// host variables, so one of these in their inventory would silently replace the verified binary or the checksum it
+    /// is checked against: such a host is refused.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SetByTheRun =
+        ["nexplane_agent_binary", "nexplane_agent_sha256", "nexplane_agent_old_version", "nexplane_agent_machines"];
+
     static InventoryAgentHost Read(string inventoryName, JsonObject variables, List<string> problems)
     {
+        foreach (var name in SetByTheRun.Where(variables.ContainsKey))
+            problems.Add($"{inventoryName}: {name} is set by the inventory, but only the upgrade may set it (the verified binary and its checksum); remove it");
         string? Text(string name)
         {
             if (variables[name] is not JsonValue value)

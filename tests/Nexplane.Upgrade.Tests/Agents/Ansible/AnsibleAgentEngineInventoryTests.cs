@@ -59,6 +59,8 @@ public sealed class AnsibleAgentEngineInventoryTests : IDisposable
         Assert.Equal("tree", playbook.Environment["ANSIBLE_CALLBACKS_ENABLED"]);
         Assert.Equal(Path.Combine(upgrade, "results"), playbook.Environment["ANSIBLE_CALLBACK_TREE_DIR"]);
         Assert.Equal("2", playbook.Environment["ANSIBLE_FORKS"]);
+        // A vars inventory their enabled plugins cannot read fails the run instead of matching no host.
+        Assert.Equal("True", playbook.Environment["ANSIBLE_INVENTORY_UNPARSED_FAILED"]);
         Assert.Equal(Token, playbook.Environment[AgentPlaybook.TokenVariable]);
         Assert.All(commands.Commands, c => Assert.DoesNotContain(c.Arguments, a => a.Contains("secret-token", StringComparison.Ordinal)));
         Assert.All(Directory.GetFiles(_directory, "*", SearchOption.AllDirectories), file => Assert.DoesNotContain("secret-token", File.ReadAllText(file)));

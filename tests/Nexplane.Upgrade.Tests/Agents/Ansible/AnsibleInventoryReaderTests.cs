@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Agents.Ansible;
+using Nexplane.Upgrade.Tests.Processes;
 
 namespace Nexplane.Upgrade.Tests.Agents.Ansible;
 
@@ -83,6 +84,45 @@ public sealed class AnsibleInventoryReaderTests
         Assert.Contains("b: nexplane_agent_binary_path must be absolute, got 'bin/agent'", exception.Message);
         Assert.Contains("b: nexplane_agent_platform 'solaris-sparc' is not one Nexplane ships", exception.Message);
         Assert.Contains("b, c all register as agent 'same'", exception.Message);
+    }
+
+    [Fact]
+    public void A_host_whose_inventory_sets_what_only_the_upgrade_sets_is_refused_its_host_vars_would_replace_the_verified_binary()
+    {
+        // host_vars rank above the run's vars inventory: these would replace the binary and the checksum it is checked against.
+        const string listing = """
+            { "_meta": { "hostvars": {
+                "a": { "nexplane_agent_binary": "/tmp/other-agent", "nexplane_agent_sha256": "0000" },
+                "b": { "nexplane_agent_old_version": "0.1.0" } } },
+              "agents": { "hosts": ["a", "b"] } }
+            """;
+
+        var exception = Assert.Throws<AnsibleInventoryException>(() => AnsibleInventoryReader.Parse(listing, Source with { Group = "agents" }));
+
+        Assert.Contains("has 3 problem(s)", exception.Message);
+        Assert.Contains("a: nexplane_agent_binary is set by the inventory, but only the upgrade may set it", exception.Message);
+        Assert.Contains("a: nexplane_agent_sha256 is set by the inventory", exception.Message);
+        Assert.Contains("b: nexplane_agent_old_version is set by the inventory", exception.Message);
+    }
+
+    [Fact]
+    public async Task A_failing_listing_repeats_only_Ansibles_headlines_never_the_inventory_lines_it_quotes()
+    {
+        const string standardError = """
+            ERROR! Syntax Error while loading YAML.
+              did not find expected key
+            The offending line appears to be:
+                ansible_become_password: s3cret-become
+                ^ here
+            """;
+        var commands = new RecordingCommandRunner(_ => new CommandAnswer(ExitCode: 1, StandardError: standardError));
+
+        var exception = await Assert.ThrowsAsync<AnsibleInventoryException>(() => AnsibleInventoryReader.ReadAsync(commands, Source, CancellationToken.None));
+
+        Assert.Contains("--list failed (exit 1): ERROR! Syntax Error while loading YAML.", exception.Message);
+        Assert.DoesNotContain("s3cret-become", exception.Message);
+        Assert.DoesNotContain("offending", exception.Message);
+        Assert.Contains("run ansible-inventory -i /srv/ansible/inventory.yml --list yourself for the whole message", exception.Message);
     }
 
     [Fact]
