@@ -232,6 +232,8 @@ public sealed class AgentHostUpgrader(AgentHostConnector connect, IAgentRegistry
     public static string ManualRecovery(AgentHost host)
     {
         var commands = new AgentHostCommands(host);
-        return $"On {host.Name} run: {commands.Stop}; {commands.RestoreOldBinary}; {commands.Start}";
+        // An inventory host may register under another name than the one the operator's inventory knows it by.
+        var where = host.InventoryHostname is { } inventoryName && inventoryName != host.Name ? $"{host.Name} ({inventoryName} in the Ansible inventory)" : host.Name;
+        return $"On {where} run: {commands.Stop}; {commands.RestoreOldBinary}; {commands.Start}";
     }
 }
