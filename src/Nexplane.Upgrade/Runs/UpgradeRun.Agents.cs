@@ -1,5 +1,7 @@
 using Nexplane.Upgrade.Agents;
 using Nexplane.Upgrade.Agents.Ansible;
+using Nexplane.Upgrade.Releases;
+using Nexplane.Upgrade.Runbook;
 using Nexplane.Upgrade.Steps.Agents;
 
 namespace Nexplane.Upgrade.Runs;
@@ -34,16 +36,47 @@ public sealed partial class UpgradeRun
     {
         Report.Agents.AddRange(result.Outcomes);
         Report.AgentInventory = result.Inventory;
-        if (Journal is null)
+        var journal = Journal ?? _upgradeTheAgentsFinish;
+        if (journal is null)
             return;
         // A later rollback of this upgrade puts these hosts' old binaries back.
         foreach (var moved in result.Moved)
-            Journal.UpgradedAgents[moved.Host] = moved.FromVersion;
+            journal.UpgradedAgents.TryAdd(moved.Host, moved.FromVersion);
         if (result.Moved.Any())
         {
-            Journal.AgentEngine = result.Engine;
-            Journal.AgentInventory = result.Inventory;
+            journal.AgentEngine = result.Engine;
+            journal.AgentInventory = result.Inventory;
         }
-        Journal.Save();
+        journal.Save();
+    }
+
+    UpgradeJournal? _upgradeTheAgentsFinish;
+
+    /// <summary>
+    /// The Agents step run alone ("fix the cause and rerun the agents alone") after an upgrade to the same version: the
+    /// hosts it moves finish that upgrade, so they go into its journal, and its Rollback puts them back with the others
+    /// (without this, a Rollback left them on the new version beside a control plane back on the old one). Not when that
+    /// upgrade moved hosts through another engine or host source: one rollback cannot take both ways, so it is said
+    /// instead. Only the journal's agents change: the run's own report stays its own.
+    /// </summary>
+    public void RecordAgentsInTheUpgradeTheyFinish(JournalStore journals, string composeFile, AgentEngine engine, AnsibleInventorySource? inventory)
+    {
+        if (Journal is not null)
+            return;
+        var upgrade = journals.LatestPastPreflight(composeFile);
+        if (upgrade is not { Outcome: UpgradeOutcome.Succeeded } || upgrade.ToVersion is null
+            || !NexplaneVersion.TryParse(upgrade.ToVersion, out var upgradedTo) || !upgradedTo.Equals(TargetVersion))
+            return;
+        if (upgrade.UpgradedAgents.Count > 0 && (upgrade.AgentEngine != engine || upgrade.AgentInventory != inventory))
+        {
+            output.Warning("Agents: upgrade {Id} ({From} -> {To}) moved its agents through {Engine}{Source:l}; the hosts this run moves are not " +
+                           "added to its journal, so its Rollback would not put them back (roll them back by hand, or with the same engine and hosts)",
+                upgrade.Id, upgrade.FromVersion ?? "?", upgrade.ToVersion, upgrade.AgentEngine.ToString(),
+                upgrade.AgentInventory is { } source ? $" from group {source.Group} of {source.Path}" : "");
+            return;
+        }
+        _upgradeTheAgentsFinish = upgrade;
+        output.Information("Agents: the hosts this run moves finish upgrade {Id} ({From} -> {To}): they are recorded in its journal {File}, " +
+                           "so its Rollback puts them back too", upgrade.Id, upgrade.FromVersion ?? "?", upgrade.ToVersion, upgrade.FilePath);
     }
 }

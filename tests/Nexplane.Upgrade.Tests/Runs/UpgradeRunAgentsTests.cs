@@ -81,4 +81,64 @@ public sealed class UpgradeRunAgentsTests : IDisposable
 
         Assert.Equal(["binaries for 0.4.0, verified before: /cache/verified/nexplane-agent"], agents.BinaryRequests);
     }
+
+    /// <summary>An upgrade 0.3.0 -> 0.4.0 that ended with agent-1 moved through the given engine, as its journal keeps it.</summary>
+    (JournalStore Journals, string ComposeFile, UpgradeJournal Upgrade) FinishedUpgrade(AgentEngine engine = AgentEngine.Ssh, string to = "0.4.0")
+    {
+        Directory.CreateDirectory(_directory);
+        var compose = Path.Combine(_directory, "docker-compose.yml");
+        File.WriteAllText(compose, "services: {}\n");
+        var journals = new JournalStore(Path.Combine(_directory, "state"));
+        var upgrade = UpgradeJournal.Create(journals.Directory, "u1", compose);
+        upgrade.Record.Append(new VersionsChosen("0.3.0", to));
+        upgrade.MarkCompleted("Stop");
+        upgrade.UpgradedAgents["web-01"] = "0.3.0";
+        upgrade.AgentEngine = engine;
+        upgrade.Outcome = UpgradeOutcome.Succeeded;
+        upgrade.Save();
+        return (journals, compose, upgrade);
+    }
+
+    [Fact]
+    public async Task Agents_rerun_alone_after_an_upgrade_to_the_same_version_record_the_hosts_they_move_in_its_journal_for_its_rollback()
+    {
+        var (journals, compose, upgrade) = FinishedUpgrade();
+        var rerun = new UpgradeRun(_output, TestAdvice.Nuke) { RequestedVersion = "0.4.0" };
+
+        rerun.RecordAgentsInTheUpgradeTheyFinish(journals, compose, AgentEngine.Ssh, inventory: null);
+        await rerun.UpgradeAgentsAsync(new AgentsInput(Hosts("web-02", "web-03"), Target, new AgentsSettings(5, "")), new RecordedAgentHosts([]), CancellationToken.None);
+
+        var journal = UpgradeJournal.Load(upgrade.FilePath);
+        Assert.Equal(new Dictionary<string, string?> { ["web-01"] = "0.3.0", ["web-02"] = "0.3.0", ["web-03"] = "0.3.0" }, journal.UpgradedAgents);
+        Assert.Equal(UpgradeOutcome.Succeeded, journal.Outcome);
+        Assert.Null(rerun.Journal);
+        Assert.Contains(_output.Lines, line => line.Contains("finish upgrade u1 (0.3.0 -> 0.4.0)", StringComparison.Ordinal) && line.Contains("its Rollback puts them back too", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Agents_rerun_alone_for_another_version_than_the_last_upgrades_leave_its_journal_alone()
+    {
+        var (journals, compose, upgrade) = FinishedUpgrade(to: "0.3.3");
+        var rerun = new UpgradeRun(_output, TestAdvice.Nuke) { RequestedVersion = "0.4.0" };
+
+        rerun.RecordAgentsInTheUpgradeTheyFinish(journals, compose, AgentEngine.Ssh, inventory: null);
+        await rerun.UpgradeAgentsAsync(new AgentsInput(Hosts("web-02"), Target, new AgentsSettings(5, "")), new RecordedAgentHosts([]), CancellationToken.None);
+
+        Assert.Equal(["web-01"], UpgradeJournal.Load(upgrade.FilePath).UpgradedAgents.Keys);
+    }
+
+    [Fact]
+    public async Task Agents_rerun_alone_through_another_engine_than_the_upgrades_are_not_mixed_into_its_journal_and_the_operator_is_told()
+    {
+        var (journals, compose, upgrade) = FinishedUpgrade(AgentEngine.Ansible);
+        var rerun = new UpgradeRun(_output, TestAdvice.Nuke) { RequestedVersion = "0.4.0" };
+
+        rerun.RecordAgentsInTheUpgradeTheyFinish(journals, compose, AgentEngine.Ssh, inventory: null);
+        await rerun.UpgradeAgentsAsync(new AgentsInput(Hosts("web-02"), Target, new AgentsSettings(5, "")), new RecordedAgentHosts([]), CancellationToken.None);
+
+        var journal = UpgradeJournal.Load(upgrade.FilePath);
+        Assert.Equal(["web-01"], journal.UpgradedAgents.Keys);
+        Assert.Equal(AgentEngine.Ansible, journal.AgentEngine);
+        Assert.Contains(_output.Lines, line => line.Contains("so its Rollback would not put them back", StringComparison.Ordinal));
+    }
 }
