@@ -7,14 +7,14 @@
 # system of every process, from /proc/stat: the tool or ansible-playbook, SSH, the hosts, the control plane). Prints each run's time, the ratio against its target (waves <= sequential /
 # (wave size x 0.7)), every host's registered version afterwards, the hosts' memory (docker stats), where a host's
 # upgrade spends its time (phases from the tool's per-host log lines), and the load average beside each figure.
-#   benchmarks/fleet.sh [--instance 85] [--hosts 50] [--wave-size 5] [--heartbeat 60] [--engines "ssh ansible"] [--keep]
+#   benchmarks/fleet.sh [--instance 90] [--hosts 50] [--wave-size 5] [--heartbeat 60] [--engines "ssh ansible"] [--keep]
 # The instance's control plane is brought up on 0.3.0 and upgraded to 0.4.0 with --skip-agents first (its own 3
 # agent hosts stay on 0.3.0, outside the fleet's file). Fleet hosts use host networking and listen for SSH on
 # 127.0.<instance>.<k>:<instance base port + 8>, so 50 hosts need one port. Everything started is removed at the end
 # (the instance too) unless --keep.
 set -euo pipefail
 
-instance=85 fleet_size=50 wave_size=5 heartbeat=60 keep=false engines="ssh ansible"
+instance=90 fleet_size=50 wave_size=5 heartbeat=60 keep=false engines="ssh ansible"
 while (($#)); do
   case "$1" in
     --instance) instance="$2"; shift 2 ;;

@@ -12,7 +12,7 @@ namespace EndToEnd.Tests.Support;
 /// 41-49 database (44: the Ansible agent engine), 51-59 sandbox (agent hosts), 60-69 the real-shaped sandbox (<c>--shape real</c>; 60-61 its shape
 /// tests, 63 shared by every real-shape upgrade, rollback, dry-run and rehearsal test), 70 rehearsals on the runbook
 /// shape, 72-73 benchmarks/rehearsal.sh, 75 the rollback without a restore, 80 dry run and CI output, 85 the hang-up,
-/// 87 the compose v1 lane.
+/// 87 the compose v1 lane, 90 benchmarks/fleet.sh (its default).
 /// </summary>
 public sealed class SandboxInstance(int number, ComposeLane compose = ComposeLane.Default)
 {
