@@ -46,7 +46,7 @@ public static class DryRunPlan
 
     /// <summary>"0.2.0 -> 0.3.0 -> 0.4.0": the stops are Preflight's (a resumed run's, its journal's).</summary>
     static string Route(Steps.Preflight.PreflightReport preflight) =>
-        string.Join(" -> ", new[] { preflight.Current?.ToString() ?? "?" }.Concat(preflight.Stops.Select(s => s.Version.ToString())).Append(preflight.Target.ToString()));
+        Releases.UpgradePath.RouteOf(preflight.Current?.ToString(), preflight.Stops.Select(s => s.Version.ToString()), preflight.Target.ToString());
 
     /// <summary>Each step's own dry-run text (in its folder under Steps/), given what the forecast knows.</summary>
     static StepPlan Describe(RunbookStep step, UpgradeForecast forecast)

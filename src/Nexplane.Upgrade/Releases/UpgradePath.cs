@@ -28,7 +28,10 @@ public sealed record UpgradePath(NexplaneVersion Current, NexplaneVersion Target
         [.. new[] { Current }.Concat(Stops).Zip(Stops.Append(Target))];
 
     /// <summary>"0.2.0 -> 0.3.0 -> 0.4.0".</summary>
-    public string Route => string.Join(" -> ", new[] { Current }.Concat(Stops).Append(Target));
+    public string Route => RouteOf(Current.ToString(), Stops.Select(stop => stop.ToString()), Target.ToString());
+
+    /// <summary>A route as every line that names one writes it (Preflight, the dry run, the rehearsal): "0.2.0 -> 0.3.0 -> 0.4.0".</summary>
+    public static string RouteOf(string? from, IEnumerable<string> stops, string to) => string.Join(" -> ", [from ?? "?", .. stops, to]);
 
     public bool AgentUpgradeRequired => Releases.Any(r => r.AgentUpgradeRequired);
 

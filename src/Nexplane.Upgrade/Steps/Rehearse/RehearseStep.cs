@@ -1,5 +1,6 @@
 using Nexplane.Upgrade.Database;
 using Nexplane.Upgrade.Operator;
+using Nexplane.Upgrade.Releases;
 using Nexplane.Upgrade.Steps.Preflight;
 using Nexplane.Upgrade.Steps.Backup;
 using Nexplane.Upgrade.Time;
@@ -30,14 +31,14 @@ public sealed class RehearseStep(IRunOutput output, Clock? clock = null)
         var archive = await ArchiveAsync(preflight, deployment, database, options, input.PreflightSettings.Advice, cancellationToken);
         var report = await deployment.RehearseAsync(preflight, archive, options.Reports.Directory, cancellationToken) with { Database = database };
         var path = options.Reports.Save(report);
-        output.Information("Rehearsal {Route}: {Verdict} in {Seconds:0.0} s; report {Path}",
-            string.Join(" -> ", [report.FromVersion, .. report.Stops, report.ToVersion]), report.Verdict, report.Seconds, path);
+        var route = UpgradePath.RouteOf(report.FromVersion, report.Stops, report.ToVersion);
+        output.Information("Rehearsal {Route}: {Verdict} in {Seconds:0.0} s; report {Path}", route, report.Verdict, report.Seconds, path);
         foreach (var migration in report.Migrations)
             output.Information("  migration {From} -> {To}, {Description}: {Seconds:0.00} s", migration.From, migration.To, migration.Description,
                 migration.Seconds);
         if (report.PredictedDowntime is { } downtime)
             output.Information("Predicted downtime of the real upgrade: {Downtime}", downtime.ToString());
-        output.Summary("Rehearsal", $"{string.Join(" -> ", [report.FromVersion, .. report.Stops, report.ToVersion])} {report.Verdict}");
+        output.Summary("Rehearsal", $"{route} {report.Verdict}");
         if (report.PredictedDowntime is { } predicted)
             output.Summary("Predicted downtime", $"{predicted.Seconds:0.0} s");
         if (!report.Passed)
