@@ -86,6 +86,22 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_target_from_the_parameters_file_is_a_real_run_with_its_log_and_one_that_cannot_be_read_is_reported_not_thrown()
+    {
+        using var root = new TestRoot();
+        root.WriteParameters("""{ "Target": ["Restore"] }""");
+
+        Assert.Equal(["Restore"], TestBuild.Run<CompileBuild>(root: root).Plan);
+        Assert.True(File.Exists(Path.Combine(root.TempDirectory, "build.log")), "a run of a target named in parameters.json keeps its log");
+
+        root.WriteParameters("""{ "Target": { "not": "a list" } }""");
+        var unreadable = TestBuild.Run<CompileBuild>(root: root);
+
+        Assert.Equal(-1, unreadable.ExitCode);
+        Assert.Contains("Resolving parameter 'Target' failed", unreadable.Output);
+    }
+
+    [Fact]
     public void Unknown_target_lists_available_targets_sorted_and_exits_minus_one()
     {
         var result = TestBuild.Run<CompileBuild>("Deploy-All");

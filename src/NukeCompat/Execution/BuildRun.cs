@@ -162,12 +162,22 @@ internal sealed class BuildRun(BuildOptions options, Func<NukeBuild> createBuild
     /// none by default (which prints the help). It starts no log files and none of the build's own sinks
     /// (<see cref="NukeBuild.ConfigureLogging"/>), so the last real run's build.log and kept copies stay as they were,
     /// and it starts sooner. Target names are looked up as the run will (command line, environment, parameter files);
-    /// a warning of that lookup is left to the run's own, later.
+    /// a warning or an error of that lookup is left to the run's own, later, with its logs.
     /// </summary>
-    private bool OnlyDescribes(ParameterFiles files) =>
-        _arguments.GetFlag("help") || _arguments.GetFlag("plan") ||
-        (defaultTargetNames.Count == 0 &&
-         InvokedTargetNames(new ParameterSources(_arguments, _environment, files, NukeBuild.RootDirectory, _ => { })) is null or []);
+    private bool OnlyDescribes(ParameterFiles files)
+    {
+        if (_arguments.GetFlag("help") || _arguments.GetFlag("plan"))
+            return true;
+        try
+        {
+            return defaultTargetNames.Count == 0 &&
+                   InvokedTargetNames(new ParameterSources(_arguments, _environment, files, NukeBuild.RootDirectory, _ => { })) is null or [];
+        }
+        catch (BuildConfigurationException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Targets come from <c>--target</c>, else the leading positional names, else the env or parameter files.</summary>
     private IReadOnlyList<string>? InvokedTargetNames(ParameterSources sources)
