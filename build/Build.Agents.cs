@@ -97,7 +97,7 @@ partial class Build
             // Run alone, the step changes hosts and may write the last upgrade's journal: it holds the deployment's lock,
             // as every command that changes the deployment does (in an upgrade the run holds it already).
             if (Journal is null)
-                HeldLock ??= TakeLock(SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), takeOverAbandoned: false);
+                HeldLock ??= TakeLock(RedactedCommandLine, takeOverAbandoned: false);
             Run.RecordAgentsInTheUpgradeTheyFinish(Journals, Deployment.ComposeFile, AgentEngine, AgentSettings.InventorySource);
             var settings = new AgentsSettings(AgentWaveSize, $"Fix the cause and rerun the agents alone with the same command plus {Advice.Flag(Setting.UpgradeAgents)}",
                 AgentEngine, AgentSettings.InventorySource);

@@ -32,10 +32,13 @@ partial class Build
     /// </summary>
     async Task BeginUpgradeJournalAsync(CancellationToken cancellationToken)
     {
-        HeldLock = TakeLock(SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1))), takeOverAbandoned: Resume);
+        HeldLock = TakeLock(RedactedCommandLine, takeOverAbandoned: Resume);
         Run.BeginJournal(Journals, Deployment.ComposeFile, Resume, await Live.ObserveAsync(cancellationToken), Deployment.BackendService,
             readOnly: DryRun);
     }
+
+    /// <summary>This run's command line as the lock names its owner, secrets masked.</summary>
+    static string RedactedCommandLine => SecretRedactor.Redact(string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
 
     /// <summary>
     /// The deployment's lock for this run. A lock left by a process that is provably gone is taken over by the commands
